@@ -1,0 +1,60 @@
+import 'server-only';
+import { unstable_rethrow } from 'next/navigation';
+import type { z } from 'zod';
+import { isAdminOf, type Actor } from '@/lib/auth/users';
+import { getDb, type Db } from '@/lib/db';
+import { AppError } from '@/lib/errors';
+import { toFieldErrors, type ActionResult } from '@/lib/validations/result';
+import { currentActor } from './session';
+
+export interface ActionContext {
+  actor: Actor;
+  db: Db;
+}
+
+const SIGNED_OUT: ActionResult<never> = { ok: false, message: 'You are signed out. Sign in again to continue.', fieldErrors: {} };
+
+function failure(error: unknown): ActionResult<never> {
+  unstable_rethrow(error);
+  if (error instanceof AppError) return { ok: false, message: error.message, fieldErrors: error.fieldErrors };
+  console.error('[action] unexpected error:', error instanceof Error ? error.message : error);
+  return { ok: false, message: 'Something went wrong. Nothing was changed; try again.', fieldErrors: {} };
+}
+
+/**
+ * A server action is a public POST endpoint: this authenticates the caller, parses the input
+ * with the same zod schema the form used, and turns domain errors into the one result shape.
+ */
+export function userAction<S extends z.ZodType, T>(
+  schema: S,
+  run: (input: z.output<S>, context: ActionContext) => Promise<T>,
+): (input: z.input<S>) => Promise<ActionResult<T>> {
+  return async (input) => {
+    try {
+      const actor = await currentActor();
+      if (!actor) return SIGNED_OUT;
+      const parsed = schema.safeParse(input);
+      if (!parsed.success) {
+        const fieldErrors = toFieldErrors(parsed.error);
+        const first = Object.values(fieldErrors)[0] ?? 'The input is not valid.';
+        return { ok: false, message: first, fieldErrors };
+      }
+      return { ok: true, data: await run(parsed.data, { actor, db: await getDb() }) };
+    } catch (error) {
+      return failure(error);
+    }
+  };
+}
+
+/** As userAction, for actions on one account that only its admins may take. */
+export function adminAction<S extends z.ZodType<{ accountId: string }>, T>(
+  schema: S,
+  run: (input: z.output<S>, context: ActionContext) => Promise<T>,
+): (input: z.input<S>) => Promise<ActionResult<T>> {
+  return userAction(schema, async (input, context) => {
+    if (!isAdminOf(context.actor, input.accountId)) {
+      throw new AppError('Only an admin of this account can do that.');
+    }
+    return run(input, context);
+  });
+}

@@ -1,0 +1,23 @@
+'use client';
+
+import Link from 'next/link';
+import { usePathname } from 'next/navigation';
+import { cn } from '@/lib/cn';
+
+/** A navigation link that marks itself as the current page for sighted and screen-reader users. */
+export function NavLink({ href, match, children }: { href: string; match?: string; children: React.ReactNode }) {
+  const pathname = usePathname();
+  const active = pathname === href || pathname.startsWith(`${match ?? href}/`) || pathname === match;
+  return (
+    <Link
+      href={href}
+      aria-current={active ? 'page' : undefined}
+      className={cn(
+        'rounded-md px-3 py-2 text-sm font-medium',
+        active ? 'bg-brand-50 text-brand-800' : 'text-slate-700 hover:bg-slate-100',
+      )}
+    >
+      {children}
+    </Link>
+  );
+}

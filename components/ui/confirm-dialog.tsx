@@ -1,0 +1,82 @@
+'use client';
+
+import { AlertDialog } from 'radix-ui';
+import { useState } from 'react';
+import { Button } from './button';
+import { FormAlert } from './field';
+
+/**
+ * Asks before a change. `onConfirm` returns an error message to show, or nothing on success
+ * (then the dialog closes). The confirm button is busy while the change runs.
+ */
+export function ConfirmDialog({
+  open,
+  onOpenChange,
+  title,
+  children,
+  confirmLabel,
+  variant = 'primary',
+  onConfirm,
+}: {
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  title: React.ReactNode;
+  children: React.ReactNode;
+  confirmLabel: string;
+  variant?: 'primary' | 'danger';
+  onConfirm: () => Promise<string | void>;
+}) {
+  const [pending, setPending] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  async function confirm() {
+    setPending(true);
+    setError(null);
+    try {
+      const message = await onConfirm();
+      if (message) setError(message);
+      else onOpenChange(false);
+    } finally {
+      setPending(false);
+    }
+  }
+
+  return (
+    <AlertDialog.Root
+      open={open}
+      onOpenChange={(next) => {
+        if (!next) setError(null);
+        onOpenChange(next);
+      }}
+    >
+      <AlertDialog.Portal>
+        <AlertDialog.Overlay className="fixed inset-0 z-40 bg-slate-900/40" />
+        <AlertDialog.Content className="fixed left-1/2 top-1/2 z-50 w-[min(92vw,32rem)] -translate-x-1/2 -translate-y-1/2 rounded-lg bg-white p-6 shadow-xl focus:outline-none">
+          <AlertDialog.Title className="text-lg font-semibold">{title}</AlertDialog.Title>
+          <AlertDialog.Description asChild>
+            <div className="mt-2 space-y-2 text-sm text-slate-700">{children}</div>
+          </AlertDialog.Description>
+          <div className="mt-4">
+            <FormAlert message={error} />
+          </div>
+          <div className="mt-6 flex justify-end gap-2">
+            <AlertDialog.Cancel asChild>
+              <Button variant="secondary">Cancel</Button>
+            </AlertDialog.Cancel>
+            <Button
+              variant={variant}
+              disabled={pending}
+              aria-busy={pending || undefined}
+              onClick={(event) => {
+                event.preventDefault();
+                void confirm();
+              }}
+            >
+              {confirmLabel}
+            </Button>
+          </div>
+        </AlertDialog.Content>
+      </AlertDialog.Portal>
+    </AlertDialog.Root>
+  );
+}

@@ -1,0 +1,72 @@
+import { and, eq } from 'drizzle-orm';
+import { getDb, type Executor } from '@/lib/db';
+import { accountMembers, accounts, users, type MemberRole } from '@/lib/db/schema';
+import { dummyPasswordHash, verifyPassword } from './password';
+
+export interface Membership {
+  accountId: string;
+  accountName: string;
+  role: MemberRole;
+  allowTokenManagement: boolean;
+}
+
+/** The signed-in person as every domain operation sees them. */
+export interface Actor {
+  userId: string;
+  email: string;
+  name: string;
+  memberships: Membership[];
+}
+
+/** Checks an email and password; the work done is the same whether or not the email exists. */
+export async function authenticate(email: string, password: string) {
+  const db = await getDb();
+  const [user] = await db
+    .select({ id: users.id, email: users.email, name: users.name, passwordHash: users.passwordHash })
+    .from(users)
+    .where(eq(users.email, email.trim().toLowerCase()))
+    .limit(1);
+  const valid = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
+  return user && valid ? { id: user.id, email: user.email, name: user.name } : null;
+}
+
+/** Loads the actor with their live memberships; null when the user no longer exists. */
+export async function loadActor(db: Executor, userId: string): Promise<Actor | null> {
+  const [user] = await db
+    .select({ id: users.id, email: users.email, name: users.name })
+    .from(users)
+    .where(eq(users.id, userId))
+    .limit(1);
+  if (!user) return null;
+  const rows = await db
+    .select({
+      accountId: accountMembers.accountId,
+      accountName: accounts.name,
+      role: accountMembers.role,
+      allowTokenManagement: accounts.allowTokenManagement,
+    })
+    .from(accountMembers)
+    .innerJoin(accounts, eq(accounts.id, accountMembers.accountId))
+    .where(eq(accountMembers.userId, userId))
+    .orderBy(accounts.name);
+  return { userId: user.id, email: user.email, name: user.name, memberships: rows };
+}
+
+export function membershipOf(actor: Actor, accountId: string): Membership | undefined {
+  return actor.memberships.find((m) => m.accountId === accountId);
+}
+
+export function isAdminOf(actor: Actor, accountId: string): boolean {
+  return membershipOf(actor, accountId)?.role === 'admin';
+}
+
+/** Looks a user up by email within an account (for pickers and tests). */
+export async function findMemberByEmail(db: Executor, accountId: string, email: string) {
+  const [row] = await db
+    .select({ id: users.id, email: users.email, name: users.name, role: accountMembers.role })
+    .from(users)
+    .innerJoin(accountMembers, and(eq(accountMembers.userId, users.id), eq(accountMembers.accountId, accountId)))
+    .where(eq(users.email, email.toLowerCase()))
+    .limit(1);
+  return row ?? null;
+}

@@ -1,0 +1,80 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Raised for settings that cannot work; the message names the variable and what is wrong. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const boolish = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const envSchema = z.object({
+  DATABASE_URL: z.string().trim().optional(),
+  DATA_DIR: z.string().trim().optional(),
+  SEED_DEMO: boolish.optional(),
+  AUTH_SECRET: z.string().optional(),
+  NODE_ENV: z.string().optional(),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).optional(),
+  TOKEN_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).max(300).optional(),
+});
+
+export interface AppConfig {
+  /** `postgres` when DATABASE_URL is set, otherwise the embedded PGlite database. */
+  databaseKind: 'postgres' | 'pglite';
+  databaseUrl: string | null;
+  dataDir: string;
+  seedDemo: boolean;
+  production: boolean;
+  poolMax: number;
+  /** Hard bound on how stale a cached token or permission may be when a notification is lost. */
+  cacheTtlMs: number;
+}
+
+function validateDatabaseUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(
+      'DATABASE_URL is not a valid URL. Expected postgres://user:password@host:5432/database',
+    );
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new ConfigError(
+      `DATABASE_URL must start with postgres:// or postgresql:// (got "${url.protocol}//").`,
+    );
+  }
+  if (!url.hostname && !url.searchParams.get('host')) {
+    throw new ConfigError('DATABASE_URL has no host. Expected postgres://user:password@host:5432/database');
+  }
+  return raw;
+}
+
+export function readConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = String(issue?.path[0] ?? 'environment');
+    throw new ConfigError(`${name} is invalid: ${issue?.message ?? 'unexpected value'}`);
+  }
+  const e = parsed.data;
+  const databaseUrl = e.DATABASE_URL ? validateDatabaseUrl(e.DATABASE_URL) : null;
+  return {
+    databaseKind: databaseUrl ? 'postgres' : 'pglite',
+    databaseUrl,
+    dataDir: path.resolve(/*turbopackIgnore: true*/ e.DATA_DIR || '.data'),
+    seedDemo: e.SEED_DEMO ?? true,
+    production: e.NODE_ENV === 'production',
+    poolMax: e.DATABASE_POOL_MAX ?? 10,
+    cacheTtlMs: (e.TOKEN_CACHE_TTL_SECONDS ?? 60) * 1000,
+  };
+}
+
+let cached: AppConfig | undefined;
+
+export function config(): AppConfig {
+  cached ??= readConfig();
+  return cached;
+}

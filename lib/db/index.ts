@@ -1,0 +1,47 @@
+import { config } from '@/lib/config';
+import { migrateDatabase, openDatabase, type Database, type Db } from './client';
+import { seedDemoData } from './seed';
+
+export type { Db, Executor, Tx, Database } from './client';
+
+interface DatabaseCache {
+  ready?: Promise<Database>;
+}
+
+// One database per process; the cache on globalThis survives module reloads in development.
+const cache = globalThis as typeof globalThis & { __platformTokensDb?: DatabaseCache };
+const state = (cache.__platformTokensDb ??= {});
+
+async function start(): Promise<Database> {
+  const settings = config();
+  const database =
+    settings.databaseKind === 'postgres'
+      ? await openDatabase({ kind: 'postgres', url: settings.databaseUrl!, poolMax: settings.poolMax })
+      : await openDatabase({ kind: 'pglite', dataDir: settings.dataDir });
+  try {
+    await migrateDatabase(database);
+    if (settings.seedDemo) await seedDemoData(database.db);
+  } catch (error) {
+    await database.close().catch(() => undefined);
+    throw error;
+  }
+  return database;
+}
+
+/**
+ * The process's database, opened, migrated and seeded on first use. A failed start is
+ * forgotten, so the next request tries again once the server is reachable.
+ */
+export function getDatabase(): Promise<Database> {
+  if (!state.ready) {
+    state.ready = start().catch((error: unknown) => {
+      state.ready = undefined;
+      throw error;
+    });
+  }
+  return state.ready;
+}
+
+export async function getDb(): Promise<Db> {
+  return (await getDatabase()).db;
+}

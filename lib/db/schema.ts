@@ -1,0 +1,306 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  boolean,
+  check,
+  index,
+  inet,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+  varchar,
+  type AnyPgColumn,
+} from 'drizzle-orm/pg-core';
+
+const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
+
+export const memberRole = pgEnum('member_role', ['member', 'admin']);
+export const tokenStatus = pgEnum('token_status', ['active', 'disabled']);
+
+export const accounts = pgTable('accounts', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  allowTokenManagement: boolean('allow_token_management').notNull().default(true),
+  createdAt: createdAt(),
+});
+
+export const environments = pgTable(
+  'environments',
+  {
+    id: text('id').primaryKey(),
+    accountId: text('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('environments_account_idx').on(t.accountId)],
+);
+
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    email: text('email').notNull(),
+    name: text('name').notNull(),
+    passwordHash: text('password_hash').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('users_email_key').on(t.email),
+    check('users_email_lowercase', sql`${t.email} = lower(${t.email})`),
+  ],
+);
+
+/** A user's place in an account. Its row is also the lock that serialises the token limit. */
+export const accountMembers = pgTable(
+  'account_members',
+  {
+    accountId: text('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    role: memberRole('role').notNull().default('member'),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.userId] }), index('account_members_user_idx').on(t.userId)],
+);
+
+export const serviceUsers = pgTable(
+  'service_users',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    accountId: text('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    email: text('email').notNull(),
+    name: text('name').notNull(),
+    description: text('description').notNull().default(''),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('service_users_account_email_key').on(t.accountId, t.email),
+    check('service_users_email_lowercase', sql`${t.email} = lower(${t.email})`),
+  ],
+);
+
+export const groups = pgTable(
+  'groups',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    accountId: text('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    name: varchar('name', { length: 255 }).notNull(),
+    description: text('description').notNull().default(''),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('groups_account_name_key').on(t.accountId, t.name)],
+);
+
+/** A member is either a user or a service user of the group's account. */
+export const groupMembers = pgTable(
+  'group_members',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    groupId: uuid('group_id')
+      .notNull()
+      .references(() => groups.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    serviceUserId: uuid('service_user_id').references(() => serviceUsers.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    check('group_members_one_principal', sql`num_nonnulls(${t.userId}, ${t.serviceUserId}) = 1`),
+    uniqueIndex('group_members_user_key').on(t.groupId, t.userId).where(sql`${t.userId} is not null`),
+    uniqueIndex('group_members_service_user_key')
+      .on(t.groupId, t.serviceUserId)
+      .where(sql`${t.serviceUserId} is not null`),
+    index('group_members_user_idx').on(t.userId),
+    index('group_members_service_user_idx').on(t.serviceUserId),
+  ],
+);
+
+export const policies = pgTable(
+  'policies',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    accountId: text('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    name: varchar('name', { length: 255 }).notNull(),
+    description: text('description').notNull().default(''),
+    statements: text('statements').notNull(),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('policies_account_name_key').on(t.accountId, t.name)],
+);
+
+/** Binds a policy to a group, account-wide or (when it has environments) only in those. */
+export const policyBindings = pgTable(
+  'policy_bindings',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    groupId: uuid('group_id')
+      .notNull()
+      .references(() => groups.id, { onDelete: 'cascade' }),
+    policyId: uuid('policy_id')
+      .notNull()
+      .references(() => policies.id, { onDelete: 'cascade' }),
+    accountWide: boolean('account_wide').notNull().default(true),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('policy_bindings_group_policy_key').on(t.groupId, t.policyId),
+    index('policy_bindings_policy_idx').on(t.policyId),
+  ],
+);
+
+export const policyBindingEnvironments = pgTable(
+  'policy_binding_environments',
+  {
+    bindingId: uuid('binding_id')
+      .notNull()
+      .references(() => policyBindings.id, { onDelete: 'cascade' }),
+    environmentId: text('environment_id')
+      .notNull()
+      .references(() => environments.id, { onDelete: 'cascade' }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.bindingId, t.environmentId] }),
+    index('policy_binding_environments_env_idx').on(t.environmentId),
+  ],
+);
+
+export const platformTokens = pgTable(
+  'platform_tokens',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    accountId: text('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    /** The 24 characters after `dt0s16.`; the token ID shown everywhere is derived from it. */
+    publicId: varchar('public_id', { length: 24 }).notNull(),
+    /** SHA-256 of the whole token; the secret itself is never stored. */
+    secretHash: varchar('secret_hash', { length: 64 }).notNull(),
+    name: varchar('name', { length: 255 }).notNull(),
+    ownerUserId: uuid('owner_user_id').references(() => users.id, { onDelete: 'cascade' }),
+    ownerServiceUserId: uuid('owner_service_user_id').references(() => serviceUsers.id, { onDelete: 'cascade' }),
+    /** The user who generated it; the limit of 10 is counted per creator and account. */
+    createdById: uuid('created_by_id').references(() => users.id, { onDelete: 'set null' }),
+    scopes: text('scopes').array().notNull(),
+    appliesToAccount: boolean('applies_to_account').notNull().default(false),
+    status: tokenStatus('status').notNull().default('active'),
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }),
+    createdAt: createdAt(),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true, mode: 'date' }),
+    lastUsedIp: inet('last_used_ip'),
+    rotatedFromId: uuid('rotated_from_id').references((): AnyPgColumn => platformTokens.id, { onDelete: 'set null' }),
+    rotatedToId: uuid('rotated_to_id').references((): AnyPgColumn => platformTokens.id, { onDelete: 'set null' }),
+    /** Set when a rotation superseded this token; such tokens no longer count against the limit. */
+    rotatedAt: timestamp('rotated_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [
+    uniqueIndex('platform_tokens_public_id_key').on(t.publicId),
+    check('platform_tokens_name_length', sql`char_length(btrim(${t.name})) between 1 and 255`),
+    check('platform_tokens_one_owner', sql`num_nonnulls(${t.ownerUserId}, ${t.ownerServiceUserId}) = 1`),
+    check('platform_tokens_scopes_nonempty', sql`cardinality(${t.scopes}) >= 1`),
+    check('platform_tokens_public_id_format', sql`${t.publicId} ~ '^[A-Z0-9]{24}$'`),
+    index('platform_tokens_account_created_idx').on(t.accountId, t.createdAt.desc(), t.id),
+    index('platform_tokens_creator_idx').on(t.createdById, t.accountId),
+    index('platform_tokens_owner_user_idx').on(t.ownerUserId),
+    index('platform_tokens_owner_service_user_idx').on(t.ownerServiceUserId),
+    index('platform_tokens_rotated_from_idx').on(t.rotatedFromId),
+    index('platform_tokens_rotated_to_idx').on(t.rotatedToId),
+  ],
+);
+
+export const platformTokenEnvironments = pgTable(
+  'platform_token_environments',
+  {
+    tokenId: uuid('token_id')
+      .notNull()
+      .references(() => platformTokens.id, { onDelete: 'cascade' }),
+    environmentId: text('environment_id')
+      .notNull()
+      .references(() => environments.id, { onDelete: 'cascade' }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tokenId, t.environmentId] }),
+    index('platform_token_environments_env_idx').on(t.environmentId),
+  ],
+);
+
+export const auditActions = [
+  'token.generated',
+  'token.duplicated',
+  'token.rotated',
+  'token.disabled',
+  'token.enabled',
+  'token.deleted',
+  'tokens.bulk_disabled',
+  'tokens.bulk_enabled',
+  'tokens.bulk_deleted',
+  'account.token_management_allowed',
+  'account.token_management_denied',
+  'group.created',
+  'group.renamed',
+  'group.deleted',
+  'group.member_added',
+  'group.member_removed',
+  'policy.created',
+  'policy.updated',
+  'policy.deleted',
+  'policy.bound',
+  'policy.unbound',
+  'service_user.created',
+  'service_user.deleted',
+] as const;
+export type AuditAction = (typeof auditActions)[number];
+
+/** Who did what to which token when. Never holds a secret: tokens appear by their token ID. */
+export const auditEvents = pgTable(
+  'audit_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    accountId: text('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    actorUserId: uuid('actor_user_id').references(() => users.id, { onDelete: 'set null' }),
+    /** Kept as text so the log still reads right after the actor is gone. */
+    actorEmail: text('actor_email').notNull(),
+    action: text('action').$type<AuditAction>().notNull(),
+    /** Token ID (`dt0s16.<public>`) when the event concerns one token. */
+    tokenId: varchar('token_id', { length: 31 }),
+    targetName: text('target_name'),
+    details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('audit_events_account_created_idx').on(t.accountId, t.createdAt.desc(), t.id),
+    index('audit_events_account_action_idx').on(t.accountId, t.action, t.createdAt.desc()),
+    index('audit_events_token_idx').on(t.tokenId),
+    index('audit_events_actor_idx').on(t.accountId, t.actorEmail),
+  ],
+);
+
+export type Account = typeof accounts.$inferSelect;
+export type Environment = typeof environments.$inferSelect;
+export type User = typeof users.$inferSelect;
+export type AccountMember = typeof accountMembers.$inferSelect;
+export type MemberRole = (typeof memberRole.enumValues)[number];
+export type ServiceUser = typeof serviceUsers.$inferSelect;
+export type Group = typeof groups.$inferSelect;
+export type Policy = typeof policies.$inferSelect;
+export type PolicyBinding = typeof policyBindings.$inferSelect;
+export type PlatformToken = typeof platformTokens.$inferSelect;
+export type TokenStatus = (typeof tokenStatus.enumValues)[number];
+export type AuditEvent = typeof auditEvents.$inferSelect;

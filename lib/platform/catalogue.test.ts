@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ENDPOINTS,
+  SCOPES,
+  SERVICES,
+  STORAGE_TABLE_READ_SCOPES,
+  endpointsForScope,
+  fillPath,
+  findEndpoint,
+  isScopeName,
+  pathParamNames,
+  scopesOfService,
+  type Endpoint,
+} from './catalogue';
+
+function sampleParams(endpoint: Endpoint): Record<string, string> {
+  return Object.fromEntries(pathParamNames(endpoint.path).map((name, i) => [name, `${name}-sample-${i}`]));
+}
+
+describe('catalogue', () => {
+  it('has the 14 services in product order', () => {
+    expect(SERVICES.map((s) => s.id)).toEqual([
+      'document', 'state', 'state-management', 'storage', 'settings', 'app-settings', 'automation',
+      'app-engine', 'notification', 'davis', 'davis-copilot', 'email', 'iam', 'platform-management',
+    ]);
+  });
+
+  it('has unique scope names and endpoint ids', () => {
+    expect(new Set(SCOPES.map((s) => s.name)).size).toBe(SCOPES.length);
+    expect(new Set(ENDPOINTS.map((e) => e.id)).size).toBe(ENDPOINTS.length);
+    expect(new Set(ENDPOINTS.map((e) => `${e.method} ${e.path}`)).size).toBe(ENDPOINTS.length);
+  });
+
+  it('names each scope <service>:<resource>:<action> and groups scopes in service order', () => {
+    const order = SERVICES.map((s) => s.id);
+    let last = 0;
+    for (const scope of SCOPES) {
+      expect(scope.name.startsWith(`${scope.service}:`)).toBe(true);
+      expect(scope.name).toMatch(/^[a-z-]+:[a-z-]+:[a-z]+$/);
+      expect(scope.description.length).toBeGreaterThan(0);
+      const index = order.indexOf(scope.service);
+      expect(index).toBeGreaterThanOrEqual(last);
+      last = index;
+    }
+  });
+
+  it('gives every service at least one scope and one endpoint', () => {
+    for (const service of SERVICES) {
+      expect(scopesOfService(service.id).length).toBeGreaterThan(0);
+      expect(ENDPOINTS.some((e) => e.service === service.id)).toBe(true);
+    }
+  });
+
+  it('grants every scope through at least one endpoint', () => {
+    for (const scope of SCOPES) {
+      expect(endpointsForScope(scope.name).length, scope.name).toBeGreaterThan(0);
+    }
+  });
+
+  it('only names known scopes of the endpoint’s own service', () => {
+    for (const endpoint of ENDPOINTS) {
+      expect(endpoint.scopes.length).toBeGreaterThan(0);
+      for (const scope of [...endpoint.scopes, ...(endpoint.perRequestScopes ?? [])]) {
+        expect(isScopeName(scope), `${endpoint.id}: ${scope}`).toBe(true);
+        expect(scope.startsWith(`${endpoint.service}:`)).toBe(true);
+      }
+      expect(endpoint.path.startsWith(`/${endpoint.service}/`)).toBe(true);
+      expect(endpoint.id.startsWith(`${endpoint.service}.`)).toBe(true);
+    }
+  });
+
+  it('covers the rows of §7', () => {
+    const doc = ENDPOINTS.filter((e) => e.path === '/document/v1/documents/{id}');
+    expect(doc.map((e) => [e.method, e.scopes])).toEqual([
+      ['GET', ['document:documents:read']],
+      ['PUT', ['document:documents:write']],
+      ['DELETE', ['document:documents:delete']],
+    ]);
+    expect(ENDPOINTS.filter((e) => e.path.startsWith('/storage/ingest/v1/'))).toHaveLength(3);
+    expect(ENDPOINTS.filter((e) => e.service === 'state')).toHaveLength(6);
+    expect(ENDPOINTS.find((e) => e.path === '/automation/v1/workflows/{id}/run')?.scopes).toEqual([
+      'automation:workflows:run',
+    ]);
+    expect(ENDPOINTS.find((e) => e.path === '/automation/v1/executions/{id}')?.scopes).toEqual([
+      'automation:workflows:read',
+    ]);
+    expect(ENDPOINTS).toHaveLength(41);
+  });
+
+  it('describes what query:execute needs beyond storage:buckets:read', () => {
+    const query = findEndpoint('POST', '/storage/query/v1/query:execute');
+    expect(query?.endpoint.scopes).toEqual(['storage:buckets:read']);
+    for (const scope of Object.values(STORAGE_TABLE_READ_SCOPES)) {
+      expect(isScopeName(scope)).toBe(true);
+      expect(query?.endpoint.description).toContain(scope);
+      expect(endpointsForScope(scope).map((e) => e.id)).toEqual(['storage.query.execute']);
+    }
+  });
+
+  it('matches every endpoint path with sample params', () => {
+    for (const endpoint of ENDPOINTS) {
+      const params = sampleParams(endpoint);
+      const found = findEndpoint(endpoint.method, fillPath(endpoint.path, params));
+      expect(found?.endpoint.id, endpoint.id).toBe(endpoint.id);
+      expect(found?.params).toEqual(params);
+    }
+  });
+
+  it('extracts params, including one followed by :execute in the same segment', () => {
+    expect(findEndpoint('GET', '/document/v1/documents/abc')).toEqual({
+      endpoint: expect.objectContaining({ id: 'document.documents.get' }),
+      params: { id: 'abc' },
+    });
+    expect(findEndpoint('POST', '/davis/analyzers/v1/analyzers/dt.statistics.GenericForecastAnalyzer:execute')?.params).toEqual({
+      name: 'dt.statistics.GenericForecastAnalyzer',
+    });
+    expect(findEndpoint('post', '/app-engine/app-functions/v1/apps/my.app/api/fn?x=1')?.params).toEqual({
+      appId: 'my.app',
+      function: 'fn',
+    });
+    expect(findEndpoint('GET', '/state/v1/apps/a/app-states/hello%20world')?.params).toEqual({
+      appId: 'a',
+      key: 'hello world',
+    });
+  });
+
+  it('rejects unknown paths and methods', () => {
+    const misses: Array<[string, string]> = [
+      ['GET', '/document/v1/documents/'],
+      ['GET', '/document/v1/documents/a/b'],
+      ['PATCH', '/document/v1/documents/a'],
+      ['POST', '/document/v1/documents/a'],
+      ['GET', '/storage/query/v1/query:execute'],
+      ['POST', '/storage/query/v1/query'],
+      ['POST', '/davis/analyzers/v1/analyzers/x'],
+      ['POST', '/davis/analyzers/v1/analyzers/:execute'],
+      ['GET', '/document/v1/documents/%E0%A4%A'],
+      ['GET', 'document/v1/documents'],
+      ['GET', '/unknown/v1/things'],
+      ['GET', ''],
+      ['GET', `/document/v1/documents/${'a'.repeat(5000)}`],
+    ];
+    for (const [method, path] of misses) {
+      expect(findEndpoint(method, path), `${method} ${path}`).toBeNull();
+    }
+  });
+});

@@ -1,0 +1,48 @@
+// The server the end-to-end suite drives: a production build on a fresh database, removed on exit.
+// PGlite in a temporary DATA_DIR by default; E2E_DATABASE_URL runs it on a fresh PostgreSQL database instead.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'platform-tokens-e2e-'));
+const env = { ...process.env, DATA_DIR: dataDir, SEED_DEMO: 'true' };
+delete env.DATABASE_URL;
+
+let dropDatabase = async () => {};
+if (process.env.E2E_DATABASE_URL) {
+  const serverUrl = process.env.E2E_DATABASE_URL;
+  const name = `e2e_${Date.now().toString(36)}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  env.DATABASE_URL = url.toString();
+  env.AUTH_SECRET ??= 'e2e-only-secret-0123456789abcdefghijklmnop';
+  dropDatabase = async () => {
+    const c = new pg.Client({ connectionString: serverUrl });
+    await c.connect();
+    await c.query(`drop database if exists ${name} with (force)`);
+    await c.end();
+  };
+}
+
+const server = spawn(process.execPath, [path.join(root, 'scripts', 'start.mjs')], { cwd: root, env, stdio: 'inherit' });
+
+let stopping = false;
+async function stop(signal) {
+  if (stopping) return;
+  stopping = true;
+  server.kill(signal);
+}
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => void stop(signal));
+server.on('exit', async (code) => {
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  await dropDatabase().catch(() => undefined);
+  process.exit(code ?? 0);
+});

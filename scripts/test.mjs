@@ -1,0 +1,77 @@
+// `npm test`: typecheck, lint, unit and integration tests (on in-memory PGlite, and again on
+// PostgreSQL when DATABASE_URL is set), then the end-to-end suite against a production build.
+// Ends with one line that counts every test: "test: N passed, N failed".
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const bin = (name) => path.join('node_modules', '.bin', name);
+const reports = fs.mkdtempSync(path.join(os.tmpdir(), 'platform-tokens-test-'));
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const failures = [];
+
+function run(label, command, args, env = process.env) {
+  console.log(`\n=== ${label} ===`);
+  const started = Date.now();
+  const result = spawnSync(command, args, { stdio: 'inherit', env });
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  if (result.status !== 0) {
+    failures.push(label);
+    console.log(`=== ${label}: FAILED (${seconds}s) ===`);
+  } else {
+    console.log(`=== ${label}: ok (${seconds}s) ===`);
+  }
+  return result.status === 0;
+}
+
+function countVitest(file) {
+  if (!fs.existsSync(file)) return;
+  const report = JSON.parse(fs.readFileSync(file, 'utf8'));
+  totals.passed += report.numPassedTests ?? 0;
+  totals.failed += report.numFailedTests ?? 0;
+  totals.skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
+}
+
+function countPlaywright(file) {
+  if (!fs.existsSync(file)) return;
+  const stats = JSON.parse(fs.readFileSync(file, 'utf8')).stats ?? {};
+  totals.passed += (stats.expected ?? 0) + (stats.flaky ?? 0);
+  totals.failed += stats.unexpected ?? 0;
+  totals.skipped += stats.skipped ?? 0;
+}
+
+const only = process.argv[2]; // optional: static | unit | e2e
+
+if (!only || only === 'static') {
+  run('typecheck', bin('tsc'), ['--noEmit']);
+  run('lint', bin('eslint'), ['.', '--max-warnings=0']);
+}
+
+if (!only || only === 'unit') {
+  const withoutServer = { ...process.env };
+  delete withoutServer.DATABASE_URL;
+  const pgliteReport = path.join(reports, 'vitest-pglite.json');
+  run('unit and integration tests on PGlite', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${pgliteReport}`], withoutServer);
+  countVitest(pgliteReport);
+  if (process.env.DATABASE_URL) {
+    const pgReport = path.join(reports, 'vitest-postgres.json');
+    run('unit and integration tests on PostgreSQL', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${pgReport}`]);
+    countVitest(pgReport);
+  } else {
+    console.log('\n(DATABASE_URL is not set: the PostgreSQL run of the integration tests is skipped)');
+  }
+}
+
+if (!only || only === 'e2e') {
+  const e2eReport = path.join(reports, 'playwright.json');
+  run('end-to-end tests', bin('playwright'), ['test', '--reporter=list,json'], { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: e2eReport });
+  countPlaywright(e2eReport);
+}
+
+fs.rmSync(reports, { recursive: true, force: true });
+if (failures.length > 0) console.log(`\nFailed steps: ${failures.join(', ')}`);
+// A failing step with no failing test (typecheck, lint, a crash) still counts as a failure.
+const failed = Math.max(totals.failed, failures.length > 0 ? 1 : 0);
+console.log(`\ntest: ${totals.passed} passed, ${failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`);
+process.exit(failures.length > 0 ? 1 : 0);
