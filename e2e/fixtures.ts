@@ -1,7 +1,8 @@
 import { test as base, type Page } from '@playwright/test';
 import type { DemoUser } from './pages/sign-in-page';
 
-export const storageStatePath = (user: DemoUser) => `e2e/.auth/${user}.json`;
+// Per port, so that suites against different servers do not share sessions.
+export const storageStatePath = (user: DemoUser) => `e2e/.auth/${process.env.E2E_PORT || 3100}/${user}.json`;
 
 interface Fixtures {
   alicePage: Page;
