@@ -8,6 +8,22 @@ const nextConfig = {
   reactStrictMode: true,
   // `npm test` typechecks the whole project as its own step; the build need not repeat it.
   typescript: { ignoreBuildErrors: true },
+  async headers() {
+    const common = [
+      { key: 'X-Content-Type-Options', value: 'nosniff' },
+      { key: 'X-Frame-Options', value: 'DENY' },
+      { key: 'Referrer-Policy', value: 'strict-origin-when-cross-origin' },
+      { key: 'Permissions-Policy', value: 'camera=(), microphone=(), geolocation=(), payment=()' },
+      { key: 'Cross-Origin-Opener-Policy', value: 'same-origin' },
+    ];
+    // Pages get a nonce-based policy from proxy.ts; JSON endpoints need none of the web's powers.
+    const apiPolicy = { key: 'Content-Security-Policy', value: "default-src 'none'; frame-ancestors 'none'" };
+    return [
+      { source: '/:path*', headers: common },
+      { source: '/api/:path*', headers: [apiPolicy] },
+      { source: '/e/:path*', headers: [apiPolicy] },
+    ];
+  },
 };
 
 export default nextConfig;

@@ -40,6 +40,7 @@ export default defineConfig({
     reuseExistingServer: !process.env.CI && !!process.env.E2E_REUSE_SERVER,
     stdout: 'pipe',
     stderr: 'pipe',
-    env: { PORT: String(port) },
+    // Trusting x-forwarded-for lets specs act as distinct clients (rate limits are per client).
+    env: { PORT: String(port), TRUST_PROXY: 'true' },
   },
 });

@@ -1,11 +1,20 @@
 'use server';
 
-import { AuthError } from 'next-auth';
+import { headers } from 'next/headers';
+import { AuthError, CredentialsSignin } from 'next-auth';
 import { signIn } from '@/auth';
+import { signInRetryAfter, tooManySignInsMessage } from '@/lib/auth/sign-in-limits';
+import { clientIp } from '@/lib/http/client-ip';
 import { safeCallbackPath, signInSchema } from '@/lib/validations/auth';
 import { toFieldErrors, type ActionResult } from '@/lib/validations/result';
 
 const INVALID = 'Invalid email or password';
+
+function rateLimitedSeconds(error: unknown): number {
+  if (!(error instanceof CredentialsSignin)) return 0;
+  const match = /^rate_limited:(\d+)$/.exec(error.code);
+  return match ? Number(match[1]) : 0;
+}
 
 /** Signs in and redirects; a wrong pair gets the same message whether or not the email exists. */
 export async function signInAction(input: unknown, callbackUrl: unknown): Promise<ActionResult<never>> {
@@ -14,9 +23,13 @@ export async function signInAction(input: unknown, callbackUrl: unknown): Promis
     const fieldErrors = toFieldErrors(parsed.error);
     return { ok: false, message: Object.values(fieldErrors)[0] ?? INVALID, fieldErrors };
   }
+  const wait = signInRetryAfter(clientIp(await headers()), parsed.data.email);
+  if (wait > 0) return { ok: false, message: tooManySignInsMessage(wait), fieldErrors: {} };
   try {
     await signIn('credentials', { ...parsed.data, redirectTo: safeCallbackPath(callbackUrl) });
   } catch (error) {
+    const limited = rateLimitedSeconds(error);
+    if (limited > 0) return { ok: false, message: tooManySignInsMessage(limited), fieldErrors: {} };
     if (error instanceof AuthError) return { ok: false, message: INVALID, fieldErrors: {} };
     throw error; // the redirect after success travels as an error
   }

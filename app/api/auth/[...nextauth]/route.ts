@@ -1,3 +1,20 @@
+import type { NextRequest } from 'next/server';
 import { handlers } from '@/auth';
+import { signInRetryAfter, tooManySignInsMessage } from '@/lib/auth/sign-in-limits';
+import { clientIp } from '@/lib/http/client-ip';
 
-export const { GET, POST } = handlers;
+export const { GET } = handlers;
+
+/** A client that failed too often gets a 429 before its credentials are even looked at. */
+export async function POST(request: NextRequest) {
+  if (request.nextUrl.pathname.endsWith('/callback/credentials')) {
+    const wait = signInRetryAfter(clientIp(request.headers));
+    if (wait > 0) {
+      return Response.json(
+        { error: { code: 429, message: tooManySignInsMessage(wait) } },
+        { status: 429, headers: { 'Retry-After': String(wait), 'Cache-Control': 'no-store' } },
+      );
+    }
+  }
+  return handlers.POST(request);
+}

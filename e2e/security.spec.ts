@@ -1,0 +1,57 @@
+import { expect, test } from './fixtures';
+import { SignInPage } from './pages/sign-in-page';
+
+test.describe('security headers', () => {
+  test('pages carry a nonce-based CSP without unsafe-eval, and framing is refused', async ({ page }) => {
+    const response = await page.goto('/sign-in');
+    const headers = response!.headers();
+    const csp = headers['content-security-policy']!;
+    expect(csp).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic'/);
+    expect(csp).not.toContain('unsafe-eval');
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(headers['x-frame-options']).toBe('DENY');
+    expect(headers['x-content-type-options']).toBe('nosniff');
+    expect(headers['referrer-policy']).toBe('strict-origin-when-cross-origin');
+    expect(headers['x-powered-by']).toBeUndefined();
+    // The page still works under that policy: the form is interactive.
+    await page.getByLabel('Email').fill('x');
+    await expect(page.getByRole('button', { name: 'Sign in' })).toBeEnabled();
+  });
+
+  test('HSTS is sent over https (behind a trusted proxy)', async ({ request }) => {
+    const plain = await request.get('/sign-in');
+    expect(plain.headers()['strict-transport-security']).toBeUndefined();
+    const https = await request.get('/sign-in', { headers: { 'x-forwarded-proto': 'https' } });
+    expect(https.headers()['strict-transport-security']).toContain('max-age=');
+  });
+});
+
+test.describe('failed sign-ins are limited per client', () => {
+  test('one client is blocked after many failures; others are not', async ({ browser, request }) => {
+    const attacker = await browser.newContext({ extraHTTPHeaders: { 'x-forwarded-for': '198.51.100.23' } });
+    const page = await attacker.newPage();
+    const signIn = new SignInPage(page);
+    await signIn.goto();
+    for (let i = 0; i < 20; i++) {
+      await signIn.signIn(`nobody-${i}@example.com`, 'wrong-password');
+      await expect(page.getByRole('alert').filter({ hasText: /Invalid email or password|Too many/ })).toBeVisible();
+    }
+    await signIn.signIn('alice@example.com', 'demo-password');
+    await expect(page.getByRole('alert').filter({ hasText: 'Too many failed sign-ins' })).toBeVisible();
+    await expect(page).toHaveURL(/\/sign-in/);
+
+    const blocked = await request.post('/api/auth/callback/credentials', {
+      headers: { 'x-forwarded-for': '198.51.100.23' },
+      form: { email: 'alice@example.com', password: 'demo-password' },
+    });
+    expect(blocked.status()).toBe(429);
+    expect(Number(blocked.headers()['retry-after'])).toBeGreaterThan(0);
+    await attacker.close();
+
+    // Another client signs in as usual.
+    const other = await browser.newContext({ extraHTTPHeaders: { 'x-forwarded-for': '198.51.100.24' } });
+    const otherPage = await other.newPage();
+    await new SignInPage(otherPage).signInAs('alice');
+    await other.close();
+  });
+});

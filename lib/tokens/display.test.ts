@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { formatDateTime, formatRelativeTime } from './display';
+
+describe('token display helpers', () => {
+  const now = new Date('2026-03-31T12:00:00Z');
+  const ago = (seconds: number) => new Date(now.getTime() - seconds * 1000);
+
+  it('says how long ago, in the largest fitting unit', () => {
+    expect(formatRelativeTime(ago(5), now)).toBe('just now');
+    expect(formatRelativeTime(ago(60), now)).toBe('1 minute ago');
+    expect(formatRelativeTime(ago(3 * 3600), now)).toBe('3 hours ago');
+    expect(formatRelativeTime(ago(24 * 3600), now)).toBe('yesterday');
+    expect(formatRelativeTime(ago(400 * 24 * 3600), now)).toBe('last year');
+    expect(formatRelativeTime(new Date(now.getTime() + 2 * 24 * 3600 * 1000), now)).toBe('in 2 days');
+  });
+
+  it('formats an exact time in a given time zone', () => {
+    expect(formatDateTime(now, 'UTC')).toBe('Mar 31, 2026, 12:00 PM UTC');
+    expect(formatDateTime(now, 'Asia/Tokyo')).toMatch(/^Mar 31, 2026, 9:00 PM GMT\+9$/);
+  });
+});

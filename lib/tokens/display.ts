@@ -1,0 +1,47 @@
+// Pure formatting of token dates for tables and dialogs, shared by every page that lists tokens.
+
+const LOCALE = 'en-US';
+
+const relative = new Intl.RelativeTimeFormat(LOCALE, { numeric: 'auto' });
+
+const UNITS: readonly [Intl.RelativeTimeFormatUnit, number][] = [
+  ['year', 365 * 24 * 3600],
+  ['month', 30 * 24 * 3600],
+  ['week', 7 * 24 * 3600],
+  ['day', 24 * 3600],
+  ['hour', 3600],
+  ['minute', 60],
+];
+
+/** "5 minutes ago", "in 3 days", "just now" — relative to `now`. */
+export function formatRelativeTime(date: Date, now: Date): string {
+  const seconds = Math.round((date.getTime() - now.getTime()) / 1000);
+  const abs = Math.abs(seconds);
+  if (abs < 45) return seconds <= 0 ? 'just now' : 'in a few seconds';
+  for (const [unit, size] of UNITS) {
+    if (abs >= size * (unit === 'minute' ? 0.75 : 1)) {
+      return relative.format(Math.round(seconds / size), unit);
+    }
+  }
+  return relative.format(Math.round(seconds / 60), 'minute');
+}
+
+const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** "Mar 5, 2026, 2:30 PM" in the given time zone (the runtime's own when omitted). */
+export function formatDateTime(date: Date, timeZone?: string): string {
+  const key = timeZone ?? '';
+  let format = dateTimeFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(LOCALE, {
+      year: 'numeric',
+      month: 'short',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: '2-digit',
+      ...(timeZone ? { timeZone, timeZoneName: 'short' } : {}),
+    });
+    dateTimeFormats.set(key, format);
+  }
+  return format.format(date);
+}

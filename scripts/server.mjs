@@ -1,0 +1,36 @@
+// The production HTTP server: Next.js behind a thin layer that decides which client address the
+// app sees. Unless TRUST_PROXY=true, headers a client sent to claim another address are dropped,
+// so Next.js sets x-forwarded-for to the socket's address and rate limits cannot be dodged.
+import http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import next from 'next';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const port = Number(process.env.PORT || 3000);
+const hostname = process.env.BIND_ADDRESS || '0.0.0.0';
+const trustProxy = process.env.TRUST_PROXY === 'true';
+
+const app = next({ dev: false, dir: root, port, hostname: 'localhost' });
+const handle = app.getRequestHandler();
+await app.prepare();
+
+const server = http.createServer((req, res) => {
+  if (!trustProxy) {
+    delete req.headers['x-forwarded-for'];
+    delete req.headers['x-real-ip'];
+    delete req.headers['forwarded'];
+  }
+  void handle(req, res);
+});
+server.keepAliveTimeout = 65_000;
+server.listen(port, hostname, () => {
+  console.log(`Platform tokens portal on http://localhost:${port}${trustProxy ? ' (trusting proxy headers)' : ''}`);
+});
+
+function shutdown() {
+  server.close(() => process.exit(0));
+  setTimeout(() => process.exit(0), 5_000).unref();
+}
+process.on('SIGINT', shutdown);
+process.on('SIGTERM', shutdown);
