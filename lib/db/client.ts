@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
@@ -35,7 +36,11 @@ const MIGRATION_LOCK_KEY = 727_100_401;
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.kind === 'pglite') {
-    const client = options.dataDir ? await PGlite.create(options.dataDir) : await PGlite.create();
+    // pg_trgm backs the substring search of the admin token list (see the migrations).
+    const extensions = { pg_trgm };
+    const client = options.dataDir
+      ? await PGlite.create(options.dataDir, { extensions })
+      : await PGlite.create({ extensions });
     const db = drizzlePglite(client, { schema }) as unknown as Db;
     return { kind: 'pglite', db, pool: null, close: () => client.close() };
   }

@@ -53,6 +53,9 @@ export const users = pgTable(
   },
   (t) => [
     uniqueIndex('users_email_key').on(t.email),
+    // Searching the admin token list by owner or creator.
+    index('users_email_trgm_idx').using('gin', t.email.op('gin_trgm_ops')),
+    index('users_name_trgm_idx').using('gin', t.name.op('gin_trgm_ops')),
     check('users_email_lowercase', sql`${t.email} = lower(${t.email})`),
   ],
 );
@@ -220,6 +223,15 @@ export const platformTokens = pgTable(
     index('platform_tokens_owner_service_user_idx').on(t.ownerServiceUserId),
     index('platform_tokens_rotated_from_idx').on(t.rotatedFromId),
     index('platform_tokens_rotated_to_idx').on(t.rotatedToId),
+    // The admin list: every sortable column and the status filter walk an index in order, so
+    // the first page costs the same at any size; substring search uses trigram indexes.
+    index('platform_tokens_account_status_created_idx').on(t.accountId, t.status, t.createdAt.desc(), t.id),
+    index('platform_tokens_account_name_idx').on(t.accountId, sql`lower(${t.name})`, t.id),
+    index('platform_tokens_account_public_id_idx').on(t.accountId, t.publicId),
+    index('platform_tokens_account_expires_idx').on(t.accountId, t.expiresAt, t.id),
+    index('platform_tokens_account_last_used_idx').on(t.accountId, t.lastUsedAt.desc().nullsLast(), t.id),
+    index('platform_tokens_name_trgm_idx').using('gin', t.name.op('gin_trgm_ops')),
+    index('platform_tokens_public_id_trgm_idx').using('gin', t.publicId.op('gin_trgm_ops')),
   ],
 );
 
@@ -289,6 +301,8 @@ export const auditEvents = pgTable(
     index('audit_events_account_action_idx').on(t.accountId, t.action, t.createdAt.desc()),
     index('audit_events_token_idx').on(t.tokenId),
     index('audit_events_actor_idx').on(t.accountId, t.actorEmail),
+    // Bulk events list their token IDs in details.tokenIds; filtering the log by token finds them.
+    index('audit_events_token_ids_idx').using('gin', sql`(${t.details} -> 'tokenIds') jsonb_path_ops`),
   ],
 );
 
