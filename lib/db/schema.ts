@@ -3,6 +3,7 @@ import {
   bigserial,
   boolean,
   check,
+  customType,
   index,
   inet,
   jsonb,
@@ -306,6 +307,84 @@ export const auditEvents = pgTable(
   ],
 );
 
+/**
+ * Any JSON value in a jsonb column. Unlike drizzle's `jsonb`, it does not parse a second time, so a
+ * stored string that happens to look like JSON ('{"a":1}', '42') comes back as that string.
+ */
+const jsonValue = customType<{ data: unknown; driverData: unknown }>({
+  dataType: () => 'jsonb',
+  toDriver: (value) => JSON.stringify(value),
+  fromDriver: (value) => value,
+});
+
+const updatedAt = () => timestamp('updated_at', { withTimezone: true, mode: 'date', precision: 3 }).notNull().defaultNow();
+
+/** A document of the document service (dashboards, notebooks, …), per environment. */
+export const documents = pgTable(
+  'documents',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    environmentId: text('environment_id')
+      .notNull()
+      .references(() => environments.id, { onDelete: 'cascade' }),
+    name: varchar('name', { length: 255 }).notNull(),
+    /** The `document:document-type` attribute policies can condition on. */
+    type: varchar('type', { length: 100 }).notNull(),
+    content: jsonValue('content').notNull(),
+    /** The owner of the token that created it; kept (as null) when that identity is deleted. */
+    ownerUserId: uuid('owner_user_id').references(() => users.id, { onDelete: 'set null' }),
+    ownerServiceUserId: uuid('owner_service_user_id').references(() => serviceUsers.id, { onDelete: 'set null' }),
+    // Millisecond precision, so that a page key built from a JavaScript Date matches exactly.
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date', precision: 3 }).notNull().defaultNow(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('documents_environment_created_idx').on(t.environmentId, t.createdAt, t.id),
+    check('documents_at_most_one_owner', sql`num_nonnulls(${t.ownerUserId}, ${t.ownerServiceUserId}) <= 1`),
+  ],
+);
+
+/** State shared by every user of an app, per environment. */
+export const appStates = pgTable(
+  'app_states',
+  {
+    environmentId: text('environment_id')
+      .notNull()
+      .references(() => environments.id, { onDelete: 'cascade' }),
+    appId: varchar('app_id', { length: 200 }).notNull(),
+    key: varchar('key', { length: 200 }).notNull(),
+    value: jsonValue('value').notNull(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.environmentId, t.appId, t.key] })],
+);
+
+/** State of an app per identity (the owner of the calling token), per environment. */
+export const userAppStates = pgTable(
+  'user_app_states',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    environmentId: text('environment_id')
+      .notNull()
+      .references(() => environments.id, { onDelete: 'cascade' }),
+    appId: varchar('app_id', { length: 200 }).notNull(),
+    ownerUserId: uuid('owner_user_id').references(() => users.id, { onDelete: 'cascade' }),
+    ownerServiceUserId: uuid('owner_service_user_id').references(() => serviceUsers.id, { onDelete: 'cascade' }),
+    key: varchar('key', { length: 200 }).notNull(),
+    value: jsonValue('value').notNull(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    check('user_app_states_one_owner', sql`num_nonnulls(${t.ownerUserId}, ${t.ownerServiceUserId}) = 1`),
+    uniqueIndex('user_app_states_user_key')
+      .on(t.environmentId, t.appId, t.ownerUserId, t.key)
+      .where(sql`${t.ownerUserId} is not null`),
+    uniqueIndex('user_app_states_service_user_key')
+      .on(t.environmentId, t.appId, t.ownerServiceUserId, t.key)
+      .where(sql`${t.ownerServiceUserId} is not null`),
+  ],
+);
+
 export type Account = typeof accounts.$inferSelect;
 export type Environment = typeof environments.$inferSelect;
 export type User = typeof users.$inferSelect;
@@ -318,3 +397,6 @@ export type PolicyBinding = typeof policyBindings.$inferSelect;
 export type PlatformToken = typeof platformTokens.$inferSelect;
 export type TokenStatus = (typeof tokenStatus.enumValues)[number];
 export type AuditEvent = typeof auditEvents.$inferSelect;
+export type Document = typeof documents.$inferSelect;
+export type AppState = typeof appStates.$inferSelect;
+export type UserAppState = typeof userAppStates.$inferSelect;
