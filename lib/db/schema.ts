@@ -6,6 +6,7 @@ import {
   customType,
   index,
   inet,
+  integer,
   jsonb,
   pgEnum,
   pgTable,
@@ -400,3 +401,185 @@ export type AuditEvent = typeof auditEvents.$inferSelect;
 export type Document = typeof documents.$inferSelect;
 export type AppState = typeof appStates.$inferSelect;
 export type UserAppState = typeof userAppStates.$inferSelect;
+
+// ---------------------------------------------------------------------------------------------
+// Storage, settings, automation, app engine, notification and email services.
+
+const precisionCreatedAt = () =>
+  timestamp('created_at', { withTimezone: true, mode: 'date', precision: 3 }).notNull().defaultNow();
+
+export const storageTable = pgEnum('storage_table', ['events', 'bizevents', 'logs']);
+
+/** One ingested record (event, business event or log line); the record itself is jsonb. */
+export const storageRecords = pgTable(
+  'storage_records',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    environmentId: text('environment_id')
+      .notNull()
+      .references(() => environments.id, { onDelete: 'cascade' }),
+    table: storageTable('table').notNull(),
+    /** The record's `timestamp` (set at ingest when it has none), for ordering and range filters. */
+    timestamp: timestamp('timestamp', { withTimezone: true, mode: 'date', precision: 3 }).notNull(),
+    record: jsonValue('record').$type<Record<string, unknown>>().notNull(),
+    ingestedAt: precisionCreatedAt(),
+  },
+  (t) => [index('storage_records_env_table_time_idx').on(t.environmentId, t.table, t.timestamp.desc(), t.id.desc())],
+);
+
+/** A settings object: environment-wide (appId null) or of one app (app settings). */
+export const settingsObjects = pgTable(
+  'settings_objects',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    environmentId: text('environment_id')
+      .notNull()
+      .references(() => environments.id, { onDelete: 'cascade' }),
+    appId: varchar('app_id', { length: 200 }),
+    schemaId: varchar('schema_id', { length: 200 }).notNull(),
+    value: jsonValue('value').$type<Record<string, unknown>>().notNull(),
+    /** Raised by every update, so clients can tell that an object changed. */
+    version: integer('version').notNull().default(1),
+    ownerUserId: uuid('owner_user_id').references(() => users.id, { onDelete: 'set null' }),
+    ownerServiceUserId: uuid('owner_service_user_id').references(() => serviceUsers.id, { onDelete: 'set null' }),
+    createdAt: precisionCreatedAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('settings_objects_env_app_created_idx').on(t.environmentId, t.appId, t.createdAt, t.id),
+    check('settings_objects_at_most_one_owner', sql`num_nonnulls(${t.ownerUserId}, ${t.ownerServiceUserId}) <= 1`),
+  ],
+);
+
+export const workflows = pgTable(
+  'workflows',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    environmentId: text('environment_id')
+      .notNull()
+      .references(() => environments.id, { onDelete: 'cascade' }),
+    title: varchar('title', { length: 200 }).notNull(),
+    description: text('description').notNull().default(''),
+    tasks: jsonValue('tasks').$type<unknown[]>().notNull(),
+    ownerUserId: uuid('owner_user_id').references(() => users.id, { onDelete: 'set null' }),
+    ownerServiceUserId: uuid('owner_service_user_id').references(() => serviceUsers.id, { onDelete: 'set null' }),
+    createdAt: precisionCreatedAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('workflows_env_created_idx').on(t.environmentId, t.createdAt, t.id),
+    check('workflows_at_most_one_owner', sql`num_nonnulls(${t.ownerUserId}, ${t.ownerServiceUserId}) <= 1`),
+  ],
+);
+
+export const executionState = pgEnum('execution_state', ['success', 'error']);
+
+/** One run of a workflow with the result of each task, run with the permissions of a token. */
+export const workflowExecutions = pgTable(
+  'workflow_executions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workflowId: uuid('workflow_id')
+      .notNull()
+      .references(() => workflows.id, { onDelete: 'cascade' }),
+    environmentId: text('environment_id')
+      .notNull()
+      .references(() => environments.id, { onDelete: 'cascade' }),
+    state: executionState('state').notNull(),
+    input: jsonValue('input').notNull(),
+    tasks: jsonValue('tasks').$type<unknown[]>().notNull(),
+    /** Token ID (`dt0s16.<public>`) of the token that ran it. */
+    tokenId: varchar('token_id', { length: 31 }).notNull(),
+    ownerUserId: uuid('owner_user_id').references(() => users.id, { onDelete: 'set null' }),
+    ownerServiceUserId: uuid('owner_service_user_id').references(() => serviceUsers.id, { onDelete: 'set null' }),
+    startedAt: timestamp('started_at', { withTimezone: true, mode: 'date', precision: 3 }).notNull(),
+    endedAt: timestamp('ended_at', { withTimezone: true, mode: 'date', precision: 3 }).notNull(),
+  },
+  (t) => [
+    index('workflow_executions_workflow_started_idx').on(t.workflowId, t.startedAt),
+    index('workflow_executions_env_idx').on(t.environmentId),
+  ],
+);
+
+/** An app of the built-in registry installed in an environment. */
+export const installedApps = pgTable(
+  'installed_apps',
+  {
+    environmentId: text('environment_id')
+      .notNull()
+      .references(() => environments.id, { onDelete: 'cascade' }),
+    appId: varchar('app_id', { length: 200 }).notNull(),
+    version: varchar('version', { length: 50 }).notNull(),
+    ownerUserId: uuid('owner_user_id').references(() => users.id, { onDelete: 'set null' }),
+    ownerServiceUserId: uuid('owner_service_user_id').references(() => serviceUsers.id, { onDelete: 'set null' }),
+    installedAt: timestamp('installed_at', { withTimezone: true, mode: 'date', precision: 3 }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.environmentId, t.appId] })],
+);
+
+export const notificationSeverity = pgEnum('notification_severity', ['info', 'warning', 'error']);
+
+/** A notification a token's owner sent to themself, per environment. */
+export const selfNotifications = pgTable(
+  'self_notifications',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    environmentId: text('environment_id')
+      .notNull()
+      .references(() => environments.id, { onDelete: 'cascade' }),
+    ownerUserId: uuid('owner_user_id').references(() => users.id, { onDelete: 'cascade' }),
+    ownerServiceUserId: uuid('owner_service_user_id').references(() => serviceUsers.id, { onDelete: 'cascade' }),
+    title: varchar('title', { length: 200 }).notNull(),
+    message: text('message').notNull(),
+    severity: notificationSeverity('severity').notNull().default('info'),
+    createdAt: precisionCreatedAt(),
+  },
+  (t) => [
+    check('self_notifications_one_owner', sql`num_nonnulls(${t.ownerUserId}, ${t.ownerServiceUserId}) = 1`),
+    index('self_notifications_user_idx').on(t.environmentId, t.ownerUserId, t.createdAt, t.id),
+    index('self_notifications_service_user_idx').on(t.environmentId, t.ownerServiceUserId, t.createdAt, t.id),
+  ],
+);
+
+export const emailStatus = pgEnum('email_status', ['stored', 'sending', 'sent', 'failed']);
+
+/** The outbox: every email sent through the email service, delivered over SMTP when configured. */
+export const emailMessages = pgTable(
+  'email_messages',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    environmentId: text('environment_id')
+      .notNull()
+      .references(() => environments.id, { onDelete: 'cascade' }),
+    ownerUserId: uuid('owner_user_id').references(() => users.id, { onDelete: 'cascade' }),
+    ownerServiceUserId: uuid('owner_service_user_id').references(() => serviceUsers.id, { onDelete: 'cascade' }),
+    /** Token ID (`dt0s16.<public>`) of the token that sent it; its creator sees it too. */
+    tokenId: varchar('token_id', { length: 31 }).notNull(),
+    to: text('to').array().notNull(),
+    cc: text('cc').array().notNull().default(sql`'{}'::text[]`),
+    bcc: text('bcc').array().notNull().default(sql`'{}'::text[]`),
+    subject: varchar('subject', { length: 998 }).notNull(),
+    body: text('body').notNull(),
+    contentType: varchar('content_type', { length: 20 }).$type<'text/plain' | 'text/html'>().notNull(),
+    status: emailStatus('status').notNull(),
+    /** Why delivery failed, without credentials. */
+    error: text('error'),
+    createdAt: precisionCreatedAt(),
+    sentAt: timestamp('sent_at', { withTimezone: true, mode: 'date', precision: 3 }),
+  },
+  (t) => [
+    check('email_messages_one_owner', sql`num_nonnulls(${t.ownerUserId}, ${t.ownerServiceUserId}) = 1`),
+    index('email_messages_user_idx').on(t.ownerUserId, t.createdAt),
+    index('email_messages_service_user_idx').on(t.ownerServiceUserId, t.createdAt),
+    index('email_messages_token_idx').on(t.tokenId, t.createdAt),
+  ],
+);
+
+export type StorageRecord = typeof storageRecords.$inferSelect;
+export type StorageTableName = (typeof storageTable.enumValues)[number];
+export type SettingsObject = typeof settingsObjects.$inferSelect;
+export type Workflow = typeof workflows.$inferSelect;
+export type WorkflowExecution = typeof workflowExecutions.$inferSelect;
+export type InstalledApp = typeof installedApps.$inferSelect;
+export type SelfNotification = typeof selfNotifications.$inferSelect;
+export type EmailMessage = typeof emailMessages.$inferSelect;
