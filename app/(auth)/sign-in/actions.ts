@@ -30,7 +30,12 @@ export async function signInAction(input: unknown, callbackUrl: unknown): Promis
   } catch (error) {
     const limited = rateLimitedSeconds(error);
     if (limited > 0) return { ok: false, message: tooManySignInsMessage(limited), fieldErrors: {} };
-    if (error instanceof AuthError) return { ok: false, message: INVALID, fieldErrors: {} };
+    if (error instanceof CredentialsSignin) return { ok: false, message: INVALID, fieldErrors: {} };
+    if (error instanceof AuthError) {
+      // Not a wrong password: the database or the configuration failed. Say so, without details.
+      console.error('[auth] sign-in failed:', error.type);
+      return { ok: false, message: 'Signing in is not possible right now. Try again in a moment.', fieldErrors: {} };
+    }
     throw error; // the redirect after success travels as an error
   }
   return { ok: false, message: INVALID, fieldErrors: {} };
