@@ -1,8 +1,8 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accountMembers, serviceUsers, users } from '@/lib/db/schema';
+import { accountMembers, groupMembers, groups, policies, policyBindingEnvironments, policyBindings, serviceUsers, users } from '@/lib/db/schema';
 import { createTestDatabase, testBackend, type TestDatabase } from '@/lib/db/testing';
-import { canUseServiceUser, checkPermission, effectivePermissions } from './effective-permissions';
+import { canUseServiceUser, checkPermission, effectivePermissions, usableServiceUsers } from './effective-permissions';
 
 describe(`effective permissions from the database (${testBackend})`, () => {
   let database: TestDatabase;
@@ -42,6 +42,41 @@ describe(`effective permissions from the database (${testBackend})`, () => {
     expect((await canUseServiceUser(database.db, 'acme', id['alice@example.com']!, 'exporter@service.example.com')).allowed).toBe(false);
     expect((await canUseServiceUser(database.db, 'acme', id['bob@example.com']!, 'ci-bot@service.example.com')).allowed).toBe(false);
     expect((await canUseServiceUser(database.db, 'acme', id['admin@example.com']!, 'exporter@service.example.com')).allowed).toBe(true);
+  });
+
+  it('lists the service users a user may generate tokens for', async () => {
+    const emails = async (email: string, accountId = 'acme') =>
+      (await usableServiceUsers(database.db, accountId, id[email]!)).map((s) => s.email);
+    expect(await emails('alice@example.com')).toEqual(['ci-bot@service.example.com']);
+    expect(await emails('bob@example.com')).toEqual([]);
+    expect(await emails('admin@example.com')).toEqual(['ci-bot@service.example.com', 'exporter@service.example.com']);
+    // Alice's grant in Acme says nothing about Globex, which has no service users anyway.
+    expect(await emails('alice@example.com', 'globex')).toEqual([]);
+  });
+
+  it('applies an environment-limited binding only in its environments, and never account-wide', async () => {
+    const db = database.db;
+    const [group] = await db.insert(groups).values({ accountId: 'acme', name: 'Staging mailers' }).returning();
+    const [policy] = await db
+      .insert(policies)
+      .values({ accountId: 'acme', name: 'Mail and use the exporter', statements: 'ALLOW email:emails:send, iam:service-users:use;' })
+      .returning();
+    await db.insert(groupMembers).values({ groupId: group!.id, userId: id['bob@example.com']! });
+    const [binding] = await db.insert(policyBindings).values({ groupId: group!.id, policyId: policy!.id, accountWide: false }).returning();
+    await db.insert(policyBindingEnvironments).values({ bindingId: binding!.id, environmentId: 'acme-staging' });
+    const send = (env: string | null) => checkPermission(db, 'acme', user('bob@example.com'), env, 'email:emails:send');
+    expect((await send('acme-staging')).allowed).toBe(true);
+    expect((await send('acme-prod')).allowed).toBe(false);
+    expect((await send(null)).allowed).toBe(false);
+    // iam:service-users:use is an account-level check: a staging-only grant does not give it.
+    expect(await usableServiceUsers(db, 'acme', id['bob@example.com']!)).toEqual([]);
+    await db.delete(groups).where(and(eq(groups.id, group!.id), eq(groups.accountId, 'acme')));
+  });
+
+  it('gives a service user nothing in another account', async () => {
+    const ciBot = { kind: 'service-user' as const, serviceUserId: id['ci-bot@service.example.com']! };
+    expect((await effectivePermissions(database.db, 'acme', ciBot, 'acme-prod')).granted.has('document:documents:write')).toBe(true);
+    expect((await effectivePermissions(database.db, 'globex', ciBot, 'globex-prod')).granted.size).toBe(0);
   });
 
   it('drops everything once the user leaves the account', async () => {

@@ -23,18 +23,18 @@ import { SERVICE_USER_EMAIL, SERVICE_USERS_USE } from './permissions';
 /** Who permissions are asked for: a person, or a service user of the account. */
 export type Principal = { kind: 'user'; userId: string } | { kind: 'service-user'; serviceUserId: string };
 
-// Parsing is the costly part; a policy's compiled form only changes with its text.
-const compiled = new Map<string, PolicyInEffect>();
+// Parsing is the costly part; a policy's compiled form only changes with its name and text.
+// Keyed by policy ID and checked against the stored text, so that two saves within the same
+// millisecond (same updated_at as JavaScript sees it) never serve the older text.
+const compiled = new Map<string, { name: string; statements: string; policy: PolicyInEffect }>();
 const MAX_COMPILED = 5_000;
 
-function compileCached(row: { id: string; name: string; statements: string; updatedAt: Date }): PolicyInEffect {
-  const key = `${row.id}:${row.updatedAt.getTime()}:${row.name}`;
-  let policy = compiled.get(key);
-  if (!policy) {
-    if (compiled.size >= MAX_COMPILED) compiled.clear();
-    policy = compileStoredPolicy(row);
-    compiled.set(key, policy);
-  }
+function compileCached(row: { id: string; name: string; statements: string }): PolicyInEffect {
+  const cached = compiled.get(row.id);
+  if (cached && cached.name === row.name && cached.statements === row.statements) return cached.policy;
+  if (!cached && compiled.size >= MAX_COMPILED) compiled.clear();
+  const policy = compileStoredPolicy(row);
+  compiled.set(row.id, { name: row.name, statements: row.statements, policy });
   return policy;
 }
 
@@ -66,7 +66,6 @@ export async function loadPrincipalPolicies(
       policyId: policies.id,
       name: policies.name,
       statements: policies.statements,
-      updatedAt: policies.updatedAt,
     })
     .from(groupMembers)
     .innerJoin(groups, and(eq(groups.id, groupMembers.groupId), eq(groups.accountId, accountId)))
@@ -128,7 +127,10 @@ export async function checkPermission(
   return evaluatePermission(await policiesFor(db, accountId, principal, environmentId), { permission, attributes });
 }
 
-/** Rule 6: may this user generate tokens for the service user with this email? */
+/**
+ * Rule 6: may this user generate tokens for the service user with this email? It answers for the
+ * email only: whether such a service user exists in the account is the caller's lookup.
+ */
 export async function canUseServiceUser(
   db: Executor,
   accountId: string,
@@ -138,4 +140,24 @@ export async function canUseServiceUser(
   return checkPermission(db, accountId, { kind: 'user', userId }, null, SERVICE_USERS_USE, {
     [SERVICE_USER_EMAIL]: serviceUserEmail.toLowerCase(),
   });
+}
+
+export interface UsableServiceUser {
+  id: string;
+  email: string;
+  name: string;
+}
+
+/** The account's service users that the user may generate tokens for (rule 6), by email. */
+export async function usableServiceUsers(db: Executor, accountId: string, userId: string): Promise<UsableServiceUser[]> {
+  const inEffect = await policiesFor(db, accountId, { kind: 'user', userId }, null);
+  if (inEffect.length === 0) return [];
+  const rows = await db
+    .select({ id: serviceUsers.id, email: serviceUsers.email, name: serviceUsers.name })
+    .from(serviceUsers)
+    .where(eq(serviceUsers.accountId, accountId))
+    .orderBy(serviceUsers.email);
+  return rows.filter(
+    (s) => evaluatePermission(inEffect, { permission: SERVICE_USERS_USE, attributes: { [SERVICE_USER_EMAIL]: s.email } }).allowed,
+  );
 }

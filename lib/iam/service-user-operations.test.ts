@@ -1,0 +1,112 @@
+import { desc, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditEvents, groupMembers, platformTokens, serviceUsers } from '@/lib/db/schema';
+import { createTestDatabase, testBackend, type TestDatabase } from '@/lib/db/testing';
+import { ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
+import { canUseServiceUser } from './effective-permissions';
+import { listServiceUsers } from './iam-queries';
+import { createServiceUser, deleteServiceUser } from './service-user-operations';
+import { demoIdentities, iamSnapshot, publishedDuring } from './testing';
+
+describe(`service user operations (${testBackend})`, () => {
+  let database: TestDatabase;
+  let demo: Awaited<ReturnType<typeof demoIdentities>>;
+  const admin = () => demo.actor('admin@example.com');
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    demo = await demoIdentities(database.db);
+  });
+  afterAll(() => database.close());
+
+  it('creates a service user with its email lowercased, once per account', async () => {
+    const db = database.db;
+    const published = await publishedDuring(() =>
+      createServiceUser(db, admin(), { accountId: 'acme', email: '  Deployer@Service.Example.COM ', name: 'Deployer' }),
+    );
+    expect(published).toEqual([{ kind: 'account', accountId: 'acme' }]);
+    const rows = await listServiceUsers(db, admin(), 'acme');
+    expect(rows.map((r) => r.email)).toEqual([
+      'ci-bot@service.example.com',
+      'deployer@service.example.com',
+      'exporter@service.example.com',
+    ]);
+    expect(rows.find((r) => r.email === 'ci-bot@service.example.com')).toMatchObject({ groupCount: 1, tokenCount: 0 });
+    const [audit] = await db.select().from(auditEvents).orderBy(desc(auditEvents.id)).limit(1);
+    expect(audit).toMatchObject({ action: 'service_user.created', targetName: 'deployer@service.example.com' });
+
+    await expect(
+      createServiceUser(db, admin(), { accountId: 'acme', email: 'DEPLOYER@service.example.com', name: 'Again' }),
+    ).rejects.toMatchObject({
+      fieldErrors: { email: 'A service user with the email deployer@service.example.com already exists in this account' },
+    });
+    // Another account may have its own.
+    await createServiceUser(db, admin(), { accountId: 'globex', email: 'deployer@service.example.com', name: 'Deployer' });
+  });
+
+  it.each([
+    ['deployer@example.com', 'A service user email must end in @service.<domain>, e.g. ci-bot@service.example.com'],
+    ['deployer@service', 'Enter a valid email address'],
+    ['not an email', 'Enter a valid email address'],
+    ['', 'Enter the email of the service user'],
+  ])('refuses the email %j at its field and changes nothing', async (email, message) => {
+    const before = await iamSnapshot(database.db);
+    const error = await createServiceUser(database.db, admin(), { accountId: 'acme', email, name: 'X' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).fieldErrors.email).toBe(message);
+    expect(await iamSnapshot(database.db)).toEqual(before);
+  });
+
+  it('deletes a service user with its tokens and memberships, so that its tokens stop working', async () => {
+    const db = database.db;
+    const exporterId = demo.id('acme/exporter@service.example.com');
+    await db.insert(platformTokens).values({
+      accountId: 'acme',
+      publicId: 'EXPORTERTOKEN00000000000',
+      secretHash: 'a'.repeat(64),
+      name: 'Nightly export',
+      ownerServiceUserId: exporterId,
+      createdById: demo.id('admin@example.com'),
+      scopes: ['storage:logs:read'],
+      appliesToAccount: true,
+    });
+    expect((await listServiceUsers(db, admin(), 'acme')).find((r) => r.id === exporterId)?.tokenCount).toBe(1);
+
+    let result: { tokensDeleted: number } | undefined;
+    const published = await publishedDuring(async () => {
+      result = await deleteServiceUser(db, admin(), { accountId: 'acme', serviceUserId: exporterId });
+    });
+    expect(result).toEqual({ tokensDeleted: 1 });
+    expect(published).toEqual([{ kind: 'account', accountId: 'acme' }]);
+    expect(await db.select().from(platformTokens).where(eq(platformTokens.ownerServiceUserId, exporterId))).toEqual([]);
+    expect(await db.select().from(groupMembers).where(eq(groupMembers.serviceUserId, exporterId))).toEqual([]);
+    const [audit] = await db.select().from(auditEvents).orderBy(desc(auditEvents.id)).limit(1);
+    expect(audit).toMatchObject({
+      action: 'service_user.deleted',
+      targetName: 'exporter@service.example.com',
+      details: { tokensDeleted: 1 },
+    });
+    await expect(deleteServiceUser(db, admin(), { accountId: 'acme', serviceUserId: exporterId })).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
+  });
+
+  it('refuses changes from a non-admin and to service users of another account', async () => {
+    const db = database.db;
+    const ciBot = demo.id('acme/ci-bot@service.example.com');
+    const before = await iamSnapshot(db);
+    const bob = demo.actor('bob@example.com');
+    await expect(
+      createServiceUser(db, bob, { accountId: 'acme', email: 'mine@service.example.com', name: 'Mine' }),
+    ).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(deleteServiceUser(db, bob, { accountId: 'acme', serviceUserId: ciBot })).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(listServiceUsers(db, bob, 'acme')).rejects.toBeInstanceOf(ForbiddenError);
+    // The Globex admin path cannot reach an Acme service user.
+    await expect(deleteServiceUser(db, admin(), { accountId: 'globex', serviceUserId: ciBot })).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
+    expect(await iamSnapshot(db)).toEqual(before);
+    expect(await db.select().from(serviceUsers).where(eq(serviceUsers.id, ciBot))).toHaveLength(1);
+    expect((await canUseServiceUser(db, 'acme', demo.id('alice@example.com'), 'ci-bot@service.example.com')).allowed).toBe(true);
+  });
+});

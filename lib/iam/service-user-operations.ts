@@ -1,0 +1,65 @@
+import { and, count, eq } from 'drizzle-orm';
+import { recordAudit } from '@/lib/audit';
+import { transactWithChanges } from '@/lib/changes';
+import type { Db } from '@/lib/db';
+import { platformTokens, serviceUsers } from '@/lib/db/schema';
+import { NotFoundError, ValidationError } from '@/lib/errors';
+import {
+  createServiceUserSchema,
+  deleteServiceUserSchema,
+  type CreateServiceUserInput,
+  type DeleteServiceUserInput,
+} from '@/lib/validations/iam';
+import { assertAccountAdmin, parseInput, type IamActor } from './admin-guard';
+
+export async function createServiceUser(db: Db, actor: IamActor, input: CreateServiceUserInput): Promise<{ id: string }> {
+  const { accountId, email, name, description } = parseInput(createServiceUserSchema, input);
+  return transactWithChanges(db, async (tx, publish) => {
+    await assertAccountAdmin(tx, actor, accountId);
+    const [row] = await tx
+      .insert(serviceUsers)
+      .values({ accountId, email, name, description })
+      .onConflictDoNothing()
+      .returning({ id: serviceUsers.id });
+    if (!row) throw ValidationError.field('email', `A service user with the email ${email} already exists in this account`);
+    await recordAudit(tx, actor, {
+      accountId,
+      action: 'service_user.created',
+      targetName: email,
+      details: { serviceUserId: row.id, name },
+    });
+    publish({ kind: 'account', accountId });
+    return row;
+  });
+}
+
+/**
+ * Deletes a service user. Its tokens go with it (the foreign key cascades), and so do its group
+ * memberships; publishing the account makes every instance drop what it cached about them.
+ */
+export async function deleteServiceUser(db: Db, actor: IamActor, input: DeleteServiceUserInput): Promise<{ tokensDeleted: number }> {
+  const { accountId, serviceUserId } = parseInput(deleteServiceUserSchema, input);
+  return transactWithChanges(db, async (tx, publish) => {
+    await assertAccountAdmin(tx, actor, accountId);
+    const [serviceUser] = await tx
+      .select({ id: serviceUsers.id, email: serviceUsers.email, name: serviceUsers.name })
+      .from(serviceUsers)
+      .where(and(eq(serviceUsers.id, serviceUserId), eq(serviceUsers.accountId, accountId)))
+      .for('update');
+    if (!serviceUser) throw new NotFoundError('This service user does not exist (any more).');
+    const [tokens] = await tx
+      .select({ n: count() })
+      .from(platformTokens)
+      .where(eq(platformTokens.ownerServiceUserId, serviceUserId));
+    const tokensDeleted = tokens?.n ?? 0;
+    await tx.delete(serviceUsers).where(eq(serviceUsers.id, serviceUserId));
+    await recordAudit(tx, actor, {
+      accountId,
+      action: 'service_user.deleted',
+      targetName: serviceUser.email,
+      details: { serviceUserId, name: serviceUser.name, tokensDeleted },
+    });
+    publish({ kind: 'account', accountId });
+    return { tokensDeleted };
+  });
+}
