@@ -1,0 +1,25 @@
+import { and, eq } from 'drizzle-orm';
+import { isAdminOf, type Actor } from '@/lib/auth/users';
+import type { Executor } from '@/lib/db';
+import { accountMembers } from '@/lib/db/schema';
+import { NotFoundError } from '@/lib/errors';
+
+// Admin-only views and changes of an account answer anyone else as if the account did not
+// exist, the same way the pages answer with a 404.
+
+export const NOT_AN_ADMIN_MESSAGE = 'This account does not exist or you are not one of its admins.';
+
+/** For reads: the actor's memberships were loaded live for this request. */
+export function assertAdminOf(actor: Actor, accountId: string): void {
+  if (!isAdminOf(actor, accountId)) throw new NotFoundError(NOT_AN_ADMIN_MESSAGE);
+}
+
+/** For changes: read inside the change's transaction, so a demotion that just committed counts. */
+export async function assertAdminNow(db: Executor, actor: { userId: string }, accountId: string): Promise<void> {
+  const [member] = await db
+    .select({ role: accountMembers.role })
+    .from(accountMembers)
+    .where(and(eq(accountMembers.accountId, accountId), eq(accountMembers.userId, actor.userId)))
+    .for('share');
+  if (member?.role !== 'admin') throw new NotFoundError(NOT_AN_ADMIN_MESSAGE);
+}
