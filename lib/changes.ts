@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db, Tx } from '@/lib/db';
+import { processSingleton } from '@/lib/singleton';
 
 /**
  * A change that cached token records or permissions must learn of: one token (disabled, enabled,
@@ -11,7 +12,7 @@ export type Change = { kind: 'token'; publicId: string } | { kind: 'account'; ac
 export const CHANGES_CHANNEL = 'platform_changes';
 
 type Listener = (changes: readonly Change[]) => void;
-const listeners = new Set<Listener>();
+const listeners = processSingleton('change-listeners', () => new Set<Listener>());
 
 /** Subscribes to changes, from this instance (after commit) and from others (via LISTEN). */
 export function onChanges(listener: Listener): () => void {

@@ -1,9 +1,16 @@
 import { FailureLimiter } from '@/lib/rate-limit';
+import { processSingleton } from '@/lib/singleton';
 
 // Failures only: a person who types the right password is never slowed down.
-const byClient = new FailureLimiter({ limit: 20, windowMs: 10 * 60_000 });
+const byClient = processSingleton(
+  'sign-in-failures-by-client',
+  () => new FailureLimiter({ limit: 20, windowMs: 10 * 60_000 }),
+);
 // Counted for unknown emails too, so a block reveals nothing about which emails exist.
-const byEmail = new FailureLimiter({ limit: 10, windowMs: 10 * 60_000 });
+const byEmail = processSingleton(
+  'sign-in-failures-by-email',
+  () => new FailureLimiter({ limit: 10, windowMs: 10 * 60_000 }),
+);
 
 const clientKey = (ip: string | null) => `ip:${ip ?? 'unknown'}`;
 const emailKey = (email: string) => `email:${email.trim().toLowerCase()}`;

@@ -1,16 +1,12 @@
 import { config } from '@/lib/config';
+import { processSingleton } from '@/lib/singleton';
 import { migrateDatabase, openDatabase, type Database, type Db } from './client';
 import { seedDemoData } from './seed';
 
 export type { Db, Executor, Tx, Database } from './client';
 
-interface DatabaseCache {
-  ready?: Promise<Database>;
-}
-
-// One database per process; the cache on globalThis survives module reloads in development.
-const cache = globalThis as typeof globalThis & { __platformTokensDb?: DatabaseCache };
-const state = (cache.__platformTokensDb ??= {});
+// One database per process, shared by every bundle and surviving module reloads in development.
+const state = processSingleton<{ ready?: Promise<Database> }>('database', () => ({}));
 
 async function start(): Promise<Database> {
   const settings = config();
