@@ -1,0 +1,46 @@
+// Expiration choices of the create form (PRODUCT.md §5), shared by the browser and the server.
+// The server resolves a preset against its own clock, so "30 days" means 30 days from generation.
+
+export const EXPIRATION_CHOICES = ['7d', '30d', '60d', '90d', '1y', 'custom', 'never'] as const;
+export type ExpirationChoice = (typeof EXPIRATION_CHOICES)[number];
+
+export const EXPIRATION_LABELS: Readonly<Record<ExpirationChoice, string>> = {
+  '7d': '7 days',
+  '30d': '30 days',
+  '60d': '60 days',
+  '90d': '90 days',
+  '1y': '1 year',
+  custom: 'Custom date',
+  never: 'Never',
+};
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const PRESET_DAYS: Readonly<Partial<Record<ExpirationChoice, number>>> = { '7d': 7, '30d': 30, '60d': 60, '90d': 90 };
+
+/** The latest expiry anyone can pick; PostgreSQL and JavaScript both handle it. */
+export const LATEST_EXPIRY = new Date('9999-12-31T23:59:59Z');
+
+/** The expiry a preset gives when chosen at `now`; undefined for 'custom' and null for 'never'. */
+export function presetExpiry(choice: ExpirationChoice, now: Date): Date | null | undefined {
+  if (choice === 'never') return null;
+  if (choice === 'custom') return undefined;
+  if (choice === '1y') {
+    const date = new Date(now);
+    date.setUTCFullYear(date.getUTCFullYear() + 1);
+    return date;
+  }
+  return new Date(now.getTime() + (PRESET_DAYS[choice] ?? 0) * DAY_MS);
+}
+
+export type ExpiryResult = { ok: true; expiresAt: Date | null } | { ok: false; message: string };
+
+/** The expiry to store for a choice made at `now`: a custom date must lie in the future. */
+export function resolveExpiry(choice: ExpirationChoice, customIso: string, now: Date): ExpiryResult {
+  const preset = presetExpiry(choice, now);
+  if (preset !== undefined) return { ok: true, expiresAt: preset };
+  const date = new Date(customIso);
+  if (!customIso || Number.isNaN(date.getTime())) return { ok: false, message: 'Choose the expiration date' };
+  if (date.getTime() <= now.getTime()) return { ok: false, message: 'The expiration date must be in the future' };
+  if (date.getTime() > LATEST_EXPIRY.getTime()) return { ok: false, message: 'Choose an expiration date before the year 10000' };
+  return { ok: true, expiresAt: date };
+}

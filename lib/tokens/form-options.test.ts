@@ -1,0 +1,68 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accounts } from '@/lib/db/schema';
+import { createTestDatabase, testBackend, type TestDatabase } from '@/lib/db/testing';
+import { loadTokenFormOptions } from './form-options';
+import { generatePlatformToken } from './generate';
+import { demoIds, tokenInput, type DemoIds } from './test-support';
+
+describe(`create form options (${testBackend})`, () => {
+  let database: TestDatabase;
+  let ids: DemoIds;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    ids = await demoIds(database.db);
+  });
+  afterAll(() => database.close());
+
+  const optionsFor = (email: string) => loadTokenFormOptions(database.db, ids.actor(email).userId);
+
+  it("offers each user's accounts with environments, usable service users and counts", async () => {
+    await generatePlatformToken(database.db, ids.actor('alice@example.com'), tokenInput(), new Date());
+    const alice = await optionsFor('alice@example.com');
+    expect(alice.map((a) => [a.id, a.name, a.tokenCount, a.limit])).toEqual([
+      ['acme', 'Acme Corp', 1, 10],
+      ['globex', 'Globex', 0, 10],
+    ]);
+    const acme = alice[0]!;
+    expect(acme.environments).toEqual([
+      { id: 'acme-prod', name: 'Production' },
+      { id: 'acme-staging', name: 'Staging' },
+    ]);
+    expect(acme.owners.map((o) => [o.key === 'myself' ? 'myself' : 'service user', o.email])).toEqual([
+      ['myself', 'alice@example.com'],
+      ['service user', 'ci-bot@service.example.com'],
+    ]);
+    expect(alice[1]!.owners.map((o) => o.email)).toEqual(['alice@example.com']);
+
+    expect((await optionsFor('bob@example.com')).map((a) => [a.id, a.owners.map((o) => o.email)])).toEqual([
+      ['acme', ['bob@example.com']],
+    ]);
+    expect((await optionsFor('admin@example.com'))[0]!.owners.map((o) => o.email)).toEqual([
+      'admin@example.com',
+      'ci-bot@service.example.com',
+      'exporter@service.example.com',
+    ]);
+  });
+
+  it("tells which scopes each owner holds, so the form can mark the others", async () => {
+    const acme = (await optionsFor('alice@example.com'))[0]!;
+    const self = acme.owners[0]!.scopesByEnvironment['acme-prod']!;
+    expect(self).toContain('storage:logs:read');
+    expect(self).not.toContain('email:emails:send');
+    expect(self).not.toContain('iam:service-users:use');
+    const bot = acme.owners[1]!.scopesByEnvironment['acme-staging']!;
+    expect(bot).toContain('app-engine:apps:install');
+    expect(bot).not.toContain('storage:logs:read');
+  });
+
+  it('reports that an account has token management turned off', async () => {
+    await database.db.update(accounts).set({ allowTokenManagement: false }).where(eq(accounts.id, 'globex'));
+    const alice = await optionsFor('alice@example.com');
+    expect(alice.map((a) => [a.id, a.allowTokenManagement])).toEqual([
+      ['acme', true],
+      ['globex', false],
+    ]);
+  });
+});

@@ -1,0 +1,102 @@
+import { asc, eq, inArray } from 'drizzle-orm';
+import type { Executor } from '@/lib/db';
+import { accountMembers, accounts, environments, serviceUsers } from '@/lib/db/schema';
+import { canUseServiceUser, loadPrincipalPolicies, type Principal } from '@/lib/iam/effective-permissions';
+import { policiesInEffect } from '@/lib/iam/policies-in-effect';
+import { grantedPermissions } from '@/lib/iam/policy-evaluator';
+import { isScopeName } from '@/lib/platform/catalogue';
+import { TOKEN_LIMIT, tokenCountsByAccount } from './limits';
+
+/** Whom a token can be generated for in one account, and which scopes they hold where. */
+export interface TokenOwnerOption {
+  /** 'myself', or the service user's id. */
+  key: string;
+  email: string;
+  /** Scope names the owner holds (unconditionally or on conditions), per environment id. */
+  scopesByEnvironment: Record<string, string[]>;
+}
+
+export interface TokenFormAccount {
+  id: string;
+  name: string;
+  allowTokenManagement: boolean;
+  /** Tokens of the user that count against the limit here. */
+  tokenCount: number;
+  limit: number;
+  environments: { id: string; name: string }[];
+  /** "Myself" first, then the service users the user may generate tokens for. */
+  owners: TokenOwnerOption[];
+}
+
+async function scopesByEnvironment(
+  db: Executor,
+  accountId: string,
+  principal: Principal,
+  environmentIds: readonly string[],
+): Promise<Record<string, string[]>> {
+  const { bindings, policies } = await loadPrincipalPolicies(db, accountId, principal);
+  const out: Record<string, string[]> = {};
+  for (const environmentId of environmentIds) {
+    const inEffect = policiesInEffect(bindings, environmentId).map((id) => policies.get(id)!);
+    const summary = grantedPermissions(inEffect);
+    out[environmentId] = [...summary.granted, ...summary.conditionallyGranted].filter(isScopeName).sort();
+  }
+  return out;
+}
+
+/**
+ * Everything the create form offers the user: the accounts they belong to (with the reason an
+ * account cannot be chosen), each account's environments, the service users the user may use
+ * (rule 6), and what each possible owner currently holds, to mark scopes that would not work.
+ */
+export async function loadTokenFormOptions(db: Executor, userId: string): Promise<TokenFormAccount[]> {
+  const memberships = await db
+    .select({ id: accounts.id, name: accounts.name, allowTokenManagement: accounts.allowTokenManagement })
+    .from(accountMembers)
+    .innerJoin(accounts, eq(accounts.id, accountMembers.accountId))
+    .where(eq(accountMembers.userId, userId))
+    .orderBy(asc(accounts.name));
+  if (memberships.length === 0) return [];
+  const accountIds = memberships.map((m) => m.id);
+  const [envRows, serviceUserRows, counts, self] = await Promise.all([
+    db.select().from(environments).where(inArray(environments.accountId, accountIds)).orderBy(asc(environments.name)),
+    db.select().from(serviceUsers).where(inArray(serviceUsers.accountId, accountIds)).orderBy(asc(serviceUsers.email)),
+    tokenCountsByAccount(db, userId),
+    db.query.users.findFirst({ columns: { email: true }, where: (u, { eq: equals }) => equals(u.id, userId) }),
+  ]);
+
+  return Promise.all(
+    memberships.map(async (account) => {
+      const envs = envRows.filter((e) => e.accountId === account.id).map((e) => ({ id: e.id, name: e.name }));
+      const envIds = envs.map((e) => e.id);
+      const candidates = serviceUserRows.filter((s) => s.accountId === account.id);
+      const usable = await Promise.all(
+        candidates.map(async (s) => ((await canUseServiceUser(db, account.id, userId, s.email)).allowed ? s : null)),
+      );
+      const owners: TokenOwnerOption[] = [
+        {
+          key: 'myself',
+          email: self?.email ?? '',
+          scopesByEnvironment: await scopesByEnvironment(db, account.id, { kind: 'user', userId }, envIds),
+        },
+      ];
+      for (const s of usable) {
+        if (!s) continue;
+        owners.push({
+          key: s.id,
+          email: s.email,
+          scopesByEnvironment: await scopesByEnvironment(db, account.id, { kind: 'service-user', serviceUserId: s.id }, envIds),
+        });
+      }
+      return {
+        id: account.id,
+        name: account.name,
+        allowTokenManagement: account.allowTokenManagement,
+        tokenCount: counts.get(account.id) ?? 0,
+        limit: TOKEN_LIMIT,
+        environments: envs,
+        owners,
+      };
+    }),
+  );
+}

@@ -1,0 +1,25 @@
+import type { TokenStatus } from '@/lib/db/schema';
+import type { TokenState } from './status';
+
+/** A token as tables show it: plain data (dates as ISO strings), never its secret or hash. */
+export interface TokenView {
+  tokenId: string;
+  name: string;
+  accountId: string;
+  accountName: string;
+  status: TokenStatus;
+  /** Active, Disabled or Expired at the time the list was read. */
+  state: TokenState;
+  appliesToAccount: boolean;
+  environments: { id: string; name: string }[];
+  owner: { email: string; isServiceUser: boolean; serviceUserId: string | null };
+  createdByEmail: string | null;
+  scopes: string[];
+  expiresAt: string | null;
+  createdAt: string;
+  lastUsedAt: string | null;
+  lastUsedIp: string | null;
+  rotatedFromTokenId: string | null;
+  rotatedToTokenId: string | null;
+  rotatedAt: string | null;
+}
