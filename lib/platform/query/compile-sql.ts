@@ -1,0 +1,182 @@
+// Translates a parsed query into one SQL statement over storage_records (see semantics.ts for
+// what each part means). Leading filters, and a sort and/or limit right after them, go into the
+// scan of the environment's table, where the (environment, table, timestamp) index serves them;
+// later commands become a chain of CTEs over (r jsonb, o bigint), `o` carrying the order.
+
+import { sql, type SQL } from 'drizzle-orm';
+import type { Command, Condition, FieldRef, Literal, Query, SortKey } from './ast';
+import { DEFAULT_RESULT_RECORDS, MAX_RESULT_RECORDS } from './ast';
+import { effectiveLiteral, TIMESTAMP_FIELD } from './semantics';
+import { parseTimestamp } from './timestamps';
+
+export interface CompiledQuery {
+  statement: SQL;
+  /** The most records the response carries; the statement fetches one more to detect truncation. */
+  cap: number;
+  /** Keys of each result record in order, when the pipeline fixes them (fields, summarize). */
+  columns: readonly string[] | null;
+}
+
+const RECORD = sql.raw('"record"');
+const R = sql.raw('r');
+
+function fieldSql(source: SQL, field: FieldRef): SQL {
+  const flat = sql`(${source} -> ${field.name}::text)`;
+  if (field.path.length < 2) return flat;
+  const path = sql.join(
+    field.path.map((segment) => sql`${segment}::text`),
+    sql`, `,
+  );
+  return sql`coalesce(${source} -> ${field.name}::text, ${source} #> array[${path}]::text[])`;
+}
+
+const typeOf = (v: SQL) => sql`coalesce(jsonb_typeof(${v}), 'null')`;
+const asNumber = (v: SQL) => sql`(case when jsonb_typeof(${v}) = 'number' then (${v} #>> '{}')::numeric end)`;
+const asString = (v: SQL) => sql`(case when jsonb_typeof(${v}) = 'string' then ${v} #>> '{}' end)`;
+const asBoolean = (v: SQL) => sql`(case when jsonb_typeof(${v}) = 'boolean' then (${v} #>> '{}')::boolean end)`;
+const present = (v: SQL) => sql`(${typeOf(v)} <> 'null')`;
+
+function equalsSql(v: SQL, literal: Literal): SQL {
+  if (literal === null) return sql`(${typeOf(v)} = 'null')`;
+  if (typeof literal === 'string') return sql`coalesce(${v} = to_jsonb(${literal}::text), false)`;
+  if (typeof literal === 'number') return sql`coalesce(${asNumber(v)} = ${String(literal)}::numeric, false)`;
+  return sql`coalesce(${v} = to_jsonb(${literal}::boolean), false)`;
+}
+
+function orderingSql(left: SQL, operator: string, right: SQL): SQL {
+  return sql`coalesce(${left} ${sql.raw(operator)} ${right}, false)`;
+}
+
+function conditionSql(source: SQL, condition: Condition): SQL {
+  const v = fieldSql(source, condition.field);
+  if (condition.kind === 'contains') return sql`coalesce(strpos(${asString(v)}, ${condition.text}::text) > 0, false)`;
+  const literal = effectiveLiteral(condition.field, condition.value);
+  switch (condition.operator) {
+    case '==':
+      return equalsSql(v, literal);
+    case '!=':
+      return literal === null ? present(v) : sql`(${present(v)} and not ${equalsSql(v, literal)})`;
+    default:
+      if (typeof literal === 'number') return orderingSql(asNumber(v), condition.operator, sql`${String(literal)}::numeric`);
+      return orderingSql(sql`(${asString(v)} collate "C")`, condition.operator, sql`${String(literal)}::text`);
+  }
+}
+
+/** In the scan, a comparison of `timestamp` with a timestamp literal uses the indexed column. */
+function scanConditionSql(condition: Condition): SQL {
+  if (condition.kind === 'compare' && condition.field.name === TIMESTAMP_FIELD && condition.value !== null) {
+    const instant = typeof condition.value === 'boolean' ? null : parseTimestamp(condition.value);
+    if (instant) {
+      const operator = condition.operator === '==' ? '=' : condition.operator === '!=' ? '<>' : condition.operator;
+      return sql`("timestamp" ${sql.raw(operator)} ${instant.toISOString()}::timestamptz)`;
+    }
+  }
+  return conditionSql(RECORD, condition);
+}
+
+function sortKeysSql(v: SQL, direction: SortKey['direction']): SQL[] {
+  const dir = sql.raw(direction);
+  return [
+    sql`(${typeOf(v)} = 'null')`,
+    sql`(case jsonb_typeof(${v}) when 'number' then 0 when 'string' then 1 when 'boolean' then 2 else 3 end) ${dir}`,
+    sql`${asNumber(v)} ${dir}`,
+    sql`(${asString(v)} collate "C") ${dir}`,
+    sql`${asBoolean(v)} ${dir}`,
+  ];
+}
+
+function scanOrderSql(keys: readonly SortKey[]): SQL {
+  const parts = keys.flatMap((k) =>
+    k.field.name === TIMESTAMP_FIELD ? [sql`"timestamp" ${sql.raw(k.direction)}`] : sortKeysSql(fieldSql(RECORD, k.field), k.direction),
+  );
+  // Ties keep the natural order: newest first, then the later ingested.
+  return sql.join([...parts, sql`"timestamp" desc`, sql`"id" desc`], sql`, `);
+}
+
+function stageSql(previous: string, command: Command): SQL {
+  const from = sql.raw(previous);
+  switch (command.kind) {
+    case 'filter':
+      return sql`select r, o from ${from} where ${sql.join(
+        command.conditions.map((c) => conditionSql(R, c)),
+        sql` and `,
+      )}`;
+    case 'fields': {
+      const pairs = command.fields.map((f) => sql`${f.name}::text, ${fieldSql(R, f)}`);
+      return sql`select jsonb_build_object(${sql.join(pairs, sql`, `)}) as r, o from ${from}`;
+    }
+    case 'sort': {
+      const keys = command.keys.flatMap((k) => sortKeysSql(fieldSql(R, k.field), k.direction));
+      return sql`select r, row_number() over (order by ${sql.join([...keys, sql`o`], sql`, `)}) as o from ${from}`;
+    }
+    case 'limit':
+      return sql`select r, o from ${from} order by o limit ${command.count}`;
+    case 'summarize': {
+      const count = sql`${command.countName}::text, count(*)`;
+      if (command.by.length === 0) return sql`select jsonb_build_object(${count}) as r, 1::bigint as o from ${from}`;
+      // A JSON null and a missing field form one group.
+      const groups = command.by.map((f, i) => ({ f, column: sql.raw(`g${i}`), value: sql`nullif(${fieldSql(R, f)}, 'null'::jsonb)` }));
+      const pairs = groups.map((g) => sql`${g.f.name}::text, ${g.column}`);
+      const order = groups.flatMap((g) => sortKeysSql(g.column, 'asc'));
+      return sql`select jsonb_build_object(${sql.join([...pairs, count], sql`, `)}) as r,
+        row_number() over (order by ${sql.join(order, sql`, `)}) as o
+        from (select ${sql.join(
+          groups.map((g) => sql`${g.value} as ${g.column}`),
+          sql`, `,
+        )} from ${from}) grouped
+        group by ${sql.join(
+          groups.map((g) => g.column),
+          sql`, `,
+        )}`;
+    }
+  }
+}
+
+function columnsOf(commands: readonly Command[]): readonly string[] | null {
+  let columns: readonly string[] | null = null;
+  for (const c of commands) {
+    if (c.kind === 'fields') columns = c.fields.map((f) => f.name);
+    if (c.kind === 'summarize') columns = [...c.by.map((f) => f.name), c.countName];
+  }
+  return columns;
+}
+
+export function resultCap(query: Query): number {
+  return query.commands.some((c) => c.kind === 'limit') ? MAX_RESULT_RECORDS : DEFAULT_RESULT_RECORDS;
+}
+
+export function compileQuery(query: Query, environmentId: string): CompiledQuery {
+  const cap = resultCap(query);
+  const commands = [...query.commands];
+  const scanConditions: SQL[] = [sql`"environment_id" = ${environmentId}`, sql`"table" = ${query.table}`];
+  while (commands[0]?.kind === 'filter') {
+    const filter = commands.shift() as Extract<Command, { kind: 'filter' }>;
+    scanConditions.push(...filter.conditions.map(scanConditionSql));
+  }
+  let sortKeys: readonly SortKey[] = [];
+  if (commands[0]?.kind === 'sort') sortKeys = (commands.shift() as Extract<Command, { kind: 'sort' }>).keys;
+  let scanLimit: number | null = null;
+  if (commands[0]?.kind === 'limit') scanLimit = (commands.shift() as Extract<Command, { kind: 'limit' }>).count;
+
+  const order = scanOrderSql(sortKeys);
+  const where = sql.join(scanConditions, sql` and `);
+  const limit = (n: number | null) => (n === null ? sql`` : sql` limit ${n}`);
+  if (commands.length === 0) {
+    const fetch = Math.min(scanLimit ?? cap + 1, cap + 1);
+    return {
+      statement: sql`select "record" as r from "storage_records" where ${where} order by ${order}${limit(fetch)}`,
+      cap,
+      columns: null,
+    };
+  }
+  const scan = sql`select "record" as r, row_number() over (order by ${order}) as o
+    from "storage_records" where ${where}${scanLimit === null ? sql`` : sql` order by ${order}${limit(scanLimit)}`}`;
+  const stages = [sql`s0 as (${scan})`];
+  commands.forEach((command, i) => stages.push(sql`${sql.raw(`s${i + 1}`)} as (${stageSql(`s${i}`, command)})`));
+  const last = sql.raw(`s${commands.length}`);
+  return {
+    statement: sql`with ${sql.join(stages, sql`, `)} select r from ${last} order by o limit ${cap + 1}`,
+    cap,
+    columns: columnsOf(query.commands),
+  };
+}

@@ -1,0 +1,192 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { storageRecords } from '@/lib/db/schema';
+import { createTestDatabase, type TestDatabase } from '@/lib/db/testing';
+import type { StorageTable } from '@/lib/platform/catalogue';
+import { evaluateInMemory, type StoredRecord } from './evaluate-in-memory';
+import { executeQuery } from './execute';
+import { parseQuery } from './parser';
+import type { JsonRecord } from './semantics';
+
+let database: TestDatabase;
+
+/** A small deterministic generator, so that a failure can be reproduced. */
+function generator(seed: number) {
+  let state = seed;
+  const next = () => {
+    state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
+    return state / 2 ** 31;
+  };
+  return {
+    next,
+    int: (max: number) => Math.floor(next() * max),
+    pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T,
+  };
+}
+
+const STATUSES = ['ok', 'fail', 'Ok', 'ünï', '😀', '', 'a😀', 'a\uffff'];
+const TYPES = ['purchase', 'refund', 'view'];
+
+function randomRecord(g: ReturnType<typeof generator>, i: number): JsonRecord {
+  const record: JsonRecord = { seq: i };
+  const status = g.int(10);
+  if (status < 7) record.status = g.pick(STATUSES);
+  else if (status === 7) record.status = null;
+  else if (status === 8) record.status = g.int(3);
+  const n = g.int(8);
+  if (n < 5) record.n = g.int(7) - 3 + (g.next() < 0.3 ? 0.5 : 0);
+  else if (n === 5) record.n = String(g.int(5));
+  else if (n === 6) record.n = g.next() < 0.5;
+  // Dynatrace-style flat keys with dots, and the same name as a nested path.
+  const kind = g.int(3);
+  if (kind === 0) record['event.type'] = g.pick(TYPES);
+  else if (kind === 1) record.event = { type: g.pick(TYPES), items: [g.int(3), g.int(3)] };
+  if (g.next() < 0.5) record.flag = g.next() < 0.5;
+  return record;
+}
+
+const stored: Record<StorageTable, StoredRecord[]> = { events: [], bizevents: [], logs: [] };
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  const g = generator(7);
+  const base = Date.UTC(2024, 0, 1);
+  const rows = Array.from({ length: 80 }, (_, i) => {
+    // Few distinct timestamps, so that ties are common.
+    const timestamp = new Date(base + g.int(12) * 60_000);
+    return { environmentId: i % 5 === 0 ? 'acme-staging' : 'acme-prod', table: 'bizevents' as const, timestamp, record: { ...randomRecord(g, i), timestamp: timestamp.toISOString() } };
+  });
+  const inserted = await database.db.insert(storageRecords).values(rows).returning({ id: storageRecords.id });
+  rows.forEach((row, i) => {
+    if (row.environmentId === 'acme-prod') stored.bizevents.push({ id: inserted[i]!.id, timestamp: row.timestamp, record: row.record as JsonRecord });
+  });
+  // Another table and another account's environment must never show up.
+  await database.db.insert(storageRecords).values([
+    { environmentId: 'acme-prod', table: 'logs', timestamp: new Date(base), record: { status: 'ok', timestamp: new Date(base).toISOString() } },
+    { environmentId: 'globex-prod', table: 'bizevents', timestamp: new Date(base), record: { status: 'ok', timestamp: new Date(base).toISOString() } },
+  ]);
+});
+
+afterAll(async () => {
+  await database?.close();
+});
+
+async function both(text: string) {
+  const query = parseQuery(text);
+  const result = await executeQuery(database.db, 'acme-prod', query);
+  const expected = evaluateInMemory(query, stored[query.table]).slice(0, result.cap);
+  return { result, expected };
+}
+
+const FIXED = [
+  'fetch bizevents',
+  'fetch bizevents | limit 3',
+  'fetch bizevents | filter status == "ok"',
+  'fetch bizevents | filter status != "ok"',
+  'fetch bizevents | filter status == null',
+  'fetch bizevents | filter status != null | sort status desc',
+  'fetch bizevents | filter n > 0 and n <= 2.5',
+  'fetch bizevents | filter n == 1',
+  'fetch bizevents | filter n < "3"',
+  'fetch bizevents | filter n == true',
+  'fetch bizevents | filter flag != false',
+  'fetch bizevents | filter status >= "a" | sort status',
+  'fetch bizevents | filter contains(status, "😀")',
+  'fetch bizevents | filter contains(status, "")',
+  'fetch bizevents | filter event.type == "refund"',
+  'fetch bizevents | filter event.items.1 == 2',
+  'fetch bizevents | filter timestamp >= "2024-01-01T00:05:00Z" and timestamp < 1704068400000',
+  'fetch bizevents | filter timestamp == "2024-01-01T00:03"',
+  'fetch bizevents | filter timestamp != "2024-01-01T00:03"',
+  'fetch bizevents | sort timestamp asc | limit 7',
+  'fetch bizevents | sort timestamp asc, seq desc',
+  'fetch bizevents | sort n desc, status',
+  'fetch bizevents | sort flag | limit 10 | fields seq, flag',
+  'fetch bizevents | fields seq, event.type, missing',
+  'fetch bizevents | fields status | filter status == null',
+  'fetch bizevents | summarize count()',
+  'fetch bizevents | filter seq < 0 | summarize count()',
+  'fetch bizevents | filter seq < 0 | summarize count(), by: {status}',
+  'fetch bizevents | summarize count(), by: {status}',
+  'fetch bizevents | summarize total = count(), by: {event.type, flag} | sort total desc, event.type',
+  'fetch bizevents | summarize count(), by: {n} | filter `count()` > 2',
+  'fetch bizevents | limit 20 | summarize count(), by: {status} | limit 3',
+  'fetch bizevents | sort seq desc | limit 5 | sort seq asc',
+  'fetch bizevents | filter flag == true | sort n | filter n != null | limit 4',
+  'fetch bizevents | fields timestamp, seq | filter timestamp > "2024-01-01T00:06:00.000Z"',
+  'fetch bizevents | limit 0',
+];
+
+describe('executeQuery', () => {
+  it.each(FIXED)('matches the reference semantics: %s', async (text) => {
+    const { result, expected } = await both(text);
+    expect(result.records).toEqual(expected);
+  });
+
+  it('reads only the environment and table it is asked for', async () => {
+    const { result } = await both('fetch bizevents | summarize count()');
+    expect(result.records).toEqual([{ 'count()': stored.bizevents.length }]);
+    const logs = await executeQuery(database.db, 'acme-prod', parseQuery('fetch logs'));
+    expect(logs.records).toHaveLength(1);
+    const globex = await executeQuery(database.db, 'globex-prod', parseQuery('fetch bizevents | summarize count()'));
+    expect(globex.records).toEqual([{ 'count()': 1 }]);
+  });
+
+  it('returns the records of fields and summarize with their keys in the written order', async () => {
+    const { result } = await both('fetch bizevents | summarize total = count(), by: {status} | limit 1');
+    expect(Object.keys(result.records[0]!)).toEqual(['status', 'total']);
+    expect(result.columns).toEqual(['status', 'total']);
+    const fields = await both('fetch bizevents | fields seq, a_long_field_name, b');
+    expect(Object.keys(fields.result.records[0]!)).toEqual(['seq', 'a_long_field_name', 'b']);
+  });
+
+  it('caps the result at 1,000 records without a limit and says it was truncated', async () => {
+    const rows = Array.from({ length: 1_005 }, (_, i) => ({
+      environmentId: 'acme-staging',
+      table: 'logs' as const,
+      timestamp: new Date(Date.UTC(2024, 1, 1) + i),
+      record: { i },
+    }));
+    await database.db.insert(storageRecords).values(rows);
+    const all = await executeQuery(database.db, 'acme-staging', parseQuery('fetch logs'));
+    expect(all.records).toHaveLength(1_000);
+    expect(all.truncated).toBe(true);
+    expect(all.records[0]).toEqual({ i: 1_004 });
+    const limited = await executeQuery(database.db, 'acme-staging', parseQuery('fetch logs | limit 1005'));
+    expect(limited.records).toHaveLength(1_005);
+    expect(limited.truncated).toBe(false);
+  });
+
+  it('matches the reference semantics on random pipelines', async () => {
+    const g = generator(2024);
+    const fields = ['status', 'n', 'event.type', 'flag', 'seq', 'timestamp', 'missing', 'event.items.0'];
+    const literal = () =>
+      g.pick([
+        () => JSON.stringify(g.pick(STATUSES)),
+        () => String(g.int(7) - 3),
+        () => '0.5',
+        () => g.pick(['true', 'false', 'null']),
+        () => JSON.stringify(g.pick(TYPES)),
+        () => '"2024-01-01T00:04:00Z"',
+      ])();
+    const condition = () => {
+      if (g.next() < 0.15) return `contains(${g.pick(fields)}, ${JSON.stringify(g.pick(['o', 'ü', '😀', '']))})`;
+      const value = literal();
+      const ordering = !['true', 'false', 'null'].includes(value);
+      const operator = ordering ? g.pick(['==', '!=', '<', '<=', '>', '>=']) : g.pick(['==', '!=']);
+      return `${g.pick(fields)} ${operator} ${value}`;
+    };
+    const command = () =>
+      g.pick([
+        () => `filter ${Array.from({ length: 1 + g.int(2) }, condition).join(' and ')}`,
+        () => `sort ${Array.from({ length: 1 + g.int(2) }, () => `${g.pick(fields)} ${g.pick(['asc', 'desc'])}`).join(', ')}`,
+        () => `limit ${g.int(30)}`,
+        () => `fields ${[...new Set(Array.from({ length: 1 + g.int(3) }, () => g.pick(fields)))].join(', ')}`,
+        () => `summarize count(), by: {${[...new Set(Array.from({ length: 1 + g.int(2) }, () => g.pick(fields)))].join(', ')}}`,
+      ])();
+    for (let i = 0; i < 250; i++) {
+      const text = ['fetch bizevents', ...Array.from({ length: g.int(5) }, command)].join(' | ');
+      const { result, expected } = await both(text);
+      expect(result.records, text).toEqual(expected);
+    }
+  });
+});

@@ -1,0 +1,23 @@
+/** A query that does not parse; `offset` is 0-based, `line` and `column` 1-based. */
+export class QuerySyntaxError extends Error {
+  override name = 'QuerySyntaxError';
+  readonly line: number;
+  readonly column: number;
+
+  constructor(
+    readonly detail: string,
+    readonly offset: number,
+    text: string,
+  ) {
+    const { line, column } = position(text, offset);
+    super(`Query error at line ${line}, column ${column}: ${detail}`);
+    this.line = line;
+    this.column = column;
+  }
+}
+
+function position(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, Math.max(0, offset));
+  const lines = before.split('\n');
+  return { line: lines.length, column: (lines.at(-1)?.length ?? 0) + 1 };
+}
