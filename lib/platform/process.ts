@@ -1,0 +1,80 @@
+import { applyChanges, onChanges } from '@/lib/changes';
+import { config } from '@/lib/config';
+import { getDatabase, getDb } from '@/lib/db';
+import { ChangeListener } from '@/lib/db/listener';
+import { clientIp } from '@/lib/http/client-ip';
+import { createPlatformHandler } from './handler';
+import { LastUsedRecorder } from './last-used';
+import { IMPLEMENTED_ENDPOINTS } from './services';
+import { VerificationCache } from './verification-cache';
+
+// The platform API of this process: one cache, one "last used" recorder and, on PostgreSQL, one
+// change listener, all created on first use. On globalThis so that development reloads and
+// separately bundled routes share them.
+
+interface PlatformProcess {
+  cache: VerificationCache;
+  recorder: LastUsedRecorder;
+  handler: (request: Request) => Promise<Response>;
+  listener: ChangeListener | null;
+  listenerStarting: boolean;
+}
+
+const holder = globalThis as typeof globalThis & { __platformApi?: PlatformProcess };
+
+function startListener(state: PlatformProcess): void {
+  if (state.listenerStarting) return;
+  state.listenerStarting = true;
+  getDatabase().then(
+    (database) => {
+      const url = config().databaseUrl;
+      if (database.kind !== 'postgres' || !url) return;
+      state.listener = new ChangeListener({
+        connectionString: url,
+        onChanges: applyChanges,
+        // Notifications may have been missed while disconnected: memory is cleared and not
+        // trusted until the listener is back.
+        onConnectionChange: (connected) => state.cache.setTrusted(connected),
+        onUnreadable: () => state.cache.clear(),
+      });
+      state.listener.start();
+    },
+    () => {
+      // The database is not reachable yet; the next request tries again.
+      state.listenerStarting = false;
+    },
+  );
+}
+
+function create(): PlatformProcess {
+  const settings = config();
+  const cache = new VerificationCache({
+    ttlMs: settings.cacheTtlMs,
+    // With the embedded database this process is the only instance; on PostgreSQL, memory is
+    // trusted once the change listener is connected.
+    trusted: settings.databaseKind === 'pglite',
+  });
+  onChanges((changes) => cache.apply(changes));
+  const recorder = new LastUsedRecorder({ getDb });
+  const state: PlatformProcess = {
+    cache,
+    recorder,
+    listener: null,
+    listenerStarting: false,
+    handler: createPlatformHandler({
+      getDb,
+      cache,
+      endpoints: IMPLEMENTED_ENDPOINTS,
+      lastUsed: recorder,
+      clientIp: (request) => clientIp(request.headers),
+      beforeVerify: () => startListener(state),
+    }),
+  };
+  return state;
+}
+
+/** Handles a request to /e/{env}/platform/...; the route handlers call nothing else. */
+export function handlePlatformRequest(request: Request): Promise<Response> {
+  holder.__platformApi ??= create();
+  return holder.__platformApi.handler(request);
+}

@@ -1,0 +1,130 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '@/lib/db/testing';
+import { createTestPlatform, grantTestPolicy, insertTestToken, platformRequest, readResponse, type PlatformCall } from '../testing';
+
+const READ = 'document:documents:read';
+const WRITE = 'document:documents:write';
+const DELETE = 'document:documents:delete';
+const DOCS = '/document/v1/documents';
+
+let database: TestDatabase;
+let platform: ReturnType<typeof createTestPlatform>;
+let alice: string;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  platform = createTestPlatform(database.db);
+  alice = (await insertTestToken(database.db, { scopes: [READ, WRITE, DELETE] })).token;
+});
+afterAll(async () => {
+  platform.unsubscribe();
+  await database.close();
+});
+
+async function call(path: string, init: PlatformCall & { env?: string } = {}) {
+  return readResponse(await platform.handle(platformRequest(init.env ?? 'acme-prod', path, { token: alice, ...init })));
+}
+
+type Doc = { id: string; name: string; type: string; content?: unknown; createdAt: string; updatedAt: string; owner: unknown };
+
+describe('documents', () => {
+  it('are created, read, updated and deleted, with JSON or string content', async () => {
+    const created = await call(DOCS, { method: 'POST', body: { name: ' Latency ', type: 'dashboard', content: { tiles: [1, 2] } } });
+    expect(created.status).toBe(201);
+    const doc = created.body as Doc;
+    expect(doc).toMatchObject({ name: 'Latency', type: 'dashboard', content: { tiles: [1, 2] } });
+    expect(doc.owner).toMatchObject({ type: 'user', email: 'alice@example.com' });
+
+    expect((await call(`${DOCS}/${doc.id}`)).body).toEqual(doc);
+    const updated = await call(`${DOCS}/${doc.id}`, { method: 'PUT', body: { content: '{"looks":"like JSON"}' } });
+    expect(updated.status).toBe(200);
+    expect(updated.body).toMatchObject({ id: doc.id, name: 'Latency', content: '{"looks":"like JSON"}' });
+    expect((await call(`${DOCS}/${doc.id}`)).body).toMatchObject({ content: '{"looks":"like JSON"}' });
+
+    expect((await call(`${DOCS}/${doc.id}`, { method: 'DELETE' })).body).toEqual({ id: doc.id, deleted: true });
+    expect((await call(`${DOCS}/${doc.id}`)).status).toBe(404);
+    expect((await call(`${DOCS}/${doc.id}`, { method: 'DELETE' })).status).toBe(404);
+  });
+
+  it('stay in their environment', async () => {
+    const { body } = await call(DOCS, { method: 'POST', body: { name: 'Prod only', type: 'notebook', content: 'x' } });
+    const id = (body as Doc).id;
+    expect((await call(`${DOCS}/${id}`, { env: 'acme-staging' })).status).toBe(404);
+    const staging = await call(DOCS, { env: 'acme-staging' });
+    expect((staging.body.documents as Doc[]).map((d) => d.id)).not.toContain(id);
+  });
+
+  it('refuse an update without changes, and a PUT without a body', async () => {
+    const { body } = await call(DOCS, { method: 'POST', body: { name: 'Empty update', type: 'notebook', content: 1 } });
+    const id = (body as Doc).id;
+    expect(await call(`${DOCS}/${id}`, { method: 'PUT', body: {} })).toMatchObject({
+      status: 400,
+      body: { error: { message: 'Invalid request body: needs at least one of name, type and content' } },
+    });
+    expect((await call(`${DOCS}/${id}`, { method: 'PUT' })).status).toBe(400);
+  });
+
+  it('list in pages that neither skip nor repeat, by page-key or cursor', async () => {
+    const env = 'acme-staging';
+    const names = Array.from({ length: 7 }, (_, i) => `Paged ${i}`);
+    for (const name of names) await call(DOCS, { env, method: 'POST', body: { name, type: 'paged', content: {} } });
+    const seen: string[] = [];
+    let key: string | null = null;
+    let pages = 0;
+    do {
+      const param: string = key ? `&${pages % 2 ? 'page-key' : 'cursor'}=${key}` : '';
+      const page = await call(`${DOCS}?type=paged&limit=3${param}`, { env });
+      expect(page.status).toBe(200);
+      seen.push(...(page.body.documents as Doc[]).map((d) => d.name));
+      key = page.body.nextPageKey as string | null;
+      pages++;
+    } while (key);
+    // Oldest first; documents created within the same millisecond follow their IDs.
+    expect(seen).toHaveLength(7);
+    expect([...seen].sort()).toEqual(names);
+    expect(pages).toBe(3);
+    expect(await call(`${DOCS}?page-key=garbage`, { env })).toMatchObject({
+      status: 400,
+      body: { error: { message: "Invalid query parameter 'page-key': is not a page key of this list." } },
+    });
+    expect((await call(`${DOCS}?limit=1001`, { env })).status).toBe(400);
+  });
+
+  it('need their own scope for each action', async () => {
+    const readOnly = (await insertTestToken(database.db, { scopes: [READ] })).token;
+    const r = await call(DOCS, { token: readOnly, method: 'POST', body: { name: 'x', type: 'x', content: 1 } });
+    expect(r).toMatchObject({ status: 403, body: { error: { message: `Missing scope '${WRITE}': the token was not generated with it.` } } });
+  });
+});
+
+describe('documents and the document-type condition', () => {
+  it('hide, refuse and allow per type as the owner’s policies say', async () => {
+    const bob = (await insertTestToken(database.db, { owner: 'bob@example.com', scopes: [READ, WRITE, DELETE] })).token;
+    const dashboard = (await call(DOCS, { method: 'POST', body: { name: 'Secret board', type: 'secret-board', content: {} } })).body as Doc;
+    const notebook = (await call(DOCS, { method: 'POST', body: { name: 'Open notes', type: 'open-notes', content: {} } })).body as Doc;
+    await grantTestPolicy(
+      database.db,
+      'acme',
+      'bob@example.com',
+      [
+        'DENY document:documents:read WHERE document:document-type = "secret-board";',
+        'DENY document:documents:write, document:documents:delete WHERE document:document-type IN ("secret-board", "frozen");',
+      ].join('\n'),
+    );
+    const asBob = (path: string, init: PlatformCall = {}) => call(path, { token: bob, ...init });
+
+    const names = ((await asBob(DOCS)).body.documents as Doc[]).map((d) => d.name);
+    expect(names).toContain('Open notes');
+    expect(names).not.toContain('Secret board');
+    expect(await asBob(`${DOCS}/${dashboard.id}`)).toMatchObject({
+      status: 403,
+      body: { error: { message: expect.stringContaining("lacks the permission 'document:documents:read'") } },
+    });
+    expect((await asBob(`${DOCS}/${notebook.id}`)).status).toBe(200);
+    expect((await asBob(DOCS, { method: 'POST', body: { name: 'x', type: 'frozen', content: 1 } })).status).toBe(403);
+    expect((await asBob(`${DOCS}/${notebook.id}`, { method: 'PUT', body: { type: 'frozen' } })).status).toBe(403);
+    expect((await asBob(`${DOCS}/${dashboard.id}`, { method: 'DELETE' })).status).toBe(403);
+    expect((await call(`${DOCS}/${dashboard.id}`)).status).toBe(200);
+    expect((await asBob(`${DOCS}/${notebook.id}`, { method: 'PUT', body: { name: 'Renamed' } })).status).toBe(200);
+  });
+});

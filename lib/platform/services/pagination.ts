@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { badRequest } from '../errors';
+
+// Lists of the platform API: `?limit=` (1–1000) and an opaque `?page-key=` (or `?cursor=`) taken
+// from the previous page's `nextPageKey`. Keys are keyset positions in a stable order, so pages
+// neither skip nor repeat items when others are added meanwhile.
+
+export const MAX_PAGE_SIZE = 1000;
+export const DEFAULT_PAGE_SIZE = 100;
+
+export const pageQuery = {
+  limit: z.coerce
+    .number({ error: 'must be a whole number from 1 to 1000' })
+    .int('must be a whole number from 1 to 1000')
+    .min(1, 'must be a whole number from 1 to 1000')
+    .max(MAX_PAGE_SIZE, 'must be a whole number from 1 to 1000')
+    .default(DEFAULT_PAGE_SIZE),
+  'page-key': z.string().max(500, 'is not a page key of this list').optional(),
+  cursor: z.string().max(500, 'is not a page key of this list').optional(),
+};
+
+export interface PageParams {
+  limit: number;
+  'page-key'?: string | undefined;
+  cursor?: string | undefined;
+}
+
+/** The position a page key stands for, checked against `schema`; 400 when it is not one of ours. */
+export function readPageKey<T>(query: PageParams, schema: z.ZodType<T>): T | null {
+  const key = query['page-key'] ?? query.cursor;
+  if (key === undefined || key === '') return null;
+  const field = query['page-key'] !== undefined ? 'page-key' : 'cursor';
+  try {
+    const decoded: unknown = JSON.parse(Buffer.from(key, 'base64url').toString('utf8'));
+    const parsed = schema.safeParse(decoded);
+    if (parsed.success) return parsed.data;
+  } catch {
+    // falls through to the refusal below
+  }
+  throw badRequest(`Invalid query parameter '${field}': is not a page key of this list.`);
+}
+
+export function pageKey(position: unknown): string {
+  return Buffer.from(JSON.stringify(position), 'utf8').toString('base64url');
+}

@@ -1,0 +1,35 @@
+import { and, asc, eq, gt, inArray, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import { environments } from '@/lib/db/schema';
+import { defineEndpoint, ok } from '../endpoint';
+import { pageKey, pageQuery, readPageKey } from './pagination';
+
+// Platform management: the environments the calling token reaches — every environment of its
+// account when it applies to the account, otherwise the ones it was generated for.
+
+const position = z.tuple([z.string().min(1)]);
+
+export const listEnvironments = defineEndpoint({
+  id: 'platform-management.environments.list',
+  query: z.object(pageQuery),
+  async handle({ query }, ctx) {
+    const after = readPageKey(query, position);
+    const conditions: (SQL | undefined)[] = [eq(environments.accountId, ctx.accountId)];
+    if (!ctx.token.appliesToAccount) conditions.push(inArray(environments.id, [...ctx.token.environmentIds]));
+    if (after) conditions.push(gt(environments.id, after[0]));
+    const rows = await ctx.db
+      .select({ id: environments.id, name: environments.name })
+      .from(environments)
+      .where(and(...conditions))
+      .orderBy(asc(environments.id))
+      .limit(query.limit + 1);
+    const page = rows.slice(0, query.limit);
+    const last = page.at(-1);
+    return ok({
+      environments: page.map((e) => ({ id: e.id, name: e.name, accountId: ctx.accountId })),
+      nextPageKey: rows.length > query.limit && last ? pageKey([last.id]) : null,
+    });
+  },
+});
+
+export const platformManagementEndpoints = [listEnvironments];

@@ -1,0 +1,26 @@
+import type { Principal } from '@/lib/iam/effective-permissions';
+
+/** The owner columns (user or service user) of a row that belongs to a token's owner. */
+export function ownerColumns(owner: Principal): { ownerUserId: string | null; ownerServiceUserId: string | null } {
+  return owner.kind === 'user'
+    ? { ownerUserId: owner.userId, ownerServiceUserId: null }
+    : { ownerUserId: null, ownerServiceUserId: owner.serviceUserId };
+}
+
+export interface OwnerView {
+  type: 'user' | 'service-user';
+  id: string;
+  email: string | null;
+}
+
+/** How an owner appears in responses; null when that identity no longer exists. */
+export function ownerView(row: {
+  ownerUserId: string | null;
+  ownerServiceUserId: string | null;
+  ownerUserEmail: string | null;
+  ownerServiceUserEmail: string | null;
+}): OwnerView | null {
+  if (row.ownerUserId) return { type: 'user', id: row.ownerUserId, email: row.ownerUserEmail };
+  if (row.ownerServiceUserId) return { type: 'service-user', id: row.ownerServiceUserId, email: row.ownerServiceUserEmail };
+  return null;
+}

@@ -1,0 +1,154 @@
+import { and, eq, isNotNull, sql, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import { appStates, userAppStates } from '@/lib/db/schema';
+import type { Principal } from '@/lib/iam/effective-permissions';
+import { defineEndpoint, ok } from '../endpoint';
+import { notFound } from '../errors';
+import { ownerColumns } from './principal';
+
+// The state service: key-value state of an app, shared by everyone in the environment
+// (app-states) or kept per identity (user-app-states, keyed by the token's owner, so every token
+// of the same owner sees the same values). `state:app-id` is the attribute policies can use.
+
+export const APP_ID = 'state:app-id';
+
+export const appIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/, 'must be 1-200 letters, digits, ".", "_" or "-", starting with a letter or digit');
+const keySchema = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(200, 'must be at most 200 characters')
+  .refine((k) => !/[\u0000-\u001f\u007f]/.test(k), 'must not contain control characters');
+
+const params = z.object({ appId: appIdSchema, key: keySchema });
+const putBody = z.object({
+  value: z
+    .json({ error: 'is required: a JSON value or a string' })
+    .refine((v) => v !== null, 'must not be null: a JSON value or a string'),
+});
+const MAX_STATE_BYTES = 1024 * 1024;
+
+type Params = z.infer<typeof params>;
+
+const appAttributes = ({ params: p }: { params: Params }) => ({ [APP_ID]: p.appId });
+
+function stateView(p: Params, value: unknown, updatedAt: Date) {
+  return { appId: p.appId, key: p.key, value, updatedAt: updatedAt.toISOString() };
+}
+
+function missing(kind: string, p: Params): never {
+  throw notFound(`No ${kind} '${p.key}' for app '${p.appId}' in this environment.`);
+}
+
+export const getAppState = defineEndpoint({
+  id: 'state.app-states.get',
+  params,
+  attributes: appAttributes,
+  async handle({ params: p }, ctx) {
+    const [row] = await ctx.db
+      .select({ value: appStates.value, updatedAt: appStates.updatedAt })
+      .from(appStates)
+      .where(and(eq(appStates.environmentId, ctx.environmentId), eq(appStates.appId, p.appId), eq(appStates.key, p.key)));
+    if (!row) missing('app state', p);
+    return ok(stateView(p, row.value, row.updatedAt));
+  },
+});
+
+export const putAppState = defineEndpoint({
+  id: 'state.app-states.put',
+  params,
+  body: putBody,
+  maxBodyBytes: MAX_STATE_BYTES,
+  exampleBody: { value: { theme: 'dark' } },
+  attributes: appAttributes,
+  async handle({ params: p, body }, ctx) {
+    await ctx.db
+      .insert(appStates)
+      .values({ environmentId: ctx.environmentId, appId: p.appId, key: p.key, value: body.value, updatedAt: ctx.now })
+      .onConflictDoUpdate({
+        target: [appStates.environmentId, appStates.appId, appStates.key],
+        set: { value: body.value, updatedAt: ctx.now },
+      });
+    return ok(stateView(p, body.value, ctx.now));
+  },
+});
+
+export const deleteAppState = defineEndpoint({
+  id: 'state.app-states.delete',
+  params,
+  attributes: appAttributes,
+  async handle({ params: p }, ctx) {
+    const deleted = await ctx.db
+      .delete(appStates)
+      .where(and(eq(appStates.environmentId, ctx.environmentId), eq(appStates.appId, p.appId), eq(appStates.key, p.key)))
+      .returning({ key: appStates.key });
+    if (deleted.length === 0) missing('app state', p);
+    return ok({ appId: p.appId, key: p.key, deleted: true });
+  },
+});
+
+/** The rows of one owner's state of one app, in one environment. */
+function ownerStateWhere(environmentId: string, owner: Principal, p: Params): SQL | undefined {
+  const ownerMatch =
+    owner.kind === 'user' ? eq(userAppStates.ownerUserId, owner.userId) : eq(userAppStates.ownerServiceUserId, owner.serviceUserId);
+  return and(eq(userAppStates.environmentId, environmentId), eq(userAppStates.appId, p.appId), ownerMatch, eq(userAppStates.key, p.key));
+}
+
+export const getUserAppState = defineEndpoint({
+  id: 'state.user-app-states.get',
+  params,
+  attributes: appAttributes,
+  async handle({ params: p }, ctx) {
+    const [row] = await ctx.db
+      .select({ value: userAppStates.value, updatedAt: userAppStates.updatedAt })
+      .from(userAppStates)
+      .where(ownerStateWhere(ctx.environmentId, ctx.owner, p));
+    if (!row) missing('user app state', p);
+    return ok(stateView(p, row.value, row.updatedAt));
+  },
+});
+
+export const putUserAppState = defineEndpoint({
+  id: 'state.user-app-states.put',
+  params,
+  body: putBody,
+  maxBodyBytes: MAX_STATE_BYTES,
+  exampleBody: { value: { lastOpened: 'overview' } },
+  attributes: appAttributes,
+  async handle({ params: p, body }, ctx) {
+    const owner = ownerColumns(ctx.owner);
+    const byUser = ctx.owner.kind === 'user';
+    await ctx.db
+      .insert(userAppStates)
+      .values({ environmentId: ctx.environmentId, appId: p.appId, key: p.key, value: body.value, updatedAt: ctx.now, ...owner })
+      .onConflictDoUpdate({
+        // The partial unique index of the owner's kind is the conflict target.
+        target: [
+          userAppStates.environmentId,
+          userAppStates.appId,
+          byUser ? userAppStates.ownerUserId : userAppStates.ownerServiceUserId,
+          userAppStates.key,
+        ],
+        targetWhere: byUser ? isNotNull(userAppStates.ownerUserId) : isNotNull(userAppStates.ownerServiceUserId),
+        set: { value: body.value, updatedAt: sql`excluded.updated_at` },
+      });
+    return ok(stateView(p, body.value, ctx.now));
+  },
+});
+
+export const deleteUserAppState = defineEndpoint({
+  id: 'state.user-app-states.delete',
+  params,
+  attributes: appAttributes,
+  async handle({ params: p }, ctx) {
+    const deleted = await ctx.db
+      .delete(userAppStates)
+      .where(ownerStateWhere(ctx.environmentId, ctx.owner, p))
+      .returning({ id: userAppStates.id });
+    if (deleted.length === 0) missing('user app state', p);
+    return ok({ appId: p.appId, key: p.key, deleted: true });
+  },
+});
+
+export const stateEndpoints = [getAppState, putAppState, deleteAppState, getUserAppState, putUserAppState, deleteUserAppState];
