@@ -14,7 +14,7 @@ import {
   type MemberRole,
 } from '@/lib/db/schema';
 import { NotFoundError } from '@/lib/errors';
-import { memberRef, type MemberRef } from '@/lib/validations/iam';
+import { isUuid, memberRef, type MemberRef } from '@/lib/validations/iam';
 import { assertAccountAdmin, type IamActor } from './admin-guard';
 import { parsePolicy } from './policy-parser';
 
@@ -97,6 +97,7 @@ export interface GroupBinding {
 
 export async function groupDetail(db: Executor, actor: IamActor, accountId: string, groupId: string) {
   await assertAccountAdmin(db, actor, accountId);
+  if (!isUuid(groupId)) throw new NotFoundError('This group does not exist.');
   const [group] = await db
     .select({ id: groups.id, name: groups.name, description: groups.description })
     .from(groups)
@@ -175,6 +176,7 @@ export type PolicyRow = Awaited<ReturnType<typeof listPolicies>>[number];
 
 export async function policyDetail(db: Executor, actor: IamActor, accountId: string, policyId: string) {
   await assertAccountAdmin(db, actor, accountId);
+  if (!isUuid(policyId)) throw new NotFoundError('This policy does not exist.');
   const [policy] = await db
     .select({ id: policies.id, name: policies.name, description: policies.description, statements: policies.statements, updatedAt: policies.updatedAt })
     .from(policies)

@@ -7,6 +7,8 @@ import { formatPolicyError, MAX_POLICY_LENGTH, parsePolicy } from '@/lib/iam/pol
 
 const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
 
+export const isUuid = (value: string) => new RegExp(`^${UUID}$`).test(value);
+
 const accountId = z.string({ error: 'Choose an account' }).min(1, { error: 'Choose an account' }).max(200);
 const idOf = (what: string) => z.string({ error: `Choose ${what}` }).regex(new RegExp(`^${UUID}$`), { error: `Choose ${what}` });
 

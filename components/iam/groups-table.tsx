@@ -1,0 +1,113 @@
+'use client';
+
+import Link from 'next/link';
+import { useState } from 'react';
+import { deleteGroupAction } from '@/app/(portal)/accounts/[accountId]/iam/groups/actions';
+import { Button } from '@/components/ui/button';
+import { ConfirmDialog } from '@/components/ui/confirm-dialog';
+import type { GroupRow } from '@/lib/iam/iam-queries';
+import { GroupFormDialog } from './group-form-dialog';
+import { EmptyRow, IamPageHeader, IamTable, Td, Th } from './iam-table';
+
+type RowAction = { kind: 'rename' | 'delete'; group: GroupRow } | null;
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+export function GroupsTable({ accountId, groups }: { accountId: string; groups: GroupRow[] }) {
+  const [creating, setCreating] = useState(false);
+  const [rowAction, setRowAction] = useState<RowAction>(null);
+  const base = `/accounts/${encodeURIComponent(accountId)}/iam/groups`;
+
+  return (
+    <div className="space-y-4">
+      <IamPageHeader
+        title="Groups"
+        description="Users and service users get their permissions through groups: each policy bound to a group applies to all its members, account-wide or in chosen environments."
+        actions={<Button onClick={() => setCreating(true)}>Create group</Button>}
+      />
+      <IamTable caption="Groups of the account">
+        <thead className="bg-slate-50">
+          <tr>
+            <Th>Name</Th>
+            <Th>Description</Th>
+            <Th className="text-right">Members</Th>
+            <Th className="text-right">Policies</Th>
+            <Th className="sr-only">Actions</Th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-100">
+          {groups.length === 0 ? <EmptyRow colSpan={5}>No groups yet.</EmptyRow> : null}
+          {groups.map((group) => (
+            <tr key={group.id}>
+              <Td>
+                <Link href={`${base}/${group.id}`} className="font-medium text-brand-700 hover:underline">
+                  {group.name}
+                </Link>
+              </Td>
+              <Td className="text-slate-600">{group.description}</Td>
+              <Td className="text-right tabular-nums">{group.memberCount}</Td>
+              <Td className="text-right tabular-nums">{group.policyCount}</Td>
+              <Td className="whitespace-nowrap text-right">
+                <Button variant="ghost" size="sm" onClick={() => setRowAction({ kind: 'rename', group })}>
+                  Rename<span className="sr-only"> {group.name}</span>
+                </Button>
+                <Button variant="ghost" size="sm" className="text-red-700" onClick={() => setRowAction({ kind: 'delete', group })}>
+                  Delete<span className="sr-only"> {group.name}</span>
+                </Button>
+              </Td>
+            </tr>
+          ))}
+        </tbody>
+      </IamTable>
+
+      <GroupFormDialog accountId={accountId} open={creating} onOpenChange={setCreating} />
+      <GroupFormDialog
+        accountId={accountId}
+        group={rowAction?.kind === 'rename' ? rowAction.group : undefined}
+        open={rowAction?.kind === 'rename'}
+        onOpenChange={(open) => !open && setRowAction(null)}
+      />
+      <DeleteGroupDialog
+        accountId={accountId}
+        group={rowAction?.kind === 'delete' ? rowAction.group : null}
+        onClose={() => setRowAction(null)}
+      />
+    </div>
+  );
+}
+
+export function DeleteGroupDialog({
+  accountId,
+  group,
+  onClose,
+  onDeleted,
+}: {
+  accountId: string;
+  group: { id: string; name: string; memberCount: number; policyCount: number } | null;
+  onClose: () => void;
+  onDeleted?: () => void;
+}) {
+  return (
+    <ConfirmDialog
+      open={group !== null}
+      onOpenChange={(open) => !open && onClose()}
+      title={`Delete group ${group?.name ?? ''}?`}
+      confirmLabel="Delete"
+      variant="danger"
+      onConfirm={async () => {
+        if (!group) return;
+        const result = await deleteGroupAction({ accountId, groupId: group.id });
+        if (!result.ok) return result.message;
+        onDeleted?.();
+      }}
+    >
+      {group ? (
+        <p>
+          Its {plural(group.memberCount, 'member', 'members')} {group.memberCount === 1 ? 'loses' : 'lose'} the permissions of its{' '}
+          {plural(group.policyCount, 'bound policy', 'bound policies')} at once, and so do their tokens. The policies themselves
+          are kept.
+        </p>
+      ) : null}
+    </ConfirmDialog>
+  );
+}

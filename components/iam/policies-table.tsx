@@ -1,0 +1,108 @@
+'use client';
+
+import Link from 'next/link';
+import { useState } from 'react';
+import { deletePolicyAction } from '@/app/(portal)/accounts/[accountId]/iam/policies/actions';
+import { Button } from '@/components/ui/button';
+import { ConfirmDialog } from '@/components/ui/confirm-dialog';
+import type { PolicyRow } from '@/lib/iam/iam-queries';
+import { EmptyRow, IamPageHeader, IamTable, Td, Th } from './iam-table';
+
+const dateTime = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
+
+export function PoliciesTable({ accountId, policies }: { accountId: string; policies: PolicyRow[] }) {
+  const [deleting, setDeleting] = useState<PolicyRow | null>(null);
+  const base = `/accounts/${encodeURIComponent(accountId)}/iam/policies`;
+
+  return (
+    <div className="space-y-4">
+      <IamPageHeader
+        title="Policies"
+        description="A policy is a list of ALLOW and DENY statements. It grants nothing until it is bound to a group."
+        actions={
+          <Link
+            href={`${base}/new`}
+            className="inline-flex h-10 items-center rounded-md bg-brand-600 px-4 text-sm font-medium text-white hover:bg-brand-700"
+          >
+            Create policy
+          </Link>
+        }
+      />
+      <IamTable caption="Policies of the account">
+        <thead className="bg-slate-50">
+          <tr>
+            <Th>Name</Th>
+            <Th>Description</Th>
+            <Th className="text-right">Statements</Th>
+            <Th className="text-right">Groups</Th>
+            <Th>Updated (UTC)</Th>
+            <Th className="sr-only">Actions</Th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-100">
+          {policies.length === 0 ? <EmptyRow colSpan={6}>No policies yet.</EmptyRow> : null}
+          {policies.map((policy) => (
+            <tr key={policy.id}>
+              <Td>
+                <Link href={`${base}/${policy.id}`} className="font-medium text-brand-700 hover:underline">
+                  {policy.name}
+                </Link>
+              </Td>
+              <Td className="text-slate-600">{policy.description}</Td>
+              <Td className="text-right tabular-nums">
+                {policy.statementCount ?? <span className="text-red-700">Does not parse</span>}
+              </Td>
+              <Td className="text-right tabular-nums">{policy.groupCount}</Td>
+              <Td className="whitespace-nowrap text-slate-600">{dateTime.format(policy.updatedAt)}</Td>
+              <Td className="whitespace-nowrap text-right">
+                <Link href={`${base}/${policy.id}`} className="inline-flex h-8 items-center rounded-md px-3 text-sm font-medium text-slate-700 hover:bg-slate-100">
+                  Edit<span className="sr-only"> {policy.name}</span>
+                </Link>
+                <Button variant="ghost" size="sm" className="text-red-700" onClick={() => setDeleting(policy)}>
+                  Delete<span className="sr-only"> {policy.name}</span>
+                </Button>
+              </Td>
+            </tr>
+          ))}
+        </tbody>
+      </IamTable>
+      <DeletePolicyDialog accountId={accountId} policy={deleting} onClose={() => setDeleting(null)} />
+    </div>
+  );
+}
+
+export function DeletePolicyDialog({
+  accountId,
+  policy,
+  onClose,
+  onDeleted,
+}: {
+  accountId: string;
+  policy: { id: string; name: string; groupCount: number } | null;
+  onClose: () => void;
+  onDeleted?: () => void;
+}) {
+  return (
+    <ConfirmDialog
+      open={policy !== null}
+      onOpenChange={(open) => !open && onClose()}
+      title={`Delete policy ${policy?.name ?? ''}?`}
+      confirmLabel="Delete"
+      variant="danger"
+      onConfirm={async () => {
+        if (!policy) return;
+        const result = await deletePolicyAction({ accountId, policyId: policy.id });
+        if (!result.ok) return result.message;
+        onDeleted?.();
+      }}
+    >
+      {policy ? (
+        <p>
+          {policy.groupCount === 0
+            ? 'It is not bound to any group.'
+            : `It is bound to ${policy.groupCount === 1 ? 'one group' : `${policy.groupCount} groups`}; their members lose what it grants at once, and so do their tokens.`}
+        </p>
+      ) : null}
+    </ConfirmDialog>
+  );
+}

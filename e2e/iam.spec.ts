@@ -1,0 +1,170 @@
+import { expect, test } from './fixtures';
+import { IamPages } from './pages/iam-pages';
+
+// Every test removes what it creates, so the demo data looks as seeded to the other specs.
+const unique = () => `${Date.now().toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`;
+
+test.describe('IAM admin pages', () => {
+  test('are a 404 for members, and open for admins with their sections', async ({ alicePage, adminPage }) => {
+    for (const path of ['groups', 'policies', 'service-users', 'simulator', 'policies/new']) {
+      const response = await alicePage.goto(`/accounts/acme/iam/${path}`);
+      expect(response?.status(), path).toBe(404);
+    }
+    // An admin of Acme and Globex is not an admin of an account that does not exist.
+    expect((await adminPage.goto('/accounts/initech/iam/groups'))?.status()).toBe(404);
+
+    await adminPage.goto('/accounts/acme/iam/groups');
+    const tabs = adminPage.getByRole('navigation', { name: 'Identity & access management' });
+    for (const label of ['Platform tokens', 'Groups', 'Policies', 'Service users', 'Activity', 'Policy simulator']) {
+      await expect(tabs.getByRole('link', { name: label, exact: true })).toBeVisible();
+    }
+    await expect(tabs.getByRole('link', { name: 'Groups', exact: true })).toHaveAttribute('aria-current', 'page');
+    const developers = adminPage.getByRole('row', { name: /Developers/ });
+    await expect(developers.getByRole('cell').nth(2)).toHaveText('2');
+    await expect(developers.getByRole('cell').nth(3)).toHaveText('1');
+  });
+
+  test('the policy editor shows the first error at its line and column before saving, and refuses to save it', async ({
+    adminPage,
+  }) => {
+    const iam = new IamPages(adminPage, 'acme');
+    const name = `Readers ${unique()}`;
+    await iam.gotoPolicies();
+    await adminPage.getByRole('link', { name: 'Create policy' }).click();
+    await adminPage.getByLabel('Policy name').fill(name);
+    const statements = adminPage.getByLabel('Statements');
+    await statements.fill('// Logs only\nALLOW storage:logz:read;');
+    await expect(adminPage.getByText("Line 2, column 7: Unknown permission 'storage:logz:read'")).toBeVisible();
+    await expect(statements).toHaveAttribute('aria-invalid', 'true');
+
+    await adminPage.getByRole('button', { name: 'Create policy' }).click();
+    await expect(adminPage).toHaveURL(/\/policies\/new$/);
+    await adminPage.getByRole('button', { name: 'Go to error' }).click();
+    await expect(adminPage.getByTestId('cursor-position')).toHaveText('Line 2, column 7');
+
+    await statements.fill('// Logs only\nALLOW storage:logs:read;\nALLOW storage:buckets:read WHERE storage:table = "logs";');
+    await expect(adminPage.getByText('No errors · 2 statements')).toBeVisible();
+    await adminPage.getByRole('button', { name: 'Create policy' }).click();
+    await expect(adminPage).toHaveURL(/\/iam\/policies$/);
+    const row = adminPage.getByRole('row', { name: new RegExp(name) });
+    await expect(row).toBeVisible();
+
+    // Editing keeps the checks; a valid change is saved.
+    await row.getByRole('link', { name: `Edit ${name}` }).click();
+    await adminPage.getByLabel('Statements').fill('ALLOW storage:buckets:read WHERE storage:table startsWith "lo" AND;');
+    await expect(adminPage.getByText(/^Line 1, column 67: Expected an attribute after 'AND'/)).toBeVisible();
+    await adminPage.getByLabel('Statements').fill('ALLOW storage:logs:read;\nDENY storage:logs:write;\nALLOW storage:buckets:read;');
+    await adminPage.getByRole('button', { name: 'Save policy' }).click();
+    await expect(row.getByRole('cell').nth(2)).toHaveText('3');
+
+    await iam.deletePolicy(name);
+  });
+
+  test('an admin lets bob use the CI bot through a policy and a group; the simulator says why', async ({ adminPage }) => {
+    const iam = new IamPages(adminPage, 'acme');
+    const suffix = unique();
+    const policy = `Use the CI bot ${suffix}`;
+    const group = `CI bot users ${suffix}`;
+    try {
+      await iam.createPolicy(policy, 'ALLOW iam:service-users:use WHERE iam:service-user-email = "ci-bot@service.example.com";');
+      await iam.createGroup(group);
+      await iam.addMember('bob@example.com');
+      await iam.bindPolicy(policy, 'Whole account');
+
+      const decision = await iam.simulate({
+        identity: 'bob@example.com',
+        permission: 'iam:service-users:use',
+        attributes: { 'iam:service-user-email': 'ci-bot@service.example.com' },
+      });
+      await expect(decision).toContainText('Allowed');
+      await expect(decision).toContainText(`Decided by statement 1 of policy ${policy}`);
+      await expect(decision).toContainText('ALLOW iam:service-users:use WHERE iam:service-user-email = "ci-bot@service.example.com";');
+
+      const refused = await iam.simulate({
+        identity: 'bob@example.com',
+        permission: 'iam:service-users:use',
+        attributes: { 'iam:service-user-email': 'exporter@service.example.com' },
+      });
+      await expect(refused).toContainText('Denied');
+      await expect(refused).toContainText("No policy statement grants 'iam:service-users:use'");
+    } finally {
+      await iam.cleanUp({ groups: [group], policies: [policy] });
+    }
+    const after = await iam.simulate({
+      identity: 'bob@example.com',
+      permission: 'iam:service-users:use',
+      attributes: { 'iam:service-user-email': 'ci-bot@service.example.com' },
+    });
+    await expect(after).toContainText('Denied');
+  });
+
+  test('binds a policy to chosen environments only', async ({ adminPage }) => {
+    const iam = new IamPages(adminPage, 'acme');
+    const suffix = unique();
+    const group = `Staging mailers ${suffix}`;
+    const policy = `Mail ${suffix}`;
+    try {
+      await iam.createPolicy(policy, 'ALLOW email:emails:send;');
+      await iam.createGroup(group);
+      await adminPage.getByRole('button', { name: 'Bind policy' }).click();
+      const dialog = adminPage.getByRole('dialog');
+      await dialog.getByLabel('Policy').selectOption({ label: policy });
+      await dialog.getByLabel('Selected environments').check();
+      await dialog.getByRole('button', { name: 'Bind' }).click();
+      await expect(dialog.getByText('Choose at least one environment, or apply the policy to the whole account')).toBeVisible();
+      await dialog.getByLabel(/Staging/).check();
+      await dialog.getByRole('button', { name: 'Bind' }).click();
+      await expect(dialog).toBeHidden();
+      await expect(adminPage.getByRole('row', { name: new RegExp(policy) }).getByRole('cell').nth(1)).toHaveText('Staging');
+
+      await adminPage.getByRole('button', { name: `Unbind ${policy}` }).click();
+      await adminPage.getByRole('alertdialog').getByRole('button', { name: 'Unbind' }).click();
+      await expect(adminPage.getByText('No policies bound yet.')).toBeVisible();
+    } finally {
+      await iam.cleanUp({ groups: [group], policies: [policy] });
+    }
+  });
+
+  test('renames a group and refuses a name that is taken', async ({ adminPage }) => {
+    const iam = new IamPages(adminPage, 'acme');
+    const suffix = unique();
+    const group = `Temporary ${suffix}`;
+    try {
+      await iam.createGroup(group);
+      await iam.gotoGroups();
+      await adminPage.getByRole('button', { name: `Rename ${group}` }).click();
+      const dialog = adminPage.getByRole('dialog');
+      await dialog.getByLabel('Group name').fill('Developers');
+      await dialog.getByRole('button', { name: 'Save' }).click();
+      await expect(dialog.getByText('A group named "Developers" already exists')).toBeVisible();
+      await dialog.getByLabel('Group name').fill(`Renamed ${suffix}`);
+      await dialog.getByRole('button', { name: 'Save' }).click();
+      await expect(adminPage.getByRole('link', { name: `Renamed ${suffix}` })).toBeVisible();
+    } finally {
+      await iam.cleanUp({ groups: [group, `Renamed ${suffix}`], policies: [] });
+    }
+  });
+
+  test('creates and deletes a service user, refusing an email that is not a service identity', async ({ adminPage }) => {
+    const iam = new IamPages(adminPage, 'acme');
+    const email = `e2e-${unique()}@service.example.com`;
+    await iam.gotoServiceUsers();
+    await adminPage.getByRole('button', { name: 'Create service user' }).click();
+    const dialog = adminPage.getByRole('dialog');
+    await dialog.getByLabel('Email').fill('robot@example.com');
+    await dialog.getByLabel('Name').fill('Robot');
+    await dialog.getByRole('button', { name: 'Create service user' }).click();
+    await expect(dialog.getByText('A service user email must end in @service.<domain>')).toBeVisible();
+    await dialog.getByLabel('Email').fill(email.toUpperCase());
+    await dialog.getByRole('button', { name: 'Create service user' }).click();
+    await expect(dialog).toBeHidden();
+    const row = adminPage.getByRole('row', { name: new RegExp(email) });
+    await expect(row).toBeVisible();
+
+    await row.getByRole('button', { name: `Delete ${email}` }).click();
+    const confirm = adminPage.getByRole('alertdialog');
+    await expect(confirm).toContainText('It has no tokens.');
+    await confirm.getByRole('button', { name: 'Delete' }).click();
+    await expect(row).toHaveCount(0);
+  });
+});
