@@ -73,6 +73,24 @@ describe(`effective permissions from the database (${testBackend})`, () => {
     await db.delete(groups).where(and(eq(groups.id, group!.id), eq(groups.accountId, 'acme')));
   });
 
+  it('never evaluates an older text of a policy, even when updated_at did not move', async () => {
+    const db = database.db;
+    const [group] = await db.insert(groups).values({ accountId: 'acme', name: 'Quick editors' }).returning();
+    const [policy] = await db
+      .insert(policies)
+      .values({ accountId: 'acme', name: 'Quick edits', statements: 'ALLOW email:emails:send;' })
+      .returning();
+    await db.insert(groupMembers).values({ groupId: group!.id, userId: id['bob@example.com']! });
+    await db.insert(policyBindings).values({ groupId: group!.id, policyId: policy!.id });
+    const send = async () => (await checkPermission(db, 'acme', user('bob@example.com'), 'acme-prod', 'email:emails:send')).allowed;
+    expect(await send()).toBe(true);
+    // Two saves within one millisecond leave updated_at the same as JavaScript reads it.
+    await db.update(policies).set({ statements: 'DENY email:emails:send;', updatedAt: policy!.updatedAt }).where(eq(policies.id, policy!.id));
+    expect(await send()).toBe(false);
+    await db.delete(groups).where(eq(groups.id, group!.id));
+    await db.delete(policies).where(eq(policies.id, policy!.id));
+  });
+
   it('gives a service user nothing in another account', async () => {
     const ciBot = { kind: 'service-user' as const, serviceUserId: id['ci-bot@service.example.com']! };
     expect((await effectivePermissions(database.db, 'acme', ciBot, 'acme-prod')).granted.has('document:documents:write')).toBe(true);
