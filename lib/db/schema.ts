@@ -55,8 +55,10 @@ export const users = pgTable(
   },
   (t) => [
     uniqueIndex('users_email_key').on(t.email),
-    // Searching the admin token list by owner or creator.
+    // Searching the admin token list by owner or creator: by any part of a name or email, and
+    // by the start of an email (what someone typing "name@" means) without reading every user.
     index('users_email_trgm_idx').using('gin', t.email.op('gin_trgm_ops')),
+    index('users_email_prefix_idx').on(t.email.op('text_pattern_ops')),
     index('users_name_trgm_idx').using('gin', t.name.op('gin_trgm_ops')),
     check('users_email_lowercase', sql`${t.email} = lower(${t.email})`),
   ],
@@ -230,7 +232,8 @@ export const platformTokens = pgTable(
     index('platform_tokens_account_status_created_idx').on(t.accountId, t.status, t.createdAt.desc(), t.id),
     index('platform_tokens_account_name_idx').on(t.accountId, sql`lower(${t.name})`, t.id),
     index('platform_tokens_account_public_id_idx').on(t.accountId, t.publicId),
-    index('platform_tokens_account_expires_idx').on(t.accountId, t.expiresAt, t.id),
+    // "Never" sorts as infinity, so the active filter (not yet expired) is one index range.
+    index('platform_tokens_account_expiry_idx').on(t.accountId, sql`coalesce(${t.expiresAt}, 'infinity'::timestamptz)`, t.id),
     index('platform_tokens_account_last_used_idx').on(t.accountId, t.lastUsedAt.desc().nullsLast(), t.id),
     index('platform_tokens_name_trgm_idx').using('gin', t.name.op('gin_trgm_ops')),
     index('platform_tokens_public_id_trgm_idx').using('gin', t.publicId.op('gin_trgm_ops')),

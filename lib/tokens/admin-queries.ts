@@ -1,15 +1,16 @@
-import { and, asc, count, desc, eq, gt, ilike, inArray, isNull, like, lte, or, sql, type SQL } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
+import { count, eq, inArray, sql } from 'drizzle-orm';
 import { assertAdminOf } from '@/lib/accounts/admin-access';
 import type { Actor } from '@/lib/auth/users';
 import type { Executor } from '@/lib/db';
 import { accounts, environments, platformTokenEnvironments, platformTokens, serviceUsers, users } from '@/lib/db/schema';
-import { withoutSecret, type AdminTokenFilter, type AdminTokenListQuery, type AdminTokenStatusFilter } from '@/lib/validations/admin-tokens';
-import { formatTokenId, TOKEN_PREFIX } from './format';
+import type { AdminTokenFilter, AdminTokenListQuery } from '@/lib/validations/admin-tokens';
+import { resolveTokenFilter, tokenFilterCondition, tokenOrder, tokenPageCondition } from './admin-filter';
+import { formatTokenId } from './format';
 import { tokenState, type TokenState } from './status';
 
 // Every query here is scoped to one account and answers only its admins. The list is O(page):
-// each sort walks an index in order and stops after the page; the count is capped.
+// each sort walks an index in order and stops after the page (see admin-filter.ts); the count
+// is capped.
 
 export interface AdminTokenRow {
   publicId: string;
@@ -34,68 +35,11 @@ export interface AdminTokenPage {
   hasNextPage: boolean;
 }
 
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, '\\$&');
-}
-
-function searchCondition(accountId: string, rawQuery: string): SQL | undefined {
-  const q = withoutSecret(rawQuery).trim();
-  if (!q) return undefined;
-  const pattern = `%${escapeLike(q)}%`;
-  const idText = q.toLowerCase().startsWith(`${TOKEN_PREFIX}.`) ? q.slice(TOKEN_PREFIX.length + 1) : q;
-  const idPattern = `%${escapeLike(idText.toUpperCase())}%`;
-  // ARRAY(subquery) runs once; "= any(...)" then probes the owner and creator indexes.
-  const matchingUsers = sql`array(select ${users.id} from ${users} where ${users.email} ilike ${pattern} or ${users.name} ilike ${pattern})`;
-  const matchingServiceUsers = sql`array(select ${serviceUsers.id} from ${serviceUsers} where ${serviceUsers.accountId} = ${accountId} and (${serviceUsers.email} ilike ${pattern} or ${serviceUsers.name} ilike ${pattern}))`;
-  return or(
-    ilike(platformTokens.name, pattern),
-    like(platformTokens.publicId, idPattern),
-    sql`${platformTokens.ownerUserId} = any(${matchingUsers})`,
-    sql`${platformTokens.createdById} = any(${matchingUsers})`,
-    sql`${platformTokens.ownerServiceUserId} = any(${matchingServiceUsers})`,
-  );
-}
-
-function statusCondition(status: AdminTokenStatusFilter, now: Date): SQL | undefined {
-  switch (status) {
-    case 'active':
-      return and(eq(platformTokens.status, 'active'), or(isNull(platformTokens.expiresAt), gt(platformTokens.expiresAt, now)));
-    case 'disabled':
-      return eq(platformTokens.status, 'disabled');
-    case 'expired':
-      return and(eq(platformTokens.status, 'active'), lte(platformTokens.expiresAt, now));
-    case 'all':
-      return undefined;
-  }
-}
-
-/** The tokens of one account that a filter means; the list and "select all matching" share it. */
-export function tokenFilterCondition(accountId: string, filter: AdminTokenFilter, now: Date): SQL {
-  return and(eq(platformTokens.accountId, accountId), statusCondition(filter.status, now), searchCondition(accountId, filter.q))!;
-}
-
-// Each order matches an index of the schema (forwards or backwards) including its tie-breaker.
-function orderBy(query: Pick<AdminTokenListQuery, 'sort' | 'dir'>): SQL[] {
-  const up = query.dir === 'asc';
-  const t = platformTokens;
-  switch (query.sort) {
-    case 'name':
-      return up ? [sql`lower(${t.name}) asc`, asc(t.id)] : [sql`lower(${t.name}) desc`, desc(t.id)];
-    case 'tokenId':
-      return [up ? asc(t.publicId) : desc(t.publicId)];
-    case 'expires':
-      return up ? [sql`${t.expiresAt} asc nulls last`, asc(t.id)] : [sql`${t.expiresAt} desc nulls first`, desc(t.id)];
-    case 'lastUsed':
-      return up ? [sql`${t.lastUsedAt} asc nulls first`, desc(t.id)] : [sql`${t.lastUsedAt} desc nulls last`, asc(t.id)];
-    case 'created':
-      return up ? [asc(t.createdAt), desc(t.id)] : [desc(t.createdAt), asc(t.id)];
-  }
-}
-
-const ownerUser = alias(users, 'owner_user');
-const creator = alias(users, 'creator');
-
-/** One page of the account's tokens, with owner, creator and environments for that page only. */
+/**
+ * One page of the account's tokens, with owner, creator and environments for that page only.
+ * The page is chosen from the tokens alone (the planner then walks the sort's index and stops),
+ * and the names around it are looked up for those few rows.
+ */
 export async function listAccountTokens(
   db: Executor,
   actor: Actor,
@@ -104,58 +48,71 @@ export async function listAccountTokens(
   now: Date,
 ): Promise<AdminTokenPage> {
   assertAdminOf(actor, accountId);
+  const order = tokenOrder(query);
+  const offset = (query.page - 1) * query.size;
   const found = await db
     .select({
       id: platformTokens.id,
       publicId: platformTokens.publicId,
       name: platformTokens.name,
       status: platformTokens.status,
-      accountId: platformTokens.accountId,
-      accountName: accounts.name,
       appliesToAccount: platformTokens.appliesToAccount,
-      ownerUserEmail: ownerUser.email,
-      ownerServiceUserEmail: serviceUsers.email,
-      createdByEmail: creator.email,
+      ownerUserId: platformTokens.ownerUserId,
+      ownerServiceUserId: platformTokens.ownerServiceUserId,
+      createdById: platformTokens.createdById,
       createdAt: platformTokens.createdAt,
       expiresAt: platformTokens.expiresAt,
       lastUsedAt: platformTokens.lastUsedAt,
       lastUsedIp: platformTokens.lastUsedIp,
     })
     .from(platformTokens)
-    .innerJoin(accounts, eq(accounts.id, platformTokens.accountId))
-    .leftJoin(ownerUser, eq(ownerUser.id, platformTokens.ownerUserId))
-    .leftJoin(serviceUsers, eq(serviceUsers.id, platformTokens.ownerServiceUserId))
-    .leftJoin(creator, eq(creator.id, platformTokens.createdById))
-    .where(tokenFilterCondition(accountId, query, now))
-    .orderBy(...orderBy(query))
+    .where(tokenPageCondition(await resolveTokenFilter(db, accountId, query, now), order, offset + query.size + 1))
+    .orderBy(...order)
     .limit(query.size + 1)
-    .offset((query.page - 1) * query.size);
+    .offset(offset);
 
   const page = found.slice(0, query.size);
+  const [account] = await db.select({ name: accounts.name }).from(accounts).where(eq(accounts.id, accountId));
+  const people = await emailsOf(db, users, page.flatMap((t) => [t.ownerUserId, t.createdById]));
+  const services = await emailsOf(db, serviceUsers, page.map((t) => t.ownerServiceUserId));
   const environmentNames = await environmentsOf(
     db,
     page.filter((t) => !t.appliesToAccount).map((t) => t.id),
   );
   return {
     hasNextPage: found.length > query.size,
-    rows: page.map((t) => ({
-      publicId: t.publicId,
-      tokenId: formatTokenId(t.publicId),
-      name: t.name,
-      state: tokenState(t, now),
-      accountId: t.accountId,
-      accountName: t.accountName,
-      appliesToAccount: t.appliesToAccount,
-      environments: environmentNames.get(t.id) ?? [],
-      ownerEmail: t.ownerUserEmail ?? t.ownerServiceUserEmail ?? '',
-      ownerIsServiceUser: t.ownerServiceUserEmail !== null,
-      createdByEmail: t.createdByEmail,
-      createdAt: t.createdAt,
-      expiresAt: t.expiresAt,
-      lastUsedAt: t.lastUsedAt,
-      lastUsedIp: t.lastUsedIp,
-    })),
+    rows: page.map((t) => {
+      const serviceEmail = t.ownerServiceUserId ? services.get(t.ownerServiceUserId) : undefined;
+      return {
+        publicId: t.publicId,
+        tokenId: formatTokenId(t.publicId),
+        name: t.name,
+        state: tokenState(t, now),
+        accountId,
+        accountName: account?.name ?? accountId,
+        appliesToAccount: t.appliesToAccount,
+        environments: environmentNames.get(t.id) ?? [],
+        ownerEmail: serviceEmail ?? (t.ownerUserId ? people.get(t.ownerUserId) : undefined) ?? '',
+        ownerIsServiceUser: serviceEmail !== undefined,
+        createdByEmail: (t.createdById ? people.get(t.createdById) : undefined) ?? null,
+        createdAt: t.createdAt,
+        expiresAt: t.expiresAt,
+        lastUsedAt: t.lastUsedAt,
+        lastUsedIp: t.lastUsedIp,
+      };
+    }),
   };
+}
+
+async function emailsOf(
+  db: Executor,
+  table: typeof users | typeof serviceUsers,
+  ids: (string | null)[],
+): Promise<Map<string, string>> {
+  const wanted = [...new Set(ids.filter((id): id is string => id !== null))];
+  if (wanted.length === 0) return new Map();
+  const rows = await db.select({ id: table.id, email: table.email }).from(table).where(inArray(table.id, wanted));
+  return new Map(rows.map((r) => [r.id, r.email]));
 }
 
 async function environmentsOf(db: Executor, tokenIds: string[]): Promise<Map<string, string[]>> {
@@ -171,8 +128,8 @@ async function environmentsOf(db: Executor, tokenIds: string[]): Promise<Map<str
   return out;
 }
 
-/** Past this many matches the list says "10,000+" instead of counting every token. */
-export const COUNT_CAP = 10_000;
+/** Past this many matches the list says "1,000+" instead of counting every token. */
+export const COUNT_CAP = 1_000;
 
 export interface TokenCount {
   count: number;
@@ -193,7 +150,7 @@ export async function countAccountTokens(
   const matches = db
     .select({ one: sql`1` })
     .from(platformTokens)
-    .where(tokenFilterCondition(accountId, filter, now))
+    .where(tokenPageCondition(await resolveTokenFilter(db, accountId, filter, now), undefined, cap + 1))
     .limit(cap + 1)
     .as('matches');
   const [row] = await db.select({ n: count() }).from(matches);
@@ -217,13 +174,13 @@ export async function previewTokenSelection(
   sample = 5,
 ): Promise<SelectionPreview> {
   assertAdminOf(actor, accountId);
-  const where = tokenFilterCondition(accountId, filter, now);
+  const where = tokenFilterCondition(await resolveTokenFilter(db, accountId, filter, now));
   const [total] = await db.select({ n: count() }).from(platformTokens).where(where);
   const first = await db
     .select({ publicId: platformTokens.publicId })
     .from(platformTokens)
     .where(where)
-    .orderBy(...orderBy({ sort: 'created', dir: 'desc' }))
+    .orderBy(...tokenOrder({ sort: 'created', dir: 'desc' }))
     .limit(sample);
   return { count: total?.n ?? 0, tokenIds: first.map((t) => formatTokenId(t.publicId)) };
 }

@@ -2,10 +2,10 @@ import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { assertAdminNow } from '@/lib/accounts/admin-access';
 import type { Actor } from '@/lib/auth/users';
 import { transactWithChanges } from '@/lib/changes';
-import type { Db } from '@/lib/db';
+import type { Db, Executor } from '@/lib/db';
 import { auditEvents, platformTokens, type AuditAction } from '@/lib/db/schema';
 import type { BulkTokenAction, TokenSelection } from '@/lib/validations/admin-tokens';
-import { tokenFilterCondition } from './admin-queries';
+import { resolveTokenFilter, tokenFilterCondition } from './admin-filter';
 import { formatTokenId, TOKEN_PREFIX } from './format';
 
 export interface BulkTokenResult {
@@ -26,8 +26,8 @@ const AUDIT_ACTION: Record<BulkTokenAction, AuditAction> = {
 const PUBLISH_PER_TOKEN_MAX = 100;
 const RESULT_SAMPLE = 10;
 
-function selectionCondition(accountId: string, selection: TokenSelection, now: Date): SQL {
-  if (selection.kind === 'filter') return tokenFilterCondition(accountId, selection.filter, now);
+async function selectionCondition(db: Executor, accountId: string, selection: TokenSelection, now: Date): Promise<SQL> {
+  if (selection.kind === 'filter') return tokenFilterCondition(await resolveTokenFilter(db, accountId, selection.filter, now));
   const publicIds = selection.tokenIds.map((id) => id.slice(TOKEN_PREFIX.length + 1));
   return and(eq(platformTokens.accountId, accountId), sql`${platformTokens.publicId} = any(${sql.param(publicIds)}::varchar[])`)!;
 }
@@ -67,7 +67,7 @@ export async function bulkTokenAction(
 
     const details = selection.kind === 'filter' ? sql`, 'filter', ${JSON.stringify(selection.filter)}::jsonb` : sql``;
     const result = await tx.execute(sql`
-      with changed as (${changeStatement(action, selectionCondition(accountId, selection, now))}),
+      with changed as (${changeStatement(action, await selectionCondition(tx, accountId, selection, now))}),
       logged as (
         insert into ${auditEvents} (account_id, actor_user_id, actor_email, action, target_name, details)
         select ${accountId}, ${actor.userId}, ${actor.email}, ${AUDIT_ACTION[action]},

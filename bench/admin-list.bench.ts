@@ -1,0 +1,103 @@
+// The admin token list at 1,000 and at 100,000 tokens: the first page, sorted and filtered, must
+// cost at most twice as much at the large size; and disabling 10,000 selected tokens is one
+// statement. Runs on a throwaway database of DATABASE_URL's server, or on in-memory PGlite.
+import { createHash } from 'node:crypto';
+import type { PGlite } from '@electric-sql/pglite';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import type { Db } from '@/lib/db';
+import * as schema from '@/lib/db/schema';
+import { createTestDatabase, type TestDatabase } from '@/lib/db/testing';
+import { countAccountTokens, listAccountTokens } from '@/lib/tokens/admin-queries';
+import { actorByEmail } from '@/lib/tokens/admin-testing';
+import { bulkTokenAction } from '@/lib/tokens/bulk';
+import { parseAdminTokenListParams, type AdminTokenListQuery } from '@/lib/validations/admin-tokens';
+import { addScaleTokens, createScaleAccount, scaleAdminEmail, scaleUserEmail } from '@/scripts/scale-data';
+import { compare, type Bench, type Ratio } from './measure';
+
+const ACCOUNT = 'bench';
+const SMALL = { tokens: 1_000, users: 100 };
+const LARGE = { tokens: 100_000, users: 10_000 };
+const BULK_SELECTED = 10_000;
+
+/** The public part of scale token number i (see scripts/scale-data.ts). */
+const publicIdOf = (i: number) => createHash('md5').update(`${ACCOUNT}-token-${i}`).digest('hex').slice(0, 24).toUpperCase();
+
+const SCENARIOS: { name: string; params: Record<string, string> }[] = [
+  { name: 'active, newest first (default)', params: { status: 'active' } },
+  { name: 'all, newest first', params: {} },
+  { name: 'disabled, by name', params: { status: 'disabled', sort: 'name' } },
+  { name: 'active, by expiry', params: { status: 'active', sort: 'expires' } },
+  { name: 'all, by last used', params: { sort: 'lastUsed' } },
+  { name: 'all, by token ID, 100 a page', params: { sort: 'tokenId', size: '100' } },
+  { name: 'search owner email, newest first', params: { q: scaleUserEmail(ACCOUNT, 7) } },
+  { name: 'search token ID part, by name', params: { q: publicIdOf(500).slice(4, 14), sort: 'name' } },
+  { name: 'search "backup" (1 in 8), active', params: { q: 'backup', status: 'active' } },
+];
+
+async function build(size: { tokens: number; users: number }, now: Date): Promise<TestDatabase> {
+  const database = await createTestDatabase();
+  const scale = { accountId: ACCOUNT, users: size.users };
+  await createScaleAccount(database.db, scale);
+  await addScaleTokens(database.db, scale, 1, size.tokens, now, { audit: false });
+  return database;
+}
+
+/** The same database with a logger that counts statements. */
+function countingDb(database: TestDatabase, statements: string[]): Db {
+  const logger = { logQuery: (query: string) => void statements.push(query) };
+  if (database.pool) return drizzlePg(database.pool, { schema, logger }) as unknown as Db;
+  const client = (database.db as unknown as { $client: PGlite }).$client;
+  return drizzlePglite(client, { schema, logger }) as unknown as Db;
+}
+
+const adminList: Bench = async () => {
+  const now = new Date();
+  const started = performance.now();
+  const small = await build(SMALL, now);
+  const large = await build(LARGE, now);
+  const seedSeconds = ((performance.now() - started) / 1000).toFixed(0);
+  try {
+    const smallAdmin = await actorByEmail(small.db, scaleAdminEmail(ACCOUNT));
+    const largeAdmin = await actorByEmail(large.db, scaleAdminEmail(ACCOUNT));
+    const ratios: Ratio[] = [];
+    for (const scenario of SCENARIOS) {
+      const query: AdminTokenListQuery = parseAdminTokenListParams(scenario.params);
+      const times = await compare(
+        () => listAccountTokens(small.db, smallAdmin, ACCOUNT, query, now),
+        () => listAccountTokens(large.db, largeAdmin, ACCOUNT, query, now),
+      );
+      ratios.push({ name: `first page: ${scenario.name}`, ...times, max: 2 });
+    }
+    const filter = { q: '', status: 'active' as const };
+    const counts = await compare(
+      () => countAccountTokens(small.db, smallAdmin, ACCOUNT, filter, now),
+      () => countAccountTokens(large.db, largeAdmin, ACCOUNT, filter, now),
+    );
+    ratios.push({ name: 'matching count (capped)', ...counts, max: 2 });
+
+    const statements: string[] = [];
+    const selected = Array.from({ length: BULK_SELECTED }, (_, i) => `dt0s16.${publicIdOf(i + 1)}`);
+    const bulkStarted = performance.now();
+    const result = await bulkTokenAction(countingDb(large, statements), largeAdmin, ACCOUNT, 'disable', { kind: 'ids', tokenIds: selected }, now);
+    const bulkMs = performance.now() - bulkStarted;
+    const changing = statements.filter((s) => /^\s*(with|update|delete|insert)\b/i.test(s) && s.includes('"platform_tokens"'));
+
+    return {
+      title: `Admin token list on ${large.kind} (first page of 25 unless said; median of 31, alternating sizes)`,
+      small: `${SMALL.tokens.toLocaleString('en-US')} tokens`,
+      large: `${LARGE.tokens.toLocaleString('en-US')} tokens`,
+      ratios,
+      notes: [
+        `Disabling ${BULK_SELECTED.toLocaleString('en-US')} selected tokens: ${result.changed.toLocaleString('en-US')} changed in ${bulkMs.toFixed(0)} ms; ` +
+          `${changing.length} statement changed tokens (with its audit event), ${statements.length} statements in the transaction.`,
+        `Seeding both databases took ${seedSeconds} s.`,
+      ],
+    };
+  } finally {
+    await small.close();
+    await large.close();
+  }
+};
+
+export default adminList;
