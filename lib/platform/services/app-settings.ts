@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { created, defineEndpoint, ok, type PlatformContext } from '../endpoint';
+import { appIdParam, requireInstalledApp } from './app-engine';
+import { pageQuery } from './pagination';
+import {
+  createObject,
+  deleteObject,
+  listObjects,
+  objectIdParams,
+  schemaIdField,
+  updateObject,
+  valueField,
+  type SettingsScope,
+} from './settings-objects';
+
+// The app-settings service: settings objects of one installed app, checked against the schemas
+// the app declares in the registry. The app ID is the `app-settings:app-id` attribute.
+
+const APP_ID = 'app-settings:app-id';
+
+async function appScope(ctx: PlatformContext, appId: string): Promise<SettingsScope> {
+  const app = await requireInstalledApp(ctx, appId);
+  return {
+    appId: app.id,
+    schemas: app.settingsSchemas,
+    schemasHint:
+      app.settingsSchemas.length === 0
+        ? `The app '${app.id}' has no settings schemas.`
+        : `The schemas of '${app.id}': ${app.settingsSchemas.map((s) => s.schemaId).join(', ')}.`,
+  };
+}
+
+const appParams = z.object({ appId: appIdParam });
+const objectParams = z.object({ appId: appIdParam, ...objectIdParams });
+const appAttributes = <P extends { appId: string }>({ params }: { params: P }) => ({ [APP_ID]: params.appId });
+
+export const listAppSettingsObjects = defineEndpoint({
+  id: 'app-settings.objects.list',
+  params: appParams,
+  query: z.object({ ...pageQuery, schemaId: schemaIdField.optional() }),
+  attributes: appAttributes,
+  async handle({ params, query }, ctx) {
+    return ok(await listObjects(ctx, await appScope(ctx, params.appId), query, () => true));
+  },
+});
+
+export const createAppSettingsObject = defineEndpoint({
+  id: 'app-settings.objects.create',
+  params: appParams,
+  body: z.object({ schemaId: schemaIdField, value: valueField }),
+  exampleBody: { schemaId: 'greeting', value: { salutation: 'Good morning', punctuation: '.' } },
+  attributes: appAttributes,
+  async handle({ params, body }, ctx) {
+    return created(await createObject(ctx, await appScope(ctx, params.appId), body.schemaId, body.value));
+  },
+});
+
+export const updateAppSettingsObject = defineEndpoint({
+  id: 'app-settings.objects.update',
+  params: objectParams,
+  body: z.object({
+    value: valueField,
+    version: z.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').optional(),
+  }),
+  exampleBody: { value: { salutation: 'Hi', punctuation: '!' } },
+  attributes: appAttributes,
+  async handle({ params, body }, ctx) {
+    return ok(await updateObject(ctx, await appScope(ctx, params.appId), params.id, body.value, body.version));
+  },
+});
+
+export const deleteAppSettingsObject = defineEndpoint({
+  id: 'app-settings.objects.delete',
+  params: objectParams,
+  attributes: appAttributes,
+  async handle({ params }, ctx) {
+    return ok(await deleteObject(ctx, await appScope(ctx, params.appId), params.id));
+  },
+});
+
+export const appSettingsEndpoints = [listAppSettingsObjects, createAppSettingsObject, updateAppSettingsObject, deleteAppSettingsObject];

@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import type { EndpointDefinition } from '../endpoint';
+import type { InternalInput } from './automation-invoke';
+import { sendEmailEndpoint } from './email';
+import { createSelfNotificationEndpoint } from './notification';
+import { putAppState } from './state';
+import { executeStorageQuery } from './storage';
+
+// What a workflow task can do: each action is a call of one platform endpoint, with the task's
+// input mapped onto that endpoint's parameters and body. Strings in an input may refer to the run's
+// input and to earlier tasks' results: "{{ input.day }}", "{{ tasks.export.records }}". A string
+// that is exactly one reference takes the referred value as it is (an array stays an array);
+// inside longer text, a reference is written as text (JSON for objects and arrays).
+
+type AnyDefinition = EndpointDefinition<never, never, never>;
+
+export interface TaskAction {
+  description: string;
+  endpoint: AnyDefinition;
+  toRequest(input: Record<string, unknown>): InternalInput;
+}
+
+function action<P, Q, B>(endpoint: EndpointDefinition<P, Q, B>, description: string, toRequest: TaskAction['toRequest']): TaskAction {
+  return { endpoint: endpoint as unknown as AnyDefinition, description, toRequest };
+}
+
+export const TASK_ACTIONS: Readonly<Record<string, TaskAction>> = {
+  'storage.query': action(executeStorageQuery, 'Runs a storage query: input { query }. Result: { records, metadata }.', (input) => ({ body: input })),
+  'state.set': action(putAppState, 'Sets an app state value: input { appId, key, value }.', ({ appId, key, value }) => ({
+    params: { appId, key },
+    body: { value },
+  })),
+  'email.send': action(sendEmailEndpoint, 'Sends an email: input { to, subject, body, cc?, bcc?, contentType? }.', (input) => ({ body: input })),
+  'notification.send': action(createSelfNotificationEndpoint, 'Notifies the token owner: input { title, message?, severity? }.', (input) => ({
+    body: input,
+  })),
+};
+
+export const ACTION_NAMES = Object.keys(TASK_ACTIONS) as [string, ...string[]];
+
+const REFERENCE = /\{\{\s*([A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*)\s*\}\}/g;
+const WHOLE_REFERENCE = /^\{\{\s*([A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*)\s*\}\}$/;
+
+/** Every reference in the strings of a value, as dotted paths (`tasks.export.records`). */
+export function references(value: unknown): string[] {
+  if (typeof value === 'string') return [...value.matchAll(REFERENCE)].map((m) => m[1] ?? '');
+  if (Array.isArray(value)) return value.flatMap(references);
+  if (value !== null && typeof value === 'object') return Object.values(value).flatMap(references);
+  return [];
+}
+
+export function hasReferences(value: unknown): boolean {
+  return references(value).length > 0;
+}
+
+export class TaskReferenceError extends Error {
+  override name = 'TaskReferenceError';
+}
+
+function lookup(scope: Record<string, unknown>, path: string): unknown {
+  let current: unknown = scope;
+  for (const segment of path.split('.')) {
+    if (Array.isArray(current) && /^[0-9]+$/.test(segment)) current = current[Number(segment)];
+    else if (current !== null && typeof current === 'object' && !Array.isArray(current) && Object.hasOwn(current, segment)) {
+      current = (current as Record<string, unknown>)[segment];
+    } else return undefined;
+  }
+  return current;
+}
+
+/** The value with every reference replaced from `scope` ({ input, tasks }). */
+export function resolveReferences(value: unknown, scope: Record<string, unknown>): unknown {
+  if (typeof value === 'string') {
+    const whole = WHOLE_REFERENCE.exec(value);
+    const resolve = (path: string) => {
+      const found = lookup(scope, path);
+      if (found === undefined) throw new TaskReferenceError(`'{{ ${path} }}' refers to nothing.`);
+      return found;
+    };
+    if (whole) return resolve(whole[1] ?? '');
+    return value.replace(REFERENCE, (_, path: string) => {
+      const found = resolve(path);
+      return typeof found === 'string' ? found : JSON.stringify(found);
+    });
+  }
+  if (Array.isArray(value)) return value.map((v) => resolveReferences(v, scope));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveReferences(v, scope)]));
+  }
+  return value;
+}
+
+export const taskName = z
+  .string({ error: 'is required and must be a string' })
+  .regex(/^[A-Za-z_][A-Za-z0-9_-]{0,49}$/, 'must be 1-50 letters, digits, "_" or "-", starting with a letter or "_"');

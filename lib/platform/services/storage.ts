@@ -1,0 +1,126 @@
+import { z } from 'zod';
+import { storageRecords } from '@/lib/db/schema';
+import { STORAGE_TABLE_READ_SCOPES, type StorageTable } from '../catalogue';
+import { defineEndpoint, ok, type PlatformContext } from '../endpoint';
+import { badRequest, PlatformError } from '../errors';
+import type { Query } from '../query/ast';
+import { executeQuery } from '../query/execute';
+import { parseQuery } from '../query/parser';
+import { QuerySyntaxError } from '../query/query-error';
+import { parseTimestamp } from '../query/timestamps';
+import { unstorableJson } from './storage-json';
+
+// The storage service: ingest of events, business events and logs (a JSON object or an array of
+// them), and `query:execute` over them with the query language of lib/platform/query. Every row
+// carries its environment, and every query reads only the calling environment's rows.
+
+export const MAX_INGEST_BYTES = 1024 * 1024;
+export const MAX_RECORDS_PER_REQUEST = 1000;
+const TABLE_ATTRIBUTE = 'storage:table';
+
+/** Checks the records of an ingest body and gives each its timestamp (ISO, UTC, milliseconds). */
+export function prepareRecords(body: unknown, now: Date): { timestamp: Date; record: Record<string, unknown> }[] {
+  const list = Array.isArray(body) ? body : [body];
+  if (list.length === 0) throw badRequest('Invalid request body: the array is empty; send at least one record.');
+  if (list.length > MAX_RECORDS_PER_REQUEST) {
+    throw new PlatformError(413, `Too many records: at most ${MAX_RECORDS_PER_REQUEST} per request, got ${list.length}.`);
+  }
+  const where = (i: number) => (Array.isArray(body) ? `record ${i}` : 'the record');
+  return list.map((item: unknown, i) => {
+    if (item === null || typeof item !== 'object' || Array.isArray(item)) {
+      throw badRequest(`Invalid request body: ${where(i)} must be a JSON object.`);
+    }
+    const record = { ...(item as Record<string, unknown>) };
+    const problem = unstorableJson(record);
+    if (problem) {
+      const field = problem.path.length > 0 ? `field '${problem.path.join('.')}' ` : '';
+      throw badRequest(`Invalid request body: ${where(i)}: ${field}${problem.message}.`);
+    }
+    let timestamp = now;
+    if (record.timestamp !== undefined && record.timestamp !== null) {
+      const parsed = parseTimestamp(record.timestamp);
+      if (!parsed) {
+        throw badRequest(
+          `Invalid request body: ${where(i)}: field 'timestamp' must be an ISO 8601 date-time or milliseconds since 1970, between 1970 and 9999.`,
+        );
+      }
+      timestamp = parsed;
+    }
+    record.timestamp = timestamp.toISOString();
+    return { timestamp, record };
+  });
+}
+
+/** Stores the records in the environment's table; returns how many. */
+export async function ingestRecords(ctx: Pick<PlatformContext, 'db' | 'environmentId' | 'now'>, table: StorageTable, body: unknown): Promise<number> {
+  const records = prepareRecords(body, ctx.now);
+  await ctx.db.insert(storageRecords).values(records.map((r) => ({ environmentId: ctx.environmentId, table, ...r })));
+  return records.length;
+}
+
+function ingestEndpoint(id: string, table: StorageTable, example: unknown) {
+  return defineEndpoint({
+    id,
+    body: z.unknown(),
+    maxBodyBytes: MAX_INGEST_BYTES,
+    exampleBody: example,
+    async handle({ body }, ctx) {
+      const count = await ingestRecords(ctx, table, body);
+      return { status: 202, body: { table, ingested: count } };
+    },
+  });
+}
+
+export const ingestEvents = ingestEndpoint('storage.events.ingest', 'events', { 'event.type': 'deployment', service: 'checkout', version: '1.4.2' });
+export const ingestBizevents = ingestEndpoint('storage.bizevents.ingest', 'bizevents', [
+  { 'event.type': 'purchase', amount: 42.5, currency: 'EUR' },
+  { 'event.type': 'refund', amount: 10, currency: 'EUR' },
+]);
+export const ingestLogs = ingestEndpoint('storage.logs.ingest', 'logs', { loglevel: 'ERROR', content: 'Payment service timed out' });
+
+export const queryBody = z.object({
+  query: z.string({ error: 'is required and must be a string' }).min(1, 'must not be empty'),
+});
+
+/** Parses a query; a syntax error becomes a 400 that points at its position. */
+export function parseRequestQuery(text: string): Query {
+  try {
+    return parseQuery(text);
+  } catch (error) {
+    if (error instanceof QuerySyntaxError) throw badRequest(`Invalid request body field 'query': ${error.message}`);
+    throw error;
+  }
+}
+
+export function queryAttributes(query: Query) {
+  return { [TABLE_ATTRIBUTE]: query.table };
+}
+
+/** Runs a query once `storage:buckets:read` is settled; the table's read scope is checked here. */
+export async function runQuery(ctx: PlatformContext, query: Query) {
+  ctx.authorize(STORAGE_TABLE_READ_SCOPES[query.table]);
+  const result = await executeQuery(ctx.db, ctx.environmentId, query);
+  return {
+    records: result.records,
+    metadata: {
+      table: query.table,
+      columns: result.columns,
+      returnedRecords: result.records.length,
+      truncated: result.truncated,
+      maxRecords: result.cap,
+    },
+  };
+}
+
+export const executeStorageQuery = defineEndpoint({
+  id: 'storage.query.execute',
+  body: queryBody,
+  exampleBody: { query: 'fetch bizevents | filter event.type == "purchase" | summarize count(), by: {currency}' },
+  // The table decides the policy attribute, so the query is parsed before any permission check.
+  attributes: ({ body }) => queryAttributes(parseRequestQuery(body.query)),
+  async handle({ body }, ctx) {
+    return ok(await runQuery(ctx, parseRequestQuery(body.query)));
+  },
+});
+
+export const storageEndpoints = [ingestEvents, ingestBizevents, ingestLogs, executeStorageQuery];
