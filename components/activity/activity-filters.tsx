@@ -1,0 +1,71 @@
+import Form from 'next/form';
+import Link from 'next/link';
+import { Button } from '@/components/ui/button';
+import { Input, Select } from '@/components/ui/input';
+import type { AuditAction } from '@/lib/db/schema';
+import { ACTIVITY_PAGE_SIZES, type ActivityQuery } from '@/lib/validations/activity';
+import { ACTION_LABELS } from './action-labels';
+
+function FilterField({ id, label, children }: { id: string; label: string; children: React.ReactNode }) {
+  return (
+    <div className="space-y-1">
+      <label htmlFor={id} className="block text-sm font-medium text-slate-800">
+        {label}
+      </label>
+      {children}
+    </div>
+  );
+}
+
+/** The Activity filters: a plain GET form, so every filter is in the URL and works without script. */
+export function ActivityFilters({
+  basePath,
+  query,
+  actions,
+}: {
+  basePath: string;
+  query: ActivityQuery;
+  actions: readonly AuditAction[];
+}) {
+  return (
+    <Form action={basePath} className="flex flex-wrap items-end gap-3" aria-label="Filter activity">
+      <FilterField id="activity-actor" label="Actor">
+        <Input id="activity-actor" name="actor" type="search" placeholder="Email" defaultValue={query.actor} className="w-56" />
+      </FilterField>
+      <FilterField id="activity-token" label="Token">
+        <Input id="activity-token" name="token" type="search" placeholder="Token ID" defaultValue={query.token} className="w-72" />
+      </FilterField>
+      <FilterField id="activity-action" label="Action">
+        <Select id="activity-action" name="action" defaultValue={query.action} className="w-56">
+          <option value="">All actions</option>
+          {actions.map((action) => (
+            <option key={action} value={action}>
+              {ACTION_LABELS[action]}
+            </option>
+          ))}
+        </Select>
+      </FilterField>
+      <FilterField id="activity-from" label="From (UTC)">
+        <Input id="activity-from" name="from" type="date" defaultValue={query.from} className="w-40" />
+      </FilterField>
+      <FilterField id="activity-to" label="To (UTC)">
+        <Input id="activity-to" name="to" type="date" defaultValue={query.to} className="w-40" />
+      </FilterField>
+      <FilterField id="activity-size" label="Rows per page">
+        <Select id="activity-size" name="size" defaultValue={String(query.size)} className="w-24">
+          {ACTIVITY_PAGE_SIZES.map((size) => (
+            <option key={size} value={size}>
+              {size}
+            </option>
+          ))}
+        </Select>
+      </FilterField>
+      <div className="flex gap-2">
+        <Button type="submit">Apply filters</Button>
+        <Link href={basePath} className="inline-flex h-10 items-center rounded-md px-3 text-sm font-medium text-slate-700 hover:bg-slate-100">
+          Clear filters
+        </Link>
+      </div>
+    </Form>
+  );
+}

@@ -1,0 +1,106 @@
+import { and, desc, eq, gte, ilike, lt, or, sql, type SQL } from 'drizzle-orm';
+import { assertAdminOf } from '@/lib/accounts/admin-access';
+import type { Actor } from '@/lib/auth/users';
+import type { Executor } from '@/lib/db';
+import { auditEvents, type AuditAction } from '@/lib/db/schema';
+import { isTokenId, TOKEN_PREFIX } from '@/lib/tokens/format';
+import type { ActivityQuery } from '@/lib/validations/activity';
+
+// The account's audit log for its admins ("Activity"). Events never hold a secret; as a second
+// line of defence anything shaped like a whole token is cut to its token ID before it is shown.
+
+export interface ActivityEvent {
+  id: number;
+  createdAt: Date;
+  actorEmail: string;
+  action: AuditAction;
+  tokenId: string | null;
+  targetName: string | null;
+  /** Details without the full token list of bulk events (see `tokenIds`). */
+  details: Record<string, unknown>;
+  /** For bulk events: the first token IDs they list, and how many there are in all. */
+  tokenIds: string[];
+  tokenCount: number | null;
+}
+
+export interface ActivityPage {
+  events: ActivityEvent[];
+  hasNextPage: boolean;
+}
+
+const SHOWN_TOKEN_IDS = 10;
+const WHOLE_TOKEN = /(dt0s16\.[A-Z0-9]{24})\.[A-Z0-9]{64}/gi;
+
+export function redactSecrets<T>(value: T): T {
+  if (typeof value === 'string') return value.replace(WHOLE_TOKEN, '$1') as T;
+  if (Array.isArray(value)) return value.map(redactSecrets) as T;
+  if (value && typeof value === 'object' && !(value instanceof Date)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactSecrets(v)])) as T;
+  }
+  return value;
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, '\\$&');
+}
+
+/** A whole token ID matches events about that token, bulk ones included; other text matches by part. */
+function tokenCondition(text: string): SQL {
+  const upper = text.toUpperCase();
+  const tokenId = upper.startsWith(`${TOKEN_PREFIX.toUpperCase()}.`) ? `${TOKEN_PREFIX}.${upper.slice(TOKEN_PREFIX.length + 1)}` : `${TOKEN_PREFIX}.${upper}`;
+  if (isTokenId(tokenId)) {
+    return or(eq(auditEvents.tokenId, tokenId), sql`(${auditEvents.details} -> 'tokenIds') @> ${JSON.stringify([tokenId])}::jsonb`)!;
+  }
+  return ilike(auditEvents.tokenId, `%${escapeLike(text)}%`);
+}
+
+function dayStart(day: string, plusDays = 0): Date {
+  const date = new Date(`${day}T00:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + plusDays);
+  return date;
+}
+
+/** One page of the account's audit events, newest first, filtered by actor, token, action and days. */
+export async function listActivity(db: Executor, actor: Actor, accountId: string, query: ActivityQuery): Promise<ActivityPage> {
+  assertAdminOf(actor, accountId);
+  const conditions: (SQL | undefined)[] = [eq(auditEvents.accountId, accountId)];
+  if (query.actor) conditions.push(ilike(auditEvents.actorEmail, `%${escapeLike(query.actor)}%`));
+  if (query.token) conditions.push(tokenCondition(query.token));
+  if (query.action) conditions.push(eq(auditEvents.action, query.action));
+  if (query.from) conditions.push(gte(auditEvents.createdAt, dayStart(query.from)));
+  if (query.to) conditions.push(lt(auditEvents.createdAt, dayStart(query.to, 1)));
+
+  const rows = await db
+    .select({
+      id: auditEvents.id,
+      createdAt: auditEvents.createdAt,
+      actorEmail: auditEvents.actorEmail,
+      action: auditEvents.action,
+      tokenId: auditEvents.tokenId,
+      targetName: auditEvents.targetName,
+      // A bulk event may list 100,000 token IDs: only the first few leave the database.
+      details: sql<Record<string, unknown>>`${auditEvents.details} - 'tokenIds'`,
+      tokenIds: sql<string[]>`jsonb_path_query_array(${auditEvents.details}, ${`$.tokenIds[0 to ${SHOWN_TOKEN_IDS - 1}]`}::jsonpath)`,
+      tokenCount: sql<number | null>`jsonb_array_length(case when jsonb_typeof(${auditEvents.details} -> 'tokenIds') = 'array' then ${auditEvents.details} -> 'tokenIds' end)`,
+    })
+    .from(auditEvents)
+    .where(and(...conditions))
+    .orderBy(sql`${auditEvents.createdAt} desc nulls last`, desc(auditEvents.id))
+    .limit(query.size + 1)
+    .offset((query.page - 1) * query.size);
+
+  return {
+    hasNextPage: rows.length > query.size,
+    events: rows.slice(0, query.size).map((r) => ({
+      id: r.id,
+      createdAt: r.createdAt,
+      actorEmail: r.actorEmail,
+      action: r.action,
+      tokenId: r.tokenId ? redactSecrets(r.tokenId) : null,
+      targetName: r.targetName ? redactSecrets(r.targetName) : null,
+      details: redactSecrets(r.details ?? {}),
+      tokenIds: redactSecrets(r.tokenIds ?? []),
+      tokenCount: r.tokenCount === null ? null : Number(r.tokenCount),
+    })),
+  };
+}
