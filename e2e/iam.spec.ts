@@ -57,7 +57,12 @@ test.describe('IAM admin pages', () => {
     await adminPage.getByRole('button', { name: 'Save policy' }).click();
     await expect(row.getByRole('cell').nth(2)).toHaveText('3');
 
-    await iam.deletePolicy(name);
+    // Deleting it from its own page leads back to the list.
+    await row.getByRole('link', { name, exact: true }).click();
+    await adminPage.getByRole('button', { name: 'Delete', exact: true }).click();
+    await adminPage.getByRole('alertdialog').getByRole('button', { name: 'Delete' }).click();
+    await expect(adminPage).toHaveURL(/\/iam\/policies$/);
+    await expect(row).toHaveCount(0);
   });
 
   test('an admin lets bob use the CI bot through a policy and a group; the simulator says why', async ({ adminPage }) => {
@@ -140,6 +145,14 @@ test.describe('IAM admin pages', () => {
       await dialog.getByLabel('Group name').fill(`Renamed ${suffix}`);
       await dialog.getByRole('button', { name: 'Save' }).click();
       await expect(adminPage.getByRole('link', { name: `Renamed ${suffix}` })).toBeVisible();
+
+      // Deleting it from its own page leads back to the list.
+      await adminPage.getByRole('link', { name: `Renamed ${suffix}` }).click();
+      await adminPage.getByRole('button', { name: 'Delete', exact: true }).click();
+      await adminPage.getByRole('alertdialog').getByRole('button', { name: 'Delete' }).click();
+      await expect(adminPage).toHaveURL(/\/iam\/groups$/);
+      await expect(adminPage.getByRole('heading', { name: 'Groups', level: 1 })).toBeVisible();
+      await expect(adminPage.getByRole('link', { name: `Renamed ${suffix}` })).toHaveCount(0);
     } finally {
       await iam.cleanUp({ groups: [group, `Renamed ${suffix}`], policies: [] });
     }

@@ -1,7 +1,6 @@
 'use client';
 
 import Link from 'next/link';
-import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { GroupFormDialog } from './group-form-dialog';
@@ -19,7 +18,6 @@ export function GroupHeader({
   memberCount: number;
   policyCount: number;
 }) {
-  const router = useRouter();
   const [renaming, setRenaming] = useState(false);
   const [deleting, setDeleting] = useState(false);
   const list = `/accounts/${encodeURIComponent(accountId)}/iam/groups`;
@@ -47,7 +45,7 @@ export function GroupHeader({
         accountId={accountId}
         group={deleting ? { ...group, memberCount, policyCount } : null}
         onClose={() => setDeleting(false)}
-        onDeleted={() => router.push(list)}
+        returnToList
       />
     </div>
   );

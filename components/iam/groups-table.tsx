@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { useState } from 'react';
-import { deleteGroupAction } from '@/app/(portal)/accounts/[accountId]/iam/groups/actions';
+import { deleteGroupAction, deleteGroupAndReturnAction } from '@/app/(portal)/accounts/[accountId]/iam/groups/actions';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import type { GroupRow } from '@/lib/iam/iam-queries';
@@ -80,12 +80,13 @@ export function DeleteGroupDialog({
   accountId,
   group,
   onClose,
-  onDeleted,
+  returnToList = false,
 }: {
   accountId: string;
   group: { id: string; name: string; memberCount: number; policyCount: number } | null;
   onClose: () => void;
-  onDeleted?: () => void;
+  /** Set on the group's own page, which no longer exists afterwards. */
+  returnToList?: boolean;
 }) {
   return (
     <ConfirmDialog
@@ -96,9 +97,9 @@ export function DeleteGroupDialog({
       variant="danger"
       onConfirm={async () => {
         if (!group) return;
-        const result = await deleteGroupAction({ accountId, groupId: group.id });
+        const remove = returnToList ? deleteGroupAndReturnAction : deleteGroupAction;
+        const result = await remove({ accountId, groupId: group.id });
         if (!result.ok) return result.message;
-        onDeleted?.();
       }}
     >
       {group ? (

@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { useState } from 'react';
-import { deletePolicyAction } from '@/app/(portal)/accounts/[accountId]/iam/policies/actions';
+import { deletePolicyAction, deletePolicyAndReturnAction } from '@/app/(portal)/accounts/[accountId]/iam/policies/actions';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import type { PolicyRow } from '@/lib/iam/iam-queries';
@@ -75,12 +75,13 @@ export function DeletePolicyDialog({
   accountId,
   policy,
   onClose,
-  onDeleted,
+  returnToList = false,
 }: {
   accountId: string;
   policy: { id: string; name: string; groupCount: number } | null;
   onClose: () => void;
-  onDeleted?: () => void;
+  /** Set on the policy's own page, which no longer exists afterwards. */
+  returnToList?: boolean;
 }) {
   return (
     <ConfirmDialog
@@ -91,9 +92,9 @@ export function DeletePolicyDialog({
       variant="danger"
       onConfirm={async () => {
         if (!policy) return;
-        const result = await deletePolicyAction({ accountId, policyId: policy.id });
+        const remove = returnToList ? deletePolicyAndReturnAction : deletePolicyAction;
+        const result = await remove({ accountId, policyId: policy.id });
         if (!result.ok) return result.message;
-        onDeleted?.();
       }}
     >
       {policy ? (

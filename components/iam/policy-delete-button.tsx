@@ -1,12 +1,10 @@
 'use client';
 
-import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { DeletePolicyDialog } from './policies-table';
 
 export function PolicyDeleteButton({ accountId, policy }: { accountId: string; policy: { id: string; name: string; groupCount: number } }) {
-  const router = useRouter();
   const [open, setOpen] = useState(false);
   return (
     <>
@@ -17,7 +15,7 @@ export function PolicyDeleteButton({ accountId, policy }: { accountId: string; p
         accountId={accountId}
         policy={open ? policy : null}
         onClose={() => setOpen(false)}
-        onDeleted={() => router.push(`/accounts/${encodeURIComponent(accountId)}/iam/policies`)}
+        returnToList
       />
     </>
   );

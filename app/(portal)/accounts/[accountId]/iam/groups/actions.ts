@@ -1,6 +1,7 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
+import { redirect } from 'next/navigation';
 import { adminAction } from '@/app/_lib/action';
 import { bindPolicy, unbindPolicy } from '@/lib/iam/binding-operations';
 import { addGroupMember, createGroup, deleteGroup, removeGroupMember, renameGroup } from '@/lib/iam/group-operations';
@@ -29,6 +30,13 @@ export const renameGroupAction = adminAction(renameGroupSchema, async (input, { 
 export const deleteGroupAction = adminAction(deleteGroupSchema, async (input, { actor, db }) => {
   await deleteGroup(db, actor, input);
   refresh(input.accountId);
+});
+
+/** From the group's own page: deletes it and goes to the list, rather than re-rendering a missing group. */
+export const deleteGroupAndReturnAction = adminAction(deleteGroupSchema, async (input, { actor, db }) => {
+  await deleteGroup(db, actor, input);
+  refresh(input.accountId);
+  redirect(`/accounts/${encodeURIComponent(input.accountId)}/iam/groups`);
 });
 
 export const addGroupMemberAction = adminAction(groupMemberSchema, async (input, { actor, db }) => {
