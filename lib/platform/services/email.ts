@@ -11,7 +11,7 @@ import { storableString } from './storage-json';
 // records whether that worked. Replies go to the token owner's address.
 
 const MAX_RECIPIENTS = 50;
-const address = z.email({ error: 'must hold email addresses only' }).max(254, 'must hold addresses of at most 254 characters');
+const address = z.email({ error: 'must be an email address' }).max(254, 'must be an email address of at most 254 characters');
 const recipients = (required: boolean) => {
   const list = z
     .union([address.transform((a) => [a]), z.array(address, { error: 'must be an email address or an array of them' })], {

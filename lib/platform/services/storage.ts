@@ -79,7 +79,17 @@ export const ingestBizevents = ingestEndpoint('storage.bizevents.ingest', 'bizev
 export const ingestLogs = ingestEndpoint('storage.logs.ingest', 'logs', { loglevel: 'ERROR', content: 'Payment service timed out' });
 
 export const queryBody = z.object({
-  query: z.string({ error: 'is required and must be a string' }).min(1, 'must not be empty'),
+  query: z
+    .string({ error: 'is required and must be a string' })
+    .min(1, 'must not be empty')
+    .superRefine((text, ctx) => {
+      try {
+        parseQuery(text);
+      } catch (error) {
+        if (!(error instanceof QuerySyntaxError)) throw error;
+        ctx.addIssue({ code: 'custom', message: error.message });
+      }
+    }),
 });
 
 /** Parses a query; a syntax error becomes a 400 that points at its position. */

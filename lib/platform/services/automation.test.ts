@@ -1,0 +1,150 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '@/lib/db/testing';
+import { createTestPlatform, insertTestToken, platformRequest, readResponse } from '../testing';
+
+let database: TestDatabase;
+let platform: ReturnType<typeof createTestPlatform>;
+let alice: string;
+let exporter: string;
+
+const WORKFLOWS = '/automation/v1/workflows';
+const AUTOMATION = ['automation:workflows:read', 'automation:workflows:write', 'automation:workflows:run'];
+const STORAGE_READ = ['storage:buckets:read', 'storage:bizevents:read'];
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  platform = createTestPlatform(database.db);
+  alice = (
+    await insertTestToken(database.db, {
+      scopes: [...AUTOMATION, ...STORAGE_READ, 'storage:bizevents:write', 'state:app-states:read', 'state:app-states:write', 'email:emails:send'],
+    })
+  ).token;
+  exporter = (
+    await insertTestToken(database.db, {
+      owner: 'exporter@service.example.com',
+      creator: 'admin@example.com',
+      scopes: ['automation:workflows:read', 'automation:workflows:run', ...STORAGE_READ, 'email:emails:send', 'state:app-states:write'],
+    })
+  ).token;
+  await call('POST', '/storage/ingest/v1/bizevents', [
+    { 'event.type': 'purchase', amount: 20 },
+    { 'event.type': 'purchase', amount: 5 },
+    { 'event.type': 'refund', amount: 5 },
+  ]);
+});
+afterAll(async () => {
+  platform.unsubscribe();
+  await database.close();
+});
+
+async function call(method: string, path: string, body?: unknown, token = alice, environmentId = 'acme-prod') {
+  return readResponse(await platform.handle(platformRequest(environmentId, path, { method, token, body })));
+}
+const message = (r: { body: Record<string, unknown> }) => (r.body.error as { message: string }).message;
+
+interface Execution {
+  id: string;
+  state: string;
+  tasks: { name: string; state: string; result?: Record<string, unknown>; error?: { status: number; message: string } }[];
+}
+
+async function createWorkflow(tasks: unknown[], title = 'Export') {
+  const response = await call('POST', WORKFLOWS, { title, tasks });
+  expect(response.status, JSON.stringify(response.body)).toBe(201);
+  return response.body.id as string;
+}
+
+async function run(workflowId: string, token: string, input?: unknown) {
+  const response = await call('POST', `${WORKFLOWS}/${workflowId}/run`, input === undefined ? {} : { input }, token);
+  expect(response.status, JSON.stringify(response.body)).toBe(201);
+  return response.body as unknown as Execution;
+}
+
+describe('workflows', () => {
+  it('creates and lists workflows of the environment', async () => {
+    const id = await createWorkflow([{ name: 'count', action: 'storage.query', input: { query: 'fetch bizevents | summarize count()' } }], 'Count events');
+    const list = await call('GET', WORKFLOWS);
+    expect(list.body.workflows).toContainEqual(expect.objectContaining({ id, title: 'Count events', owner: expect.objectContaining({ email: 'alice@example.com' }) }));
+    expect((await call('GET', WORKFLOWS, undefined, alice, 'acme-staging')).body.workflows).toEqual([]);
+  });
+
+  it.each([
+    ['no tasks', { title: 'x', tasks: [] }, "'tasks': needs at least one task"],
+    ['an unknown action', { title: 'x', tasks: [{ name: 'a', action: 'shell.exec', input: {} }] }, "'tasks.0.action': must be one of storage.query, state.set, email.send, notification.send"],
+    ['a repeated name', { title: 'x', tasks: [{ name: 'a', action: 'storage.query', input: { query: 'fetch logs' } }, { name: 'a', action: 'storage.query', input: { query: 'fetch logs' } }] }, "'tasks.1.name': repeats the task name 'a'"],
+    ['a reference to a later task', { title: 'x', tasks: [{ name: 'a', action: 'email.send', input: { to: 'a@example.com', subject: 's', body: '{{ tasks.b.records }}' } }, { name: 'b', action: 'storage.query', input: { query: 'fetch logs' } }] }, "'tasks.0.input': refers to 'tasks.b.records'"],
+    ['a query that does not parse', { title: 'x', tasks: [{ name: 'a', action: 'storage.query', input: { query: 'fetch logz' } }] }, "'tasks.0.input': Invalid input field 'query': Query error at line 1, column 7"],
+    ['a bad email input', { title: 'x', tasks: [{ name: 'a', action: 'email.send', input: { to: 'nobody', subject: 's', body: 'b' } }] }, "'tasks.0.input': Invalid input field 'to'"],
+  ])('refuses %s with a 400 naming the field', async (_label, body, text) => {
+    const response = await call('POST', WORKFLOWS, body);
+    expect(response.status).toBe(400);
+    expect(message(response)).toContain(text);
+  });
+
+  it('needs automation:workflows:write of the token and the owner', async () => {
+    const response = await call('POST', WORKFLOWS, { title: 'x', tasks: [{ name: 'a', action: 'storage.query', input: { query: 'fetch logs' } }] }, exporter);
+    expect(response.status).toBe(403);
+    expect(message(response)).toContain("'automation:workflows:write'");
+  });
+});
+
+describe('runs', () => {
+  it('runs the tasks in order, passing results on, and records the execution', async () => {
+    const id = await createWorkflow([
+      { name: 'export', action: 'storage.query', input: { query: 'fetch bizevents | filter event.type == "{{ input.type }}" | sort amount desc | fields amount' } },
+      { name: 'keep', action: 'state.set', input: { appId: 'exporter', key: 'last-export', value: '{{ tasks.export.records }}' } },
+      { name: 'mail', action: 'email.send', input: { to: 'finance@example.com', subject: 'Export of {{ input.type }}', body: 'Records: {{ tasks.export.records }}' } },
+    ]);
+    const execution = await run(id, exporter, { type: 'purchase' });
+    // The exporter's policies grant storage and email, but not state:app-states:write.
+    expect(execution.state).toBe('error');
+    expect(execution.tasks.map((t) => t.state)).toEqual(['success', 'error', 'skipped']);
+    expect(execution.tasks[0]!.result!.records).toEqual([{ amount: 20 }, { amount: 5 }]);
+    expect(execution.tasks[1]!.error).toEqual({ status: 403, message: expect.stringContaining("lacks the permission 'state:app-states:write'") });
+
+    // Alice's policies grant the state but not email: her run gets one task further.
+    const aliceRun = await run(id, alice, { type: 'purchase' });
+    expect(aliceRun.tasks.map((t) => t.state)).toEqual(['success', 'success', 'error']);
+    expect(aliceRun.tasks[2]!.error!.message).toContain("lacks the permission 'email:emails:send'");
+    const state = await call('GET', '/state/v1/apps/exporter/app-states/last-export');
+    expect(state.body.value).toEqual([{ amount: 20 }, { amount: 5 }]);
+  });
+
+  it('runs with the scopes of the token that runs it', async () => {
+    const id = await createWorkflow([{ name: 'export', action: 'storage.query', input: { query: 'fetch bizevents' } }]);
+    const narrow = (await insertTestToken(database.db, { scopes: ['automation:workflows:run', 'automation:workflows:read', 'storage:buckets:read'] })).token;
+    const execution = await run(id, narrow);
+    expect(execution.tasks[0]!.error).toEqual({ status: 403, message: "Missing scope 'storage:bizevents:read': the token was not generated with it." });
+    const noBuckets = (await insertTestToken(database.db, { scopes: ['automation:workflows:run', 'storage:bizevents:read'] })).token;
+    expect((await run(id, noBuckets)).tasks[0]!.error!.message).toContain("Missing scope 'storage:buckets:read'");
+  });
+
+  it('records a reference to nothing as a task error', async () => {
+    const id = await createWorkflow([{ name: 'mail', action: 'state.set', input: { appId: 'x', key: 'k', value: '{{ input.missing }}' } }]);
+    const execution = await run(id, alice);
+    expect(execution.tasks[0]!.error).toEqual({ status: 400, message: "'{{ input.missing }}' refers to nothing." });
+  });
+
+  it('lets only the identity that ran it read an execution back', async () => {
+    const id = await createWorkflow([{ name: 'export', action: 'storage.query', input: { query: 'fetch bizevents | summarize count(), by: {event.type}' } }]);
+    const execution = await run(id, exporter);
+    expect(execution.state).toBe('success');
+    const fetched = await call('GET', `/automation/v1/executions/${execution.id}`, undefined, exporter);
+    expect(fetched.status).toBe(200);
+    expect(fetched.body).toMatchObject({ id: execution.id, workflowId: id, state: 'success' });
+    expect((fetched.body.tasks as Execution['tasks'])[0]!.result!.records).toEqual([
+      { 'event.type': 'purchase', 'count()': 2 },
+      { 'event.type': 'refund', 'count()': 1 },
+    ]);
+    expect((await call('GET', `/automation/v1/executions/${execution.id}`, undefined, alice)).status).toBe(404);
+    expect((await call('GET', `/automation/v1/executions/${execution.id}`, undefined, exporter, 'acme-staging')).status).toBe(404);
+  });
+
+  it('refuses to run a workflow of another environment, and bad input', async () => {
+    const id = await createWorkflow([{ name: 'a', action: 'storage.query', input: { query: 'fetch logs' } }]);
+    expect((await call('POST', `${WORKFLOWS}/${id}/run`, {}, alice, 'acme-staging')).status).toBe(404);
+    const bad = await call('POST', `${WORKFLOWS}/${id}/run`, { input: [1] }, alice);
+    expect(bad.status).toBe(400);
+    expect(message(bad)).toContain("'input'");
+  });
+});
