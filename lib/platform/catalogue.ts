@@ -173,32 +173,32 @@ export const ENDPOINTS: readonly Endpoint[] = [
   { id: 'settings.schemas.list', service: 'settings', method: 'GET', path: `${SETTINGS}/schemas`, scopes: ['settings:schemas:read'], summary: 'List settings schemas' },
   { id: 'settings.objects.list', service: 'settings', method: 'GET', path: `${SETTINGS}/objects`, scopes: ['settings:objects:read'], summary: 'List settings objects' },
   { id: 'settings.objects.create', service: 'settings', method: 'POST', path: `${SETTINGS}/objects`, scopes: ['settings:objects:write'], summary: 'Create a settings object', requestBody: 'JSON object with schemaId and value' },
-  { id: 'settings.objects.update', service: 'settings', method: 'PUT', path: `${SETTINGS}/objects/{id}`, scopes: ['settings:objects:write'], summary: 'Update a settings object', requestBody: 'JSON object with value' },
+  { id: 'settings.objects.update', service: 'settings', method: 'PUT', path: `${SETTINGS}/objects/{id}`, scopes: ['settings:objects:write'], summary: 'Update a settings object', requestBody: 'JSON object with value, and optionally the version it was read at' },
   { id: 'settings.objects.delete', service: 'settings', method: 'DELETE', path: `${SETTINGS}/objects/{id}`, scopes: ['settings:objects:write'], summary: 'Delete a settings object' },
 
   { id: 'app-settings.objects.list', service: 'app-settings', method: 'GET', path: APP_SETTINGS, scopes: ['app-settings:objects:read'], summary: "List an app's settings objects" },
   { id: 'app-settings.objects.create', service: 'app-settings', method: 'POST', path: APP_SETTINGS, scopes: ['app-settings:objects:write'], summary: 'Create an app settings object', requestBody: 'JSON object with schemaId and value' },
-  { id: 'app-settings.objects.update', service: 'app-settings', method: 'PUT', path: `${APP_SETTINGS}/{id}`, scopes: ['app-settings:objects:write'], summary: 'Update an app settings object', requestBody: 'JSON object with value' },
+  { id: 'app-settings.objects.update', service: 'app-settings', method: 'PUT', path: `${APP_SETTINGS}/{id}`, scopes: ['app-settings:objects:write'], summary: 'Update an app settings object', requestBody: 'JSON object with value, and optionally the version it was read at' },
   { id: 'app-settings.objects.delete', service: 'app-settings', method: 'DELETE', path: `${APP_SETTINGS}/{id}`, scopes: ['app-settings:objects:write'], summary: 'Delete an app settings object' },
 
   { id: 'automation.workflows.list', service: 'automation', method: 'GET', path: WORKFLOWS, scopes: ['automation:workflows:read'], summary: 'List workflows' },
-  { id: 'automation.workflows.create', service: 'automation', method: 'POST', path: WORKFLOWS, scopes: ['automation:workflows:write'], summary: 'Create a workflow', requestBody: 'JSON object with title and tasks' },
-  { id: 'automation.workflows.run', service: 'automation', method: 'POST', path: `${WORKFLOWS}/{id}/run`, scopes: ['automation:workflows:run'], summary: 'Run a workflow', requestBody: 'Optional JSON object with input' },
+  { id: 'automation.workflows.create', service: 'automation', method: 'POST', path: WORKFLOWS, scopes: ['automation:workflows:write'], summary: 'Create a workflow', requestBody: 'JSON object with title, tasks (each with name, action and input) and optionally description' },
+  { id: 'automation.workflows.run', service: 'automation', method: 'POST', path: `${WORKFLOWS}/{id}/run`, scopes: ['automation:workflows:run'], summary: 'Run a workflow', requestBody: 'JSON object, optionally with input (send {} to run without)' },
   { id: 'automation.executions.get', service: 'automation', method: 'GET', path: '/automation/v1/executions/{id}', scopes: ['automation:workflows:read'], summary: 'Get a workflow execution' },
 
   { id: 'app-engine.apps.list', service: 'app-engine', method: 'GET', path: '/app-engine/registry/v1/apps', scopes: ['app-engine:apps:run'], summary: 'List installed apps' },
-  { id: 'app-engine.apps.install', service: 'app-engine', method: 'POST', path: '/app-engine/registry/v1/apps', scopes: ['app-engine:apps:install'], summary: 'Install an app', requestBody: 'JSON object describing the app' },
+  { id: 'app-engine.apps.install', service: 'app-engine', method: 'POST', path: '/app-engine/registry/v1/apps', scopes: ['app-engine:apps:install'], summary: 'Install an app', requestBody: 'JSON object with the id of an app of the registry, and optionally its version' },
   { id: 'app-engine.functions.run', service: 'app-engine', method: 'POST', path: '/app-engine/app-functions/v1/apps/{appId}/api/{function}', scopes: ['app-engine:functions:run'], summary: 'Call an app function', requestBody: 'Any JSON, passed to the function' },
 
   { id: 'notification.self-notifications.list', service: 'notification', method: 'GET', path: '/notification/v2/self-notifications', scopes: ['notification:self-notifications:read'], summary: 'List notifications to yourself' },
-  { id: 'notification.self-notifications.create', service: 'notification', method: 'POST', path: '/notification/v2/self-notifications', scopes: ['notification:self-notifications:write'], summary: 'Create a notification to yourself', requestBody: 'JSON object with title and message' },
+  { id: 'notification.self-notifications.create', service: 'notification', method: 'POST', path: '/notification/v2/self-notifications', scopes: ['notification:self-notifications:write'], summary: 'Create a notification to yourself', requestBody: 'JSON object with title, and optionally message and severity' },
 
   { id: 'davis.analyzers.list', service: 'davis', method: 'GET', path: '/davis/analyzers/v1/analyzers', scopes: ['davis:analyzers:read'], summary: 'List analyzers' },
-  { id: 'davis.analyzers.execute', service: 'davis', method: 'POST', path: '/davis/analyzers/v1/analyzers/{name}:execute', scopes: ['davis:analyzers:execute'], summary: 'Run an analyzer', requestBody: 'JSON object with a numeric series' },
+  { id: 'davis.analyzers.execute', service: 'davis', method: 'POST', path: '/davis/analyzers/v1/analyzers/{name}:execute', scopes: ['davis:analyzers:execute'], summary: 'Run an analyzer', requestBody: "JSON object with series (an array of numbers) and the analyzer's options" },
 
-  { id: 'davis-copilot.document-search.execute', service: 'davis-copilot', method: 'POST', path: '/davis-copilot/v1/document-search:execute', scopes: ['davis-copilot:document-search:execute'], summary: 'Search documents in plain words', description: 'Returns ranked documents.', requestBody: 'JSON object with query' },
+  { id: 'davis-copilot.document-search.execute', service: 'davis-copilot', method: 'POST', path: '/davis-copilot/v1/document-search:execute', scopes: ['davis-copilot:document-search:execute'], summary: 'Search documents in plain words', description: 'Returns ranked documents.', requestBody: 'JSON object with query, and optionally limit' },
 
-  { id: 'email.emails.send', service: 'email', method: 'POST', path: '/email/v1/emails', scopes: ['email:emails:send'], summary: 'Send an email', description: 'Kept in an outbox; delivered over SMTP when configured.', requestBody: 'JSON object with to, subject and body' },
+  { id: 'email.emails.send', service: 'email', method: 'POST', path: '/email/v1/emails', scopes: ['email:emails:send'], summary: 'Send an email', description: 'Kept in an outbox; delivered over SMTP when configured.', requestBody: 'JSON object with to, subject and body, and optionally cc, bcc and contentType' },
 
   { id: 'iam.effective-permissions.get', service: 'iam', method: 'GET', path: '/iam/v1/effective-permissions', scopes: ['iam:effective-permissions:read'], summary: 'What the calling token can do here' },
 
