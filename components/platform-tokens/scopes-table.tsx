@@ -1,0 +1,192 @@
+'use client';
+
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
+import { errorId } from '@/components/ui/field';
+import { Input } from '@/components/ui/input';
+import { endpointsForScope, SCOPES, SERVICES, type Scope, type Service } from '@/lib/platform/catalogue';
+
+/** Where the chosen owner holds a scope, within the environments the token will reach. */
+export type ScopeHolding = { kind: 'all' } | { kind: 'none' } | { kind: 'some'; environments: string[] };
+
+const ENDPOINTS_BY_SCOPE = new Map(SCOPES.map((s) => [s.name, endpointsForScope(s.name)]));
+
+function matches(scope: Scope, service: Service, filter: string): boolean {
+  if (!filter) return true;
+  const haystack = [
+    scope.name,
+    scope.description,
+    service.title,
+    ...(ENDPOINTS_BY_SCOPE.get(scope.name) ?? []).map((e) => `${e.method} ${e.path} ${e.summary}`),
+  ]
+    .join(' ')
+    .toLowerCase();
+  return filter
+    .toLowerCase()
+    .split(/\s+/)
+    .filter(Boolean)
+    .every((word) => haystack.includes(word));
+}
+
+function SelectAll({
+  service,
+  names,
+  selected,
+  onToggle,
+}: {
+  service: Service;
+  names: string[];
+  selected: ReadonlySet<string>;
+  onToggle: (names: string[], on: boolean) => void;
+}) {
+  const ref = useRef<HTMLInputElement>(null);
+  const count = names.filter((n) => selected.has(n)).length;
+  const all = count === names.length && names.length > 0;
+  useEffect(() => {
+    if (ref.current) ref.current.indeterminate = count > 0 && !all;
+  }, [count, all]);
+  return (
+    <label className="inline-flex items-center gap-2 text-sm font-normal text-slate-700">
+      <input ref={ref} type="checkbox" className="size-4" checked={all} onChange={(e) => onToggle(names, e.target.checked)} />
+      Select all {service.title} scopes
+    </label>
+  );
+}
+
+/**
+ * Every scope of the catalogue, grouped by service, with the endpoints each one grants. Scopes the
+ * owner does not hold are marked, since the token could not use them.
+ */
+export function ScopesTable({
+  selected,
+  onChange,
+  ownerEmail,
+  holdingOf,
+  error,
+}: {
+  selected: readonly string[];
+  onChange: (scopes: string[]) => void;
+  ownerEmail: string;
+  holdingOf: (scope: string) => ScopeHolding;
+  error?: string;
+}) {
+  const [filter, setFilter] = useState('');
+  const filterId = useId();
+  const chosen = useMemo(() => new Set(selected), [selected]);
+  const groups = useMemo(
+    () =>
+      SERVICES.map((service) => ({
+        service,
+        scopes: SCOPES.filter((s) => s.service === service.id && matches(s, service, filter.trim())),
+      })).filter((g) => g.scopes.length > 0),
+    [filter],
+  );
+
+  function toggle(names: string[], on: boolean) {
+    const next = new Set(chosen);
+    for (const n of names) {
+      if (on) next.add(n);
+      else next.delete(n);
+    }
+    // Keep the catalogue's order, so the form's value does not depend on click order.
+    onChange(SCOPES.map((s) => s.name).filter((n) => next.has(n)));
+  }
+
+  return (
+    <fieldset
+      className="space-y-3"
+      aria-describedby={error ? errorId('scopes') : undefined}
+      aria-invalid={error ? true : undefined}
+      id="scopes"
+      tabIndex={-1}
+    >
+      <legend className="text-sm font-medium text-slate-800">Scopes</legend>
+      <div className="flex flex-wrap items-end justify-between gap-3">
+        <div className="w-full max-w-sm space-y-1">
+          <label htmlFor={filterId} className="block text-sm text-slate-700">
+            Filter scopes
+          </label>
+          <Input
+            id={filterId}
+            type="search"
+            placeholder="Scope, service or endpoint"
+            value={filter}
+            onChange={(e) => setFilter(e.target.value)}
+          />
+        </div>
+        <p className="text-sm text-slate-600" aria-live="polite">
+          {selected.length} of {SCOPES.length} scopes selected
+        </p>
+      </div>
+      {error ? (
+        <p id={errorId('scopes')} className="text-sm text-red-700">
+          {error}
+        </p>
+      ) : null}
+      {groups.length === 0 ? <p className="text-sm text-slate-600">No scope matches “{filter}”.</p> : null}
+      <div className="overflow-hidden rounded-md border border-slate-200 bg-white">
+        <table className="w-full text-left text-sm">
+          <caption className="sr-only">Scopes by service, with the endpoints each scope grants</caption>
+          <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-600">
+            <tr>
+              <th scope="col" className="px-3 py-2">Scope</th>
+              <th scope="col" className="px-3 py-2">Endpoints it grants</th>
+            </tr>
+          </thead>
+          {groups.map(({ service, scopes }) => (
+            <tbody key={service.id} className="border-t border-slate-200">
+              <tr className="bg-slate-50/60">
+                <th scope="colgroup" colSpan={2} className="px-3 py-2">
+                  <div className="flex flex-wrap items-center justify-between gap-2">
+                    <span className="font-semibold text-slate-900">
+                      {service.title} <span className="font-normal text-slate-500">— {service.description}</span>
+                    </span>
+                    <SelectAll service={service} names={scopes.map((s) => s.name)} selected={chosen} onToggle={toggle} />
+                  </div>
+                </th>
+              </tr>
+              {scopes.map((scope) => {
+                const holding = holdingOf(scope.name);
+                const noteId = `scope-note-${scope.name}`;
+                return (
+                  <tr key={scope.name} className="border-t border-slate-100 align-top">
+                    <td className="px-3 py-2">
+                      <label className="flex items-start gap-2">
+                        <input
+                          type="checkbox"
+                          className="mt-0.5 size-4"
+                          checked={chosen.has(scope.name)}
+                          onChange={(e) => toggle([scope.name], e.target.checked)}
+                          aria-describedby={holding.kind === 'all' ? undefined : noteId}
+                        />
+                        <span className="font-mono text-xs">{scope.name}</span>
+                      </label>
+                      <p className="ml-6 text-xs text-slate-600">{scope.description}</p>
+                      {holding.kind === 'none' ? (
+                        <p id={noteId} className="ml-6 mt-1 text-xs font-medium text-amber-800">
+                          not granted to {ownerEmail}</p>
+                      ) : holding.kind === 'some' ? (
+                        <p id={noteId} className="ml-6 mt-1 text-xs font-medium text-amber-800">
+                          granted to {ownerEmail} only in {holding.environments.join(', ')}
+                        </p>
+                      ) : null}
+                    </td>
+                    <td className="px-3 py-2">
+                      <ul className="space-y-0.5">
+                        {(ENDPOINTS_BY_SCOPE.get(scope.name) ?? []).map((e) => (
+                          <li key={e.id} className="font-mono text-xs text-slate-700">
+                            <span className="inline-block w-14 font-semibold">{e.method}</span>
+                            {e.path}
+                          </li>
+                        ))}
+                      </ul>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          ))}
+        </table>
+      </div>
+    </fieldset>
+  );
+}

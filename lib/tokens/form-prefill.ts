@@ -1,0 +1,49 @@
+import type { TokenFormInput } from '@/lib/validations/tokens';
+import type { TokenFormAccount } from './form-options';
+import { composeName } from './names';
+import type { TokenView } from './view';
+
+export const DUPLICATE_PREFIX = 'Duplicate of: ';
+
+/**
+ * The create form prefilled from a token: every property of the original and the name
+ * "Duplicate of: <name>". An expiry that has already passed is replaced by the original's
+ * lifetime counted from `now`, since a new token cannot start out expired.
+ */
+export function duplicatePrefill(token: TokenView, now: Date): TokenFormInput {
+  let expiresAt = token.expiresAt;
+  if (expiresAt && Date.parse(expiresAt) <= now.getTime()) {
+    const lifetime = Math.max(Date.parse(expiresAt) - Date.parse(token.createdAt), 60 * 60 * 1000);
+    expiresAt = new Date(now.getTime() + lifetime).toISOString();
+  }
+  return {
+    name: composeName(DUPLICATE_PREFIX, token.name),
+    expiration: expiresAt ? 'custom' : 'never',
+    expiresAt: expiresAt ?? '',
+    accountId: token.accountId,
+    appliesToAccount: token.appliesToAccount,
+    environmentIds: token.environments.map((e) => e.id),
+    generateFor: token.owner.isServiceUser ? 'service-user' : 'myself',
+    serviceUserId: token.owner.serviceUserId ?? '',
+    scopes: [...token.scopes],
+  };
+}
+
+/**
+ * The create form when it opens: the first account where tokens may be generated, all of its
+ * current environments ticked (untick to narrow), 30 days.
+ */
+export function emptyTokenForm(accounts: readonly TokenFormAccount[]): TokenFormInput {
+  const account = accounts.find((a) => a.allowTokenManagement);
+  return {
+    name: '',
+    expiration: '30d',
+    expiresAt: '',
+    accountId: account?.id ?? '',
+    appliesToAccount: false,
+    environmentIds: account?.environments.map((e) => e.id) ?? [],
+    generateFor: 'myself',
+    serviceUserId: '',
+    scopes: [],
+  };
+}
