@@ -12,7 +12,11 @@ export interface NavItem {
 
 /** The navigation of PRODUCT.md §5; only pages that exist are listed. */
 export function navItems(actor: Actor): NavItem[] {
-  const items: NavItem[] = [{ href: '/platform-tokens', label: 'My platform tokens' }];
+  const items: NavItem[] = [
+    { href: '/platform-tokens', label: 'My platform tokens' },
+    { href: '/api-explorer', label: 'API explorer' },
+    { href: '/outbox', label: 'Outbox' },
+  ];
   const adminOf = actor.memberships.filter((m) => m.role === 'admin');
   for (const m of adminOf) {
     items.push({

@@ -3,14 +3,14 @@ import { config } from '@/lib/config';
 import { getDatabase, getDb } from '@/lib/db';
 import { ChangeListener } from '@/lib/db/listener';
 import { clientIp } from '@/lib/http/client-ip';
+import { processSingleton } from '@/lib/singleton';
 import { createPlatformHandler } from './handler';
 import { LastUsedRecorder } from './last-used';
 import { IMPLEMENTED_ENDPOINTS } from './services';
 import { VerificationCache } from './verification-cache';
 
 // The platform API of this process: one cache, one "last used" recorder and, on PostgreSQL, one
-// change listener, all created on first use. On globalThis so that development reloads and
-// separately bundled routes share them.
+// change listener, all created on first use and shared by every bundle (lib/singleton.ts).
 
 interface PlatformProcess {
   cache: VerificationCache;
@@ -19,8 +19,6 @@ interface PlatformProcess {
   listener: ChangeListener | null;
   listenerStarting: boolean;
 }
-
-const holder = globalThis as typeof globalThis & { __platformApi?: PlatformProcess };
 
 function startListener(state: PlatformProcess): void {
   if (state.listenerStarting) return;
@@ -75,6 +73,5 @@ function create(): PlatformProcess {
 
 /** Handles a request to /e/{env}/platform/...; the route handlers call nothing else. */
 export function handlePlatformRequest(request: Request): Promise<Response> {
-  holder.__platformApi ??= create();
-  return holder.__platformApi.handler(request);
+  return processSingleton('platform-api', create).handler(request);
 }

@@ -1,0 +1,127 @@
+'use client';
+
+import { useState } from 'react';
+import { Button } from '@/components/ui/button';
+import { Field } from '@/components/ui/field';
+import { Select } from '@/components/ui/input';
+import type { ExplorerEndpoint, ExplorerEnvironment, ExplorerService } from '@/lib/platform/explorer';
+import { EndpointTryOut } from './endpoint-try-out';
+
+const METHOD_COLORS: Record<string, string> = {
+  GET: 'bg-sky-100 text-sky-900',
+  POST: 'bg-green-100 text-green-900',
+  PUT: 'bg-amber-100 text-amber-900',
+  DELETE: 'bg-red-100 text-red-900',
+};
+
+function EndpointCard({
+  endpoint,
+  open,
+  onToggle,
+  children,
+}: {
+  endpoint: ExplorerEndpoint;
+  open: boolean;
+  onToggle: () => void;
+  children: React.ReactNode;
+}) {
+  const headingId = `endpoint-${endpoint.id.replace(/[^A-Za-z0-9-]/g, '-')}`;
+  const panelId = `${headingId}-try-out`;
+  return (
+    <section aria-labelledby={headingId} className="rounded-lg border border-slate-200 bg-white p-4">
+      <div className="flex flex-wrap items-start justify-between gap-3">
+        <div className="space-y-1">
+          <h3 id={headingId} className="flex flex-wrap items-center gap-2 font-mono text-sm">
+            <span className={`rounded px-2 py-0.5 text-xs font-semibold ${METHOD_COLORS[endpoint.method] ?? ''}`}>{endpoint.method}</span>
+            <span className="break-all">{endpoint.path}</span>
+          </h3>
+          <p className="text-sm text-slate-700">
+            {endpoint.summary}
+            {endpoint.implemented ? '' : ' (not available yet)'}
+          </p>
+          {endpoint.description ? <p className="text-xs text-slate-600">{endpoint.description}</p> : null}
+          <p className="text-xs text-slate-600">
+            Scope{endpoint.scopes.length > 1 ? 's' : ''}:{' '}
+            {endpoint.scopes.map((scope) => (
+              <code key={scope} className="mr-1 rounded bg-slate-100 px-1 py-0.5">
+                {scope}
+              </code>
+            ))}
+            {endpoint.perRequestScopes.length > 0 ? (
+              <>
+                {' '}and one of{' '}
+                {endpoint.perRequestScopes.map((scope) => (
+                  <code key={scope} className="mr-1 rounded bg-slate-100 px-1 py-0.5">
+                    {scope}
+                  </code>
+                ))}
+              </>
+            ) : null}
+          </p>
+        </div>
+        <Button variant="secondary" size="sm" aria-expanded={open} aria-controls={panelId} onClick={onToggle}>
+          {open ? 'Close' : 'Try it out'}
+        </Button>
+      </div>
+      <div id={panelId}>{open ? children : null}</div>
+    </section>
+  );
+}
+
+/** The API explorer of PRODUCT.md §5: every service and endpoint with its scopes, and "Try it out". */
+export function ApiExplorer({ services, environments }: { services: ExplorerService[]; environments: ExplorerEnvironment[] }) {
+  const [environmentId, setEnvironmentId] = useState(environments[0]?.id ?? '');
+  const [authorization, setAuthorization] = useState('');
+  const [openId, setOpenId] = useState<string | null>(null);
+
+  return (
+    <div className="space-y-8">
+      <div className="max-w-md">
+        <Field id="explorer-environment" label="Environment" hint="Requests go to /e/<environment>/platform/…">
+          <Select
+            id="explorer-environment"
+            aria-describedby="explorer-environment-hint"
+            value={environmentId}
+            onChange={(e) => setEnvironmentId(e.target.value)}
+            disabled={environments.length === 0}
+          >
+            {environments.length === 0 ? <option value="">No environments</option> : null}
+            {environments.map((env) => (
+              <option key={env.id} value={env.id}>
+                {env.accountName}: {env.name} ({env.id})
+              </option>
+            ))}
+          </Select>
+        </Field>
+      </div>
+      {services.map((service) => (
+        <section key={service.id} aria-labelledby={`service-${service.id}`} className="space-y-3">
+          <div>
+            <h2 id={`service-${service.id}`} className="text-lg font-semibold">
+              {service.title}
+            </h2>
+            <p className="text-sm text-slate-600">{service.description}</p>
+          </div>
+          <ul className="space-y-3">
+            {service.endpoints.map((endpoint) => (
+              <li key={endpoint.id}>
+                <EndpointCard
+                  endpoint={endpoint}
+                  open={openId === endpoint.id}
+                  onToggle={() => setOpenId((current) => (current === endpoint.id ? null : endpoint.id))}
+                >
+                  <EndpointTryOut
+                    endpoint={endpoint}
+                    environmentId={environmentId}
+                    authorization={authorization}
+                    onAuthorizationChange={setAuthorization}
+                  />
+                </EndpointCard>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ))}
+    </div>
+  );
+}

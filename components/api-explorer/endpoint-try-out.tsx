@@ -1,0 +1,142 @@
+'use client';
+
+import { useState } from 'react';
+import { Button } from '@/components/ui/button';
+import { describedBy, Field, FormAlert } from '@/components/ui/field';
+import { Input, Textarea } from '@/components/ui/input';
+import type { ExplorerEndpoint } from '@/lib/platform/explorer';
+import { authorizationHeader, buildRequest, curlCommand } from './request';
+import { ResponseView, type ExplorerResponse } from './response-view';
+
+interface Props {
+  endpoint: ExplorerEndpoint;
+  environmentId: string;
+  /** Shared by every endpoint while the page is open; kept in memory only. */
+  authorization: string;
+  onAuthorizationChange: (value: string) => void;
+}
+
+function fieldId(endpoint: ExplorerEndpoint, name: string): string {
+  return `${endpoint.id.replace(/[^A-Za-z0-9-]/g, '-')}-${name.replace(/[^A-Za-z0-9-]/g, '-')}`;
+}
+
+async function readResponse(response: Response): Promise<ExplorerResponse> {
+  const text = await response.text();
+  let body = text;
+  try {
+    body = JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    // not JSON: shown as it came
+  }
+  return { status: response.status, statusText: response.statusText, headers: [...response.headers.entries()], body };
+}
+
+/** "Try it out" for one endpoint: the Authorization field, parameters and body, "Send", the response and curl. */
+export function EndpointTryOut({ endpoint, environmentId, authorization, onAuthorizationChange }: Props) {
+  const [pathValues, setPathValues] = useState<Record<string, string>>({});
+  const [queryValues, setQueryValues] = useState<Record<string, string>>({});
+  const [body, setBody] = useState(endpoint.exampleBody ?? '');
+  const [sending, setSending] = useState(false);
+  const [response, setResponse] = useState<ExplorerResponse | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+
+  const request = buildRequest(environmentId, endpoint, pathValues, queryValues, endpoint.requestBody ? body : null);
+
+  async function send(event: React.FormEvent) {
+    event.preventDefault();
+    setSending(true);
+    setFailure(null);
+    try {
+      const headers: Record<string, string> = {};
+      const header = authorizationHeader(authorization);
+      if (header) headers.Authorization = header;
+      if (request.body !== null) headers['Content-Type'] = 'application/json';
+      // The token goes in the header only; cookies of the portal are not sent along.
+      const result = await fetch(request.url, {
+        method: request.method,
+        headers,
+        body: request.body,
+        credentials: 'omit',
+        cache: 'no-store',
+      });
+      setResponse(await readResponse(result));
+    } catch (error) {
+      setResponse(null);
+      setFailure(`The request could not be sent: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      setSending(false);
+    }
+  }
+
+  const authorizationId = fieldId(endpoint, 'authorization');
+  return (
+    <form onSubmit={send} className="mt-4 space-y-4 rounded-md border border-slate-200 bg-slate-50 p-4" noValidate>
+      <Field
+        id={authorizationId}
+        label="Authorization"
+        hint="Paste Bearer followed by your platform token. It is sent with your requests from this page and not stored."
+      >
+        <Input
+          {...describedBy(authorizationId, undefined, 'hint')}
+          value={authorization}
+          onChange={(e) => onAuthorizationChange(e.target.value)}
+          placeholder="Bearer dt0s16.…"
+          autoComplete="off"
+          spellCheck={false}
+          className="font-mono"
+        />
+      </Field>
+      {endpoint.pathParams.map((name) => {
+        const id = fieldId(endpoint, `path-${name}`);
+        return (
+          <Field key={name} id={id} label={name} hint="Path parameter">
+            <Input
+              {...describedBy(id, undefined, 'hint')}
+              value={pathValues[name] ?? ''}
+              onChange={(e) => setPathValues((v) => ({ ...v, [name]: e.target.value }))}
+              autoComplete="off"
+              required
+            />
+          </Field>
+        );
+      })}
+      {endpoint.queryParams.map((param) => {
+        const id = fieldId(endpoint, `query-${param.name}`);
+        const hint = `Query parameter${param.required ? '' : ', optional'}${param.hint ? ` (${param.hint})` : ''}`;
+        return (
+          <Field key={param.name} id={id} label={param.name} hint={hint}>
+            <Input
+              {...describedBy(id, undefined, 'hint')}
+              value={queryValues[param.name] ?? ''}
+              onChange={(e) => setQueryValues((v) => ({ ...v, [param.name]: e.target.value }))}
+              autoComplete="off"
+            />
+          </Field>
+        );
+      })}
+      {endpoint.requestBody ? (
+        <Field id={fieldId(endpoint, 'body')} label="Body" hint={endpoint.requestBody}>
+          <Textarea
+            {...describedBy(fieldId(endpoint, 'body'), undefined, 'hint')}
+            value={body}
+            onChange={(e) => setBody(e.target.value)}
+            rows={6}
+            spellCheck={false}
+            className="font-mono"
+          />
+        </Field>
+      ) : null}
+      <Button type="submit" disabled={sending || !environmentId}>
+        {sending ? 'Sending…' : 'Send'}
+      </Button>
+      <FormAlert message={failure} />
+      {response ? <ResponseView response={response} /> : null}
+      <div>
+        <h4 className="text-sm font-medium text-slate-800">curl</h4>
+        <pre className="mt-1 overflow-x-auto rounded bg-slate-900 p-3 text-xs text-slate-100" aria-label="Equivalent curl command">
+          {curlCommand(typeof window === 'undefined' ? '' : window.location.origin, request)}
+        </pre>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,39 @@
+import { fillPath } from '@/lib/platform/catalogue';
+
+// Builds what "Send" sends and the equivalent curl command. The token never appears in either
+// the URL or the command: curl reads it from $TOKEN.
+
+export interface TryOutRequest {
+  method: string;
+  /** Path and query under the origin, e.g. /e/acme-prod/platform/document/v1/documents?limit=10 */
+  url: string;
+  body: string | null;
+}
+
+export function buildRequest(
+  environmentId: string,
+  endpoint: { method: string; path: string },
+  pathValues: Record<string, string>,
+  queryValues: Record<string, string>,
+  body: string | null,
+): TryOutRequest {
+  const query = new URLSearchParams(Object.entries(queryValues).filter(([, value]) => value.trim() !== '')).toString();
+  const url = `/e/${encodeURIComponent(environmentId)}/platform${fillPath(endpoint.path, pathValues)}${query ? `?${query}` : ''}`;
+  return { method: endpoint.method, url, body: body !== null && body.trim() !== '' ? body : null };
+}
+
+/** The Authorization header to send: what was pasted, with "Bearer " added to a bare token. */
+export function authorizationHeader(pasted: string): string {
+  const value = pasted.trim();
+  return value.startsWith('dt0s16.') ? `Bearer ${value}` : value;
+}
+
+function shellQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+export function curlCommand(origin: string, request: TryOutRequest): string {
+  const lines = [`curl -X ${request.method} ${shellQuote(`${origin}${request.url}`)}`, `-H "Authorization: Bearer $TOKEN"`];
+  if (request.body !== null) lines.push(`-H 'Content-Type: application/json'`, `-d ${shellQuote(request.body)}`);
+  return lines.join(' \\\n  ');
+}

@@ -1,0 +1,82 @@
+import type { Page } from '@playwright/test';
+import { generateToken, tokenAction } from './api-token-helpers';
+import { expect, test } from './fixtures';
+
+// The API explorer: the catalogue with scopes, an environment picker, and "Try it out" with a
+// pasted token that never leaves the page except in the request's Authorization header.
+
+const STATE_PATH = '/state/v1/apps/{appId}/app-states/{key}';
+
+function endpoint(page: Page, method: string, path: string) {
+  return page.getByRole('region', { name: `${method} ${path}`, exact: true });
+}
+
+test.describe('API explorer', () => {
+  test('lists services, endpoints and scopes, and answers a call without a token with 401', async ({ alicePage: page }) => {
+    await page.goto('/platform-tokens');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'API explorer' }).click();
+    await expect(page.getByRole('heading', { name: 'API explorer', level: 1 })).toBeVisible();
+    await expect(page.getByRole('heading', { name: 'Document', level: 2 })).toBeVisible();
+    await expect(page.getByRole('heading', { name: 'Platform management', level: 2 })).toBeVisible();
+    const list = endpoint(page, 'GET', '/document/v1/documents');
+    await expect(list.getByText('document:documents:read')).toBeVisible();
+    await expect(page.getByLabel('Environment', { exact: true }).locator('option')).toHaveText([
+      'Acme Corp: Production (acme-prod)',
+      'Acme Corp: Staging (acme-staging)',
+      'Globex: Production (globex-prod)',
+    ]);
+
+    await list.getByRole('button', { name: 'Try it out' }).click();
+    await list.getByLabel('Authorization').fill('Bearer not-a-token');
+    await list.getByRole('button', { name: 'Send' }).click();
+    const response = list.getByRole('region', { name: 'Response' });
+    await expect(response.getByTestId('response-status')).toHaveText(/^401/);
+    await expect(response.getByText('www-authenticate')).toBeVisible();
+    await expect(response.getByLabel('Response body')).toContainText('Malformed token');
+    await expect(list.getByLabel('Equivalent curl command')).toContainText('Authorization: Bearer $TOKEN');
+    await expect(list.getByLabel('Equivalent curl command')).not.toContainText('not-a-token');
+  });
+
+  test('sends a pasted token with "Try it out", and shows status, headers, body and curl', async ({ alicePage: page }) => {
+    const name = `Explorer e2e ${Date.now()}`;
+    const token = await generateToken(page, name, 'Globex', ['state:app-states:read', 'state:app-states:write']);
+    try {
+      await page.goto('/api-explorer');
+      await page.getByLabel('Environment', { exact: true }).selectOption('globex-prod');
+
+      const put = endpoint(page, 'PUT', STATE_PATH);
+      await put.getByRole('button', { name: 'Try it out' }).click();
+      await put.getByLabel('Authorization').fill(`Bearer ${token}`);
+      await put.getByLabel('appId').fill('explorer.e2e');
+      await put.getByLabel('key').fill('greeting');
+      await put.getByLabel('Body').fill('{"value":"hello from the explorer"}');
+      await put.getByRole('button', { name: 'Send' }).click();
+      await expect(put.getByTestId('response-status')).toHaveText(/^200/);
+      await expect(put.getByText('cache-control')).toBeVisible();
+
+      const get = endpoint(page, 'GET', STATE_PATH);
+      await get.getByRole('button', { name: 'Try it out' }).click();
+      // The pasted value is kept while the page is open.
+      await expect(get.getByLabel('Authorization')).toHaveValue(`Bearer ${token}`);
+      await get.getByLabel('appId').fill('explorer.e2e');
+      await get.getByLabel('key').fill('greeting');
+      await get.getByRole('button', { name: 'Send' }).click();
+      await expect(get.getByTestId('response-status')).toHaveText(/^200/);
+      await expect(get.getByLabel('Response body')).toContainText('hello from the explorer');
+      const curl = get.getByLabel('Equivalent curl command');
+      await expect(curl).toContainText("curl -X GET '");
+      await expect(curl).toContainText('/e/globex-prod/platform/state/v1/apps/explorer.e2e/app-states/greeting');
+      await expect(curl).toContainText('Authorization: Bearer $TOKEN');
+      await expect(curl).not.toContainText(token);
+      expect(page.url()).not.toContain(token);
+
+      // The token reaches Globex only.
+      await page.getByLabel('Environment', { exact: true }).selectOption('acme-prod');
+      await get.getByRole('button', { name: 'Send' }).click();
+      await expect(get.getByTestId('response-status')).toHaveText(/^403/);
+      await expect(get.getByLabel('Response body')).toContainText("does not apply to environment 'acme-prod'");
+    } finally {
+      await tokenAction(page, name, 'Delete');
+    }
+  });
+});
