@@ -1,6 +1,6 @@
 'use client';
 
-import { Suspense, use, useState } from 'react';
+import { Suspense, use, useRef, useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { FormAlert } from '@/components/ui/field';
@@ -110,6 +110,7 @@ export function BulkActionBar({
   const [pending, setPending] = useState<PendingAction | null>(null);
   const [preparing, setPreparing] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const opener = useRef<HTMLButtonElement | null>(null);
   const nothingSelected = selectedIds.length === 0 && !allMatching;
 
   async function start(action: BulkTokenAction) {
@@ -145,7 +146,10 @@ export function BulkActionBar({
             variant={action === 'delete' ? 'danger' : 'secondary'}
             size="sm"
             disabled={nothingSelected || preparing}
-            onClick={() => void start(action)}
+            onClick={(event) => {
+              opener.current = event.currentTarget;
+              void start(action);
+            }}
           >
             {LABEL[action]}
           </Button>
@@ -169,7 +173,12 @@ export function BulkActionBar({
       <ConfirmDialog
         open={pending !== null}
         onOpenChange={(open) => {
-          if (!open) setPending(null);
+          if (open) return;
+          setPending(null);
+          // Back to the button that asked, unless the change left it disabled (nothing selected).
+          setTimeout(() => {
+            if (opener.current && !opener.current.disabled) opener.current.focus();
+          }, 0);
         }}
         title={pending ? `${LABEL[pending.action]} ${tokens(pending.count)}?` : ''}
         confirmLabel={pending ? LABEL[pending.action] : ''}

@@ -1,7 +1,7 @@
 'use client';
 
 import { Switch } from 'radix-ui';
-import { useId, useState } from 'react';
+import { useId, useRef, useState } from 'react';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import type { TokenManagementResult } from '@/lib/accounts/token-management';
 import type { ActionResult } from '@/lib/validations/result';
@@ -26,6 +26,7 @@ export function TokenManagementSwitch({
   const id = useId();
   const hintId = `${id}-hint`;
   const [asking, setAsking] = useState<boolean | null>(null);
+  const switchRef = useRef<HTMLButtonElement>(null);
 
   async function confirm(): Promise<string | void> {
     if (asking === null) return;
@@ -41,6 +42,7 @@ export function TokenManagementSwitch({
   return (
     <div className="flex items-start gap-3 rounded-lg border border-slate-200 bg-white p-4">
       <Switch.Root
+        ref={switchRef}
         id={id}
         checked={allowed}
         onCheckedChange={(next) => setAsking(next)}
@@ -62,7 +64,10 @@ export function TokenManagementSwitch({
       <ConfirmDialog
         open={asking !== null}
         onOpenChange={(open) => {
-          if (!open) setAsking(null);
+          if (open) return;
+          setAsking(null);
+          // The dialog had no trigger to return to: give focus back to the switch.
+          setTimeout(() => switchRef.current?.focus(), 0);
         }}
         title={asking ? `Allow token management in ${accountName}?` : `Deny token management in ${accountName}?`}
         confirmLabel={asking ? 'Allow' : 'Deny'}

@@ -1,0 +1,169 @@
+import { expect, test } from './fixtures';
+import { PlatformTokensPage } from './pages/platform-tokens-page';
+import type { Page } from '@playwright/test';
+
+// Identity & access management › Platform tokens as the Acme admin: search, select, bulk
+// actions, the "Allow to manage platform tokens" switch and Activity; and a 404 for members.
+// Bob generates the tokens (under a unique name prefix) so no other spec's tokens are touched.
+
+const ACME_TOKENS = '/accounts/acme/iam/platform-tokens';
+const unique = (label: string) => `${label} ${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
+
+async function search(page: Page, text: string) {
+  await page.getByRole('searchbox', { name: 'Search tokens' }).fill(text);
+  await expect(page).toHaveURL(/[?&]q=/);
+}
+
+/** Deletes, as admin, whatever is left under a prefix (nothing when the test went through). */
+async function deleteMatching(page: Page, prefix: string) {
+  await page.goto(`${ACME_TOKENS}?q=${encodeURIComponent(prefix)}`);
+  const rows = page.getByRole('row').filter({ hasText: prefix });
+  if ((await rows.count()) === 0) return;
+  await page.getByRole('checkbox', { name: 'Select all tokens on this page' }).check();
+  await page.getByRole('button', { name: 'Delete', exact: true }).click();
+  await page.getByRole('alertdialog').getByRole('button', { name: 'Delete' }).click();
+  await expect(rows).toHaveCount(0);
+}
+
+test.describe('Identity & access management › Platform tokens', () => {
+  test('members get a 404 for the admin pages of their account', async ({ alicePage, bobPage }) => {
+    for (const page of [alicePage, bobPage]) {
+      for (const path of [ACME_TOKENS, '/accounts/acme/iam/activity', '/accounts/acme/iam']) {
+        const response = await page.goto(path);
+        expect(response?.status()).toBe(404);
+        await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
+      }
+    }
+    const response = await alicePage.goto('/accounts/globex/iam/platform-tokens');
+    expect(response?.status()).toBe(404);
+  });
+
+  test('the admin searches, selects, disables, enables and deletes tokens in bulk', async ({ adminPage: page, bobPage }) => {
+    const prefix = unique('e2e-admin-bulk');
+    const bob = new PlatformTokensPage(bobPage);
+    const created: { token: string; tokenId: string }[] = [];
+    for (const n of [1, 2, 3]) {
+      created.push(
+        await bob.generate({ name: `${prefix} ${n}`, account: 'Acme Corp', applyToAccount: true, scopes: ['document:documents:read'] }),
+      );
+    }
+    const [first, second, third] = created as [(typeof created)[0], (typeof created)[0], (typeof created)[0]];
+    const row = (tokenId: string) => page.getByRole('row').filter({ hasText: tokenId });
+    try {
+      await page.goto(ACME_TOKENS);
+      await expect(page.getByRole('heading', { name: 'Platform tokens' })).toBeVisible();
+      await search(page, prefix);
+      await expect(page.getByRole('row').filter({ hasText: prefix })).toHaveCount(3);
+      await expect(row(first.tokenId)).toContainText('bob@example.com');
+      await expect(row(first.tokenId)).toContainText('Active');
+      await expect(row(first.tokenId)).toContainText('All environments');
+
+      // Sorting is the server's, and kept in the URL.
+      await page.getByRole('link', { name: 'Name', exact: true }).click();
+      await expect(page).toHaveURL(/sort=name/);
+      await expect(page.getByRole('columnheader', { name: 'Name' })).toHaveAttribute('aria-sort', 'ascending');
+      await expect(page.getByRole('row').nth(1)).toContainText(`${prefix} 1`);
+      await page.getByRole('link', { name: 'Name', exact: true }).click();
+      await expect(page.getByRole('columnheader', { name: 'Name' })).toHaveAttribute('aria-sort', 'descending');
+      await expect(page.getByRole('row').nth(1)).toContainText(`${prefix} 3`);
+
+      // Disable two of them.
+      await page.getByRole('checkbox', { name: `Select ${prefix} 1` }).check();
+      await page.getByRole('checkbox', { name: `Select ${prefix} 2` }).check();
+      await page.getByRole('button', { name: 'Disable', exact: true }).click();
+      const dialog = page.getByRole('alertdialog');
+      await expect(dialog).toContainText('Disable 2 tokens?');
+      await expect(dialog).toContainText(first.tokenId);
+      await expect(dialog).toContainText(second.tokenId);
+      await dialog.getByRole('button', { name: 'Disable' }).click();
+      await expect(dialog).toBeHidden();
+      await expect(page.getByRole('status').filter({ hasText: 'Disabled 2 tokens.' })).toBeVisible();
+      await expect(row(first.tokenId)).toContainText('Disabled');
+      await expect(row(second.tokenId)).toContainText('Disabled');
+      await expect(row(third.tokenId)).toContainText('Active');
+
+      // The status filter, then enable one again.
+      await page.getByRole('combobox', { name: 'Status', exact: true }).selectOption({ label: 'Disabled' });
+      await expect(page).toHaveURL(/status=disabled/);
+      await expect(page.getByRole('row').filter({ hasText: prefix })).toHaveCount(2);
+      await page.getByRole('checkbox', { name: `Select ${prefix} 2` }).check();
+      await page.getByRole('button', { name: 'Enable', exact: true }).click();
+      await expect(dialog).toContainText('Enable 1 token?');
+      await dialog.getByRole('button', { name: 'Enable' }).click();
+      await expect(page.getByRole('status').filter({ hasText: 'Enabled 1 token.' })).toBeVisible();
+      await expect(page.getByRole('row').filter({ hasText: prefix })).toHaveCount(1);
+
+      // Delete all three: select the whole page.
+      await page.getByRole('combobox', { name: 'Status', exact: true }).selectOption({ label: 'All' });
+      await expect(page.getByRole('row').filter({ hasText: prefix })).toHaveCount(3);
+      await page.getByRole('checkbox', { name: 'Select all tokens on this page' }).check();
+      await page.getByRole('button', { name: 'Delete', exact: true }).click();
+      await expect(dialog).toContainText('Delete 3 tokens?');
+      await expect(dialog).toContainText('cannot be undone');
+      await dialog.getByRole('button', { name: 'Delete' }).click();
+      await expect(page.getByRole('status').filter({ hasText: 'Deleted 3 tokens.' })).toBeVisible();
+      await expect(page.getByText('No tokens match.')).toBeVisible();
+
+      await bob.goto();
+      await expect(bobPage.getByRole('row').filter({ hasText: prefix })).toHaveCount(0);
+
+      // Activity tells the story of one token, bulk events included, without any secret.
+      await page.goto('/accounts/acme/iam/activity');
+      await page.getByRole('searchbox', { name: 'Token' }).fill(first.tokenId);
+      await page.getByRole('button', { name: 'Apply filters' }).click();
+      await expect(page).toHaveURL(/token=dt0s16/);
+      const events = page.getByRole('row');
+      await expect(events.filter({ hasText: 'Tokens deleted (bulk)' })).toHaveCount(1);
+      await expect(events.filter({ hasText: 'Tokens disabled (bulk)' })).toHaveCount(1);
+      await expect(events.filter({ hasText: 'Token generated' })).toHaveCount(1);
+      const html = await page.content();
+      for (const t of created) expect(html).not.toContain(t.token.slice(32));
+    } finally {
+      await deleteMatching(page, prefix);
+    }
+  });
+
+  test('"Deny" stops generating tokens in Acme but not in Globex, and "Allow" restores it', async ({ adminPage, alicePage }) => {
+    const toggle = adminPage.getByRole('switch', { name: 'Allow to manage platform tokens' });
+    const dialog = adminPage.getByRole('alertdialog');
+    await adminPage.goto(ACME_TOKENS);
+    await expect(toggle).toBeChecked();
+    try {
+      // Asking is not changing: "Cancel" leaves it on.
+      await toggle.click();
+      await expect(dialog).toContainText('Deny token management in Acme Corp?');
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      await expect(toggle).toBeChecked();
+      await expect(toggle).toBeFocused();
+
+      await toggle.click();
+      await dialog.getByRole('button', { name: 'Deny' }).click();
+      await expect(toggle).not.toBeChecked();
+      await expect(adminPage.getByRole('status').filter({ hasText: 'Token management is denied in Acme Corp' })).toBeVisible();
+
+      const alice = new PlatformTokensPage(alicePage);
+      await alice.goto();
+      await alicePage.getByRole('button', { name: 'Platform token' }).click();
+      await expect(alicePage.getByRole('option', { name: 'Acme Corp (token management turned off)' })).toBeDisabled();
+      await expect(alicePage.getByText('Acme Corp cannot be chosen')).toBeVisible();
+      const name = unique('e2e-admin-globex');
+      await alice.fillAndGenerate({ name, account: 'Globex', applyToAccount: true, scopes: ['document:documents:read'] });
+      const { tokenId } = await alice.takeSecret();
+      await expect(alice.row(tokenId)).toContainText('Globex');
+      await alice.delete(name, tokenId);
+    } finally {
+      await adminPage.goto(ACME_TOKENS);
+      if (!(await toggle.isChecked())) {
+        await toggle.click();
+        await expect(dialog).toContainText('Allow token management in Acme Corp?');
+        await dialog.getByRole('button', { name: 'Allow' }).click();
+      }
+      await expect(toggle).toBeChecked();
+    }
+
+    await adminPage.goto('/accounts/acme/iam/activity?action=account.token_management_denied');
+    await expect(adminPage.getByRole('row').filter({ hasText: 'Token management denied' }).first()).toBeVisible();
+    await adminPage.goto('/accounts/acme/iam/activity?action=account.token_management_allowed');
+    await expect(adminPage.getByRole('row').filter({ hasText: 'Token management allowed' }).first()).toBeVisible();
+  });
+});
