@@ -19,7 +19,7 @@ const BATCH = 10_000;
 export const scaleAdminEmail = (accountId: string) => `${accountId}-admin@${SCALE_EMAIL_DOMAIN}`;
 export const scaleUserEmail = (accountId: string, n: number) => `${accountId}-user-${String(n).padStart(5, '0')}@${SCALE_EMAIL_DOMAIN}`;
 
-function checkAccountId(accountId: string): void {
+export function checkAccountId(accountId: string): void {
   if (!/^[a-z][a-z0-9-]{0,40}$/.test(accountId)) throw new Error(`Account ID "${accountId}" must be lower-case letters, digits and dashes.`);
   if (DEMO.accounts.some((a) => a.id === accountId)) throw new Error(`"${accountId}" is a demo account; choose another ID.`);
 }

@@ -4,7 +4,7 @@
 // on a normal start when the database is empty, and is never touched.
 import { parseArgs } from 'node:util';
 import { getDatabase } from '@/lib/db';
-import { addScaleTokens, createScaleAccount, dropScaleAccount, scaleAccountExists, scaleAdminEmail } from './scale-data';
+import { addScaleTokens, checkAccountId, createScaleAccount, dropScaleAccount, scaleAccountExists, scaleAdminEmail } from './scale-data';
 
 function positive(name: string, value: string): number {
   const n = Number(value);
@@ -23,6 +23,7 @@ async function main(): Promise<void> {
   });
   const scale = { accountId: values.account, users: positive('users', values.users) };
   const tokens = positive('tokens', values.tokens);
+  checkAccountId(scale.accountId);
   const database = await getDatabase();
   try {
     const { db } = database;
