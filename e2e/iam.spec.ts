@@ -1,5 +1,6 @@
 import { expect, test } from './fixtures';
 import { IamPages } from './pages/iam-pages';
+import { PlatformTokensPage } from './pages/platform-tokens-page';
 
 // Every test removes what it creates, so the demo data looks as seeded to the other specs.
 const unique = () => `${Date.now().toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`;
@@ -65,11 +66,17 @@ test.describe('IAM admin pages', () => {
     await expect(row).toHaveCount(0);
   });
 
-  test('an admin lets bob use the CI bot through a policy and a group; the simulator says why', async ({ adminPage }) => {
+  test('an admin lets bob use the CI bot through a policy and a group; bob then generates a token for it, not for the exporter', async ({
+    adminPage,
+    bobPage,
+  }) => {
     const iam = new IamPages(adminPage, 'acme');
+    const bob = new PlatformTokensPage(bobPage);
     const suffix = unique();
     const policy = `Use the CI bot ${suffix}`;
     const group = `CI bot users ${suffix}`;
+    const tokenName = `Bob for the CI bot ${suffix}`;
+    let tokenId: string | null = null;
     try {
       await iam.createPolicy(policy, 'ALLOW iam:service-users:use WHERE iam:service-user-email = "ci-bot@service.example.com";');
       await iam.createGroup(group);
@@ -84,7 +91,6 @@ test.describe('IAM admin pages', () => {
       await expect(decision).toContainText('Allowed');
       await expect(decision).toContainText(`Decided by statement 1 of policy ${policy}`);
       await expect(decision).toContainText('ALLOW iam:service-users:use WHERE iam:service-user-email = "ci-bot@service.example.com";');
-
       const refused = await iam.simulate({
         identity: 'bob@example.com',
         permission: 'iam:service-users:use',
@@ -92,15 +98,30 @@ test.describe('IAM admin pages', () => {
       });
       await expect(refused).toContainText('Denied');
       await expect(refused).toContainText("No policy statement grants 'iam:service-users:use'");
+
+      // Bob may now generate a token for the CI bot, and only for it.
+      await bob.goto();
+      await bob.openCreateForm();
+      await bobPage.getByLabel('Account', { exact: true }).selectOption({ label: 'Acme Corp' });
+      await bobPage.getByRole('radio', { name: 'Service user' }).check();
+      const picker = bobPage.getByLabel('Owner');
+      await expect(picker.getByRole('option')).toHaveText(['Choose a service user', 'ci-bot@service.example.com']);
+      await picker.selectOption({ label: 'ci-bot@service.example.com' });
+      await bob.fillAndGenerate({ name: tokenName, scopes: ['document:documents:read'] });
+      tokenId = (await bob.takeSecret()).tokenId;
+      await expect(bob.row(tokenId)).toContainText('ci-bot@service.example.com');
+      await bob.delete(tokenName, tokenId);
+      tokenId = null;
     } finally {
+      if (tokenId) await bob.delete(tokenName, tokenId);
       await iam.cleanUp({ groups: [group], policies: [policy] });
     }
-    const after = await iam.simulate({
-      identity: 'bob@example.com',
-      permission: 'iam:service-users:use',
-      attributes: { 'iam:service-user-email': 'ci-bot@service.example.com' },
-    });
-    await expect(after).toContainText('Denied');
+
+    // Without the group, bob is back to generating for himself only.
+    await bob.goto();
+    await bob.openCreateForm();
+    await bobPage.getByLabel('Account', { exact: true }).selectOption({ label: 'Acme Corp' });
+    await expect(bobPage.getByRole('radio', { name: 'Service user' })).toBeDisabled();
   });
 
   test('binds a policy to chosen environments only', async ({ adminPage }) => {
