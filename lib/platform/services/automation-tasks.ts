@@ -24,16 +24,28 @@ function action<P, Q, B>(endpoint: EndpointDefinition<P, Q, B>, description: str
   return { endpoint: endpoint as unknown as AnyDefinition, description, toRequest };
 }
 
+/** A referenced result (records, say) becomes JSON text where the endpoint takes text. */
+function asText(input: Record<string, unknown>, field: string): Record<string, unknown> {
+  const value = input[field];
+  return value === undefined || typeof value === 'string' ? {} : { [field]: JSON.stringify(value, null, 2) };
+}
+
 export const TASK_ACTIONS: Readonly<Record<string, TaskAction>> = {
   'storage.query': action(executeStorageQuery, 'Runs a storage query: input { query }. Result: { records, metadata }.', (input) => ({ body: input })),
   'state.set': action(putAppState, 'Sets an app state value: input { appId, key, value }.', ({ appId, key, value }) => ({
     params: { appId, key },
     body: { value },
   })),
-  'email.send': action(sendEmailEndpoint, 'Sends an email: input { to, subject, body, cc?, bcc?, contentType? }.', (input) => ({ body: input })),
-  'notification.send': action(createSelfNotificationEndpoint, 'Notifies the token owner: input { title, message?, severity? }.', (input) => ({
-    body: input,
-  })),
+  'email.send': action(
+    sendEmailEndpoint,
+    'Sends an email: input { to, subject, body, cc?, bcc?, contentType? }; a body that is not text is sent as JSON.',
+    (input) => ({ body: { ...input, ...asText(input, 'body') } }),
+  ),
+  'notification.send': action(
+    createSelfNotificationEndpoint,
+    'Notifies the token owner: input { title, message?, severity? }; a message that is not text is sent as JSON.',
+    (input) => ({ body: { ...input, ...asText(input, 'message') } }),
+  ),
 };
 
 export const ACTION_NAMES = Object.keys(TASK_ACTIONS) as [string, ...string[]];

@@ -1,4 +1,6 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { emailMessages } from '@/lib/db/schema';
 import { createTestDatabase, type TestDatabase } from '@/lib/db/testing';
 import { createTestPlatform, insertTestToken, platformRequest, readResponse } from '../testing';
 
@@ -117,6 +119,19 @@ describe('runs', () => {
     expect(execution.tasks[0]!.error).toEqual({ status: 403, message: "Missing scope 'storage:bizevents:read': the token was not generated with it." });
     const noBuckets = (await insertTestToken(database.db, { scopes: ['automation:workflows:run', 'storage:bizevents:read'] })).token;
     expect((await run(id, noBuckets)).tasks[0]!.error!.message).toContain("Missing scope 'storage:buckets:read'");
+  });
+
+  it('sends a referenced result as JSON text where the endpoint takes text', async () => {
+    const id = await createWorkflow([
+      { name: 'export', action: 'storage.query', input: { query: 'fetch bizevents | filter amount > 10 | fields amount' } },
+      { name: 'mail', action: 'email.send', input: { to: 'finance@example.com', subject: 'Big purchases', body: '{{ tasks.export.records }}' } },
+    ]);
+    const execution = await run(id, exporter);
+    expect(execution.state).toBe('success');
+    const mail = execution.tasks[1]!.result as { id: string; status: string };
+    expect(mail.status).toBe('stored');
+    const [row] = await database.db.select({ body: emailMessages.body }).from(emailMessages).where(eq(emailMessages.id, mail.id));
+    expect(JSON.parse(row!.body)).toEqual([{ amount: 20 }]);
   });
 
   it('records a reference to nothing as a task error', async () => {
