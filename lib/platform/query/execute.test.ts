@@ -1,9 +1,10 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storageRecords } from '@/lib/db/schema';
-import { createTestDatabase, type TestDatabase } from '@/lib/db/testing';
+import { createTestDatabase, testBackend, type TestDatabase } from '@/lib/db/testing';
 import type { StorageTable } from '@/lib/platform/catalogue';
 import { evaluateInMemory, type StoredRecord } from './evaluate-in-memory';
-import { executeQuery } from './execute';
+import { executeQuery, QueryTimeoutError } from './execute';
 import { parseQuery } from './parser';
 import type { JsonRecord } from './semantics';
 
@@ -154,6 +155,16 @@ describe('executeQuery', () => {
     const limited = await executeQuery(database.db, 'acme-staging', parseQuery('fetch logs | limit 1005'));
     expect(limited.records).toHaveLength(1_005);
     expect(limited.truncated).toBe(false);
+  });
+
+  // PGlite runs in one thread without timers, so only PostgreSQL can cancel a statement.
+  it.skipIf(testBackend === 'pglite')('cancels a query that runs longer than its timeout', async () => {
+    await database.db.execute(sql`insert into storage_records (environment_id, "table", "timestamp", record)
+      select 'acme-staging', 'events', now(), jsonb_build_object('i', i, 'text', md5(i::text)) from generate_series(1, 200000) i`);
+    const query = parseQuery('fetch events | sort text desc, i | limit 1');
+    await expect(executeQuery(database.db, 'acme-staging', query, { timeoutMs: 1 })).rejects.toBeInstanceOf(QueryTimeoutError);
+    const result = await executeQuery(database.db, 'acme-staging', query);
+    expect(result.records).toHaveLength(1);
   });
 
   it('matches the reference semantics on random pipelines', async () => {

@@ -1,4 +1,5 @@
-import type { Executor } from '@/lib/db';
+import { sql } from 'drizzle-orm';
+import type { Db } from '@/lib/db';
 import type { Query } from './ast';
 import { compileQuery } from './compile-sql';
 import type { JsonRecord } from './semantics';
@@ -19,10 +20,45 @@ function inColumnOrder(record: JsonRecord, columns: readonly string[]): JsonReco
   return out;
 }
 
-/** Runs a parsed query over the environment's records; only that environment is ever read. */
-export async function executeQuery(db: Executor, environmentId: string, query: Query): Promise<QueryResult> {
+/** How long one query may run on PostgreSQL before it is cancelled. */
+export const QUERY_TIMEOUT_MS = 15_000;
+
+/** The query ran longer than QUERY_TIMEOUT_MS and was cancelled. */
+export class QueryTimeoutError extends Error {
+  override name = 'QueryTimeoutError';
+}
+
+function isCancellation(error: unknown): boolean {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    if ((e as { code?: unknown }).code === '57014') return true;
+  }
+  return false;
+}
+
+/**
+ * Runs a parsed query over the environment's records; only that environment is ever read. It runs
+ * in a read-only transaction with a statement timeout, so no query can change data or hold a
+ * connection for long.
+ */
+export async function executeQuery(
+  db: Db,
+  environmentId: string,
+  query: Query,
+  options: { timeoutMs?: number } = {},
+): Promise<QueryResult> {
+  const timeoutMs = Math.max(1, Math.trunc(options.timeoutMs ?? QUERY_TIMEOUT_MS));
   const { statement, cap, columns } = compileQuery(query, environmentId);
-  const result = await db.execute(statement);
+  let result: unknown;
+  try {
+    result = await db.transaction(async (tx) => {
+      await tx.execute(sql`set transaction read only`);
+      await tx.execute(sql.raw(`set local statement_timeout = ${timeoutMs}`));
+      return tx.execute(statement);
+    });
+  } catch (error) {
+    if (isCancellation(error)) throw new QueryTimeoutError(`The query ran longer than ${timeoutMs / 1000} seconds and was cancelled.`);
+    throw error;
+  }
   const rows = (result as unknown as { rows: { r: JsonRecord | string }[] }).rows;
   const records = rows.slice(0, cap).map((row) => {
     // The pg driver parses jsonb; a driver that hands text back gets it parsed here.

@@ -134,6 +134,12 @@ describe('runs', () => {
     expect(JSON.parse(row!.body)).toEqual([{ amount: 20 }]);
   });
 
+  it('holds a task to the body limit of a direct call', async () => {
+    const id = await createWorkflow([{ name: 'keep', action: 'state.set', input: { appId: 'x', key: 'big', value: '{{ input.big }}{{ input.big }}' } }]);
+    const execution = await run(id, alice, { big: 'x'.repeat(600_000) });
+    expect(execution.tasks[0]!.error).toEqual({ status: 413, message: 'The request body is larger than 1048576 bytes.' });
+  });
+
   it('records a reference to nothing as a task error', async () => {
     const id = await createWorkflow([{ name: 'mail', action: 'state.set', input: { appId: 'x', key: 'k', value: '{{ input.missing }}' } }]);
     const execution = await run(id, alice);

@@ -4,7 +4,7 @@ import { STORAGE_TABLE_READ_SCOPES, type StorageTable } from '../catalogue';
 import { defineEndpoint, ok, type PlatformContext } from '../endpoint';
 import { badRequest, PlatformError } from '../errors';
 import type { Query } from '../query/ast';
-import { executeQuery } from '../query/execute';
+import { executeQuery, QueryTimeoutError } from '../query/execute';
 import { parseQuery } from '../query/parser';
 import { QuerySyntaxError } from '../query/query-error';
 import { parseTimestamp } from '../query/timestamps';
@@ -109,7 +109,13 @@ export function queryAttributes(query: Query) {
 /** Runs a query once `storage:buckets:read` is settled; the table's read scope is checked here. */
 export async function runQuery(ctx: PlatformContext, query: Query) {
   ctx.authorize(STORAGE_TABLE_READ_SCOPES[query.table]);
-  const result = await executeQuery(ctx.db, ctx.environmentId, query);
+  let result: Awaited<ReturnType<typeof executeQuery>>;
+  try {
+    result = await executeQuery(ctx.db, ctx.environmentId, query);
+  } catch (error) {
+    if (error instanceof QueryTimeoutError) throw badRequest(`${error.message} Narrow it with filter or limit.`);
+    throw error;
+  }
   return {
     records: result.records,
     metadata: {
