@@ -1,0 +1,157 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { onChanges, type Change } from '@/lib/changes';
+import { accounts, auditEvents, platformTokenEnvironments, platformTokens } from '@/lib/db/schema';
+import { createTestDatabase, testBackend, type TestDatabase } from '@/lib/db/testing';
+import { ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
+import { rotateTokenSchema, type RotateTokenInput } from '@/lib/validations/rotation';
+import { hashToken } from './format';
+import { generatePlatformToken } from './generate';
+import { disableToken } from './lifecycle';
+import { TOKEN_LIMIT } from './limits';
+import { rotateToken } from './rotate';
+import { tokenState } from './status';
+import { demoIds, tokenInput, type DemoIds } from './test-support';
+
+const NOW = new Date('2026-05-31T21:00:00Z');
+const HOUR = 60 * 60 * 1000;
+
+describe(`rotating tokens (${testBackend})`, () => {
+  let database: TestDatabase;
+  let ids: DemoIds;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    ids = await demoIds(database.db);
+  });
+  afterAll(() => database.close());
+
+  const alice = () => ids.actor('alice@example.com');
+  const rotation = (tokenId: string, overrides: Partial<RotateTokenInput> = {}) =>
+    rotateTokenSchema.parse({
+      tokenId,
+      expireOld: 'later',
+      oldExpiresAt: new Date(NOW.getTime() + 6 * HOUR).toISOString(),
+      name: 'Rotated 31.05.2026',
+      expiration: '90d',
+      expiresAt: '',
+      ...overrides,
+    });
+  const rowOf = async (tokenId: string) =>
+    (await database.db.select().from(platformTokens).where(eq(platformTokens.publicId, tokenId.slice(7))))[0]!;
+  const reachOf = async (id: string) =>
+    (await database.db.select().from(platformTokenEnvironments).where(eq(platformTokenEnvironments.tokenId, id))).map((r) => r.environmentId).sort();
+
+  it('generates a successor with the same account, reach, owner and scopes, linked both ways', async () => {
+    const ciBot = ids.serviceUserId('ci-bot@service.example.com');
+    const old = await generatePlatformToken(
+      database.db,
+      alice(),
+      tokenInput({
+        name: 'Deploy',
+        generateFor: 'service-user',
+        serviceUserId: ciBot,
+        environmentIds: ['acme-prod', 'acme-staging'],
+        scopes: ['document:documents:read', 'document:documents:write'],
+        expiration: '30d',
+      }),
+      new Date(NOW.getTime() - 10 * 24 * HOUR),
+    );
+    const seen: Change[] = [];
+    const stop = onChanges((c) => seen.push(...c));
+    const result = await rotateToken(database.db, alice(), rotation(old.tokenId), NOW);
+    stop();
+
+    const before = await rowOf(old.tokenId);
+    const after = await rowOf(result.tokenId);
+    expect(after).toMatchObject({
+      accountId: 'acme',
+      ownerServiceUserId: ciBot,
+      ownerUserId: null,
+      createdById: alice().userId,
+      appliesToAccount: false,
+      status: 'active',
+      name: 'Rotated 31.05.2026',
+      rotatedFromId: before.id,
+      rotatedToId: null,
+      rotatedAt: null,
+      secretHash: hashToken(result.token),
+    });
+    expect(after.scopes.sort()).toEqual(['document:documents:read', 'document:documents:write']);
+    expect(after.expiresAt?.toISOString()).toBe('2026-08-29T21:00:00.000Z');
+    expect(await reachOf(after.id)).toEqual(['acme-prod', 'acme-staging']);
+    expect(before).toMatchObject({ rotatedToId: after.id, rotatedAt: NOW, status: 'active' });
+    expect(before.expiresAt?.toISOString()).toBe('2026-06-01T03:00:00.000Z');
+    expect(result).toMatchObject({ oldTokenId: old.tokenId, oldExpiresAt: '2026-06-01T03:00:00.000Z', accountName: 'Acme Corp' });
+    expect(tokenState(before, NOW)).toBe('Active');
+    expect(tokenState(before, new Date(NOW.getTime() + 6 * HOUR))).toBe('Expired');
+
+    expect(seen).toEqual([
+      { kind: 'token', publicId: old.tokenId.slice(7) },
+      { kind: 'token', publicId: result.tokenId.slice(7) },
+    ]);
+    const events = await database.db.select().from(auditEvents).where(eq(auditEvents.action, 'token.rotated'));
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ tokenId: old.tokenId, details: { rotatedTo: result.tokenId, expireOld: 'later' } });
+    expect(JSON.stringify(await database.db.select().from(auditEvents))).not.toContain(result.token.slice(32));
+  });
+
+  it('stops the old token at once with "Immediately", and refuses to rotate it again, naming the successor', async () => {
+    const old = await generatePlatformToken(database.db, alice(), tokenInput({ name: 'Leaked', expiration: 'never' }), NOW);
+    const result = await rotateToken(database.db, alice(), rotation(old.tokenId, { expireOld: 'immediately', expiration: 'never' }), NOW);
+    const before = await rowOf(old.tokenId);
+    expect(before.expiresAt).toEqual(NOW);
+    expect(tokenState(before, NOW)).toBe('Expired');
+    expect((await rowOf(result.tokenId)).expiresAt).toBeNull();
+
+    await expect(rotateToken(database.db, alice(), rotation(old.tokenId), NOW)).rejects.toThrow(
+      new ConflictError(`${old.tokenId} was already rotated to ${result.tokenId}; rotate that token instead.`),
+    );
+  });
+
+  it('only rotates active tokens, and keeps "Old token expires at" within its bounds', async () => {
+    const disabled = await generatePlatformToken(database.db, alice(), tokenInput({ name: 'Off' }), NOW);
+    await disableToken(database.db, alice(), disabled.tokenId);
+    await expect(rotateToken(database.db, alice(), rotation(disabled.tokenId), NOW)).rejects.toThrow(/is disabled/);
+
+    const short = await generatePlatformToken(database.db, alice(), tokenInput({ name: 'Short', expiration: '7d' }), NOW);
+    await expect(rotateToken(database.db, alice(), rotation(short.tokenId), new Date(NOW.getTime() + 8 * 24 * HOUR))).rejects.toThrow(
+      /has expired/,
+    );
+
+    const tooLate = rotation(short.tokenId, { oldExpiresAt: new Date(NOW.getTime() + 8 * 24 * HOUR).toISOString() });
+    const error = await rotateToken(database.db, alice(), tooLate, NOW).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(Object.keys((error as ValidationError).fieldErrors)).toEqual(['oldExpiresAt']);
+    const past = rotation(short.tokenId, { oldExpiresAt: NOW.toISOString(), expiration: 'custom', expiresAt: NOW.toISOString() });
+    const both = await rotateToken(database.db, alice(), past, NOW).catch((e: unknown) => e);
+    expect(Object.keys((both as ValidationError).fieldErrors).sort()).toEqual(['expiresAt', 'oldExpiresAt']);
+    expect((await rowOf(short.tokenId)).rotatedAt).toBeNull();
+  });
+
+  it('works at the limit of 10, since the superseded token stops counting', async () => {
+    const bob = ids.actor('bob@example.com');
+    const made = [];
+    for (let i = 0; i < TOKEN_LIMIT; i++) {
+      made.push(await generatePlatformToken(database.db, bob, tokenInput({ name: `Bob ${i}` }), NOW));
+    }
+    await expect(generatePlatformToken(database.db, bob, tokenInput(), NOW)).rejects.toBeInstanceOf(ConflictError);
+    const rotated = await rotateToken(database.db, bob, rotation(made[0]!.tokenId), NOW);
+    expect(rotated.tokenId).toMatch(/^dt0s16\./);
+    await expect(generatePlatformToken(database.db, bob, tokenInput(), NOW)).rejects.toBeInstanceOf(ConflictError);
+  });
+
+  it("hides other people's tokens and respects the admin toggle", async () => {
+    const old = await generatePlatformToken(database.db, alice(), tokenInput({ name: 'Mine only' }), NOW);
+    await expect(rotateToken(database.db, ids.actor('bob@example.com'), rotation(old.tokenId), NOW)).rejects.toBeInstanceOf(NotFoundError);
+    await database.db.update(accounts).set({ allowTokenManagement: false }).where(eq(accounts.id, 'acme'));
+    try {
+      await expect(rotateToken(database.db, alice(), rotation(old.tokenId), NOW)).rejects.toThrow(/turned off "Allow to manage platform tokens"/);
+      expect((await rowOf(old.tokenId)).rotatedAt).toBeNull();
+    } finally {
+      await database.db.update(accounts).set({ allowTokenManagement: true }).where(eq(accounts.id, 'acme'));
+    }
+    const byAdmin = await rotateToken(database.db, ids.actor('admin@example.com'), rotation(old.tokenId), NOW);
+    expect((await rowOf(byAdmin.tokenId)).ownerUserId).toBe(alice().userId);
+  });
+});

@@ -1,0 +1,121 @@
+import { eq } from 'drizzle-orm';
+import { recordAudit } from '@/lib/audit';
+import { transactWithChanges } from '@/lib/changes';
+import type { Db, Tx } from '@/lib/db';
+import { platformTokenEnvironments, platformTokens, serviceUsers, type PlatformToken } from '@/lib/db/schema';
+import { ConflictError, ValidationError } from '@/lib/errors';
+import { canUseServiceUser } from '@/lib/iam/effective-permissions';
+import type { RotateTokenValues } from '@/lib/validations/rotation';
+import { lockTokenForActor, type TokenActor } from './access';
+import { resolveExpiry } from './expiration';
+import { formatTokenId } from './format';
+import type { GeneratedSecret } from './generate';
+import { insertToken } from './insert';
+import { assertBelowLimit, lockForGeneration } from './limits';
+import { checkOldExpiry, rotationRefusal } from './rotation-proposals';
+import { tokenState } from './status';
+
+export interface RotatedToken extends GeneratedSecret {
+  oldTokenId: string;
+  /** When the old token stops working (now, for "Immediately"). */
+  oldExpiresAt: string;
+}
+
+/** Only an active token that has not been rotated yet can be rotated. */
+async function assertRotatable(tx: Tx, token: PlatformToken, now: Date): Promise<void> {
+  const rotated = token.rotatedAt !== null || token.rotatedToId !== null;
+  const [successor] =
+    rotated && token.rotatedToId
+      ? await tx.select({ publicId: platformTokens.publicId }).from(platformTokens).where(eq(platformTokens.id, token.rotatedToId))
+      : [];
+  const refusal = rotationRefusal({
+    tokenId: formatTokenId(token.publicId),
+    state: tokenState(token, now),
+    rotated,
+    successorTokenId: successor ? formatTokenId(successor.publicId) : null,
+  });
+  if (refusal) throw new ConflictError(refusal);
+}
+
+/**
+ * Replaces a token without downtime: a new token with the same account, reach, owner and scopes,
+ * linked both ways to the old one, whose expiry moves to `oldExpiresAt` (or now, "Immediately").
+ * The new token, the old one's expiry and the audit events commit together or not at all.
+ */
+export async function rotateToken(db: Db, actor: TokenActor, input: RotateTokenValues, now: Date): Promise<RotatedToken> {
+  return transactWithChanges(db, async (tx, publish) => {
+    const { token: old } = await lockTokenForActor(tx, actor, input.tokenId);
+    await assertRotatable(tx, old, now);
+    const grant = await lockForGeneration(tx, old.accountId, actor.userId, 'tokenId');
+
+    const errors: Record<string, string> = {};
+    let oldExpiresAt = now;
+    if (input.expireOld === 'later') {
+      oldExpiresAt = new Date(input.oldExpiresAt);
+      const bound = checkOldExpiry(oldExpiresAt, old.expiresAt, now);
+      if (!bound.ok) errors.oldExpiresAt = bound.message;
+    }
+    const expiry = resolveExpiry(input.expiration, input.expiresAt, now);
+    if (!expiry.ok) errors.expiresAt = expiry.message;
+    if (old.ownerServiceUserId) {
+      const [owner] = await tx.select({ email: serviceUsers.email }).from(serviceUsers).where(eq(serviceUsers.id, old.ownerServiceUserId));
+      if (!owner || !(await canUseServiceUser(tx, old.accountId, actor.userId, owner.email)).allowed) {
+        errors.tokenId = `You may not generate tokens for ${owner?.email ?? 'this service user'}, so you cannot rotate this token`;
+      }
+    }
+    if (!expiry.ok || Object.keys(errors).length > 0) throw new ValidationError(Object.values(errors)[0]!, errors);
+
+    // A token superseded here stops counting against the limit, so rotating works at the limit.
+    await assertBelowLimit(tx, grant, actor.userId, old.id);
+
+    const reach = await tx
+      .select({ environmentId: platformTokenEnvironments.environmentId })
+      .from(platformTokenEnvironments)
+      .where(eq(platformTokenEnvironments.tokenId, old.id));
+    const fresh = await insertToken(tx, {
+      accountId: old.accountId,
+      name: input.name,
+      ownerUserId: old.ownerUserId,
+      ownerServiceUserId: old.ownerServiceUserId,
+      createdById: actor.userId,
+      scopes: old.scopes,
+      appliesToAccount: old.appliesToAccount,
+      environmentIds: reach.map((r) => r.environmentId),
+      expiresAt: expiry.expiresAt,
+      createdAt: now,
+      rotatedFromId: old.id,
+    });
+    await tx
+      .update(platformTokens)
+      .set({ rotatedToId: fresh.id, rotatedAt: now, expiresAt: oldExpiresAt })
+      .where(eq(platformTokens.id, old.id));
+
+    const oldTokenId = formatTokenId(old.publicId);
+    await recordAudit(tx, actor, [
+      {
+        accountId: old.accountId,
+        action: 'token.rotated',
+        tokenId: oldTokenId,
+        targetName: old.name,
+        details: { rotatedTo: fresh.tokenId, expireOld: input.expireOld, oldExpiresAt: oldExpiresAt.toISOString() },
+      },
+      {
+        accountId: old.accountId,
+        action: 'token.generated',
+        tokenId: fresh.tokenId,
+        targetName: input.name,
+        details: { rotatedFrom: oldTokenId, scopes: old.scopes, expiresAt: expiry.expiresAt?.toISOString() ?? null },
+      },
+    ]);
+    publish({ kind: 'token', publicId: old.publicId });
+    publish({ kind: 'token', publicId: fresh.publicId });
+    return {
+      tokenId: fresh.tokenId,
+      name: input.name,
+      accountName: grant.accountName,
+      token: fresh.token,
+      oldTokenId,
+      oldExpiresAt: oldExpiresAt.toISOString(),
+    };
+  });
+}

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { checkOldExpiry, formatDayMonthYear, proposeNewExpiry, proposeOldExpiry, proposeRotationName } from './rotation-proposals';
+
+describe('rotation proposals', () => {
+  it("names the new token with the user's local date, around month and year ends", () => {
+    const lateOnJan31Utc = new Date('2026-01-31T23:30:00Z');
+    expect(proposeRotationName('CI', lateOnJan31Utc, 'UTC')).toBe('CI 31.01.2026');
+    expect(proposeRotationName('CI', lateOnJan31Utc, 'Europe/Berlin')).toBe('CI 01.02.2026');
+    expect(proposeRotationName('CI', lateOnJan31Utc, 'America/Los_Angeles')).toBe('CI 31.01.2026');
+    const newYearInTokyo = new Date('2025-12-31T15:30:00Z');
+    expect(formatDayMonthYear(newYearInTokyo, 'Asia/Tokyo')).toBe('01.01.2026');
+    expect(formatDayMonthYear(newYearInTokyo, 'America/New_York')).toBe('31.12.2025');
+    // Leap day, and a zone that is not a whole hour off UTC.
+    expect(formatDayMonthYear(new Date('2024-02-28T19:00:00Z'), 'Asia/Kolkata')).toBe('29.02.2024');
+  });
+
+  it('keeps the proposed name within 255 characters', () => {
+    const name = proposeRotationName('n'.repeat(255), new Date('2026-03-01T00:00:00Z'), 'UTC');
+    expect(name).toHaveLength(255);
+    expect(name.endsWith('n 01.03.2026')).toBe(true);
+  });
+
+  it('proposes the same lifetime as the original, or never', () => {
+    const original = { createdAt: new Date('2026-01-31T10:00:00Z'), expiresAt: new Date('2026-02-28T10:00:00Z') };
+    expect(proposeNewExpiry(original, new Date('2026-03-31T12:00:00Z'))?.toISOString()).toBe('2026-04-28T12:00:00.000Z');
+    expect(proposeNewExpiry({ ...original, expiresAt: null }, new Date())).toBeNull();
+  });
+
+  it('lets the old token run a day longer by default, but not past its own expiry', () => {
+    const now = new Date('2026-03-31T22:00:00Z');
+    expect(proposeOldExpiry(null, now).toISOString()).toBe('2026-04-01T22:00:00.000Z');
+    const soon = new Date('2026-04-01T01:00:00Z');
+    expect(proposeOldExpiry(soon, now)).toEqual(soon);
+  });
+
+  it('accepts an old expiry after now and not after the old token expires', () => {
+    const now = new Date('2026-04-30T23:59:00Z');
+    const own = new Date('2026-05-01T00:30:00Z');
+    expect(checkOldExpiry(new Date('2026-05-01T00:00:00Z'), own, now)).toEqual({ ok: true });
+    expect(checkOldExpiry(own, own, now)).toEqual({ ok: true });
+    expect(checkOldExpiry(new Date(own.getTime() + 1), own, now)).toEqual({
+      ok: false,
+      message: 'The old token already expires at May 1, 2026, 12:30 AM UTC; choose that time or earlier',
+    });
+    expect(checkOldExpiry(now, own, now)).toMatchObject({ ok: false });
+    expect(checkOldExpiry(new Date('2030-01-01T00:00:00Z'), null, now)).toEqual({ ok: true });
+    expect(checkOldExpiry(new Date('nope'), null, now)).toMatchObject({ ok: false });
+  });
+});

@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { expirationFields, tokenIdSchema, tokenNameSchema } from './tokens';
+
+/** The rotate dialog: how the old token ends, and the new token's name and expiry. */
+export const rotateTokenSchema = z
+  .object({
+    tokenId: tokenIdSchema,
+    expireOld: z.enum(['immediately', 'later'], { error: 'Choose when the old token expires' }),
+    /** ISO date-time, used when `expireOld` is 'later'. */
+    oldExpiresAt: z.string().max(64),
+    name: tokenNameSchema,
+    ...expirationFields,
+  })
+  .superRefine((value, ctx) => {
+    if (value.expireOld === 'later' && (!value.oldExpiresAt || Number.isNaN(Date.parse(value.oldExpiresAt)))) {
+      ctx.addIssue({ code: 'custom', path: ['oldExpiresAt'], message: 'Choose when the old token expires' });
+    }
+    if (value.expiration === 'custom' && (!value.expiresAt || Number.isNaN(Date.parse(value.expiresAt)))) {
+      ctx.addIssue({ code: 'custom', path: ['expiresAt'], message: 'Choose the expiration date' });
+    }
+  });
+
+export type RotateTokenInput = z.input<typeof rotateTokenSchema>;
+export type RotateTokenValues = z.output<typeof rotateTokenSchema>;
