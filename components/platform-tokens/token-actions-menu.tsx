@@ -16,6 +16,7 @@ export function TokenActionsMenu({ token, onAction }: { token: TokenView; onActi
   const hydrated = useHydrated();
   const items: { kind: TokenActionKind; label: string; danger?: boolean }[] = [
     token.status === 'disabled' ? { kind: 'enable', label: 'Enable' } : { kind: 'disable', label: 'Disable' },
+    { kind: 'rotate', label: 'Rotate' },
     { kind: 'duplicate', label: 'Duplicate' },
     { kind: 'delete', label: 'Delete', danger: true },
   ];

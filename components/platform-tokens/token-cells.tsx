@@ -81,7 +81,10 @@ export function TokenRotationInfo({
 }) {
   const now = useNow();
   if (!rotatedAt && !rotatedToTokenId && !rotatedFromTokenId) return null;
-  const stopped = expiresAt !== null && new Date(expiresAt).getTime() <= (now ?? Date.parse(rotatedAt ?? expiresAt));
+  // Expired at the rotation itself ("Immediately"), or since then by the reader's clock.
+  const stopsAt = expiresAt === null ? null : Date.parse(expiresAt);
+  const stopped =
+    stopsAt !== null && ((rotatedAt !== null && stopsAt <= Date.parse(rotatedAt)) || (now !== null && stopsAt <= now));
   return (
     <span className="flex flex-col gap-0.5 text-xs text-slate-600">
       {rotatedAt ? (

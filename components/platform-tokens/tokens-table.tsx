@@ -15,6 +15,7 @@ import { useId, useMemo, useRef, useState } from 'react';
 import { Input } from '@/components/ui/input';
 import type { TokenView } from '@/lib/tokens/view';
 import type { TokenActionKind } from './token-actions-menu';
+import { RotateTokenDialog } from './rotate-token-dialog';
 import { TokenConfirmDialog } from './token-confirm-dialog';
 import { getTokenColumns } from './tokens-table-columns';
 
@@ -157,6 +158,16 @@ export function TokensTable({ tokens, onStatus }: { tokens: TokenView[]; onStatu
       {rowAction && rowAction.kind !== 'rotate' && rowAction.kind !== 'duplicate' ? (
         <TokenConfirmDialog
           kind={rowAction.kind}
+          token={rowAction.token}
+          onClose={closeRowAction}
+          onDone={(message) => {
+            completed.current = true;
+            onStatus(message);
+          }}
+        />
+      ) : null}
+      {rowAction?.kind === 'rotate' ? (
+        <RotateTokenDialog
           token={rowAction.token}
           onClose={closeRowAction}
           onDone={(message) => {

@@ -4,6 +4,8 @@ import { revalidatePath } from 'next/cache';
 import { userAction } from '@/app/_lib/action';
 import { generatePlatformToken } from '@/lib/tokens/generate';
 import { deleteToken, disableToken, enableToken } from '@/lib/tokens/lifecycle';
+import { rotateToken } from '@/lib/tokens/rotate';
+import { rotateTokenSchema } from '@/lib/validations/rotation';
 import { duplicateTokenSchema, tokenActionSchema, tokenFormSchema } from '@/lib/validations/tokens';
 
 // The generated token travels only in the return value of these actions, whose responses Next.js
@@ -39,4 +41,10 @@ export const deleteTokenAction = userAction(tokenActionSchema, async ({ tokenId 
   const result = await deleteToken(db, actor, tokenId);
   refresh();
   return result;
+});
+
+export const rotateTokenAction = userAction(rotateTokenSchema, async (input, { actor, db }) => {
+  const rotated = await rotateToken(db, actor, input, new Date());
+  refresh();
+  return rotated;
 });

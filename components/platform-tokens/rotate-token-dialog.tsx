@@ -1,0 +1,195 @@
+'use client';
+
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useState } from 'react';
+import { Controller, useForm, useWatch } from 'react-hook-form';
+import { rotateTokenAction } from '@/app/(portal)/platform-tokens/actions';
+import { Button } from '@/components/ui/button';
+import { Dialog, DialogClose, DialogContent, DialogFooter } from '@/components/ui/dialog';
+import { describedBy, Field, FormAlert } from '@/components/ui/field';
+import { Input } from '@/components/ui/input';
+import { formatDateTime } from '@/lib/tokens/display';
+import {
+  proposeNewExpiry,
+  proposeOldExpiry,
+  proposeRotationName,
+  rotationRefusal,
+} from '@/lib/tokens/rotation-proposals';
+import type { TokenView } from '@/lib/tokens/view';
+import { rotateTokenSchema, type RotateTokenInput, type RotateTokenValues } from '@/lib/validations/rotation';
+import { isoToLocalInput, localInputToIso } from './date-input';
+import { ExpirationField } from './expiration-field';
+import { TokenIdCell } from './token-cells';
+import { TokenSecretDialog, type SecretToShow } from './token-secret-dialog';
+
+const FIELDS = new Set<keyof RotateTokenInput>(['expireOld', 'oldExpiresAt', 'name', 'expiration', 'expiresAt']);
+
+/** The proposals, computed in the browser: the name carries the user's local date. */
+function proposals(token: TokenView): RotateTokenInput {
+  const now = new Date();
+  const expiresAt = token.expiresAt ? new Date(token.expiresAt) : null;
+  const next = proposeNewExpiry({ createdAt: new Date(token.createdAt), expiresAt }, now);
+  return {
+    tokenId: token.tokenId,
+    expireOld: 'later',
+    oldExpiresAt: proposeOldExpiry(expiresAt, now).toISOString(),
+    name: proposeRotationName(token.name, now, Intl.DateTimeFormat().resolvedOptions().timeZone),
+    expiration: next ? 'custom' : 'never',
+    expiresAt: next?.toISOString() ?? '',
+  };
+}
+
+/**
+ * "Rotate": a new token with the same account, reach, owner and scopes, then its secret once.
+ * The old token stops at once ("Immediately") or at a chosen time ("Later").
+ */
+export function RotateTokenDialog({
+  token,
+  onClose,
+  onDone,
+}: {
+  token: TokenView;
+  onClose: () => void;
+  onDone: (message: string) => void;
+}) {
+  const [secret, setSecret] = useState<SecretToShow | null>(null);
+  const [doneMessage, setDoneMessage] = useState('');
+  const [message, setMessage] = useState<string | null>(null);
+  const refusal = rotationRefusal({
+    tokenId: token.tokenId,
+    state: token.state,
+    rotated: token.rotatedAt !== null,
+    successorTokenId: token.rotatedToTokenId,
+  });
+  const [defaults] = useState(() => proposals(token));
+  const {
+    register,
+    control,
+    handleSubmit,
+    setError,
+    setValue,
+    formState: { errors, isSubmitting, isSubmitted },
+  } = useForm<RotateTokenInput, unknown, RotateTokenValues>({ resolver: zodResolver(rotateTokenSchema), defaultValues: defaults });
+  const expireOld = useWatch({ control, name: 'expireOld' });
+  const expiresAt = useWatch({ control, name: 'expiresAt' });
+
+  const onSubmit = handleSubmit(async (input) => {
+    setMessage(null);
+    const result = await rotateTokenAction(input);
+    if (!result.ok) {
+      for (const [field, text] of Object.entries(result.fieldErrors)) {
+        if (FIELDS.has(field as keyof RotateTokenInput)) setError(field as keyof RotateTokenInput, { message: text });
+      }
+      setMessage(result.message);
+      return;
+    }
+    const { data } = result;
+    const stops =
+      input.expireOld === 'immediately'
+        ? 'The old token stopped working.'
+        : `The old token stops at ${formatDateTime(new Date(data.oldExpiresAt))}.`;
+    setDoneMessage(`Rotated “${token.name}” (${data.oldTokenId}) to “${data.name}” (${data.tokenId}). ${stops}`);
+    setSecret({ tokenId: data.tokenId, name: data.name, token: data.token });
+  });
+
+  if (secret) {
+    return (
+      <TokenSecretDialog
+        secret={secret}
+        onFinish={() => {
+          setSecret(null);
+          onDone(doneMessage);
+          onClose();
+        }}
+      />
+    );
+  }
+
+  const oldError = errors.oldExpiresAt?.message;
+  const oldHint = token.expiresAt
+    ? `After now, and no later than ${formatDateTime(new Date(token.expiresAt))}, when it expires anyway.`
+    : 'Any time after now.';
+  return (
+    <Dialog open onOpenChange={(open) => !open && onClose()}>
+      <DialogContent
+        title="Rotate platform token"
+        description={
+          <>
+            Replace “{token.name}” (<TokenIdCell tokenId={token.tokenId} />) with a new token of the same account, environments,
+            owner and scopes.
+          </>
+        }
+      >
+        {refusal ? (
+          <>
+            <FormAlert message={refusal} />
+            <DialogFooter>
+              <DialogClose asChild>
+                <Button variant="secondary">Cancel</Button>
+              </DialogClose>
+            </DialogFooter>
+          </>
+        ) : (
+          <form onSubmit={onSubmit} noValidate className="space-y-5" aria-label="Rotate platform token">
+            <FormAlert message={message} />
+            <fieldset className="space-y-2">
+              <legend className="text-sm font-medium text-slate-800">Expire old token</legend>
+              <div className="flex gap-4">
+                <label className="inline-flex items-center gap-2 text-sm">
+                  <input type="radio" value="immediately" className="size-4" {...register('expireOld')} />
+                  Immediately
+                </label>
+                <label className="inline-flex items-center gap-2 text-sm">
+                  <input type="radio" value="later" className="size-4" {...register('expireOld')} />
+                  Later
+                </label>
+              </div>
+              <p className="text-xs text-slate-500">
+                {expireOld === 'immediately'
+                  ? 'For a leaked token: it stops working as soon as you rotate.'
+                  : 'Both tokens work until then, so you can switch over without downtime.'}
+              </p>
+            </fieldset>
+            {expireOld === 'later' ? (
+              <Field id="oldExpiresAt" label="Old token expires at" error={oldError} hint={oldHint}>
+                <Input
+                  type="datetime-local"
+                  {...describedBy('oldExpiresAt', oldError, oldHint)}
+                  defaultValue={isoToLocalInput(defaults.oldExpiresAt)}
+                  max={token.expiresAt ? isoToLocalInput(token.expiresAt) : undefined}
+                  onChange={(e) => setValue('oldExpiresAt', localInputToIso(e.target.value), { shouldValidate: isSubmitted })}
+                />
+              </Field>
+            ) : null}
+            <Field id="rotate-name" label="Token name" error={errors.name?.message}>
+              <Input autoComplete="off" {...describedBy('rotate-name', errors.name?.message)} {...register('name')} />
+            </Field>
+            <Controller
+              control={control}
+              name="expiration"
+              render={({ field }) => (
+                <ExpirationField
+                  idPrefix="rotate-"
+                  choice={field.value}
+                  onChoiceChange={field.onChange}
+                  customIso={expiresAt}
+                  onCustomChange={(iso) => setValue('expiresAt', iso, { shouldValidate: isSubmitted })}
+                  choiceError={errors.expiration?.message}
+                  customError={errors.expiresAt?.message}
+                />
+              )}
+            />
+            <DialogFooter>
+              <DialogClose asChild>
+                <Button variant="secondary">Cancel</Button>
+              </DialogClose>
+              <Button type="submit" disabled={isSubmitting} aria-busy={isSubmitting || undefined}>
+                Rotate
+              </Button>
+            </DialogFooter>
+          </form>
+        )}
+      </DialogContent>
+    </Dialog>
+  );
+}
