@@ -105,7 +105,7 @@ test.describe('My platform tokens', () => {
     await page.getByLabel('Apply to account').check();
     await expect(page.getByRole('checkbox', { name: 'Production' })).toBeDisabled();
     await page.getByRole('checkbox', { name: 'document:documents:read', exact: true }).check();
-    await page.getByLabel('Expiration date').selectOption({ label: 'Custom date' });
+    await page.getByLabel('Expiration date', { exact: true }).selectOption({ label: 'Custom date' });
     await page.getByLabel('Custom expiration date').fill('2020-01-01T10:00');
     await page.getByRole('button', { name: 'Generate' }).click();
     await expect(page.getByRole('alert').filter({ hasText: 'The expiration date must be in the future' })).toBeVisible();

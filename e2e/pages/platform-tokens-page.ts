@@ -39,7 +39,7 @@ export class PlatformTokensPage {
     const page = this.page;
     await page.getByLabel('Token name').fill(token.name);
     if (token.account) await page.getByLabel('Account', { exact: true }).selectOption({ label: token.account });
-    if (token.expiration) await page.getByLabel('Expiration date').selectOption({ label: token.expiration });
+    if (token.expiration) await page.getByLabel('Expiration date', { exact: true }).selectOption({ label: token.expiration });
     if (token.applyToAccount) await page.getByLabel('Apply to account').check();
     if (token.environments) {
       const boxes = page.getByRole('group', { name: 'Environments' }).getByRole('checkbox');
