@@ -85,12 +85,16 @@ function sortKeysSql(v: SQL, direction: SortKey['direction']): SQL[] {
   ];
 }
 
+// The columns are never null; the NULLS clauses only match the index's order, without which
+// PostgreSQL would not walk the index to stop early at a limit.
+const TIMESTAMP_ORDER = { asc: sql.raw('"timestamp" asc nulls first'), desc: sql.raw('"timestamp" desc nulls last') };
+
 function scanOrderSql(keys: readonly SortKey[]): SQL {
   const parts = keys.flatMap((k) =>
-    k.field.name === TIMESTAMP_FIELD ? [sql`"timestamp" ${sql.raw(k.direction)}`] : sortKeysSql(fieldSql(RECORD, k.field), k.direction),
+    k.field.name === TIMESTAMP_FIELD ? [TIMESTAMP_ORDER[k.direction]] : sortKeysSql(fieldSql(RECORD, k.field), k.direction),
   );
   // Ties keep the natural order: newest first, then the later ingested.
-  return sql.join([...parts, sql`"timestamp" desc`, sql`"id" desc`], sql`, `);
+  return sql.join([...parts, TIMESTAMP_ORDER.desc, sql.raw('"id" desc nulls last')], sql`, `);
 }
 
 function stageSql(previous: string, command: Command): SQL {
