@@ -4,6 +4,7 @@ import { storageRecords } from '@/lib/db/schema';
 import { createTestDatabase, testBackend, type TestDatabase } from '@/lib/db/testing';
 import type { StorageTable } from '@/lib/platform/catalogue';
 import { evaluateInMemory, type StoredRecord } from './evaluate-in-memory';
+import { compileQuery } from './compile-sql';
 import { executeQuery, QueryTimeoutError } from './execute';
 import { parseQuery } from './parser';
 import type { JsonRecord } from './semantics';
@@ -155,6 +156,19 @@ describe('executeQuery', () => {
     const limited = await executeQuery(database.db, 'acme-staging', parseQuery('fetch logs | limit 1005'));
     expect(limited.records).toHaveLength(1_005);
     expect(limited.truncated).toBe(false);
+  });
+
+  it('walks the index and stops at the limit instead of sorting the whole table', async () => {
+    await database.db.execute(sql`insert into storage_records (environment_id, "table", "timestamp", record)
+      select 'globex-prod', 'events', timestamptz '2025-01-01' + (i || ' seconds')::interval, jsonb_build_object('i', i) from generate_series(1, 20000) i`);
+    await database.db.execute(sql`analyze storage_records`);
+    for (const text of ['fetch events | limit 10', 'fetch events | filter i > 5 | limit 10', 'fetch events | sort timestamp desc | limit 10']) {
+      const { statement } = compileQuery(parseQuery(text), 'globex-prod');
+      const result = await database.db.execute(sql`explain ${statement}`);
+      const plan = (result as unknown as { rows: { 'QUERY PLAN': string }[] }).rows.map((r) => r['QUERY PLAN']).join('\n');
+      expect(plan, text).toContain('Index Scan using storage_records_env_table_time_idx');
+      expect(plan, text).not.toMatch(/\bSort\b/);
+    }
   });
 
   // PGlite runs in one thread without timers, so only PostgreSQL can cancel a statement.
