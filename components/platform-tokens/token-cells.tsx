@@ -43,7 +43,7 @@ export function TokenEnvironmentsCell({
 export function TokenOwnerCell({ email, isServiceUser }: { email: string; isServiceUser: boolean }) {
   return (
     <span className="inline-flex flex-wrap items-center gap-1">
-      <span className="break-all">{email}</span>
+      <span className="whitespace-nowrap">{email}</span>
       {isServiceUser ? (
         <span className="rounded bg-indigo-50 px-1.5 py-0.5 text-xs font-medium text-indigo-800">Service user</span>
       ) : null}

@@ -91,7 +91,9 @@ export function TokensTable({ tokens, onStatus }: { tokens: TokenView[]; onStatu
           />
         </div>
         <p className="text-sm text-slate-600">
-          {rows.length === tokens.length ? `${tokens.length} tokens` : `${rows.length} of ${tokens.length} tokens`}
+          {rows.length === tokens.length
+            ? `${tokens.length} ${tokens.length === 1 ? 'token' : 'tokens'}`
+            : `${rows.length} of ${tokens.length} tokens`}
         </p>
       </div>
       <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
