@@ -10,5 +10,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // next-auth imports 'next/server' without an extension; bundling it lets Vite resolve that.
+    server: { deps: { inline: ['next-auth'] } },
   },
 });

@@ -23,19 +23,23 @@ function newestMtime(entry) {
   return newest;
 }
 
+// The newest source time the build saw when it started: edits made while it ran still count as new.
+const stampFile = path.join(distDir, 'sources-mtime');
+const newestSource = () => Math.max(...sources.map((s) => newestMtime(path.join(root, s))));
+
 function needsBuild() {
-  const buildId = path.join(distDir, 'BUILD_ID');
-  if (!fs.existsSync(buildId)) return true;
-  const built = fs.statSync(buildId).mtimeMs;
-  return sources.some((s) => newestMtime(path.join(root, s)) > built);
+  if (!fs.existsSync(path.join(distDir, 'BUILD_ID')) || !fs.existsSync(stampFile)) return true;
+  return newestSource() > Number(fs.readFileSync(stampFile, 'utf8'));
 }
 
 const env = { ...process.env, NODE_ENV: 'production' };
 
 if (needsBuild()) {
   console.log('Building the portal (first start or changed sources)…');
+  const seen = newestSource();
   const build = spawnSync(process.execPath, [nextBin, 'build'], { cwd: root, env, stdio: 'inherit' });
   if (build.status !== 0) process.exit(build.status ?? 1);
+  fs.writeFileSync(stampFile, String(seen));
 }
 
 const server = spawn(process.execPath, [path.join(root, 'scripts', 'server.mjs')], { cwd: root, env, stdio: 'inherit' });

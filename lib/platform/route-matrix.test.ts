@@ -1,0 +1,69 @@
+// Every endpoint of the catalogue (the routes are generated from it) is called by callers that
+// must be refused: no token, a token of another account, and a token of the same account without
+// the endpoint's scope. Each gets its status from PRODUCT.md §7 and the database stays the same.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { databaseSnapshot } from '@/lib/db/snapshot';
+import { createTestDatabase, testBackend, type TestDatabase } from '@/lib/db/testing';
+import { ENDPOINTS, fillPath, pathParamNames, SCOPES } from './catalogue';
+import { IMPLEMENTED_ENDPOINTS } from './services';
+import { createTestPlatform, insertTestToken, platformRequest, readResponse } from './testing';
+
+const SAMPLE_PARAMS: Record<string, string> = {
+  id: '00000000-0000-4000-8000-000000000001',
+  appId: 'my.app',
+  key: 'some-key',
+  name: 'statistics',
+  function: 'hello',
+};
+
+describe(`every platform route refuses callers it must refuse (${testBackend})`, () => {
+  let database: TestDatabase;
+  let platform: ReturnType<typeof createTestPlatform>;
+  let foreign: string;
+  let scopeless: string;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    platform = createTestPlatform(database.db);
+    const all = SCOPES.map((s) => s.name);
+    foreign = (await insertTestToken(database.db, { accountId: 'globex', owner: 'admin@example.com', scopes: all })).token;
+    scopeless = (
+      await insertTestToken(database.db, { owner: 'admin@example.com', scopes: ['iam:effective-permissions:read'], environmentIds: ['acme-prod'] })
+    ).token;
+  });
+  afterAll(async () => {
+    platform.unsubscribe();
+    await database.close();
+  });
+
+  it('implements every endpoint of the catalogue', () => {
+    expect(ENDPOINTS.filter((e) => !IMPLEMENTED_ENDPOINTS.has(e.id)).map((e) => e.id)).toEqual([]);
+  });
+
+  for (const endpoint of ENDPOINTS) {
+    it(`${endpoint.method} ${endpoint.path}`, async () => {
+      const path = fillPath(endpoint.path, Object.fromEntries(pathParamNames(endpoint.path).map((n) => [n, SAMPLE_PARAMS[n] ?? 'x'])));
+      const body = endpoint.method === 'GET' || endpoint.method === 'DELETE' ? undefined : { query: 'fetch logs', name: 'n', type: 't', content: {} };
+      const before = await databaseSnapshot(database.db);
+
+      const anonymous = await readResponse(await platform.handle(platformRequest('acme-prod', path, { method: endpoint.method, body })));
+      expect(anonymous.status).toBe(401);
+      expect(anonymous.headers.get('www-authenticate')).toMatch(/^Bearer/);
+
+      const otherAccount = await readResponse(
+        await platform.handle(platformRequest('acme-prod', path, { method: endpoint.method, body, token: foreign })),
+      );
+      expect(otherAccount.status).toBe(403);
+
+      if (!endpoint.scopes.includes('iam:effective-permissions:read')) {
+        const noScope = await readResponse(
+          await platform.handle(platformRequest('acme-prod', path, { method: endpoint.method, body, token: scopeless })),
+        );
+        expect(noScope.status).toBe(403);
+        expect(JSON.stringify(noScope.body)).toContain(endpoint.scopes[0]!);
+      }
+
+      expect(await databaseSnapshot(database.db)).toBe(before);
+    });
+  }
+});
