@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import { isAdminOf, type Actor } from '@/lib/auth/users';
 import { getDb, type Db } from '@/lib/db';
 import { AppError } from '@/lib/errors';
-import { toFieldErrors, type ActionResult } from '@/lib/validations/result';
+import { fieldWithUnstorableText, toFieldErrors, UNSTORABLE_TEXT_MESSAGE, type ActionResult } from '@/lib/validations/result';
 import { currentActor } from './session';
 
 export interface ActionContext {
@@ -33,6 +33,10 @@ export function userAction<S extends z.ZodType, T>(
     try {
       const actor = await currentActor();
       if (!actor) return SIGNED_OUT;
+      const unstorable = fieldWithUnstorableText(input);
+      if (unstorable !== null) {
+        return { ok: false, message: UNSTORABLE_TEXT_MESSAGE, fieldErrors: { [unstorable || 'form']: UNSTORABLE_TEXT_MESSAGE } };
+      }
       const parsed = schema.safeParse(input);
       if (!parsed.success) {
         const fieldErrors = toFieldErrors(parsed.error);

@@ -14,3 +14,22 @@ export function toFieldErrors(error: z.ZodError): Record<string, string> {
   }
   return out;
 }
+
+// NUL, and UTF-16 halves without their partner: PostgreSQL cannot store either in text or jsonb.
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+export const UNSTORABLE_TEXT_MESSAGE = 'This value contains a character that is not allowed.';
+
+/**
+ * The top-level field of the first string that holds a character PostgreSQL cannot store;
+ * '' when the input itself is such a string, null when there is none.
+ */
+export function fieldWithUnstorableText(input: unknown, field = '', depth = 0): string | null {
+  if (typeof input === 'string') return UNSTORABLE.test(input) ? field : null;
+  if (depth > 20 || !input || typeof input !== 'object') return null;
+  for (const [key, value] of Object.entries(input)) {
+    const found = fieldWithUnstorableText(value, depth === 0 && !Array.isArray(input) ? key : field, depth + 1);
+    if (found !== null) return found;
+  }
+  return null;
+}

@@ -1,0 +1,253 @@
+// The server actions of the app, found by reading the source tree, and for each one a valid input
+// and who may call it: shared by the authorization matrix and the bad-input tests.
+import fs from 'node:fs';
+import path from 'node:path';
+import { sql } from 'drizzle-orm';
+import type { Db } from '@/lib/db';
+import { accountMembers, groups, policies, serviceUsers, users } from '@/lib/db/schema';
+import type { TestDatabase } from '@/lib/db/testing';
+import { insertTestToken } from '@/lib/platform/testing';
+import type { ActionResult } from '@/lib/validations/result';
+
+export const APP = path.join(process.cwd(), 'app');
+
+/** Files that start with 'use server', relative to app/. */
+export function serverActionFiles(dir = APP): string[] {
+  const found: string[] = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) found.push(...serverActionFiles(full));
+    else if (/\.tsx?$/.test(entry.name) && !entry.name.endsWith('.test.ts')) {
+      const head = fs.readFileSync(full, 'utf8').trimStart();
+      if (head.startsWith("'use server'") || head.startsWith('"use server"')) found.push(path.relative(APP, full));
+    }
+  }
+  return found.sort();
+}
+
+/** Actions anyone may call, and why. */
+export const PUBLIC: Record<string, string> = {
+  '(auth)/sign-in/actions.ts#signInAction': 'signing in is what a signed-out visitor does',
+  '_lib/sign-out.ts#signOutAction': 'signing out only ends the caller’s own session',
+};
+
+export type Who = 'alice' | 'bob' | 'admin' | 'outsider' | 'globexAdmin';
+export const EMAILS: Record<Who, string> = {
+  alice: 'alice@example.com',
+  bob: 'bob@example.com',
+  admin: 'admin@example.com',
+  outsider: 'outsider@example.com',
+  globexAdmin: 'globex-admin@example.com',
+};
+
+export interface World {
+  db: Db;
+  id: (email: string) => string;
+  aliceToken: string;
+  group: string;
+  policy: string;
+  ciBot: string;
+}
+
+export interface Fixture {
+  /** Who may do this; everyone in `refused` must be turned away. */
+  allowed: Who;
+  refused: Who[];
+  input: (world: World) => unknown;
+  /**
+   * The input names objects of Acme (groups, policies, tokens…): callers from Globex also try it
+   * with Globex's account ID, which must change nothing (an empty bulk result is fine).
+   */
+  namesObjects?: boolean;
+}
+
+const NOT_ADMINS: Who[] = ['alice', 'bob', 'outsider', 'globexAdmin'];
+const NOT_TOKEN_PEOPLE: Who[] = ['bob', 'outsider', 'globexAdmin'];
+
+const tokenForm = (overrides: Record<string, unknown> = {}) => ({
+  name: 'Matrix token',
+  expiration: '30d',
+  expiresAt: '',
+  accountId: 'acme',
+  appliesToAccount: false,
+  environmentIds: ['acme-prod'],
+  generateFor: 'myself',
+  serviceUserId: '',
+  scopes: ['document:documents:read'],
+  ...overrides,
+});
+
+export const FIXTURES: Record<string, Fixture> = {
+  '(portal)/platform-tokens/actions.ts#generateTokenAction': {
+    allowed: 'alice',
+    refused: ['outsider', 'globexAdmin'],
+    input: () => tokenForm(),
+  },
+  '(portal)/platform-tokens/actions.ts#duplicateTokenAction': {
+    allowed: 'alice',
+    refused: NOT_TOKEN_PEOPLE,
+    namesObjects: true,
+    input: (w) => ({ ...tokenForm({ name: 'Duplicate of: Matrix' }), sourceTokenId: w.aliceToken }),
+  },
+  '(portal)/platform-tokens/actions.ts#disableTokenAction': { allowed: 'alice', refused: NOT_TOKEN_PEOPLE, namesObjects: true,
+    input: (w) => ({ tokenId: w.aliceToken }) },
+  '(portal)/platform-tokens/actions.ts#enableTokenAction': { allowed: 'admin', refused: NOT_TOKEN_PEOPLE, input: (w) => ({ tokenId: w.aliceToken }) },
+  '(portal)/platform-tokens/actions.ts#deleteTokenAction': { allowed: 'alice', refused: NOT_TOKEN_PEOPLE, input: (w) => ({ tokenId: w.aliceToken }) },
+  '(portal)/platform-tokens/actions.ts#rotateTokenAction': {
+    allowed: 'alice',
+    refused: NOT_TOKEN_PEOPLE,
+    input: (w) => ({
+      tokenId: w.aliceToken,
+      expireOld: 'immediately',
+      oldExpiresAt: '',
+      name: 'Matrix token rotated',
+      expiration: '30d',
+      expiresAt: '',
+    }),
+  },
+  '(portal)/accounts/[accountId]/iam/groups/actions.ts#createGroupAction': {
+    allowed: 'admin',
+    refused: NOT_ADMINS,
+    input: () => ({ accountId: 'acme', name: 'Matrix group', description: '' }),
+  },
+  '(portal)/accounts/[accountId]/iam/groups/actions.ts#renameGroupAction': {
+    allowed: 'admin',
+    refused: NOT_ADMINS,
+    namesObjects: true,
+    input: (w) => ({ accountId: 'acme', groupId: w.group, name: 'Renamed', description: '' }),
+  },
+  '(portal)/accounts/[accountId]/iam/groups/actions.ts#deleteGroupAction': {
+    allowed: 'admin',
+    refused: NOT_ADMINS,
+    namesObjects: true,
+    input: (w) => ({ accountId: 'acme', groupId: w.group }),
+  },
+  '(portal)/accounts/[accountId]/iam/groups/actions.ts#deleteGroupAndReturnAction': {
+    allowed: 'admin',
+    refused: NOT_ADMINS,
+    namesObjects: true,
+    input: (w) => ({ accountId: 'acme', groupId: w.group }),
+  },
+  '(portal)/accounts/[accountId]/iam/groups/actions.ts#addGroupMemberAction': {
+    allowed: 'admin',
+    refused: NOT_ADMINS,
+    namesObjects: true,
+    input: (w) => ({ accountId: 'acme', groupId: w.group, member: `service-user:${w.ciBot}` }),
+  },
+  '(portal)/accounts/[accountId]/iam/groups/actions.ts#removeGroupMemberAction': {
+    allowed: 'admin',
+    refused: NOT_ADMINS,
+    namesObjects: true,
+    input: (w) => ({ accountId: 'acme', groupId: w.group, member: `user:${w.id(EMAILS.alice)}` }),
+  },
+  '(portal)/accounts/[accountId]/iam/groups/actions.ts#bindPolicyAction': {
+    allowed: 'admin',
+    refused: NOT_ADMINS,
+    namesObjects: true,
+    input: (w) => ({ accountId: 'acme', groupId: w.group, policyId: w.policy, accountWide: false, environmentIds: ['acme-prod'] }),
+  },
+  '(portal)/accounts/[accountId]/iam/groups/actions.ts#unbindPolicyAction': {
+    allowed: 'admin',
+    refused: NOT_ADMINS,
+    namesObjects: true,
+    input: (w) => ({ accountId: 'acme', groupId: w.group, policyId: w.policy }),
+  },
+  '(portal)/accounts/[accountId]/iam/policies/actions.ts#createPolicyAction': {
+    allowed: 'admin',
+    refused: NOT_ADMINS,
+    input: () => ({ accountId: 'acme', name: 'Matrix policy', description: '', statements: 'ALLOW document:documents:read;' }),
+  },
+  '(portal)/accounts/[accountId]/iam/policies/actions.ts#updatePolicyAction': {
+    allowed: 'admin',
+    refused: NOT_ADMINS,
+    namesObjects: true,
+    input: (w) => ({ accountId: 'acme', policyId: w.policy, name: 'Developer access', description: '', statements: 'DENY document:documents:read;' }),
+  },
+  '(portal)/accounts/[accountId]/iam/policies/actions.ts#deletePolicyAction': {
+    allowed: 'admin',
+    refused: NOT_ADMINS,
+    namesObjects: true,
+    input: (w) => ({ accountId: 'acme', policyId: w.policy }),
+  },
+  '(portal)/accounts/[accountId]/iam/policies/actions.ts#deletePolicyAndReturnAction': {
+    allowed: 'admin',
+    refused: NOT_ADMINS,
+    namesObjects: true,
+    input: (w) => ({ accountId: 'acme', policyId: w.policy }),
+  },
+  '(portal)/accounts/[accountId]/iam/service-users/actions.ts#createServiceUserAction': {
+    allowed: 'admin',
+    refused: NOT_ADMINS,
+    input: () => ({ accountId: 'acme', email: 'matrix@service.example.com', name: 'Matrix', description: '' }),
+  },
+  '(portal)/accounts/[accountId]/iam/service-users/actions.ts#deleteServiceUserAction': {
+    allowed: 'admin',
+    refused: NOT_ADMINS,
+    namesObjects: true,
+    input: (w) => ({ accountId: 'acme', serviceUserId: w.ciBot }),
+  },
+  '(portal)/accounts/[accountId]/iam/simulator/actions.ts#simulateAction': {
+    allowed: 'admin',
+    refused: NOT_ADMINS,
+    namesObjects: true,
+    input: (w) => ({ accountId: 'acme', identity: `user:${w.id(EMAILS.alice)}`, environmentId: 'acme-prod', permission: 'document:documents:read', attributes: {} }),
+  },
+  '(portal)/accounts/[accountId]/iam/platform-tokens/actions.ts#bulkTokensAction': {
+    allowed: 'admin',
+    refused: NOT_ADMINS,
+    namesObjects: true,
+    input: (w) => ({ accountId: 'acme', action: 'disable', selection: { kind: 'ids', tokenIds: [w.aliceToken] } }),
+  },
+  '(portal)/accounts/[accountId]/iam/platform-tokens/actions.ts#previewSelectionAction': {
+    allowed: 'admin',
+    refused: NOT_ADMINS,
+    input: () => ({ accountId: 'acme', filter: { q: '', status: 'all', sort: 'created', dir: 'desc', page: 1, size: 25 } }),
+  },
+  '(portal)/accounts/[accountId]/iam/platform-tokens/actions.ts#setTokenManagementAction': {
+    allowed: 'admin',
+    refused: NOT_ADMINS,
+    input: () => ({ accountId: 'acme', allow: false }),
+  },
+};
+
+export async function buildWorld(database: TestDatabase): Promise<World> {
+  const db = database.db;
+  const [outsider, globexAdmin] = await db
+    .insert(users)
+    .values([
+      { email: EMAILS.outsider, name: 'Outsider', passwordHash: 'x' },
+      { email: EMAILS.globexAdmin, name: 'Globex admin', passwordHash: 'x' },
+    ])
+    .returning({ id: users.id });
+  await db.insert(accountMembers).values([
+    { accountId: 'globex', userId: outsider!.id, role: 'member' },
+    { accountId: 'globex', userId: globexAdmin!.id, role: 'admin' },
+  ]);
+  const ids = new Map((await db.select().from(users)).map((u) => [u.email, u.id]));
+  const [group] = await db.select().from(groups).where(sql`${groups.accountId} = 'acme' and ${groups.name} = 'Developers'`);
+  const [policy] = await db.select().from(policies).where(sql`${policies.accountId} = 'acme' and ${policies.name} = 'Developer access'`);
+  const [ciBot] = await db.select().from(serviceUsers).where(sql`${serviceUsers.email} = 'ci-bot@service.example.com'`);
+  const token = await insertTestToken(db, { owner: EMAILS.alice, scopes: ['document:documents:read'], environmentIds: ['acme-prod'] });
+  return {
+    db,
+    id: (email) => ids.get(email)!,
+    aliceToken: token.tokenId,
+    group: group!.id,
+    policy: policy!.id,
+    ciBot: ciBot!.id,
+  };
+}
+
+export type Action = (input: unknown) => Promise<ActionResult<unknown>>;
+
+/** Every exported function of every 'use server' file, keyed `file#name`. */
+export async function loadServerActions(): Promise<{ key: string; run: Action }[]> {
+  const actions: { key: string; run: Action }[] = [];
+  for (const file of serverActionFiles()) {
+    const exported = (await import(/* @vite-ignore */ path.join(APP, file))) as Record<string, unknown>;
+    for (const [name, value] of Object.entries(exported)) {
+      if (typeof value === 'function') actions.push({ key: `${file}#${name}`, run: value as Action });
+    }
+  }
+  return actions;
+}

@@ -1,0 +1,105 @@
+// Every field of every server action gets malformed values: the wrong type, empty, huge, NUL and
+// lone surrogates, SQL and HTML. The action must answer (never fail unexpectedly, the equivalent
+// of a 500), a wrong type must be refused at its field, and a refusal must change nothing.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { loadActor, type Actor } from '@/lib/auth/users';
+import type { Db } from '@/lib/db';
+import { databaseSnapshot } from '@/lib/db/snapshot';
+import { createTestDatabase, testBackend, type TestDatabase } from '@/lib/db/testing';
+import { buildWorld, EMAILS, FIXTURES, loadServerActions } from './_test/server-actions';
+
+const session = vi.hoisted(() => ({ actor: null as Actor | null, db: null as Db | null }));
+
+vi.mock('server-only', () => ({}));
+vi.mock('next/cache', () => ({ revalidatePath: () => undefined, revalidateTag: () => undefined, updateTag: () => undefined }));
+vi.mock('@/app/_lib/session', () => ({
+  currentActor: async () => session.actor,
+  requireActor: async () => session.actor,
+  requireAccountAdmin: async () => session.actor,
+}));
+vi.mock('@/lib/db', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('@/lib/db')>()),
+  getDb: async () => session.db,
+}));
+
+const UNEXPECTED = 'Something went wrong';
+
+const HOSTILE_STRINGS = [
+  '',
+  '   ',
+  'x'.repeat(100_000),
+  'nul\u0000byte',
+  'lone \uD800 surrogate',
+  "'; drop table platform_tokens; --",
+  '<script>alert(1)</script><img src=x onerror=alert(1)>',
+  '𝔘𝔫𝔦𝔠𝔬𝔡𝔢 ‮reversed‬ 🙂',
+  '-271821-04-20T00:00:00Z',
+  '9999-99-99',
+];
+
+/** Values of another type than the valid one: these must always be refused at the field. */
+function wrongTypes(valid: unknown): unknown[] {
+  if (typeof valid === 'string') return [null, 42, {}, ['a']];
+  if (typeof valid === 'boolean') return ['yes', null, 1];
+  if (Array.isArray(valid)) return ['x', null, { 0: 'a' }, [null], [42]];
+  if (valid && typeof valid === 'object') return ['x', null, [1]];
+  return [null, 'x', {}];
+}
+
+describe(`bad input to every server action (${testBackend})`, async () => {
+  const actions = (await loadServerActions()).filter((a) => FIXTURES[a.key]);
+
+  let database: TestDatabase;
+  beforeEach(async () => {
+    database = await createTestDatabase();
+    session.db = database.db;
+  });
+  afterEach(async () => {
+    session.actor = null;
+    await database.close();
+  });
+
+  for (const { key, run } of actions) {
+    it(key, async () => {
+      const fixture = FIXTURES[key]!;
+      const world = await buildWorld(database);
+      session.actor = await loadActor(world.db, world.id(EMAILS[fixture.allowed]));
+      const valid = fixture.input(world) as Record<string, unknown>;
+
+      for (const input of [null, undefined, 'text', 42, [], {}]) {
+        const before = await databaseSnapshot(world.db);
+        const result = await run(input);
+        expect(result.ok, `${JSON.stringify(input)} as the whole input`).toBe(false);
+        expect(await databaseSnapshot(world.db)).toBe(before);
+      }
+
+      for (const [field, value] of Object.entries(valid)) {
+        for (const wrong of wrongTypes(value)) {
+          const before = await databaseSnapshot(world.db);
+          const result = await run({ ...valid, [field]: wrong });
+          const label = `${field} = ${JSON.stringify(wrong)}`;
+          expect(result.ok, label).toBe(false);
+          if (!result.ok) {
+            expect(result.message, label).not.toContain(UNEXPECTED);
+            expect(Object.keys(result.fieldErrors), label).toContain(field);
+          }
+          expect(await databaseSnapshot(world.db), label).toBe(before);
+        }
+      }
+
+      // Hostile strings may be valid values (then the change happens): only check they are handled.
+      for (const [field, value] of Object.entries(valid)) {
+        if (typeof value !== 'string') continue;
+        for (const hostile of HOSTILE_STRINGS) {
+          const before = await databaseSnapshot(world.db);
+          const result = await run({ ...valid, [field]: hostile });
+          const label = `${field} = ${JSON.stringify(hostile.slice(0, 40))}`;
+          if (!result.ok) {
+            expect(result.message, label).not.toContain(UNEXPECTED);
+            expect(await databaseSnapshot(world.db), label).toBe(before);
+          }
+        }
+      }
+    });
+  }
+});
