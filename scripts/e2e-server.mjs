@@ -8,7 +8,11 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'platform-tokens-e2e-'));
+// E2E_KEEP_DIR keeps the database and the server log after the run, for the secret scan of npm test.
+const keepDir = process.env.E2E_KEEP_DIR;
+const dataDir = keepDir || fs.mkdtempSync(path.join(os.tmpdir(), 'platform-tokens-e2e-'));
+fs.mkdirSync(dataDir, { recursive: true });
+const log = fs.createWriteStream(path.join(keepDir || os.tmpdir(), keepDir ? 'server.log' : `platform-tokens-e2e-${process.pid}.log`));
 const env = { ...process.env, DATA_DIR: dataDir, SEED_DEMO: 'true' };
 delete env.DATABASE_URL;
 
@@ -32,7 +36,13 @@ if (process.env.E2E_DATABASE_URL) {
   };
 }
 
-const server = spawn(process.execPath, [path.join(root, 'scripts', 'start.mjs')], { cwd: root, env, stdio: 'inherit' });
+const server = spawn(process.execPath, [path.join(root, 'scripts', 'start.mjs')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+for (const [from, to] of [[server.stdout, process.stdout], [server.stderr, process.stderr]]) {
+  from.on('data', (chunk) => {
+    to.write(chunk);
+    log.write(chunk);
+  });
+}
 
 let stopping = false;
 async function stop(signal) {
@@ -42,7 +52,8 @@ async function stop(signal) {
 }
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => void stop(signal));
 server.on('exit', async (code) => {
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  log.end();
+  if (!keepDir) fs.rmSync(dataDir, { recursive: true, force: true });
   await dropDatabase().catch(() => undefined);
   process.exit(code ?? 0);
 });

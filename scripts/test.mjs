@@ -65,8 +65,20 @@ if (!only || only === 'unit') {
 
 if (!only || only === 'e2e') {
   const e2eReport = path.join(reports, 'playwright.json');
-  run('end-to-end tests', bin('playwright'), ['test', '--reporter=list,json'], { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: e2eReport });
+  const keepDir = path.join(reports, 'e2e-data');
+  const ran = run('end-to-end tests', bin('playwright'), ['test', '--reporter=list,json'], {
+    ...process.env,
+    PLAYWRIGHT_JSON_OUTPUT_NAME: e2eReport,
+    E2E_KEEP_DIR: keepDir,
+  });
   countPlaywright(e2eReport);
+  // After every secret the suite generated: none may be in the database, audit log or server log.
+  if (fs.existsSync(keepDir)) {
+    const clean = run('secret scan of the end-to-end database and server log', process.execPath, ['scripts/scan-secrets.mjs', keepDir]);
+    totals[clean ? 'passed' : 'failed'] += 1;
+  } else if (ran) {
+    failures.push('secret scan (the end-to-end database was not kept)');
+  }
 }
 
 fs.rmSync(reports, { recursive: true, force: true });

@@ -1,0 +1,40 @@
+// After the end-to-end run: no plaintext token may be found in the database (the audit log
+// included) or in the server's log. Usage: node scripts/scan-secrets.mjs <E2E_KEEP_DIR>
+import fs from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+
+const dir = process.argv[2];
+const WHOLE_TOKEN = /dt0s16\.[A-Z0-9]{24}\.[A-Z0-9]{64}/;
+// A secret on its own: 58+ characters of the token alphabet (hashes are lowercase hex).
+const SECRET_LIKE = /(?<![A-Za-z0-9])[A-Z0-9]{58,}(?![A-Za-z0-9])/;
+
+const findings = [];
+function scan(where, text) {
+  for (const pattern of [WHOLE_TOKEN, SECRET_LIKE]) {
+    const match = pattern.exec(text);
+    if (match) findings.push(`${where}: ${match[0].slice(0, 12)}…`);
+  }
+}
+
+const logFile = path.join(dir, 'server.log');
+if (fs.existsSync(logFile)) scan('server log', fs.readFileSync(logFile, 'utf8'));
+
+const db = await PGlite.create(dir, { extensions: { pg_trgm } });
+const tables = await db.query(
+  `select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'`,
+);
+let rows = 0;
+for (const { table_name } of tables.rows) {
+  const result = await db.query(`select * from "${table_name}"`);
+  rows += result.rows.length;
+  for (const row of result.rows) scan(`table ${table_name}`, JSON.stringify(row));
+}
+await db.close();
+
+if (findings.length > 0) {
+  console.error(`Plaintext token secrets found:\n${[...new Set(findings)].join('\n')}`);
+  process.exit(1);
+}
+console.log(`No token secret in ${tables.rows.length} tables (${rows} rows) or the server log.`);
