@@ -21,6 +21,11 @@ const MAX_HEADER_LENGTH = TOKEN_LENGTH + 64;
  * (the checksum is the verifier's next step). Throws the 401 that fits what is wrong.
  */
 export function bearerToken(header: string | null): { token: string; publicId: string } {
+  // The usual header, exactly 'Bearer <token>': one pattern over the token and nothing else.
+  if (header !== null && header.length === TOKEN_LENGTH + 7 && header.startsWith('Bearer ')) {
+    const token = header.slice(7);
+    if (TOKEN_SHAPE.test(token)) return { token, publicId: token.slice(7, 31) };
+  }
   if (header === null) throw unauthorized(MESSAGES.missing);
   // Length first, so that no pattern ever runs over a huge value.
   if (header.length > MAX_HEADER_LENGTH) throw unauthorized(MESSAGES.malformed);

@@ -7,7 +7,7 @@ import { errorResponse, jsonResponse, PlatformError, platformErrorResponse } fro
 import { readInput } from './input';
 import type { LastUsedRecorder } from './last-used';
 import type { VerificationCache } from './verification-cache';
-import { ownerDecision, requirePermission, Verifier, type VerifiedToken } from './verify';
+import { ownerDecision, ownerSummary, requirePermission, Verifier, type VerifiedToken } from './verify';
 
 // The one entry point of the platform API: /e/{env}/platform/<service>/... → the catalogue
 // endpoint → verification → input → the owner's permission → the service's handler. See
@@ -63,7 +63,7 @@ function context(verified: VerifiedToken, db: Db, now: Date): PlatformContext {
     owner: verified.owner,
     permits: (permission, attributes) => ownerDecision(verified, permission, attributes).allowed,
     authorize: (scope, attributes) => requirePermission(verified, scope, attributes),
-    ownerPermissions: () => verified.summary,
+    ownerPermissions: () => ownerSummary(verified),
   };
 }
 
@@ -105,12 +105,8 @@ export function createPlatformHandler(options: PlatformHandlerOptions): (request
     const environmentId = decode(route[1] ?? '') ?? '\u0000';
     options.beforeVerify?.();
     const now = clock();
-    const verified = await verifier.verify({
-      authorization: request.headers.get('authorization'),
-      environmentId,
-      scopes: endpoint.scopes,
-      now,
-    });
+    const verifyRequest = { authorization: request.headers.get('authorization'), environmentId, scopes: endpoint.scopes, now };
+    const verified = verifier.verifyCached(verifyRequest) ?? (await verifier.verify(verifyRequest));
     options.lastUsed?.record(verified.token.id, verified.token.lastUsedAt, now, options.clientIp?.(request) ?? null);
 
     const input = await readInput(definition, params, url.searchParams, request);

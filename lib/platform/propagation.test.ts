@@ -61,6 +61,30 @@ describe('the time-to-live', () => {
   });
 });
 
+describe('what a change makes an instance read again', () => {
+  it('a token change re-reads the token; the owner’s policies stay until their account changes', async () => {
+    const platform = createTestPlatform(database.db);
+    const t = await insertTestToken(database.db, { scopes: [READ], owner: 'bob@example.com' });
+    expect(await status(platform, t)).toBe(200);
+    const [policy] = await database.db.select().from(policies).where(eq(policies.name, 'Developer access'));
+    // Denied behind the cache's back: only an account change announces a policy change.
+    await database.db.update(policies).set({ statements: `${policy!.statements}\nDENY ${READ};` }).where(eq(policies.id, policy!.id));
+    try {
+      await transactWithChanges(database.db, async (_tx, publish) => publish({ kind: 'token', publicId: t.publicId }));
+      expect(platform.cache.token(t.publicId)).toBeUndefined();
+      expect(await status(platform, t)).toBe(200);
+      await transactWithChanges(database.db, async (_tx, publish) => publish({ kind: 'account', accountId: 'acme' }));
+      expect(await status(platform, t)).toBe(403);
+    } finally {
+      await transactWithChanges(database.db, async (tx, publish) => {
+        await tx.update(policies).set({ statements: policy!.statements }).where(eq(policies.id, policy!.id));
+        publish({ kind: 'account', accountId: 'acme' });
+      });
+      platform.unsubscribe();
+    }
+  });
+});
+
 describe.skipIf(testBackend !== 'postgres')('two instances on one PostgreSQL database', () => {
   let other: Database;
   let listener: ChangeListener;

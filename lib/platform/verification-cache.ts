@@ -1,7 +1,14 @@
 import type { Change } from '@/lib/changes';
 import { policiesInEffect } from '@/lib/iam/policies-in-effect';
-import { grantedPermissions, type PermissionSummary, type PolicyInEffect } from '@/lib/iam/policy-evaluator';
-import { ownerKey, type OwnerPolicies, type TokenRecord, type VerificationRecord } from './verification-record';
+import {
+  evaluatePermission,
+  grantedPermissions,
+  type Decision,
+  type PermissionSummary,
+  type PolicyInEffect,
+  type RequestAttributes,
+} from '@/lib/iam/policy-evaluator';
+import type { OwnerPolicies, TokenRecord, VerificationRecord } from './verification-record';
 
 // What an instance remembers between API calls: token records by public ID, the owners' policies,
 // and the account of each environment. Changes of this instance arrive through onChanges right
@@ -9,10 +16,20 @@ import { ownerKey, type OwnerPolicies, type TokenRecord, type VerificationRecord
 // entry can get when a notification is lost. While the listener is down (on PostgreSQL), nothing
 // is served from memory, because notifications may be missing.
 
+/** The owner's policies in effect in one environment, with what each permission needs, computed once. */
+export interface OwnerAccess {
+  policies: PolicyInEffect[];
+  summary: PermissionSummary;
+  /**
+   * Per permission: the decision, when no statement naming it has conditions (so it is the same
+   * for every request), or else the policies to evaluate with each request's attributes.
+   */
+  rules: Map<string, { decision: Decision } | { policies: PolicyInEffect[] }>;
+}
+
 export interface CachedOwner extends OwnerPolicies {
   accountId: string;
-  /** Per environment: the policies in effect there and what they grant, computed once. */
-  byEnvironment: Map<string, { policies: PolicyInEffect[]; summary: PermissionSummary }>;
+  byEnvironment: Map<string, OwnerAccess>;
 }
 
 interface Entry<T> {
@@ -35,6 +52,8 @@ export class VerificationCache {
   private readonly tokens = new Map<string, Entry<TokenRecord | null>>();
   private readonly owners = new Map<string, Entry<CachedOwner>>();
   private readonly environments = new Map<string, Entry<string | null>>();
+  /** The owner key of each token seen: a token's account and owner never change, so no change removes it. */
+  private readonly tokenOwners = new Map<string, Entry<string>>();
   private readonly ttlMs: number;
   private readonly negativeTtlMs: number;
   private readonly maxEntries: number;
@@ -67,32 +86,52 @@ export class VerificationCache {
   }
 
   token(publicId: string): TokenRecord | null | undefined {
-    return this.read(this.tokens, publicId);
+    return this.read(this.tokens, publicId, this.clock());
   }
 
-  owner(accountId: string, token: TokenRecord): CachedOwner | undefined {
-    return this.read(this.owners, ownerKey(accountId, token.owner)) ?? undefined;
-  }
-
-  environmentAccount(environmentId: string): string | null | undefined {
-    return this.read(this.environments, environmentId);
-  }
-
-  /** Stores what one lookup found, unless a change was applied since `generation` was read. */
-  store(publicId: string, environmentId: string, record: VerificationRecord, generation: number): void {
-    if (!this.trusted || generation !== this.generation) return;
+  /** In one pass, what a warm verification needs; each part is undefined when not cached. */
+  lookup(
+    publicId: string,
+    environmentId: string,
+  ): { token: TokenRecord | null | undefined; owner?: CachedOwner; environmentAccountId?: string | null } {
     const now = this.clock();
+    const token = this.read(this.tokens, publicId, now);
+    if (!token) return { token };
+    return {
+      token,
+      owner: this.read(this.owners, token.ownerKey, now),
+      environmentAccountId: this.read(this.environments, environmentId, now),
+    };
+  }
+
+  /** The cached policies of the token's owner, when the token was seen before and they are cached. */
+  knownOwner(publicId: string): CachedOwner | undefined {
+    const key = this.tokenOwners.get(publicId)?.value;
+    return key ? this.read(this.owners, key, this.clock()) : undefined;
+  }
+
+  /**
+   * Stores what one lookup found, unless a change was applied since `generation` was read.
+   * Returns the owner's cache entry (from the lookup, or the one already cached).
+   */
+  store(publicId: string, environmentId: string, record: VerificationRecord, generation: number): CachedOwner | undefined {
     const { token } = record;
+    const fresh: CachedOwner | undefined =
+      token && record.ownerPolicies ? { ...record.ownerPolicies, accountId: token.accountId, byEnvironment: new Map() } : undefined;
+    if (!this.trusted || generation !== this.generation) return fresh;
+    const now = this.clock();
     this.write(this.tokens, publicId, token, now + (token ? this.ttlMs : this.negativeTtlMs));
-    if (!token || !record.ownerPolicies) return;
+    if (!token) return undefined;
+    this.write(this.tokenOwners, publicId, token.ownerKey, Infinity);
     this.write(
       this.environments,
       environmentId,
       record.environmentAccountId,
       now + (record.environmentAccountId ? this.ttlMs : this.negativeTtlMs),
     );
-    const owner: CachedOwner = { ...record.ownerPolicies, accountId: token.accountId, byEnvironment: new Map() };
-    this.write(this.owners, ownerKey(token.accountId, token.owner), owner, now + this.ttlMs);
+    const key = token.ownerKey;
+    if (fresh) this.write(this.owners, key, fresh, now + this.ttlMs);
+    return fresh ?? this.read(this.owners, key, now);
   }
 
   apply(changes: readonly Change[]): void {
@@ -111,6 +150,7 @@ export class VerificationCache {
 
   clear(): void {
     this.generation++;
+    this.tokenOwners.clear();
     this.tokens.clear();
     this.owners.clear();
     this.environments.clear();
@@ -120,11 +160,11 @@ export class VerificationCache {
     return { tokens: this.tokens.size, owners: this.owners.size, environments: this.environments.size };
   }
 
-  private read<T>(map: Map<string, Entry<T>>, key: string): T | undefined {
+  private read<T>(map: Map<string, Entry<T>>, key: string, now: number): T | undefined {
     if (!this.trusted) return undefined;
     const entry = map.get(key);
     if (!entry) return undefined;
-    if (entry.until <= this.clock()) {
+    if (entry.until <= now) {
       map.delete(key);
       return undefined;
     }
@@ -142,16 +182,25 @@ export class VerificationCache {
   }
 }
 
-/** The policies of the owner that apply in the environment and what they grant, memoised per entry. */
-export function ownerInEnvironment(
-  owner: CachedOwner,
-  environmentId: string,
-): { policies: PolicyInEffect[]; summary: PermissionSummary } {
-  let hit = owner.byEnvironment.get(environmentId);
-  if (!hit) {
+/** The owner's access in the environment, memoised per cache entry. */
+export function ownerInEnvironment(owner: CachedOwner, environmentId: string): OwnerAccess {
+  let access = owner.byEnvironment.get(environmentId);
+  if (!access) {
     const policies = policiesInEffect(owner.bindings, environmentId).map((id) => owner.policies.get(id)!);
-    hit = { policies, summary: grantedPermissions(policies) };
-    owner.byEnvironment.set(environmentId, hit);
+    access = { policies, summary: grantedPermissions(policies), rules: new Map() };
+    owner.byEnvironment.set(environmentId, access);
   }
-  return hit;
+  return access;
+}
+
+/** evaluatePermission over the owner's policies, without re-reading statements that cannot matter. */
+export function decide(access: OwnerAccess, permission: string, attributes: RequestAttributes = {}): Decision {
+  let rule = access.rules.get(permission);
+  if (!rule) {
+    const relevant = access.policies.filter((p) => p.statements.some((s) => s.permissions.includes(permission)));
+    const conditional = relevant.some((p) => p.statements.some((s) => s.permissions.includes(permission) && s.conditions.length > 0));
+    rule = conditional ? { policies: relevant } : { decision: evaluatePermission(relevant, { permission }) };
+    access.rules.set(permission, rule);
+  }
+  return 'decision' in rule ? rule.decision : evaluatePermission(rule.policies, { permission, attributes });
 }

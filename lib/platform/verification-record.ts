@@ -18,6 +18,8 @@ export interface TokenRecord {
   status: TokenStatus;
   expiresAt: Date | null;
   owner: Principal;
+  /** Key of the owner's policies in the cache: account and owner. */
+  ownerKey: string;
   scopes: ReadonlySet<string>;
   appliesToAccount: boolean;
   environmentIds: ReadonlySet<string>;
@@ -34,11 +36,11 @@ export interface VerificationRecord {
   token: TokenRecord | null;
   /** Account of the requested environment; null when there is no such environment. */
   environmentAccountId: string | null;
-  /** Null when the token is unknown. */
+  /** Null when the token is unknown, or when they were not asked for. */
   ownerPolicies: OwnerPolicies | null;
 }
 
-export function ownerKey(accountId: string, owner: Principal): string {
+function ownerKey(accountId: string, owner: Principal): string {
   return owner.kind === 'user' ? `${accountId}|user:${owner.userId}` : `${accountId}|service-user:${owner.serviceUserId}`;
 }
 
@@ -64,10 +66,31 @@ function compile(row: PolicyRow): PolicyInEffect {
   return policy;
 }
 
-// The same rules as lib/iam's loadPrincipalPolicies (a user must still be a member of the
-// account, a service user must belong to it; groups, bindings and policies of that account only),
-// folded into the token lookup so that a cold verification is one round trip to the database.
-// verification-record.test.ts checks that both agree.
+/** The JSON the verification query answers with. */
+interface RecordRow {
+  id: string;
+  publicId: string;
+  accountId: string;
+  secretHash: string;
+  status: TokenStatus;
+  expiresAt: string | null;
+  ownerUserId: string | null;
+  ownerServiceUserId: string | null;
+  scopes: string[];
+  appliesToAccount: boolean;
+  lastUsedAt: string | null;
+  environmentIds: string[];
+  environmentAccountId: string | null;
+  /** Null when not asked for. */
+  policies: PolicyRow[] | null;
+}
+
+const t = platformTokens;
+
+// The owner's policies follow the rules of loadPrincipalPolicies in lib/iam/effective-permissions.ts
+// (a user must still be a member of the account, a service user must belong to it; groups,
+// bindings and policies of that account only), folded into the token lookup so that a cold
+// verification is one round trip. verification-record.test.ts checks that both agree.
 const ownerPoliciesSql = sql`coalesce((
   select json_agg(json_build_object(
     'bindingId', pb.id,
@@ -80,49 +103,101 @@ const ownerPoliciesSql = sql`coalesce((
       '[]'::json) end
   ))
   from group_members gm
-  join groups g on g.id = gm.group_id and g.account_id = ${platformTokens.accountId}
+  join groups g on g.id = gm.group_id and g.account_id = ${t.accountId}
   join policy_bindings pb on pb.group_id = g.id
-  join policies p on p.id = pb.policy_id and p.account_id = ${platformTokens.accountId}
+  join policies p on p.id = pb.policy_id and p.account_id = ${t.accountId}
   where (
-    gm.user_id = ${platformTokens.ownerUserId}
-    and exists (select 1 from account_members am
-                where am.account_id = ${platformTokens.accountId} and am.user_id = ${platformTokens.ownerUserId})
+    gm.user_id = ${t.ownerUserId}
+    and exists (select 1 from account_members am where am.account_id = ${t.accountId} and am.user_id = ${t.ownerUserId})
   ) or (
-    gm.service_user_id = ${platformTokens.ownerServiceUserId}
-    and exists (select 1 from service_users su
-                where su.id = ${platformTokens.ownerServiceUserId} and su.account_id = ${platformTokens.accountId})
+    gm.service_user_id = ${t.ownerServiceUserId}
+    and exists (select 1 from service_users su where su.id = ${t.ownerServiceUserId} and su.account_id = ${t.accountId})
   )
 ), '[]'::json)`;
 
-function buildQuery(db: Db) {
-  return db
-    .select({
-      id: platformTokens.id,
-      publicId: platformTokens.publicId,
-      accountId: platformTokens.accountId,
-      secretHash: platformTokens.secretHash,
-      status: platformTokens.status,
-      expiresAt: platformTokens.expiresAt,
-      ownerUserId: platformTokens.ownerUserId,
-      ownerServiceUserId: platformTokens.ownerServiceUserId,
-      scopes: platformTokens.scopes,
-      appliesToAccount: platformTokens.appliesToAccount,
-      lastUsedAt: platformTokens.lastUsedAt,
-      environmentIds: sql<string[]>`array(select pte.environment_id from platform_token_environments pte where pte.token_id = ${platformTokens.id})`,
-      environmentAccountId: sql<string | null>`(select e.account_id from environments e where e.id = ${sql.placeholder('environmentId')})`,
-      policies: sql<PolicyRow[] | string>`${ownerPoliciesSql}`,
-    })
-    .from(platformTokens)
-    .where(eq(platformTokens.publicId, sql.placeholder('publicId')))
-    .limit(1)
-    .prepare('platform_verify_token');
+/** The parameters of the query, with the SQL type each has as a function argument. */
+const PARAMETERS = { publicId: 'text', environmentId: 'text' } as const;
+type Parameter = keyof typeof PARAMETERS;
+type Values = Record<Parameter, string>;
+
+// Two statements rather than one with a switch: a plan that covers both cases would look costlier
+// than either, and PostgreSQL would then plan every call afresh instead of reusing its plan.
+function verificationQuery(db: Db, withPolicies: boolean) {
+  const record = sql<RecordRow | string | null>`json_build_object(
+    'id', ${t.id},
+    'publicId', ${t.publicId},
+    'accountId', ${t.accountId},
+    'secretHash', ${t.secretHash},
+    'status', ${t.status},
+    'expiresAt', ${t.expiresAt},
+    'ownerUserId', ${t.ownerUserId},
+    'ownerServiceUserId', ${t.ownerServiceUserId},
+    'scopes', ${t.scopes},
+    'appliesToAccount', ${t.appliesToAccount},
+    'lastUsedAt', ${t.lastUsedAt},
+    'environmentIds', array(select pte.environment_id from platform_token_environments pte where pte.token_id = ${t.id}),
+    'environmentAccountId', (select e.account_id from environments e where e.id = ${sql.placeholder('environmentId')}),
+    'policies', ${withPolicies ? ownerPoliciesSql : sql`null`}
+  )`;
+  return db.select({ record }).from(t).where(eq(t.publicId, sql.placeholder('publicId')));
 }
 
-type PreparedLookup = ReturnType<typeof buildQuery>;
-const prepared = new WeakMap<Db, PreparedLookup>();
+type Lookup = (values: Values) => Promise<RecordRow | string | null>;
 
-function toOwnerPolicies(raw: PolicyRow[] | string): OwnerPolicies {
-  const rows: PolicyRow[] = typeof raw === 'string' ? (JSON.parse(raw) as PolicyRow[]) : raw;
+function isPglite(db: Db): boolean {
+  const client = (db as unknown as { $client?: unknown }).$client;
+  return typeof client === 'object' && client !== null && 'waitReady' in client;
+}
+
+/**
+ * Planning this query costs far more than running it. PostgreSQL keeps the plan of a named
+ * prepared statement per connection. PGlite has no such statements, so there the same query
+ * becomes a PL/pgSQL function of the session (pg_temp), whose plan PL/pgSQL keeps.
+ */
+function createLookup(db: Db, withPolicies: boolean): Lookup {
+  const query = verificationQuery(db, withPolicies);
+  const name = withPolicies ? 'platform_verification_record' : 'platform_verification_token';
+  if (!isPglite(db)) {
+    const prepared = query.prepare(name);
+    return async (values) => (await prepared.execute(values))[0]?.record ?? null;
+  }
+  const { sql: text, params } = query.toSQL();
+  const order = params.map((param) => {
+    const name = (param as { name?: unknown }).name;
+    if (typeof name !== 'string' || !Object.hasOwn(PARAMETERS, name)) throw new Error('Unexpected parameter in the verification query');
+    return name as Parameter;
+  });
+  // A promise of its own: a drizzle query runs again every time it is awaited.
+  const created = (async () => {
+    await db.execute(
+      sql.raw(`create or replace function pg_temp.${name}(${order.map((n) => PARAMETERS[n]).join(', ')})
+        returns json language plpgsql stable as $verification$
+        begin
+          return (${text});
+        end
+        $verification$`),
+    );
+  })();
+  created.catch(() => undefined); // reported to the lookup that awaits it
+  return async (values) => {
+    await created.catch((error: unknown) => {
+      lookups.get(db)?.delete(withPolicies); // try again with the next lookup
+      throw error;
+    });
+    const args = sql.join(
+      order.map((name) => sql`${values[name]}`),
+      sql`, `,
+    );
+    const result = (await db.execute(sql`select ${sql.raw(`pg_temp.${name}`)}(${args}) as record`)) as unknown as {
+      rows: { record: RecordRow | string | null }[];
+    };
+    return result.rows[0]?.record ?? null;
+  };
+}
+
+const lookups = new WeakMap<Db, Map<boolean, Lookup>>();
+
+function toOwnerPolicies(rows: PolicyRow[]): OwnerPolicies {
   return {
     bindings: rows.map((r) => ({ policyId: r.policyId, environmentIds: r.accountWide ? null : (r.environmentIds ?? []) })),
     policies: new Map(rows.map((r) => [r.policyId, compile(r)])),
@@ -135,18 +210,24 @@ function hashBytes(hex: string): Buffer {
 }
 
 /**
- * Everything verification needs, in one query: the token by its public ID (with its
- * environments), the account of the requested environment, and the owner's policies.
+ * Everything verification needs, in one round trip: the token by its public ID (with its
+ * environments), the account of the requested environment, and the owner's policies unless
+ * `withPolicies` is false (the caller has them already).
  */
-export async function loadVerificationRecord(db: Db, publicId: string, environmentId: string): Promise<VerificationRecord> {
-  let query = prepared.get(db);
-  if (!query) {
-    query = buildQuery(db);
-    prepared.set(db, query);
-  }
-  const [row] = await query.execute({ publicId, environmentId });
+export async function loadVerificationRecord(
+  db: Db,
+  publicId: string,
+  environmentId: string,
+  withPolicies = true,
+): Promise<VerificationRecord> {
+  let byKind = lookups.get(db);
+  if (!byKind) lookups.set(db, (byKind = new Map()));
+  let lookup = byKind.get(withPolicies);
+  if (!lookup) byKind.set(withPolicies, (lookup = createLookup(db, withPolicies)));
+  const raw = await lookup({ publicId, environmentId });
   // An unknown token ends verification; the environment does not matter then.
-  if (!row) return { token: null, environmentAccountId: null, ownerPolicies: null };
+  if (raw === null) return { token: null, environmentAccountId: null, ownerPolicies: null };
+  const row: RecordRow = typeof raw === 'string' ? (JSON.parse(raw) as RecordRow) : raw;
   const owner: Principal = row.ownerUserId
     ? { kind: 'user', userId: row.ownerUserId }
     : { kind: 'service-user', serviceUserId: row.ownerServiceUserId ?? '' };
@@ -158,14 +239,15 @@ export async function loadVerificationRecord(db: Db, publicId: string, environme
       accountId: row.accountId,
       secretHash: hashBytes(row.secretHash),
       status: row.status,
-      expiresAt: row.expiresAt,
+      expiresAt: row.expiresAt === null ? null : new Date(row.expiresAt),
       owner,
+      ownerKey: ownerKey(row.accountId, owner),
       scopes: new Set(row.scopes),
       appliesToAccount: row.appliesToAccount,
       environmentIds: new Set(row.environmentIds),
-      lastUsedAt: row.lastUsedAt,
+      lastUsedAt: row.lastUsedAt === null ? null : new Date(row.lastUsedAt),
     },
     environmentAccountId: row.environmentAccountId,
-    ownerPolicies: toOwnerPolicies(row.policies),
+    ownerPolicies: row.policies === null ? null : toOwnerPolicies(row.policies),
   };
 }

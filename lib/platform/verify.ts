@@ -1,17 +1,11 @@
 import { hash, timingSafeEqual } from 'node:crypto';
 import type { Db } from '@/lib/db';
 import type { Principal } from '@/lib/iam/effective-permissions';
-import {
-  evaluatePermission,
-  type Decision,
-  type PermissionSummary,
-  type PolicyInEffect,
-  type RequestAttributes,
-} from '@/lib/iam/policy-evaluator';
+import type { Decision, PermissionSummary, RequestAttributes } from '@/lib/iam/policy-evaluator';
 import { parseToken } from '@/lib/tokens/format';
 import { bearerToken, MESSAGES } from './bearer';
 import { forbidden, unauthorized } from './errors';
-import { ownerInEnvironment, type CachedOwner, type VerificationCache } from './verification-cache';
+import { decide, ownerInEnvironment, type CachedOwner, type OwnerAccess, type VerificationCache } from './verification-cache';
 import { loadVerificationRecord, type TokenRecord } from './verification-record';
 
 // Bearer verification, in the order of the product contract: header and scheme → format and
@@ -28,10 +22,8 @@ export interface VerifiedToken {
   environmentId: string;
   accountId: string;
   owner: Principal;
-  /** The owner's policies in effect in this environment. */
-  policies: readonly PolicyInEffect[];
-  /** What those policies grant, regardless of request attributes. */
-  summary: PermissionSummary;
+  /** The owner's policies in effect in this environment, and what they grant. */
+  access: OwnerAccess;
 }
 
 export interface VerifyRequest {
@@ -54,11 +46,6 @@ function shown(environmentId: string): string {
   return environmentId.length > MAX_SHOWN_ENVIRONMENT ? `${environmentId.slice(0, MAX_SHOWN_ENVIRONMENT)}…` : environmentId;
 }
 
-function sameHash(token: string, expected: Buffer): boolean {
-  const actual = hash('sha256', token, 'buffer');
-  return actual.length === expected.length && timingSafeEqual(actual, expected);
-}
-
 export function missingScopeMessage(scope: string): string {
   return `Missing scope '${scope}': the token was not generated with it.`;
 }
@@ -68,70 +55,93 @@ export function ownerLacksMessage(permission: string, environmentId: string, dec
   return `The token's owner lacks the permission '${permission}' in environment '${shown(environmentId)}' (${why}).`;
 }
 
+/** The refusal for a token whose secret did not match: worded by whether its checksum holds. */
+function invalid(token: string) {
+  return unauthorized(parseToken(token) ? MESSAGES.invalid : MESSAGES.badChecksum);
+}
+
+/** Everything after the lookup: the secret, status and expiry, environment, scopes and owner. */
+function check(
+  token: string,
+  record: TokenRecord,
+  owner: CachedOwner,
+  environmentAccountId: string | null,
+  request: VerifyRequest,
+): VerifiedToken {
+  const actual = hash('sha256', token, 'buffer');
+  if (actual.length !== record.secretHash.length || !timingSafeEqual(actual, record.secretHash)) throw invalid(token);
+  if (record.status === 'disabled') throw unauthorized(`The token ${record.tokenId} is disabled.`);
+  if (record.expiresAt && record.expiresAt.getTime() <= request.now.getTime()) {
+    throw forbidden(`The token ${record.tokenId} expired at ${record.expiresAt.toISOString()}.`);
+  }
+  const { environmentId } = request;
+  // An unknown environment and another account's look the same, so neither reveals it exists.
+  if (environmentAccountId !== record.accountId || (!record.appliesToAccount && !record.environmentIds.has(environmentId))) {
+    throw forbidden(`The token ${record.tokenId} does not apply to environment '${shown(environmentId)}'.`);
+  }
+  for (const scope of request.scopes) {
+    if (!record.scopes.has(scope)) throw forbidden(missingScopeMessage(scope));
+  }
+  const access = ownerInEnvironment(owner, environmentId);
+  for (const scope of request.scopes) {
+    if (!access.summary.granted.has(scope) && !access.summary.conditionallyGranted.has(scope)) {
+      throw forbidden(ownerLacksMessage(scope, environmentId, decide(access, scope)));
+    }
+  }
+  return { token: record, environmentId, accountId: record.accountId, owner: record.owner, access };
+}
+
 export class Verifier {
   constructor(private readonly deps: VerifierDeps) {}
 
+  /**
+   * Verification from memory alone: the verified token, a refusal (thrown), or undefined when
+   * something it needs is not cached and `verify` must look it up.
+   */
+  verifyCached(request: VerifyRequest): VerifiedToken | undefined {
+    const { token, publicId } = bearerToken(request.authorization);
+    const hit = this.deps.cache.lookup(publicId, request.environmentId);
+    // Remembered as unknown: the answer is the same as after a lookup.
+    if (hit.token === null) throw invalid(token);
+    if (!hit.token || !hit.owner || hit.environmentAccountId === undefined) return undefined;
+    return check(token, hit.token, hit.owner, hit.environmentAccountId, request);
+  }
+
   async verify(request: VerifyRequest): Promise<VerifiedToken> {
+    const cached = this.verifyCached(request);
+    if (cached) return cached;
     const { token, publicId } = bearerToken(request.authorization);
     const { cache } = this.deps;
-    let record = cache.token(publicId);
-    let owner: CachedOwner | undefined;
-    let environmentAccountId: string | null | undefined;
-    if (record) {
-      owner = cache.owner(record.accountId, record);
-      environmentAccountId = cache.environmentAccount(request.environmentId);
-    }
-    if (record === null) {
-      // Remembered as unknown: the answer is the same as after a lookup.
-      throw unauthorized(parseToken(token) ? MESSAGES.invalid : MESSAGES.badChecksum);
-    }
-    if (!record || !owner || environmentAccountId === undefined) {
-      if (!record && !parseToken(token)) throw unauthorized(MESSAGES.badChecksum);
+    if (!cache.token(publicId) && !parseToken(token)) throw unauthorized(MESSAGES.badChecksum);
+    const db = await this.deps.getDb();
+    // The owner's policies are shared by all of the owner's tokens: when they are cached, only
+    // the token itself is read.
+    let withPolicies = cache.knownOwner(publicId) === undefined;
+    for (;;) {
       const generation = cache.currentGeneration;
-      const loaded = await loadVerificationRecord(await this.deps.getDb(), publicId, request.environmentId);
-      cache.store(publicId, request.environmentId, loaded, generation);
-      if (!loaded.token || !loaded.ownerPolicies) throw unauthorized(MESSAGES.invalid);
-      record = loaded.token;
-      owner = { ...loaded.ownerPolicies, accountId: record.accountId, byEnvironment: new Map() };
-      environmentAccountId = loaded.environmentAccountId;
+      const loaded = await loadVerificationRecord(db, publicId, request.environmentId, withPolicies);
+      const owner = cache.store(publicId, request.environmentId, loaded, generation);
+      if (!loaded.token) throw unauthorized(MESSAGES.invalid);
+      if (owner) return check(token, loaded.token, owner, loaded.environmentAccountId, request);
+      // The cached policies went away meanwhile (a change, or their time was up): read them too.
+      withPolicies = true;
     }
-
-    if (!sameHash(token, record.secretHash)) {
-      throw unauthorized(parseToken(token) ? MESSAGES.invalid : MESSAGES.badChecksum);
-    }
-    if (record.status === 'disabled') throw unauthorized(`The token ${record.tokenId} is disabled.`);
-    if (record.expiresAt && record.expiresAt.getTime() <= request.now.getTime()) {
-      throw forbidden(`The token ${record.tokenId} expired at ${record.expiresAt.toISOString()}.`);
-    }
-    const { environmentId } = request;
-    // An unknown environment and another account's look the same, so neither reveals it exists.
-    if (
-      environmentAccountId !== record.accountId ||
-      (!record.appliesToAccount && !record.environmentIds.has(environmentId))
-    ) {
-      throw forbidden(`The token ${record.tokenId} does not apply to environment '${shown(environmentId)}'.`);
-    }
-    for (const scope of request.scopes) {
-      if (!record.scopes.has(scope)) throw forbidden(missingScopeMessage(scope));
-    }
-    const { policies, summary } = ownerInEnvironment(owner, environmentId);
-    for (const scope of request.scopes) {
-      if (!summary.granted.has(scope) && !summary.conditionallyGranted.has(scope)) {
-        throw forbidden(ownerLacksMessage(scope, environmentId, evaluatePermission(policies, { permission: scope })));
-      }
-    }
-    return { token: record, environmentId, accountId: record.accountId, owner: record.owner, policies, summary };
   }
 }
 
 /** Whether the owner's policies allow the permission for a request with these attributes. */
 export function ownerDecision(verified: VerifiedToken, permission: string, attributes: RequestAttributes = {}): Decision {
-  return evaluatePermission(verified.policies, { permission, attributes });
+  return decide(verified.access, permission, attributes);
+}
+
+/** What the owner's policies in effect here grant, regardless of request attributes. */
+export function ownerSummary(verified: VerifiedToken): PermissionSummary {
+  return verified.access.summary;
 }
 
 /** Refuses (403) unless the token has the scope and its owner the permission for this request. */
 export function requirePermission(verified: VerifiedToken, scope: string, attributes: RequestAttributes = {}): void {
   if (!verified.token.scopes.has(scope)) throw forbidden(missingScopeMessage(scope));
-  const decision = ownerDecision(verified, scope, attributes);
+  const decision = decide(verified.access, scope, attributes);
   if (!decision.allowed) throw forbidden(ownerLacksMessage(scope, verified.environmentId, decision));
 }
