@@ -15,10 +15,14 @@ async function admin(url: string, text: string) {
 
 // The process-wide database of lib/db: it must survive a server that is not there yet.
 describe.skipIf(testBackend !== 'postgres')('starting before the database is reachable', () => {
-  const serverUrl = process.env.DATABASE_URL!;
+  // Computed lazily: the suite body is still evaluated when it is skipped.
+  const serverUrl = process.env.DATABASE_URL ?? '';
   const name = `late_${randomBytes(5).toString('hex')}`;
-  const target = new URL(serverUrl);
-  target.pathname = `/${name}`;
+  const target = () => {
+    const url = new URL(serverUrl);
+    url.pathname = `/${name}`;
+    return url.toString();
+  };
 
   afterAll(async () => {
     const { getDatabase } = await import('./index');
@@ -27,7 +31,7 @@ describe.skipIf(testBackend !== 'postgres')('starting before the database is rea
   });
 
   it('fails with the server’s message, then connects, migrates and seeds once it is there', async () => {
-    process.env.DATABASE_URL = target.toString();
+    process.env.DATABASE_URL = target();
     process.env.SEED_DEMO = 'true';
     try {
       const { getDatabase } = await import('./index');
