@@ -4,6 +4,7 @@ import { appStates, userAppStates } from '@/lib/db/schema';
 import type { Principal } from '@/lib/iam/effective-permissions';
 import { defineEndpoint, ok } from '../endpoint';
 import { notFound } from '../errors';
+import { preparedPerDatabase } from './prepared';
 import { ownerColumns } from './principal';
 
 // The state service: key-value state of an app, shared by everyone in the environment
@@ -41,15 +42,26 @@ function missing(kind: string, p: Params): never {
   throw notFound(`No ${kind} '${p.key}' for app '${p.appId}' in this environment.`);
 }
 
+const selectAppState = preparedPerDatabase((db) =>
+  db
+    .select({ value: appStates.value, updatedAt: appStates.updatedAt })
+    .from(appStates)
+    .where(
+      and(
+        eq(appStates.environmentId, sql.placeholder('environmentId')),
+        eq(appStates.appId, sql.placeholder('appId')),
+        eq(appStates.key, sql.placeholder('key')),
+      ),
+    )
+    .prepare('platform_app_state_get'),
+);
+
 export const getAppState = defineEndpoint({
   id: 'state.app-states.get',
   params,
   attributes: appAttributes,
   async handle({ params: p }, ctx) {
-    const [row] = await ctx.db
-      .select({ value: appStates.value, updatedAt: appStates.updatedAt })
-      .from(appStates)
-      .where(and(eq(appStates.environmentId, ctx.environmentId), eq(appStates.appId, p.appId), eq(appStates.key, p.key)));
+    const [row] = await selectAppState(ctx.db).execute({ environmentId: ctx.environmentId, appId: p.appId, key: p.key });
     if (!row) missing('app state', p);
     return ok(stateView(p, row.value, row.updatedAt));
   },

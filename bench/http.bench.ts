@@ -1,0 +1,209 @@
+// Requests per second of an authenticated platform call (an app-state read: bearer verification
+// plus one select) against the app's unauthenticated health route, on one production server
+// started here on 127.0.0.1 with a fresh database, in the same run. The authenticated call must
+// reach at least 0.9× the health route's rate (at most 1.11× its time per request). A second,
+// unlimited row shows verification alone: an authenticated call that reads nothing from the
+// database (iam effective-permissions).
+// `npm run bench -- http`, or on its own: `npx tsx bench/http.bench.ts`. The first run builds
+// the app into .next-bench (a minute or two); later runs reuse it while the sources are unchanged.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+import { migrateDatabase, openDatabase, type Database } from '@/lib/db/client';
+import { appStates } from '@/lib/db/schema';
+import { seedDemoData } from '@/lib/db/seed';
+import { insertTestToken } from '@/lib/platform/testing';
+import { median, type Bench, type BenchReport } from './measure';
+
+const CONCURRENCY = 8;
+const REQUESTS_PER_ROUND = 1_500;
+const ROUNDS = 7;
+const ROUND_TIME_LIMIT_MS = 30_000;
+const STATE_PATH = '/e/acme-prod/platform/state/v1/apps/bench.app/app-states/greeting';
+const VERIFY_ONLY_PATH = '/e/acme-prod/platform/iam/v1/effective-permissions';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** A fresh database with the demo data, a token and one app state; returns the token. */
+async function prepareDatabase(database: Database): Promise<string> {
+  await migrateDatabase(database);
+  await seedDemoData(database.db);
+  const { token } = await insertTestToken(database.db, {
+    owner: 'admin@example.com',
+    scopes: ['state:app-states:read', 'iam:effective-permissions:read'],
+    environmentIds: ['acme-prod'],
+    name: 'HTTP benchmark',
+  });
+  await database.db.insert(appStates).values({ environmentId: 'acme-prod', appId: 'bench.app', key: 'greeting', value: { hello: 'world' } });
+  return token;
+}
+
+interface Target {
+  env: NodeJS.ProcessEnv;
+  token: string;
+  cleanUp: () => Promise<void>;
+}
+
+async function prepareTarget(): Promise<Target> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'platform-tokens-bench-'));
+  const serverUrl = process.env.DATABASE_URL;
+  if (!serverUrl) {
+    const database = await openDatabase({ kind: 'pglite', dataDir });
+    const token = await prepareDatabase(database).finally(() => database.close());
+    const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir };
+    delete env.DATABASE_URL;
+    return { env, token, cleanUp: async () => fs.rmSync(dataDir, { recursive: true, force: true }) };
+  }
+  const name = `bench_${Date.now().toString(36)}`;
+  const admin = async (text: string) => {
+    const client = new Client({ connectionString: serverUrl });
+    await client.connect();
+    await client.query(text).finally(() => client.end());
+  };
+  await admin(`create database ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const database = await openDatabase({ kind: 'postgres', url: url.toString(), poolMax: 2 });
+  const token = await prepareDatabase(database).finally(() => database.close());
+  return {
+    env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: url.toString() },
+    token,
+    cleanUp: async () => {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+      await admin(`drop database if exists ${name} with (force)`);
+    },
+  };
+}
+
+async function waitForHealth(port: number, server: ChildProcess, limitMs: number): Promise<void> {
+  const started = Date.now();
+  while (Date.now() - started < limitMs) {
+    if (server.exitCode !== null) throw new Error(`The server stopped (exit code ${server.exitCode}).`);
+    const ok = await new Promise<boolean>((resolve) => {
+      const req = http.get({ host: '127.0.0.1', port, path: '/api/health' }, (res) => {
+        res.resume();
+        resolve(res.statusCode === 200);
+      });
+      req.on('error', () => resolve(false));
+      req.setTimeout(2_000, () => req.destroy());
+    });
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`The server did not answer /api/health within ${limitMs / 1000} s.`);
+}
+
+/** Sends `count` GET requests with `concurrency` keep-alive connections; returns requests per second. */
+async function load(port: number, requestPath: string, headers: http.OutgoingHttpHeaders, count: number): Promise<number> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  let sent = 0;
+  let failed: string | null = null;
+  const started = performance.now();
+  const one = () =>
+    new Promise<void>((resolve) => {
+      const req = http.get({ host: '127.0.0.1', port, path: requestPath, headers, agent }, (res) => {
+        if (res.statusCode !== 200) failed ??= `${requestPath} answered ${res.statusCode}`;
+        res.resume();
+        res.on('end', resolve);
+      });
+      req.on('error', (error) => {
+        failed ??= error.message;
+        resolve();
+      });
+    });
+  const worker = async () => {
+    while (sent < count && failed === null && performance.now() - started < ROUND_TIME_LIMIT_MS) {
+      sent++;
+      await one();
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  const seconds = (performance.now() - started) / 1000;
+  agent.destroy();
+  if (failed) throw new Error(failed);
+  return sent / seconds;
+}
+
+const httpBench: Bench = async () => {
+  const target = await prepareTarget();
+  const port = await freePort();
+  const server = spawn(process.execPath, [path.join(process.cwd(), 'scripts', 'start.mjs')], {
+    cwd: process.cwd(),
+    env: {
+      ...target.env,
+      PORT: String(port),
+      BIND_ADDRESS: '127.0.0.1',
+      NEXT_DIST_DIR: '.next-bench',
+      SEED_DEMO: 'false',
+      AUTH_SECRET: 'benchmark-only-secret-0123456789abcdefghijkl',
+      NEXT_TELEMETRY_DISABLED: '1',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  try {
+    await waitForHealth(port, server, 15 * 60_000);
+    const auth = { Authorization: `Bearer ${target.token}` };
+    // Warm-up: compiled routes, the token in the cache, the JIT.
+    await load(port, '/api/health', {}, 300);
+    await load(port, STATE_PATH, auth, 300);
+    await load(port, VERIFY_ONLY_PATH, auth, 300);
+    const health: number[] = [];
+    const state: number[] = [];
+    const verifyOnly: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      health.push(await load(port, '/api/health', {}, REQUESTS_PER_ROUND));
+      state.push(await load(port, STATE_PATH, auth, REQUESTS_PER_ROUND));
+      verifyOnly.push(await load(port, VERIFY_ONLY_PATH, auth, REQUESTS_PER_ROUND));
+    }
+    const healthRps = median(health);
+    const stateRps = median(state);
+    const verifyOnlyRps = median(verifyOnly);
+    return {
+      title: `HTTP, ${CONCURRENCY} keep-alive connections on 127.0.0.1 (${target.env.DATABASE_URL ? 'postgres' : 'pglite'})`,
+      small: 'GET /api/health',
+      large: 'authenticated',
+      ratios: [
+        { name: 'state read: time per request', smallMs: 1000 / healthRps, largeMs: 1000 / stateRps, max: Number((1 / 0.9).toFixed(2)) },
+        { name: 'verification only: time per request', smallMs: 1000 / healthRps, largeMs: 1000 / verifyOnlyRps },
+      ],
+      notes: [
+        `health: ${Math.round(healthRps)} requests/s; authenticated state read: ${Math.round(stateRps)} requests/s = ${(stateRps / healthRps).toFixed(2)}× (target ≥ 0.9×)`,
+        `authenticated call without a database read: ${Math.round(verifyOnlyRps)} requests/s = ${(verifyOnlyRps / healthRps).toFixed(2)}×`,
+        `${ROUNDS} alternating rounds of ${REQUESTS_PER_ROUND} requests each, medians; load generator on the same machine`,
+      ],
+    } satisfies BenchReport;
+  } finally {
+    server.kill('SIGTERM');
+    await new Promise((resolve) => (server.exitCode !== null ? resolve(null) : server.once('exit', resolve)));
+    await target.cleanUp();
+  }
+};
+
+export default httpBench;
+
+if (process.argv[1]?.endsWith('http.bench.ts')) {
+  httpBench().then(
+    (report) => {
+      console.log(report.title);
+      for (const r of report.ratios) console.log(`  ${r.name}: ${r.smallMs.toFixed(3)} ms vs ${r.largeMs.toFixed(3)} ms (limit ${r.max}×)`);
+      for (const note of report.notes) console.log(`  ${note}`);
+    },
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}
