@@ -1,20 +1,5 @@
-// How a platform service implements one endpoint of the catalogue, on top of the shared wrapper.
-//
-// Adding a service (storage, settings, …) is mechanical:
-//   1. In lib/platform/services/<service>.ts, write one `defineEndpoint({ id, params, query, body,
-//      attributes, handle })` per catalogue endpoint of the service; `id` is the catalogue's
-//      endpoint id, which gives the method, path and scopes — nothing else repeats them.
-//   2. Add the service's list to lib/platform/services/index.ts.
-// The wrapper (handler.ts) then routes /e/{env}/platform/... to it and does, in this order:
-// bearer verification up to the endpoint's scopes (verify.ts), input validation with the zod
-// schemas (400 naming the field), the owner's permission for the request's attributes (403),
-// and finally `handle`. A handler never looks at the Authorization header.
-//
-// Permissions with conditions (PRODUCT.md §6): `attributes` returns the request attributes the
-// owner's policies are evaluated with, for each of the endpoint's scopes (it may read the stored
-// resource, e.g. a document's type). Without `attributes`, the owner needs the permission for at
-// least some requests, and a list handler filters its items with `ctx.permits`. A scope that
-// depends on the request (catalogue `perRequestScopes`) is checked with `ctx.authorize`.
+// The shape of one platform endpoint's implementation and what its handler is given; how the
+// wrapper uses them is described at the top of handler.ts.
 
 import type { z } from 'zod';
 import type { Db } from '@/lib/db';

@@ -9,9 +9,31 @@ import type { LastUsedRecorder } from './last-used';
 import type { VerificationCache } from './verification-cache';
 import { ownerDecision, ownerSummary, requirePermission, Verifier, type VerifiedToken } from './verify';
 
-// The one entry point of the platform API: /e/{env}/platform/<service>/... → the catalogue
-// endpoint → verification → input → the owner's permission → the service's handler. See
-// endpoint.ts for how a service plugs in.
+// The platform API wrapper: the one entry point of /e/{env}/platform/<service>/..., which finds
+// the catalogue endpoint, verifies the bearer token, validates the input, checks the owner's
+// permission and only then calls the service's handler. No endpoint writes its own auth code.
+//
+// Adding a service (storage, settings, …) is mechanical:
+//   1. In lib/platform/services/<service>.ts, write one `defineEndpoint({ id, params, query, body,
+//      attributes, handle })` (endpoint.ts) per catalogue endpoint of the service; `id` is the
+//      catalogue's endpoint id, which gives the method, path and scopes — nothing else repeats
+//      them. Handlers stay thin: they get validated input and a context (db, environment,
+//      account, token, owner) and return { status, body }.
+//   2. Add the service's list to lib/platform/services/index.ts.
+// The single route app/e/[env]/platform/[...path]/route.ts then serves it, and the OpenAPI
+// document and the API explorer describe it, parameters and body included.
+//
+// Order of work per request: bearer verification up to the endpoint's scopes (verify.ts: header,
+// checksum, lookup, hash, status, expiry, environment, scopes, and that the owner holds each scope
+// as a permission at least for some requests) → input validation with the zod schemas (400
+// naming the field) → the owner's permission for the request's attributes (403) → `handle`.
+//
+// Permissions with conditions (PRODUCT.md §6): `attributes` returns the request attributes the
+// owner's policies are evaluated with, for each of the endpoint's scopes (from the path or body,
+// e.g. an app ID or a document type). When the attribute lives in the stored resource, the
+// handler calls `ctx.authorize(scope, attributes)` once it has read (and locked) it; a list
+// handler keeps only the items `ctx.permits` allows. A scope that depends on the request
+// (catalogue `perRequestScopes`, e.g. the table a query reads) is checked with `ctx.authorize`.
 
 export interface PlatformHandlerOptions {
   getDb: () => Promise<Db>;

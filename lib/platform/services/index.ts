@@ -15,7 +15,7 @@ import { stateManagementEndpoints } from './state-management';
 import { storageEndpoints } from './storage';
 
 // Every implemented endpoint, by catalogue id. A catalogue endpoint that is missing here answers
-// 501; adding a service means adding its list below (see ../endpoint.ts).
+// 501; adding a service means adding its list below (see ../handler.ts).
 const ALL: readonly AnyEndpointDefinition[] = [
   ...documentEndpoints,
   ...stateEndpoints,
