@@ -115,7 +115,10 @@ export function createPlatformHandler(options: PlatformHandlerOptions): (request
     const match = route ? findEndpoint(method, route[2] ?? '') : null;
     if (!route || !match) {
       if (route && pathExists(route[2] ?? '')) {
-        return errorResponse(405, `Method ${request.method.slice(0, 10)} is not allowed here.`);
+        const allowed = (['GET', 'POST', 'PUT', 'DELETE'] as const).filter((m) => findEndpoint(m, route[2] ?? '') !== null);
+        return errorResponse(405, `Method ${request.method.slice(0, 10)} is not allowed here; use ${allowed.join(' or ')}.`, {
+          Allow: allowed.join(', '),
+        });
       }
       return errorResponse(404, 'No such endpoint. GET /api/openapi.json lists every endpoint.');
     }

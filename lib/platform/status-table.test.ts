@@ -183,6 +183,7 @@ describe('the status table of the platform API', () => {
     expect(r).toMatchObject({ status: 404, body: { error: { code: 404 } } });
     const m = await readResponse(await platform.handle(platformRequest('acme-prod', DOCS, { method: 'PATCH' })));
     expect(m).toMatchObject({ status: 405, body: { error: { code: 405 } } });
+    expect(m.headers.get('allow')).toBe('GET, POST');
   });
 });
 
