@@ -4,10 +4,11 @@ import type { RequestAttributes } from '@/lib/iam/policy-evaluator';
 import { findEndpoint, pathExists } from './catalogue';
 import type { AnyEndpointDefinition, PlatformContext } from './endpoint';
 import { errorResponse, jsonResponse, PlatformError, platformErrorResponse } from './errors';
+import type { FailedVerifications } from './failed-verifications';
 import { readInput } from './input';
 import type { LastUsedRecorder } from './last-used';
 import type { VerificationCache } from './verification-cache';
-import { ownerDecision, ownerSummary, requirePermission, Verifier, type VerifiedToken } from './verify';
+import { ownerDecision, ownerSummary, requirePermission, Verifier, type VerifiedToken, type VerifyRequest } from './verify';
 
 // The platform API wrapper: the one entry point of /e/{env}/platform/<service>/..., which finds
 // the catalogue endpoint, verifies the bearer token, validates the input, checks the owner's
@@ -27,6 +28,8 @@ import { ownerDecision, ownerSummary, requirePermission, Verifier, type Verified
 // checksum, lookup, hash, status, expiry, environment, scopes, and that the owner holds each scope
 // as a permission at least for some requests) → input validation with the zod schemas (400
 // naming the field) → the owner's permission for the request's attributes (403) → `handle`.
+// A client with too many failed verifications gets 429 for whatever cannot be verified from
+// memory (failed-verifications.ts).
 //
 // Permissions with conditions (PRODUCT.md §6): `attributes` returns the request attributes the
 // owner's policies are evaluated with, for each of the endpoint's scopes (from the path or body,
@@ -46,6 +49,8 @@ export interface PlatformHandlerOptions {
   now?: () => Date;
   /** Called before each verification (e.g. to start the change listener once). */
   beforeVerify?: () => void;
+  /** Refuses clients with too many failed verifications (429); none when absent. */
+  failedVerifications?: FailedVerifications;
 }
 
 const PLATFORM_PATH = /^\/e\/([^/]+)\/platform(\/.*)$/;
@@ -108,6 +113,20 @@ export function createPlatformHandler(options: PlatformHandlerOptions): (request
   const verifier = new Verifier({ getDb, cache: options.cache });
   const clock = options.now ?? (() => new Date());
 
+  /** Verification from memory when it can, else with the database unless the client is blocked. */
+  async function verify(request: VerifyRequest, client: string | null): Promise<VerifiedToken> {
+    const limits = options.failedVerifications;
+    const nowMs = request.now.getTime();
+    try {
+      const cached = verifier.verifyCached(request);
+      if (cached) return cached;
+      limits?.check(client, nowMs);
+      return await verifier.verify(request);
+    } catch (error) {
+      throw limits ? limits.count(error, client, nowMs) : error;
+    }
+  }
+
   async function handle(request: Request): Promise<Response> {
     const url = new URL(request.url);
     const route = PLATFORM_PATH.exec(url.pathname);
@@ -131,8 +150,9 @@ export function createPlatformHandler(options: PlatformHandlerOptions): (request
     options.beforeVerify?.();
     const now = clock();
     const verifyRequest = { authorization: request.headers.get('authorization'), environmentId, scopes: endpoint.scopes, now };
-    const verified = verifier.verifyCached(verifyRequest) ?? (await verifier.verify(verifyRequest));
-    options.lastUsed?.record(verified.token.id, verified.token.lastUsedAt, now, options.clientIp?.(request) ?? null);
+    const client = options.clientIp?.(request) ?? null;
+    const verified = await verify(verifyRequest, client);
+    options.lastUsed?.record(verified.token.id, verified.token.lastUsedAt, now, client);
 
     const input = await readInput(definition, params, url.searchParams, request);
     const ctx = context(verified, await getDb(), now);

@@ -33,6 +33,10 @@ const RESPONSES = {
     'Expired token; environment outside the token’s reach or of another account; scope not granted or the owner lacks the permission (named in the message).',
   ),
   NotFound: errorResponse('No such resource in this environment.'),
+  TooManyFailures: {
+    ...errorResponse('This client failed authentication too often; it may try again after Retry-After seconds.'),
+    headers: { 'Retry-After': { schema: { type: 'integer', minimum: 1 } } },
+  },
 };
 
 /** JSON Schema of a zod schema; its definitions move to components.schemas under a unique prefix. */
@@ -115,6 +119,7 @@ function operation(endpoint: Endpoint, definition: AnyEndpointDefinition | undef
       '401': { $ref: '#/components/responses/Unauthorized' },
       '403': { $ref: '#/components/responses/Forbidden' },
       '404': { $ref: '#/components/responses/NotFound' },
+      '429': { $ref: '#/components/responses/TooManyFailures' },
     },
     security: [{ bearer: scopes }],
     'x-required-scopes': scopes,

@@ -4,6 +4,7 @@ import { getDatabase, getDb } from '@/lib/db';
 import { ChangeListener } from '@/lib/db/listener';
 import { clientIp } from '@/lib/http/client-ip';
 import { processSingleton } from '@/lib/singleton';
+import { FailedVerifications } from './failed-verifications';
 import { createPlatformHandler } from './handler';
 import { LastUsedRecorder } from './last-used';
 import { IMPLEMENTED_ENDPOINTS } from './services';
@@ -66,6 +67,7 @@ function create(): PlatformProcess {
       lastUsed: recorder,
       clientIp: (request) => clientIp(request.headers),
       beforeVerify: () => startListener(state),
+      failedVerifications: new FailedVerifications(),
     }),
   };
   return state;

@@ -13,6 +13,7 @@ import {
   type TokenStatus,
 } from '@/lib/db/schema';
 import { generateToken } from '@/lib/tokens/format';
+import type { FailedVerifications } from './failed-verifications';
 import { createPlatformHandler } from './handler';
 import { LastUsedRecorder } from './last-used';
 import { IMPLEMENTED_ENDPOINTS } from './services';
@@ -89,6 +90,8 @@ export interface TestPlatformOptions {
   /** Whether this process's committed changes reach the cache (as they do in the app); default true. */
   subscribe?: boolean;
   getDb?: () => Promise<Db>;
+  /** Limits failed verifications per client (x-test-client-ip), as the app does; none by default. */
+  failedVerifications?: FailedVerifications;
 }
 
 /** A platform API of its own (cache and recorder) on the given database, as one instance would have. */
@@ -103,6 +106,7 @@ export function createTestPlatform(db: Db, options: TestPlatformOptions = {}) {
     lastUsed,
     clientIp: (request) => request.headers.get('x-test-client-ip'),
     now: options.now,
+    failedVerifications: options.failedVerifications,
   });
   return { handle, cache, lastUsed, unsubscribe };
 }

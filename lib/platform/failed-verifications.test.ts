@@ -1,0 +1,107 @@
+import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import type { Db } from '@/lib/db';
+import { createTestDatabase, type TestDatabase } from '@/lib/db/testing';
+import { generateToken } from '@/lib/tokens/format';
+import { FailedVerifications } from './failed-verifications';
+import { createTestPlatform, insertTestToken, platformRequest, readResponse, type TestToken } from './testing';
+
+// Failed bearer verifications are limited per client: after LIMIT failures in a minute the client
+// gets 429 with Retry-After, and what it sends no longer reaches the database. Valid traffic is
+// not counted and not slowed; other clients are not affected.
+
+const LIMIT = 5;
+const DOCS = '/document/v1/documents';
+
+let database: TestDatabase;
+let valid: TestToken;
+let expired: TestToken;
+let clock: number;
+let dbCalls: number;
+let platform: ReturnType<typeof createTestPlatform>;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  valid = await insertTestToken(database.db, { scopes: ['document:documents:read'], environmentIds: ['acme-prod'] });
+  expired = await insertTestToken(database.db, {
+    scopes: ['document:documents:read'],
+    environmentIds: ['acme-prod'],
+    expiresAt: new Date('2020-01-01T00:00:00Z'),
+  });
+});
+afterAll(() => database.close());
+
+beforeEach(() => {
+  platform?.unsubscribe();
+  clock = Date.parse('2026-06-01T12:00:00Z');
+  dbCalls = 0;
+  platform = createTestPlatform(database.db, {
+    now: () => new Date(clock),
+    getDb: async (): Promise<Db> => {
+      dbCalls++;
+      return database.db;
+    },
+    failedVerifications: new FailedVerifications({ limit: LIMIT, windowMs: 60_000 }),
+  });
+});
+
+async function call(ip: string, token: string | null) {
+  return readResponse(await platform.handle(platformRequest('acme-prod', DOCS, { token, ip })));
+}
+
+/** A well-formed token with a valid checksum that does not exist: its check needs the database. */
+const unknownToken = () => generateToken().token;
+
+it('answers 401 until the limit, then 429 with Retry-After for the rest of the minute', async () => {
+  for (let i = 1; i < LIMIT; i++) expect((await call('10.0.0.1', unknownToken())).status).toBe(401);
+  const blocked = await call('10.0.0.1', unknownToken());
+  expect(blocked.status).toBe(429);
+  expect(blocked.headers.get('retry-after')).toBe('60');
+  expect(blocked.body).toEqual({ error: { code: 429, message: expect.stringMatching(/Too many failed authentications.*60 seconds/) } });
+  expect(blocked.headers.get('cache-control')).toBe('no-store');
+
+  clock += 45_000;
+  const later = await call('10.0.0.1', 'not a token');
+  expect(later.status).toBe(429);
+  expect(later.headers.get('retry-after')).toBe('15');
+
+  clock += 15_000;
+  expect((await call('10.0.0.1', unknownToken())).status).toBe(401);
+});
+
+it('asks the database nothing for a blocked client', async () => {
+  for (let i = 0; i < LIMIT; i++) await call('10.0.0.2', unknownToken());
+  const before = dbCalls;
+  for (let i = 0; i < 20; i++) expect((await call('10.0.0.2', unknownToken())).status).toBe(429);
+  expect(dbCalls).toBe(before);
+});
+
+it('counts every kind of 401 (missing, malformed, bad checksum, unknown)', async () => {
+  const badChecksum = `${valid.token.slice(0, -1)}${valid.token.endsWith('A') ? 'B' : 'A'}`;
+  const failures = [null, 'Bearer', 'dt0s16.short', badChecksum, unknownToken()];
+  for (const token of failures.slice(0, LIMIT - 1)) expect((await call('10.0.0.3', token)).status).toBe(401);
+  expect((await call('10.0.0.3', failures[LIMIT - 1] ?? null)).status).toBe(429);
+});
+
+it('does not count valid requests, nor refusals of valid tokens (403)', async () => {
+  for (let i = 0; i < LIMIT * 4; i++) {
+    expect((await call('10.0.0.4', valid.token)).status).toBe(200);
+    expect((await call('10.0.0.4', expired.token)).status).toBe(403);
+  }
+  for (let i = 1; i < LIMIT; i++) expect((await call('10.0.0.4', unknownToken())).status).toBe(401);
+});
+
+it('keeps serving a blocked client its valid tokens that are verified from memory', async () => {
+  expect((await call('10.0.0.5', valid.token)).status).toBe(200);
+  for (let i = 0; i < LIMIT; i++) await call('10.0.0.5', unknownToken());
+  expect((await call('10.0.0.5', unknownToken())).status).toBe(429);
+  expect((await call('10.0.0.5', valid.token)).status).toBe(200);
+  // A token that would need the database is refused until the window ends.
+  expect((await call('10.0.0.5', expired.token)).status).toBe(429);
+});
+
+it('limits each client on its own', async () => {
+  for (let i = 0; i < LIMIT; i++) await call('10.0.0.6', unknownToken());
+  expect((await call('10.0.0.6', unknownToken())).status).toBe(429);
+  expect((await call('10.0.0.7', unknownToken())).status).toBe(401);
+  expect((await call('10.0.0.7', valid.token)).status).toBe(200);
+});
