@@ -1,3 +1,5 @@
+import { serverActionOrigins } from './lib/http/allowed-origins.mjs';
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // Lets parallel builds (tests, several checkouts) keep their output apart.
@@ -8,6 +10,11 @@ const nextConfig = {
   reactStrictMode: true,
   // `npm test` typechecks the whole project as its own step; the build need not repeat it.
   typescript: { ignoreBuildErrors: true },
+  experimental: {
+    // A server action runs only when the Origin's host is the request's (Host or X-Forwarded-Host)
+    // or one of these. Read from the environment each time the server starts, not at build time.
+    serverActions: { allowedOrigins: serverActionOrigins(process.env) },
+  },
   async headers() {
     const common = [
       { key: 'X-Content-Type-Options', value: 'nosniff' },

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { AllowedOriginsError, serverActionOrigins } from '@/lib/http/allowed-origins.mjs';
 
 /** Raised for settings that cannot work; the message names the variable and what is wrong. */
 export class ConfigError extends Error {
@@ -30,6 +31,17 @@ export interface AppConfig {
   poolMax: number;
   /** Hard bound on how stale a cached token or permission may be when a notification is lost. */
   cacheTtlMs: number;
+  /** Hosts besides the request's own whose pages may call server actions (ALLOWED_ORIGINS, AUTH_URL). */
+  allowedOrigins: string[];
+}
+
+function readAllowedOrigins(env: Record<string, string | undefined>): string[] {
+  try {
+    return serverActionOrigins(env);
+  } catch (error) {
+    if (error instanceof AllowedOriginsError) throw new ConfigError(error.message);
+    throw error;
+  }
 }
 
 function validateDatabaseUrl(raw: string): string {
@@ -69,6 +81,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     production: e.NODE_ENV === 'production',
     poolMax: e.DATABASE_POOL_MAX ?? 10,
     cacheTtlMs: (e.TOKEN_CACHE_TTL_SECONDS ?? 60) * 1000,
+    allowedOrigins: readAllowedOrigins(env),
   };
 }
 
