@@ -1,6 +1,7 @@
 // Requests per second of an authenticated platform call (an app-state read: bearer verification
-// plus one select) against the app's unauthenticated health route, on one production server
-// started here on 127.0.0.1 with a fresh database, in the same run. The authenticated call must
+// plus the state, which the embedded database's only client keeps in memory once read and
+// PostgreSQL answers with one select) against the app's unauthenticated health route, on one
+// production server started here on 127.0.0.1 with a fresh database, in the same run. The authenticated call must
 // reach at least 0.9× the health route's rate (at most 1.11× its time per request). A second,
 // unlimited row shows verification alone: an authenticated call that reads nothing from the
 // database (iam effective-permissions).

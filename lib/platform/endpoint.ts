@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import type { Db } from '@/lib/db';
 import type { Principal } from '@/lib/iam/effective-permissions';
 import type { RequestAttributes } from '@/lib/iam/policy-evaluator';
+import type { ReadCache } from './read-cache';
 
 export interface EndpointInput<P, Q, B> {
   params: P;
@@ -34,6 +35,8 @@ export interface PlatformContext {
   authorize(scope: string, attributes?: RequestAttributes): void;
   /** What the owner's policies grant here: always, or only for some requests. */
   ownerPermissions(): { granted: ReadonlySet<string>; conditionallyGranted: ReadonlySet<string> };
+  /** Memory for reads of service data when this process is the database's only client, else null (read-cache.ts). */
+  readCache: ReadCache | null;
 }
 
 export interface PlatformResult {

@@ -7,6 +7,7 @@ import { errorResponse, jsonResponse, PlatformError, platformErrorResponse } fro
 import type { FailedVerifications } from './failed-verifications';
 import { readInput } from './input';
 import type { LastUsedRecorder } from './last-used';
+import type { ReadCache } from './read-cache';
 import type { VerificationCache } from './verification-cache';
 import { ownerDecision, ownerSummary, requirePermission, Verifier, type VerifiedToken, type VerifyRequest } from './verify';
 
@@ -49,6 +50,8 @@ export interface PlatformHandlerOptions {
   now?: () => Date;
   /** Called before each verification (e.g. to start the change listener once). */
   beforeVerify?: () => void;
+  /** Memory for service reads; only for a process that is its database's only client. */
+  readCache?: ReadCache;
   /** Refuses clients with too many failed verifications (429); none when absent. */
   failedVerifications?: FailedVerifications;
 }
@@ -73,7 +76,7 @@ function appErrorResponse(error: AppError): Response {
   return errorResponse(status, error.message);
 }
 
-function context(verified: VerifiedToken, db: Db, now: Date): PlatformContext {
+function context(verified: VerifiedToken, db: Db, now: Date, readCache: ReadCache | null): PlatformContext {
   const { token } = verified;
   return {
     db,
@@ -91,6 +94,7 @@ function context(verified: VerifiedToken, db: Db, now: Date): PlatformContext {
     permits: (permission, attributes) => ownerDecision(verified, permission, attributes).allowed,
     authorize: (scope, attributes) => requirePermission(verified, scope, attributes),
     ownerPermissions: () => ownerSummary(verified),
+    readCache,
   };
 }
 
@@ -155,7 +159,7 @@ export function createPlatformHandler(options: PlatformHandlerOptions): (request
     options.lastUsed?.record(verified.token.id, verified.token.lastUsedAt, now, client);
 
     const input = await readInput(definition, params, url.searchParams, request);
-    const ctx = context(verified, await getDb(), now);
+    const ctx = context(verified, await getDb(), now, options.readCache ?? null);
     if (definition.attributes) {
       for (const attributes of asList(await definition.attributes(input, ctx))) {
         for (const scope of endpoint.scopes) requirePermission(verified, scope, attributes);

@@ -7,6 +7,7 @@ import { processSingleton } from '@/lib/singleton';
 import { FailedVerifications } from './failed-verifications';
 import { createPlatformHandler } from './handler';
 import { LastUsedRecorder } from './last-used';
+import { ReadCache } from './read-cache';
 import { IMPLEMENTED_ENDPOINTS } from './services';
 import { VerificationCache } from './verification-cache';
 
@@ -68,6 +69,8 @@ function create(): PlatformProcess {
       clientIp: (request) => clientIp(request.headers),
       beforeVerify: () => startListener(state),
       failedVerifications: new FailedVerifications(),
+      // The embedded database has no other client, so what this process read stays right.
+      readCache: settings.databaseKind === 'pglite' ? new ReadCache() : undefined,
     }),
   };
   return state;

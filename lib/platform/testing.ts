@@ -1,86 +1,17 @@
-import { and, eq } from 'drizzle-orm';
 import { onChanges, transactWithChanges } from '@/lib/changes';
 import type { Db } from '@/lib/db';
-import {
-  groupMembers,
-  groups,
-  platformTokenEnvironments,
-  platformTokens,
-  policies,
-  policyBindings,
-  serviceUsers,
-  users,
-  type TokenStatus,
-} from '@/lib/db/schema';
+import { groupMembers, groups, policies, policyBindings } from '@/lib/db/schema';
+import { identityOf } from '@/lib/testing/tokens';
 import { generateToken } from '@/lib/tokens/format';
 import type { FailedVerifications } from './failed-verifications';
 import { createPlatformHandler } from './handler';
 import { LastUsedRecorder } from './last-used';
+import type { ReadCache } from './read-cache';
 import { IMPLEMENTED_ENDPOINTS } from './services';
 import { VerificationCache } from './verification-cache';
 
-export interface TestTokenOptions {
-  accountId?: string;
-  /** Email of the user or service user the token acts as (default alice@example.com). */
-  owner?: string;
-  /** Email of the user who generated it (default: the owner, or admin for a service user). */
-  creator?: string;
-  scopes: readonly string[];
-  /** The environments it applies to; without them it applies to the account. */
-  environmentIds?: readonly string[];
-  status?: TokenStatus;
-  expiresAt?: Date | null;
-  name?: string;
-}
-
-export interface TestToken {
-  /** The secret token, as a script would send it. */
-  token: string;
-  id: string;
-  publicId: string;
-  tokenId: string;
-}
-
-async function idOf(db: Db, accountId: string, email: string): Promise<{ userId: string | null; serviceUserId: string | null }> {
-  const [user] = await db.select({ id: users.id }).from(users).where(eq(users.email, email));
-  if (user) return { userId: user.id, serviceUserId: null };
-  const [serviceUser] = await db
-    .select({ id: serviceUsers.id })
-    .from(serviceUsers)
-    .where(and(eq(serviceUsers.email, email), eq(serviceUsers.accountId, accountId)));
-  if (serviceUser) return { userId: null, serviceUserId: serviceUser.id };
-  throw new Error(`No user or service user ${email} in ${accountId}`);
-}
-
-/** Inserts a token row directly (what token generation stores), for tests of the platform API. */
-export async function insertTestToken(db: Db, options: TestTokenOptions): Promise<TestToken> {
-  const accountId = options.accountId ?? 'acme';
-  const owner = await idOf(db, accountId, options.owner ?? 'alice@example.com');
-  const creatorEmail = options.creator ?? (owner.userId ? (options.owner ?? 'alice@example.com') : 'admin@example.com');
-  const creator = await idOf(db, accountId, creatorEmail);
-  const generated = generateToken();
-  const environmentIds = options.environmentIds ?? [];
-  const [row] = await db
-    .insert(platformTokens)
-    .values({
-      accountId,
-      publicId: generated.publicId,
-      secretHash: generated.secretHash,
-      name: options.name ?? `test token ${generated.publicId.slice(0, 6)}`,
-      ownerUserId: owner.userId,
-      ownerServiceUserId: owner.serviceUserId,
-      createdById: creator.userId,
-      scopes: [...options.scopes],
-      appliesToAccount: environmentIds.length === 0,
-      status: options.status ?? 'active',
-      expiresAt: options.expiresAt ?? null,
-    })
-    .returning({ id: platformTokens.id });
-  if (environmentIds.length > 0) {
-    await db.insert(platformTokenEnvironments).values(environmentIds.map((environmentId) => ({ tokenId: row!.id, environmentId })));
-  }
-  return { token: generated.token, id: row!.id, publicId: generated.publicId, tokenId: generated.tokenId };
-}
+// The platform API's tests need token rows; they are made the same way as for every other test.
+export { insertTestToken, type TestToken, type TestTokenOptions } from '@/lib/testing/tokens';
 
 export interface TestPlatformOptions {
   ttlMs?: number;
@@ -90,6 +21,8 @@ export interface TestPlatformOptions {
   /** Whether this process's committed changes reach the cache (as they do in the app); default true. */
   subscribe?: boolean;
   getDb?: () => Promise<Db>;
+  /** Memory for service reads, as the app keeps with the embedded database; none by default. */
+  readCache?: ReadCache;
   /** Limits failed verifications per client (x-test-client-ip), as the app does; none by default. */
   failedVerifications?: FailedVerifications;
 }
@@ -107,6 +40,7 @@ export function createTestPlatform(db: Db, options: TestPlatformOptions = {}) {
     clientIp: (request) => request.headers.get('x-test-client-ip'),
     now: options.now,
     failedVerifications: options.failedVerifications,
+    readCache: options.readCache,
   });
   return { handle, cache, lastUsed, unsubscribe };
 }
@@ -145,7 +79,7 @@ export async function readResponse(response: Response): Promise<{ status: number
  * announces the change as the IAM pages do.
  */
 export async function grantTestPolicy(db: Db, accountId: string, email: string, statements: string): Promise<void> {
-  const principal = await idOf(db, accountId, email);
+  const principal = await identityOf(db, accountId, email);
   const suffix = generateToken().publicId.slice(0, 8);
   await transactWithChanges(db, async (tx, publish) => {
     const [group] = await tx.insert(groups).values({ accountId, name: `test group ${suffix}` }).returning({ id: groups.id });

@@ -2,8 +2,9 @@ import { and, eq, isNotNull, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { appStates, userAppStates } from '@/lib/db/schema';
 import type { Principal } from '@/lib/iam/effective-permissions';
-import { defineEndpoint, ok } from '../endpoint';
+import { defineEndpoint, ok, type PlatformContext } from '../endpoint';
 import { notFound } from '../errors';
+import type { ReadCache } from '../read-cache';
 import { preparedPerDatabase } from './prepared';
 import { ownerColumns } from './principal';
 
@@ -56,12 +57,40 @@ const selectAppState = preparedPerDatabase((db) =>
     .prepare('platform_app_state_get'),
 );
 
+// Keys of the read cache (read-cache.ts); app IDs and keys hold no control characters.
+export const appStatesOfApp = (environmentId: string, appId: string) => `state:app:${environmentId}\u0000${appId}\u0000`;
+export const userAppStatesOfApp = (environmentId: string, appId: string) => `state:user:${environmentId}\u0000${appId}\u0000`;
+const appStateKey = (ctx: PlatformContext, p: Params) => `${appStatesOfApp(ctx.environmentId, p.appId)}${p.key}`;
+const userAppStateKey = (ctx: PlatformContext, p: Params) =>
+  `${userAppStatesOfApp(ctx.environmentId, p.appId)}${ctx.owner.kind === 'user' ? `u:${ctx.owner.userId}` : `s:${ctx.owner.serviceUserId}`}\u0000${p.key}`;
+
+type StoredState = { value: unknown; updatedAt: Date } | null;
+
+const storedSize = (key: string) => (row: StoredState) => key.length + 64 + (row ? (JSON.stringify(row.value)?.length ?? 0) : 0);
+
+/** A stored state by its cache key, from memory when the process keeps it (see read-cache.ts). */
+function readState(ctx: PlatformContext, key: string, load: () => Promise<StoredState>): Promise<StoredState> {
+  return ctx.readCache ? ctx.readCache.read(key, load, storedSize(key)) : load();
+}
+
+/** Runs a change of stored state, then drops what memory holds of it (also if the change failed midway). */
+export async function changingState<T>(ctx: PlatformContext, drop: (cache: ReadCache) => void, change: () => Promise<T>): Promise<T> {
+  try {
+    return await change();
+  } finally {
+    if (ctx.readCache) drop(ctx.readCache);
+  }
+}
+
 export const getAppState = defineEndpoint({
   id: 'state.app-states.get',
   params,
   attributes: appAttributes,
   async handle({ params: p }, ctx) {
-    const [row] = await selectAppState(ctx.db).execute({ environmentId: ctx.environmentId, appId: p.appId, key: p.key });
+    const row = await readState(ctx, appStateKey(ctx, p), async () => {
+      const [found] = await selectAppState(ctx.db).execute({ environmentId: ctx.environmentId, appId: p.appId, key: p.key });
+      return found ?? null;
+    });
     if (!row) missing('app state', p);
     return ok(stateView(p, row.value, row.updatedAt));
   },
@@ -75,13 +104,18 @@ export const putAppState = defineEndpoint({
   exampleBody: { value: { theme: 'dark' } },
   attributes: appAttributes,
   async handle({ params: p, body }, ctx) {
-    await ctx.db
-      .insert(appStates)
-      .values({ environmentId: ctx.environmentId, appId: p.appId, key: p.key, value: body.value, updatedAt: ctx.now })
-      .onConflictDoUpdate({
-        target: [appStates.environmentId, appStates.appId, appStates.key],
-        set: { value: body.value, updatedAt: ctx.now },
-      });
+    await changingState(
+      ctx,
+      (cache) => cache.invalidate(appStateKey(ctx, p)),
+      () =>
+        ctx.db
+          .insert(appStates)
+          .values({ environmentId: ctx.environmentId, appId: p.appId, key: p.key, value: body.value, updatedAt: ctx.now })
+          .onConflictDoUpdate({
+            target: [appStates.environmentId, appStates.appId, appStates.key],
+            set: { value: body.value, updatedAt: ctx.now },
+          }),
+    );
     return ok(stateView(p, body.value, ctx.now));
   },
 });
@@ -91,10 +125,15 @@ export const deleteAppState = defineEndpoint({
   params,
   attributes: appAttributes,
   async handle({ params: p }, ctx) {
-    const deleted = await ctx.db
-      .delete(appStates)
-      .where(and(eq(appStates.environmentId, ctx.environmentId), eq(appStates.appId, p.appId), eq(appStates.key, p.key)))
-      .returning({ key: appStates.key });
+    const deleted = await changingState(
+      ctx,
+      (cache) => cache.invalidate(appStateKey(ctx, p)),
+      () =>
+        ctx.db
+          .delete(appStates)
+          .where(and(eq(appStates.environmentId, ctx.environmentId), eq(appStates.appId, p.appId), eq(appStates.key, p.key)))
+          .returning({ key: appStates.key }),
+    );
     if (deleted.length === 0) missing('app state', p);
     return ok({ appId: p.appId, key: p.key, deleted: true });
   },
@@ -112,10 +151,13 @@ export const getUserAppState = defineEndpoint({
   params,
   attributes: appAttributes,
   async handle({ params: p }, ctx) {
-    const [row] = await ctx.db
-      .select({ value: userAppStates.value, updatedAt: userAppStates.updatedAt })
-      .from(userAppStates)
-      .where(ownerStateWhere(ctx.environmentId, ctx.owner, p));
+    const row = await readState(ctx, userAppStateKey(ctx, p), async () => {
+      const [found] = await ctx.db
+        .select({ value: userAppStates.value, updatedAt: userAppStates.updatedAt })
+        .from(userAppStates)
+        .where(ownerStateWhere(ctx.environmentId, ctx.owner, p));
+      return found ?? null;
+    });
     if (!row) missing('user app state', p);
     return ok(stateView(p, row.value, row.updatedAt));
   },
@@ -131,20 +173,25 @@ export const putUserAppState = defineEndpoint({
   async handle({ params: p, body }, ctx) {
     const owner = ownerColumns(ctx.owner);
     const byUser = ctx.owner.kind === 'user';
-    await ctx.db
-      .insert(userAppStates)
-      .values({ environmentId: ctx.environmentId, appId: p.appId, key: p.key, value: body.value, updatedAt: ctx.now, ...owner })
-      .onConflictDoUpdate({
-        // The partial unique index of the owner's kind is the conflict target.
-        target: [
-          userAppStates.environmentId,
-          userAppStates.appId,
-          byUser ? userAppStates.ownerUserId : userAppStates.ownerServiceUserId,
-          userAppStates.key,
-        ],
-        targetWhere: byUser ? isNotNull(userAppStates.ownerUserId) : isNotNull(userAppStates.ownerServiceUserId),
-        set: { value: body.value, updatedAt: sql`excluded.updated_at` },
-      });
+    await changingState(
+      ctx,
+      (cache) => cache.invalidate(userAppStateKey(ctx, p)),
+      () =>
+        ctx.db
+          .insert(userAppStates)
+          .values({ environmentId: ctx.environmentId, appId: p.appId, key: p.key, value: body.value, updatedAt: ctx.now, ...owner })
+          .onConflictDoUpdate({
+            // The partial unique index of the owner's kind is the conflict target.
+            target: [
+              userAppStates.environmentId,
+              userAppStates.appId,
+              byUser ? userAppStates.ownerUserId : userAppStates.ownerServiceUserId,
+              userAppStates.key,
+            ],
+            targetWhere: byUser ? isNotNull(userAppStates.ownerUserId) : isNotNull(userAppStates.ownerServiceUserId),
+            set: { value: body.value, updatedAt: sql`excluded.updated_at` },
+          }),
+    );
     return ok(stateView(p, body.value, ctx.now));
   },
 });
@@ -154,10 +201,11 @@ export const deleteUserAppState = defineEndpoint({
   params,
   attributes: appAttributes,
   async handle({ params: p }, ctx) {
-    const deleted = await ctx.db
-      .delete(userAppStates)
-      .where(ownerStateWhere(ctx.environmentId, ctx.owner, p))
-      .returning({ id: userAppStates.id });
+    const deleted = await changingState(
+      ctx,
+      (cache) => cache.invalidate(userAppStateKey(ctx, p)),
+      () => ctx.db.delete(userAppStates).where(ownerStateWhere(ctx.environmentId, ctx.owner, p)).returning({ id: userAppStates.id }),
+    );
     if (deleted.length === 0) missing('user app state', p);
     return ok({ appId: p.appId, key: p.key, deleted: true });
   },
