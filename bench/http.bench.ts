@@ -138,6 +138,45 @@ async function load(port: number, requestPath: string, headers: http.OutgoingHtt
   return sent / seconds;
 }
 
+/** Resident memory of a process in bytes (Linux), or null where /proc is not available. */
+function residentBytes(pid: number, field: 'VmRSS' | 'VmHWM'): number | null {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1];
+    return kb ? Number(kb) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The HTTP server's process: scripts/start.mjs runs it as its child. */
+function serverPid(startPid: number): number | null {
+  try {
+    const children = fs.readFileSync(`/proc/${startPid}/task/${startPid}/children`, 'utf8').trim().split(/\s+/);
+    return children[0] ? Number(children[0]) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Samples the server's resident memory while the load runs; the peak is what a host must provide. */
+function watchMemory(pid: number | null) {
+  let peak = 0;
+  const sample = () => {
+    if (pid !== null) peak = Math.max(peak, residentBytes(pid, 'VmRSS') ?? 0);
+  };
+  const timer = setInterval(sample, 100);
+  return {
+    stop(): { peakUnderLoad: number; peakSinceStart: number | null } {
+      clearInterval(timer);
+      sample();
+      return { peakUnderLoad: peak, peakSinceStart: pid === null ? null : residentBytes(pid, 'VmHWM') };
+    },
+  };
+}
+
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
+
 const httpBench: Bench = async () => {
   const target = await prepareTarget();
   const port = await freePort();
@@ -161,6 +200,7 @@ const httpBench: Bench = async () => {
     await load(port, '/api/health', {}, 300);
     await load(port, STATE_PATH, auth, 300);
     await load(port, VERIFY_ONLY_PATH, auth, 300);
+    const memory = watchMemory(server.pid === undefined ? null : serverPid(server.pid));
     const health: number[] = [];
     const state: number[] = [];
     const verifyOnly: number[] = [];
@@ -169,6 +209,7 @@ const httpBench: Bench = async () => {
       state.push(await load(port, STATE_PATH, auth, REQUESTS_PER_ROUND));
       verifyOnly.push(await load(port, VERIFY_ONLY_PATH, auth, REQUESTS_PER_ROUND));
     }
+    const { peakUnderLoad, peakSinceStart } = memory.stop();
     const healthRps = median(health);
     const stateRps = median(state);
     const verifyOnlyRps = median(verifyOnly);
@@ -184,6 +225,14 @@ const httpBench: Bench = async () => {
         `health: ${Math.round(healthRps)} requests/s; authenticated state read: ${Math.round(stateRps)} requests/s = ${(stateRps / healthRps).toFixed(2)}× (target ≥ 0.9×)`,
         `authenticated call without a database read: ${Math.round(verifyOnlyRps)} requests/s = ${(verifyOnlyRps / healthRps).toFixed(2)}×`,
         `${ROUNDS} alternating rounds of ${REQUESTS_PER_ROUND} requests each, medians; load generator on the same machine`,
+        peakUnderLoad > 0
+          ? `server resident memory: peak ${mib(peakUnderLoad)} under this load (sampled every 100 ms)${peakSinceStart ? `, ${mib(peakSinceStart)} since start` : ''}`
+          : 'server memory: not measured (needs /proc)',
+      ],
+      figures: [
+        { name: 'health', value: `${Math.round(healthRps)} req/s` },
+        { name: 'authenticated state read', value: `${Math.round(stateRps)} req/s` },
+        { name: 'server peak memory under load', value: peakUnderLoad > 0 ? mib(peakUnderLoad) : 'n/a' },
       ],
     } satisfies BenchReport;
   } finally {

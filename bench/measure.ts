@@ -18,6 +18,8 @@ export interface BenchReport {
   ratios: Ratio[];
   /** Further findings, one line each. */
   notes: string[];
+  /** Figures that are not ratios (rates, memory), repeated in the summary of `npm run bench`. */
+  figures?: { name: string; value: string }[];
 }
 
 export type Bench = () => Promise<BenchReport>;

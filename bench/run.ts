@@ -1,10 +1,47 @@
 // `npm run bench [-- <name>…]`: runs every bench/*.bench.ts (or those whose name contains one of
-// the arguments) one after another and prints its ratios; exits with 1 when one is over its limit.
+// the arguments) one after another, prints each one's ratios and then one summary of every ratio
+// and figure; exits with 1 when one is over its limit.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Bench, BenchReport } from './measure';
 
 const dir = path.join(process.cwd(), 'bench');
+
+interface SummaryRow {
+  bench: string;
+  name: string;
+  value: string;
+  limit: string;
+  verdict: string;
+}
+
+function summaryRows(report: BenchReport): SummaryRow[] {
+  const rows: SummaryRow[] = report.ratios.map((r) => {
+    const ratio = r.largeMs / r.smallMs;
+    return {
+      bench: report.title,
+      name: `${r.name} (${report.large} / ${report.small})`,
+      value: `${ratio.toFixed(2)}×`,
+      limit: r.max === undefined ? '' : `≤ ${r.max}×`,
+      verdict: r.max === undefined ? '' : ratio > r.max ? 'OVER' : 'ok',
+    };
+  });
+  for (const f of report.figures ?? []) rows.push({ bench: report.title, name: f.name, value: f.value, limit: '', verdict: '' });
+  return rows;
+}
+
+/** Every ratio and figure of the run in one table, for the README and for comparing runs. */
+function printSummary(reports: BenchReport[]): void {
+  const rows = reports.flatMap(summaryRows);
+  const width = Math.max(...rows.map((r) => r.name.length), 10);
+  console.log(`\nSummary (${new Date().toISOString()}, ${os.cpus().length} cores, Node ${process.version})`);
+  let bench = '';
+  for (const row of rows) {
+    if (row.bench !== bench) console.log(`  ${(bench = row.bench)}`);
+    console.log(`    ${row.name.padEnd(width)}  ${row.value.padStart(10)}  ${row.limit.padEnd(8)} ${row.verdict}`.trimEnd());
+  }
+}
 
 function print(report: BenchReport): boolean {
   console.log(`\n${report.title}`);
@@ -33,11 +70,15 @@ async function main(): Promise<void> {
     .sort();
   if (files.length === 0) throw new Error(`No benchmark in bench/ matches ${wanted.join(', ')}.`);
   let ok = true;
+  const reports: BenchReport[] = [];
   for (const file of files) {
     const mod = (await import(path.join(dir, file))) as { default: Bench };
     console.log(`Running ${file}…`);
-    ok = print(await mod.default()) && ok;
+    const report = await mod.default();
+    reports.push(report);
+    ok = print(report) && ok;
   }
+  printSummary(reports);
   if (!ok) process.exitCode = 1;
 }
 
