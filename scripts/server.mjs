@@ -1,6 +1,7 @@
 // The production HTTP server: Next.js behind a thin layer that decides which client address the
-// app sees. Unless TRUST_PROXY=true, headers a client sent to claim another address are dropped,
-// so Next.js sets x-forwarded-for to the socket's address and rate limits cannot be dodged.
+// app sees. Unless TRUST_PROXY=true, headers a client sent to claim another address, host or
+// scheme are dropped, so Next.js sets x-forwarded-for to the socket's address (rate limits cannot
+// be dodged) and builds its URLs from the Host header alone.
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,9 +18,10 @@ await app.prepare();
 
 const server = http.createServer((req, res) => {
   if (!trustProxy) {
-    delete req.headers['x-forwarded-for'];
-    delete req.headers['x-real-ip'];
-    delete req.headers['forwarded'];
+    // Next.js then sets the x-forwarded-* headers from the socket and the Host header itself.
+    for (const name of ['x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-port', 'x-real-ip', 'forwarded']) {
+      delete req.headers[name];
+    }
   }
   void handle(req, res);
 });
