@@ -34,10 +34,12 @@ function SelectableList({
   props,
   navigation: { href, go, pending },
   onDone,
+  outcomeRef,
 }: {
   props: AdminTokensViewProps;
   navigation: ReturnType<typeof useListNavigation>;
   onDone: (message: string) => void;
+  outcomeRef: React.RefObject<HTMLElement | null>;
 }) {
   const { query, tokens } = props;
   const [rowSelection, setRowSelection] = useState<RowSelectionState>({});
@@ -65,6 +67,7 @@ function SelectableList({
           clear();
           onDone(message);
         }}
+        outcomeRef={outcomeRef}
       />
       <AdminTokensTable
         caption={`Platform tokens of ${props.accountName}`}
@@ -123,7 +126,13 @@ export function AdminTokensView(props: AdminTokensViewProps) {
       </p>
       {/* Outside the keyed list, so typing in the search box survives the navigation it causes. */}
       <AdminTokensToolbar query={props.query} onChange={navigation.go} />
-      <SelectableList key={adminTokenListSearch(props.query)} props={props} navigation={navigation} onDone={done} />
+      <SelectableList
+        key={adminTokenListSearch(props.query)}
+        props={props}
+        navigation={navigation}
+        onDone={done}
+        outcomeRef={statusRef}
+      />
     </div>
   );
 }

@@ -95,6 +95,7 @@ export function BulkActionBar({
   onSelectAllMatching,
   onClearSelection,
   onDone,
+  outcomeRef,
 }: {
   accountId: string;
   filter: AdminTokenFilter;
@@ -106,11 +107,14 @@ export function BulkActionBar({
   onSelectAllMatching: () => void;
   onClearSelection: () => void;
   onDone: (message: string) => void;
+  /** Where focus goes after a change: the message that tells its outcome. */
+  outcomeRef?: React.RefObject<HTMLElement | null>;
 }) {
   const [pending, setPending] = useState<PendingAction | null>(null);
   const [preparing, setPreparing] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const opener = useRef<HTMLButtonElement | null>(null);
+  const changed = useRef(false);
   const nothingSelected = selectedIds.length === 0 && !allMatching;
 
   async function start(action: BulkTokenAction) {
@@ -134,6 +138,7 @@ export function BulkActionBar({
     if (!pending) return;
     const result = await actions.bulk({ accountId, action: pending.action, selection: pending.selection });
     if (!result.ok) return result.message;
+    changed.current = true;
     onDone(resultMessage(result.data));
   }
 
@@ -173,12 +178,15 @@ export function BulkActionBar({
       <ConfirmDialog
         open={pending !== null}
         onOpenChange={(open) => {
-          if (open) return;
-          setPending(null);
-          // Back to the button that asked, unless the change left it disabled (nothing selected).
-          setTimeout(() => {
-            if (opener.current && !opener.current.disabled) opener.current.focus();
-          }, 0);
+          if (!open) setPending(null);
+        }}
+        returnFocus={() => {
+          // After a change, to its outcome; otherwise back to the button that asked.
+          if (changed.current) {
+            changed.current = false;
+            if (outcomeRef?.current) return outcomeRef.current;
+          }
+          return opener.current && !opener.current.disabled ? opener.current : null;
         }}
         title={pending ? `${LABEL[pending.action]} ${tokens(pending.count)}?` : ''}
         confirmLabel={pending ? LABEL[pending.action] : ''}

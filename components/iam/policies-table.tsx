@@ -1,7 +1,7 @@
 'use client';
 
 import Link from 'next/link';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { deletePolicyAction, deletePolicyAndReturnAction } from '@/app/(portal)/accounts/[accountId]/iam/policies/actions';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
@@ -12,6 +12,9 @@ const dateTime = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeSty
 
 export function PoliciesTable({ accountId, policies }: { accountId: string; policies: PolicyRow[] }) {
   const [deleting, setDeleting] = useState<PolicyRow | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+  const statusRef = useRef<HTMLParagraphElement>(null);
+  const deleted = useRef(false);
   const base = `/accounts/${encodeURIComponent(accountId)}/iam/policies`;
 
   return (
@@ -28,6 +31,9 @@ export function PoliciesTable({ accountId, policies }: { accountId: string; poli
           </Link>
         }
       />
+      <p ref={statusRef} tabIndex={-1} role="status" className="text-sm text-slate-800 empty:hidden focus:outline-none">
+        {message}
+      </p>
       <IamTable caption="Policies of the account">
         <thead className="bg-slate-50">
           <tr>
@@ -66,7 +72,21 @@ export function PoliciesTable({ accountId, policies }: { accountId: string; poli
           ))}
         </tbody>
       </IamTable>
-      <DeletePolicyDialog accountId={accountId} policy={deleting} onClose={() => setDeleting(null)} />
+      <DeletePolicyDialog
+        accountId={accountId}
+        policy={deleting}
+        onClose={() => setDeleting(null)}
+        onDeleted={(name) => {
+          deleted.current = true;
+          setMessage(`Deleted policy ${name}.`);
+        }}
+        // Its row is gone: focus goes to the outcome instead.
+        returnFocus={() => {
+          const done = deleted.current;
+          deleted.current = false;
+          return done ? statusRef.current : null;
+        }}
+      />
     </div>
   );
 }
@@ -75,11 +95,15 @@ export function DeletePolicyDialog({
   accountId,
   policy,
   onClose,
+  onDeleted,
+  returnFocus,
   returnToList = false,
 }: {
   accountId: string;
   policy: { id: string; name: string; groupCount: number } | null;
   onClose: () => void;
+  onDeleted?: (name: string) => void;
+  returnFocus?: () => HTMLElement | null;
   /** Set on the policy's own page, which no longer exists afterwards. */
   returnToList?: boolean;
 }) {
@@ -95,7 +119,9 @@ export function DeletePolicyDialog({
         const remove = returnToList ? deletePolicyAndReturnAction : deletePolicyAction;
         const result = await remove({ accountId, policyId: policy.id });
         if (!result.ok) return result.message;
+        onDeleted?.(policy.name);
       }}
+      returnFocus={returnFocus}
     >
       {policy ? (
         <p>

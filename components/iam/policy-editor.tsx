@@ -101,7 +101,8 @@ export function PolicyEditor({
             />
           )}
         />
-        <div id={`${STATEMENTS_ID}-status`} className="min-h-6 text-sm">
+        {/* A live region, so the first error (or that there is none) is announced while typing. */}
+        <div id={`${STATEMENTS_ID}-status`} role="status" className="min-h-6 text-sm">
           {liveError ? (
             <p id={errorId(STATEMENTS_ID)} className="flex flex-wrap items-center gap-2 text-red-700">
               <span>

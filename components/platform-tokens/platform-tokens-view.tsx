@@ -2,7 +2,7 @@
 
 import { KeyRound, Plus } from 'lucide-react';
 import Form from 'next/form';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { cn } from '@/lib/cn';
 import type { TokenView } from '@/lib/tokens/view';
@@ -58,6 +58,20 @@ export function PlatformTokensView({
   initialStatus: string | null;
 }) {
   const [status, setStatus] = useState<string | null>(initialStatus);
+  const statusRef = useRef<HTMLDivElement>(null);
+  const wasEmpty = useRef(tokens.length === 0);
+  const empty = tokens.length === 0;
+
+  // Arriving from the create form, the outcome is where a keyboard user carries on from.
+  useEffect(() => {
+    if (initialStatus) statusRef.current?.focus();
+  }, [initialStatus]);
+
+  // Deleting the last token removes the table, and the control that had focus with it.
+  useEffect(() => {
+    if (empty && !wasEmpty.current && document.activeElement === document.body) statusRef.current?.focus();
+    wasEmpty.current = empty;
+  }, [empty]);
 
   return (
     <div className="space-y-6">
@@ -74,10 +88,10 @@ export function PlatformTokensView({
           <AccountCounts accounts={accounts} />
         </div>
       </div>
-      <div role="status" className={cn('text-sm', status ? 'rounded-md border border-green-200 bg-green-50 px-3 py-2 text-green-900' : 'sr-only')}>
+      <div ref={statusRef} tabIndex={-1} role="status" className={cn('text-sm', status ? 'rounded-md border border-green-200 bg-green-50 px-3 py-2 text-green-900' : 'sr-only')}>
         {status}
       </div>
-      {tokens.length === 0 ? (
+      {empty ? (
         <div className="flex flex-col items-center gap-3 rounded-lg border border-dashed border-slate-300 bg-white px-6 py-12 text-center">
           <KeyRound aria-hidden className="size-8 text-slate-400" />
           <h2 className="text-lg font-semibold">No platform tokens yet</h2>
@@ -88,7 +102,7 @@ export function PlatformTokensView({
           <CreateButton variant="secondary">Generate your first token</CreateButton>
         </div>
       ) : (
-        <TokensTable tokens={tokens} onStatus={setStatus} />
+        <TokensTable tokens={tokens} onStatus={setStatus} onFocusLost={() => statusRef.current?.focus()} />
       )}
     </div>
   );

@@ -28,7 +28,16 @@ const byNameOrTokenId: FilterFn<TokenView> = (row, _columnId, value: string) => 
 type RowAction = { kind: TokenActionKind; token: TokenView } | null;
 
 /** My platform tokens as a sortable, searchable table with an "Actions" menu per row. */
-export function TokensTable({ tokens, onStatus }: { tokens: TokenView[]; onStatus: (message: string) => void }) {
+export function TokensTable({
+  tokens,
+  onStatus,
+  onFocusLost,
+}: {
+  tokens: TokenView[];
+  onStatus: (message: string) => void;
+  /** Called when neither the row nor the search box is left to take focus (the last token went away). */
+  onFocusLost: () => void;
+}) {
   const router = useRouter();
   const searchId = useId();
   const [sorting, setSorting] = useState<SortingState>([]);
@@ -46,7 +55,9 @@ export function TokensTable({ tokens, onStatus }: { tokens: TokenView[]; onStatu
     setRowAction(null);
     setTimeout(() => {
       const trigger = tokenId && !deleted ? document.querySelector<HTMLElement>(`[data-token-actions="${tokenId}"]`) : null;
-      (trigger ?? searchRef.current)?.focus();
+      const target = trigger ?? searchRef.current;
+      if (target) target.focus();
+      else onFocusLost();
     }, 0);
   }
 
