@@ -1,3 +1,4 @@
+import { FAILED_VERIFICATIONS_PER_MINUTE } from '../lib/platform/failed-verifications';
 import { generateToken, tokenAction } from './api-token-helpers';
 import { expect, test } from './fixtures';
 
@@ -40,6 +41,30 @@ test.describe('platform API', () => {
     }
     expect((await list()).status()).toBe(401);
     await api.dispose();
+  });
+
+  test('a client that keeps failing authentication gets 429 with Retry-After; others do not', async ({ playwright, baseURL }) => {
+    // The e2e server trusts X-Forwarded-For, as behind a reverse proxy: each context is one client.
+    const client = (address: string) => playwright.request.newContext({ baseURL, extraHTTPHeaders: { 'x-forwarded-for': address } });
+    const attacker = await client('203.0.113.91');
+    const bystander = await client('203.0.113.92');
+    const documents = '/e/acme-prod/platform/document/v1/documents';
+    const guess = (api: typeof attacker) =>
+      api.get(documents, { headers: { Authorization: `Bearer dt0s16.${'A'.repeat(24)}.${'B'.repeat(64)}` } });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < FAILED_VERIFICATIONS_PER_MINUTE; i++) statuses.push((await guess(attacker)).status());
+      expect(statuses.slice(0, -1).every((s) => s === 401)).toBe(true);
+      expect(statuses.at(-1)).toBe(429);
+      const blocked = await guess(attacker);
+      expect(blocked.status()).toBe(429);
+      expect(Number(blocked.headers()['retry-after'])).toBeGreaterThan(0);
+      expect((await blocked.json()).error.message).toMatch(/Too many failed authentications/);
+      expect((await guess(bystander)).status()).toBe(401);
+    } finally {
+      await attacker.dispose();
+      await bystander.dispose();
+    }
   });
 
   test('serves the OpenAPI document of every endpoint with its scopes', async ({ request }) => {
