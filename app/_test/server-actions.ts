@@ -4,10 +4,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import type { Db } from '@/lib/db';
-import { accountMembers, groups, policies, serviceUsers, users } from '@/lib/db/schema';
+import { accountMembers, groups, policies, users } from '@/lib/db/schema';
 import type { TestDatabase } from '@/lib/db/testing';
-import { insertTestToken } from '@/lib/platform/testing';
+import { demoIdentities } from '@/lib/testing/demo';
+import { insertTestToken } from '@/lib/testing/tokens';
+import { tokenFormFields } from '@/lib/tokens/test-support';
 import type { ActionResult } from '@/lib/validations/result';
+import type { TokenFormInput } from '@/lib/validations/tokens';
 
 export const APP = path.join(process.cwd(), 'app');
 
@@ -64,18 +67,7 @@ export interface Fixture {
 const NOT_ADMINS: Who[] = ['alice', 'bob', 'outsider', 'globexAdmin'];
 const NOT_TOKEN_PEOPLE: Who[] = ['bob', 'outsider', 'globexAdmin'];
 
-const tokenForm = (overrides: Record<string, unknown> = {}) => ({
-  name: 'Matrix token',
-  expiration: '30d',
-  expiresAt: '',
-  accountId: 'acme',
-  appliesToAccount: false,
-  environmentIds: ['acme-prod'],
-  generateFor: 'myself',
-  serviceUserId: '',
-  scopes: ['document:documents:read'],
-  ...overrides,
-});
+const tokenForm = (overrides: Partial<TokenFormInput> = {}) => tokenFormFields({ name: 'Matrix token', ...overrides });
 
 export const FIXTURES: Record<string, Fixture> = {
   '(portal)/platform-tokens/actions.ts#generateTokenAction': {
@@ -223,18 +215,17 @@ export async function buildWorld(database: TestDatabase): Promise<World> {
     { accountId: 'globex', userId: outsider!.id, role: 'member' },
     { accountId: 'globex', userId: globexAdmin!.id, role: 'admin' },
   ]);
-  const ids = new Map((await db.select().from(users)).map((u) => [u.email, u.id]));
+  const demo = await demoIdentities(db);
   const [group] = await db.select().from(groups).where(sql`${groups.accountId} = 'acme' and ${groups.name} = 'Developers'`);
   const [policy] = await db.select().from(policies).where(sql`${policies.accountId} = 'acme' and ${policies.name} = 'Developer access'`);
-  const [ciBot] = await db.select().from(serviceUsers).where(sql`${serviceUsers.email} = 'ci-bot@service.example.com'`);
   const token = await insertTestToken(db, { owner: EMAILS.alice, scopes: ['document:documents:read'], environmentIds: ['acme-prod'] });
   return {
     db,
-    id: (email) => ids.get(email)!,
+    id: demo.id,
     aliceToken: token.tokenId,
     group: group!.id,
     policy: policy!.id,
-    ciBot: ciBot!.id,
+    ciBot: demo.id('acme/ci-bot@service.example.com'),
   };
 }
 

@@ -4,7 +4,8 @@ import { onChanges, type Change } from '@/lib/changes';
 import { accounts, auditEvents } from '@/lib/db/schema';
 import { createTestDatabase, testBackend, type TestDatabase } from '@/lib/db/testing';
 import { NotFoundError } from '@/lib/errors';
-import { actorByEmail, adminSnapshot } from '@/lib/tokens/admin-testing';
+import { actorByEmail } from '@/lib/testing/demo';
+import { adminSnapshot } from '@/lib/tokens/admin-testing';
 import { setTokenManagement } from './token-management';
 
 describe(`"Allow to manage platform tokens" on ${testBackend}`, () => {

@@ -3,16 +3,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents, groups } from '@/lib/db/schema';
 import { createTestDatabase, testBackend, type TestDatabase } from '@/lib/db/testing';
 import { ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
+import { publishedDuring } from '@/lib/testing/changes';
+import { demoIdentities, type DemoIdentities } from '@/lib/testing/demo';
 import { bindPolicy, unbindPolicy } from './binding-operations';
 import { checkPermission, effectivePermissions } from './effective-permissions';
 import { addGroupMember, createGroup, deleteGroup, removeGroupMember, renameGroup } from './group-operations';
 import { groupDetail, listGroups } from './iam-queries';
 import { createPolicy } from './policy-operations';
-import { demoIdentities, iamSnapshot, publishedDuring } from './testing';
+import { iamSnapshot } from './testing';
 
 describe(`group and binding operations (${testBackend})`, () => {
   let database: TestDatabase;
-  let demo: Awaited<ReturnType<typeof demoIdentities>>;
+  let demo: DemoIdentities;
   const admin = () => demo.actor('admin@example.com');
 
   beforeAll(async () => {

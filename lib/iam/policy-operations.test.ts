@@ -3,15 +3,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents, groups, policies } from '@/lib/db/schema';
 import { createTestDatabase, testBackend, type TestDatabase } from '@/lib/db/testing';
 import { ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
+import { publishedDuring } from '@/lib/testing/changes';
+import { demoIdentities, type DemoIdentities } from '@/lib/testing/demo';
 import { bindPolicy } from './binding-operations';
 import { checkPermission } from './effective-permissions';
 import { listPolicies, policyDetail } from './iam-queries';
 import { createPolicy, deletePolicy, updatePolicy } from './policy-operations';
-import { demoIdentities, iamSnapshot, publishedDuring } from './testing';
+import { iamSnapshot } from './testing';
 
 describe(`policy operations (${testBackend})`, () => {
   let database: TestDatabase;
-  let demo: Awaited<ReturnType<typeof demoIdentities>>;
+  let demo: DemoIdentities;
   const admin = () => demo.actor('admin@example.com');
 
   beforeAll(async () => {

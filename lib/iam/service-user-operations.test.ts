@@ -3,14 +3,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents, groupMembers, platformTokens, serviceUsers } from '@/lib/db/schema';
 import { createTestDatabase, testBackend, type TestDatabase } from '@/lib/db/testing';
 import { ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
+import { publishedDuring } from '@/lib/testing/changes';
+import { demoIdentities, type DemoIdentities } from '@/lib/testing/demo';
 import { canUseServiceUser } from './effective-permissions';
 import { listServiceUsers } from './iam-queries';
 import { createServiceUser, deleteServiceUser } from './service-user-operations';
-import { demoIdentities, iamSnapshot, publishedDuring } from './testing';
+import { iamSnapshot } from './testing';
 
 describe(`service user operations (${testBackend})`, () => {
   let database: TestDatabase;
-  let demo: Awaited<ReturnType<typeof demoIdentities>>;
+  let demo: DemoIdentities;
   const admin = () => demo.actor('admin@example.com');
 
   beforeAll(async () => {

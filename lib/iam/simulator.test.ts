@@ -3,14 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { groups } from '@/lib/db/schema';
 import { createTestDatabase, testBackend, type TestDatabase } from '@/lib/db/testing';
 import { ForbiddenError } from '@/lib/errors';
+import { demoIdentities, type DemoIdentities } from '@/lib/testing/demo';
 import { bindPolicy } from './binding-operations';
 import { createPolicy } from './policy-operations';
 import { simulatePermission } from './simulator';
-import { demoIdentities } from './testing';
 
 describe(`policy simulator (${testBackend})`, () => {
   let database: TestDatabase;
-  let demo: Awaited<ReturnType<typeof demoIdentities>>;
+  let demo: DemoIdentities;
   const admin = () => demo.actor('admin@example.com');
 
   beforeAll(async () => {

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, testBackend, type TestDatabase } from '@/lib/db/testing';
+import { demoIdentities, type DemoIdentities } from '@/lib/testing/demo';
 import { generatePlatformToken } from '@/lib/tokens/generate';
-import { demoIds, tokenInput, type DemoIds } from '@/lib/tokens/test-support';
+import { tokenInput } from '@/lib/tokens/test-support';
 import { createTestPlatform, platformRequest, readResponse } from './testing';
 
 // The three jobs of PRODUCT.md §1 end to end, each with a token generated the way the portal
@@ -10,12 +11,12 @@ import { createTestPlatform, platformRequest, readResponse } from './testing';
 const NOW = new Date();
 let database: TestDatabase;
 let platform: ReturnType<typeof createTestPlatform>;
-let ids: DemoIds;
+let demo: DemoIdentities;
 
 beforeAll(async () => {
   database = await createTestDatabase();
   platform = createTestPlatform(database.db);
-  ids = await demoIds(database.db);
+  demo = await demoIdentities(database.db);
 });
 afterAll(async () => {
   platform.unsubscribe();
@@ -31,7 +32,7 @@ describe(`the three jobs (${testBackend})`, () => {
   it('(a) a script ingests business events and queries them back', async () => {
     const { token } = await generatePlatformToken(
       database.db,
-      ids.actor('alice@example.com'),
+      demo.actor('alice@example.com'),
       tokenInput({ name: 'Checkout events', scopes: ['storage:bizevents:write', 'storage:buckets:read', 'storage:bizevents:read'] }),
       NOW,
     );
@@ -67,7 +68,7 @@ describe(`the three jobs (${testBackend})`, () => {
   it('(b) a nightly export: a workflow runs a query and the result is fetched as JSON', async () => {
     const { token } = await generatePlatformToken(
       database.db,
-      ids.actor('alice@example.com'),
+      demo.actor('alice@example.com'),
       tokenInput({
         name: 'Nightly export',
         scopes: ['storage:logs:write', 'storage:buckets:read', 'storage:logs:read', 'automation:workflows:write', 'automation:workflows:run', 'automation:workflows:read'],
@@ -103,12 +104,12 @@ describe(`the three jobs (${testBackend})`, () => {
   it('(c) documents are kept in sync between acme-prod and acme-staging with one token, refused in globex-prod', async () => {
     const { token } = await generatePlatformToken(
       database.db,
-      ids.actor('alice@example.com'),
+      demo.actor('alice@example.com'),
       tokenInput({
         name: 'Dashboard sync',
         environmentIds: ['acme-prod', 'acme-staging'],
         generateFor: 'service-user',
-        serviceUserId: ids.serviceUserId('ci-bot@service.example.com'),
+        serviceUserId: demo.id('acme/ci-bot@service.example.com'),
         scopes: ['document:documents:read', 'document:documents:write'],
       }),
       NOW,

@@ -2,9 +2,10 @@
 // (403) after it; with "Immediately" it stops at once, while its successor works.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, testBackend, type TestDatabase } from '@/lib/db/testing';
+import { demoIdentities } from '@/lib/testing/demo';
 import { generatePlatformToken } from '@/lib/tokens/generate';
 import { rotateToken } from '@/lib/tokens/rotate';
-import { demoIds, tokenInput } from '@/lib/tokens/test-support';
+import { tokenInput } from '@/lib/tokens/test-support';
 import { createTestPlatform, platformRequest, readResponse } from './testing';
 
 const HOUR = 3_600_000;
@@ -27,7 +28,7 @@ describe(`rotation seen from the platform API (${testBackend})`, () => {
     (await readResponse(await platform.handle(platformRequest('acme-prod', '/document/v1/documents', { token })))).status;
 
   it('the old token works until its deferred expiry and is refused after', async () => {
-    const { actor } = await demoIds(database.db);
+    const { actor } = await demoIdentities(database.db);
     const alice = actor('alice@example.com');
     const start = new Date('2026-03-01T10:00:00Z');
     clock = start;
@@ -53,7 +54,7 @@ describe(`rotation seen from the platform API (${testBackend})`, () => {
   });
 
   it('with "Immediately" the old token stops at once', async () => {
-    const { actor } = await demoIds(database.db);
+    const { actor } = await demoIdentities(database.db);
     const alice = actor('alice@example.com');
     const start = new Date('2026-03-02T10:00:00Z');
     clock = start;

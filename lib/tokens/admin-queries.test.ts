@@ -2,9 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '@/lib/auth/users';
 import { createTestDatabase, testBackend, type TestDatabase } from '@/lib/db/testing';
 import { NotFoundError } from '@/lib/errors';
+import { actorByEmail } from '@/lib/testing/demo';
+import { insertTestTokens, type TestToken } from '@/lib/testing/tokens';
 import { parseAdminTokenListParams, type AdminTokenListQuery } from '@/lib/validations/admin-tokens';
 import { countAccountTokens, listAccountTokens, previewTokenSelection } from './admin-queries';
-import { actorByEmail, insertTestTokens, type TestToken } from './admin-testing';
 
 const NOW = new Date('2026-03-01T12:00:00Z');
 const daysAgo = (d: number) => new Date(NOW.getTime() - d * 86_400_000);

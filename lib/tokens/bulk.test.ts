@@ -1,26 +1,17 @@
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '@/lib/auth/users';
-import { onChanges, type Change } from '@/lib/changes';
 import { auditEvents, platformTokenEnvironments, platformTokens } from '@/lib/db/schema';
 import { createTestDatabase, testBackend, type TestDatabase } from '@/lib/db/testing';
 import { NotFoundError } from '@/lib/errors';
-import { adminSnapshot, actorByEmail, insertTestTokens } from './admin-testing';
+import { publishedDuring } from '@/lib/testing/changes';
+import { actorByEmail } from '@/lib/testing/demo';
+import { insertTestTokens } from '@/lib/testing/tokens';
+import { adminSnapshot } from './admin-testing';
 import { bulkTokenAction } from './bulk';
 
 const NOW = new Date('2026-03-01T12:00:00Z');
 const minutesAgo = (m: number) => new Date(NOW.getTime() - m * 60_000);
-
-async function published(work: () => Promise<unknown>): Promise<Change[]> {
-  const seen: Change[] = [];
-  const stop = onChanges((changes) => seen.push(...changes));
-  try {
-    await work();
-  } finally {
-    stop();
-  }
-  return seen;
-}
 
 describe(`bulk token actions on ${testBackend}`, () => {
   let database: TestDatabase;
@@ -50,7 +41,7 @@ describe(`bulk token actions on ${testBackend}`, () => {
       { name: 'sel-c', owner: 'bob@example.com', createdAt: minutesAgo(1), status: 'disabled' },
     ]);
     let result;
-    const changes = await published(async () => {
+    const changes = await publishedDuring(async () => {
       result = await bulkTokenAction(database.db, admin, 'acme', 'disable', { kind: 'ids', tokenIds: tokens.map((t) => t.tokenId) }, NOW);
     });
     expect(result).toEqual({ action: 'disable', changed: 2, tokenIds: [tokens[1]!.tokenId, tokens[0]!.tokenId] });
@@ -117,7 +108,7 @@ describe(`bulk token actions on ${testBackend}`, () => {
       { name: 'filter-run globex', owner: 'alice@example.com', accountId: 'globex', createdAt: NOW },
     ]);
     let result;
-    const changes = await published(async () => {
+    const changes = await publishedDuring(async () => {
       result = await bulkTokenAction(database.db, admin, 'acme', 'disable', { kind: 'filter', filter: { q: 'filter-run', status: 'active' } }, NOW);
     });
     expect(result).toMatchObject({ changed: 120 });

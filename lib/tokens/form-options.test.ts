@@ -2,24 +2,25 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accounts } from '@/lib/db/schema';
 import { createTestDatabase, testBackend, type TestDatabase } from '@/lib/db/testing';
+import { demoIdentities, type DemoIdentities } from '@/lib/testing/demo';
 import { loadTokenFormOptions } from './form-options';
 import { generatePlatformToken } from './generate';
-import { demoIds, tokenInput, type DemoIds } from './test-support';
+import { tokenInput } from './test-support';
 
 describe(`create form options (${testBackend})`, () => {
   let database: TestDatabase;
-  let ids: DemoIds;
+  let demo: DemoIdentities;
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    ids = await demoIds(database.db);
+    demo = await demoIdentities(database.db);
   });
   afterAll(() => database.close());
 
-  const optionsFor = (email: string) => loadTokenFormOptions(database.db, ids.actor(email).userId);
+  const optionsFor = (email: string) => loadTokenFormOptions(database.db, demo.actor(email).userId);
 
   it("offers each user's accounts with environments, usable service users and counts", async () => {
-    await generatePlatformToken(database.db, ids.actor('alice@example.com'), tokenInput(), new Date());
+    await generatePlatformToken(database.db, demo.actor('alice@example.com'), tokenInput(), new Date());
     const alice = await optionsFor('alice@example.com');
     expect(alice.map((a) => [a.id, a.name, a.tokenCount, a.limit])).toEqual([
       ['acme', 'Acme Corp', 1, 10],

@@ -3,23 +3,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accounts, auditEvents, platformTokenEnvironments, platformTokens } from '@/lib/db/schema';
 import { createTestDatabase, testBackend, type TestDatabase } from '@/lib/db/testing';
 import { NotFoundError, ValidationError } from '@/lib/errors';
+import { demoIdentities, type DemoIdentities } from '@/lib/testing/demo';
 import { hashToken, parseToken } from './format';
 import { generatePlatformToken } from './generate';
-import { demoIds, tokenInput, type DemoIds } from './test-support';
+import { tokenInput } from './test-support';
 
 const NOW = new Date('2026-03-31T22:30:00Z');
 
 describe(`generating platform tokens (${testBackend})`, () => {
   let database: TestDatabase;
-  let ids: DemoIds;
+  let demo: DemoIdentities;
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    ids = await demoIds(database.db);
+    demo = await demoIdentities(database.db);
   });
   afterAll(() => database.close());
 
-  const alice = () => ids.actor('alice@example.com');
+  const alice = () => demo.actor('alice@example.com');
   const tokenCount = async () => (await database.db.select({ id: platformTokens.id }).from(platformTokens)).length;
 
   async function rejection(promise: Promise<unknown>) {
@@ -122,7 +123,7 @@ describe(`generating platform tokens (${testBackend})`, () => {
     const wrongEnv = await rejection(generatePlatformToken(database.db, alice(), tokenInput({ environmentIds: ['globex-prod'] }), NOW));
     expect((wrongEnv as ValidationError).fieldErrors).toEqual({ environmentIds: 'Choose environments of Acme Corp' });
     const notMember = await rejection(
-      generatePlatformToken(database.db, ids.actor('bob@example.com'), tokenInput({ accountId: 'globex', environmentIds: ['globex-prod'] }), NOW),
+      generatePlatformToken(database.db, demo.actor('bob@example.com'), tokenInput({ accountId: 'globex', environmentIds: ['globex-prod'] }), NOW),
     );
     expect((notMember as ValidationError).fieldErrors).toEqual({ accountId: 'Choose an account you are a member of' });
     const unknown = await rejection(generatePlatformToken(database.db, alice(), tokenInput({ accountId: 'nope' }), NOW));
@@ -131,8 +132,8 @@ describe(`generating platform tokens (${testBackend})`, () => {
   });
 
   it('generates for a service user only when a policy lets the user use it', async () => {
-    const ciBot = ids.serviceUserId('ci-bot@service.example.com');
-    const exporter = ids.serviceUserId('exporter@service.example.com');
+    const ciBot = demo.id('acme/ci-bot@service.example.com');
+    const exporter = demo.id('acme/exporter@service.example.com');
     const forService = (serviceUserId: string) => tokenInput({ name: 'For a service user', generateFor: 'service-user', serviceUserId });
 
     const ok = await generatePlatformToken(database.db, alice(), forService(ciBot), NOW);
@@ -142,7 +143,7 @@ describe(`generating platform tokens (${testBackend})`, () => {
     const before = await tokenCount();
     const denied = await rejection(generatePlatformToken(database.db, alice(), forService(exporter), NOW));
     expect((denied as ValidationError).fieldErrors.serviceUserId).toMatch(/exporter@service\.example\.com/);
-    const bobDenied = await rejection(generatePlatformToken(database.db, ids.actor('bob@example.com'), forService(ciBot), NOW));
+    const bobDenied = await rejection(generatePlatformToken(database.db, demo.actor('bob@example.com'), forService(ciBot), NOW));
     expect((bobDenied as ValidationError).fieldErrors.serviceUserId).toMatch(/ci-bot@service\.example\.com/);
     const bogus = await rejection(generatePlatformToken(database.db, alice(), forService('not-a-uuid'), NOW));
     expect((bogus as ValidationError).fieldErrors.serviceUserId).toBe('Choose a service user of Acme Corp');
@@ -152,7 +153,7 @@ describe(`generating platform tokens (${testBackend})`, () => {
     expect((otherAccount as ValidationError).fieldErrors.serviceUserId).toBe('Choose a service user of Globex');
     expect(await tokenCount()).toBe(before);
 
-    await generatePlatformToken(database.db, ids.actor('admin@example.com'), forService(exporter), NOW);
+    await generatePlatformToken(database.db, demo.actor('admin@example.com'), forService(exporter), NOW);
     expect(await tokenCount()).toBe(before + 1);
   });
 
@@ -181,7 +182,7 @@ describe(`generating platform tokens (${testBackend})`, () => {
 
     const before = await tokenCount();
     const bob = await rejection(
-      generatePlatformToken(database.db, ids.actor('bob@example.com'), tokenInput(), NOW, { sourceTokenId: source.tokenId }),
+      generatePlatformToken(database.db, demo.actor('bob@example.com'), tokenInput(), NOW, { sourceTokenId: source.tokenId }),
     );
     expect(bob).toBeInstanceOf(NotFoundError);
     expect(await tokenCount()).toBe(before);

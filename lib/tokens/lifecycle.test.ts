@@ -4,25 +4,26 @@ import { onChanges, type Change } from '@/lib/changes';
 import { accounts, auditEvents, platformTokens } from '@/lib/db/schema';
 import { createTestDatabase, testBackend, type TestDatabase } from '@/lib/db/testing';
 import { ForbiddenError, NotFoundError } from '@/lib/errors';
+import { demoIdentities, type DemoIdentities } from '@/lib/testing/demo';
 import { generatePlatformToken } from './generate';
 import { deleteToken, disableToken, enableToken } from './lifecycle';
-import { demoIds, tokenInput, type DemoIds } from './test-support';
+import { tokenInput } from './test-support';
 
 const NOW = new Date('2026-01-15T10:00:00Z');
 
 describe(`disabling, enabling and deleting tokens (${testBackend})`, () => {
   let database: TestDatabase;
-  let ids: DemoIds;
+  let demo: DemoIdentities;
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    ids = await demoIds(database.db);
+    demo = await demoIdentities(database.db);
   });
   afterAll(() => database.close());
 
-  const alice = () => ids.actor('alice@example.com');
-  const bob = () => ids.actor('bob@example.com');
-  const admin = () => ids.actor('admin@example.com');
+  const alice = () => demo.actor('alice@example.com');
+  const bob = () => demo.actor('bob@example.com');
+  const admin = () => demo.actor('admin@example.com');
   const rowOf = async (tokenId: string) =>
     (await database.db.select().from(platformTokens).where(eq(platformTokens.publicId, tokenId.slice(7))))[0];
   const eventsOf = async (tokenId: string) =>
@@ -68,7 +69,7 @@ describe(`disabling, enabling and deleting tokens (${testBackend})`, () => {
   });
 
   it('lets the account admin and the creator of a service-user token act on it', async () => {
-    const ciBot = ids.serviceUserId('ci-bot@service.example.com');
+    const ciBot = demo.id('acme/ci-bot@service.example.com');
     const { tokenId } = await generatePlatformToken(
       database.db,
       alice(),

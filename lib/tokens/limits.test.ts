@@ -3,28 +3,29 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { platformTokens } from '@/lib/db/schema';
 import { createTestDatabase, testBackend, type TestDatabase } from '@/lib/db/testing';
 import { ConflictError } from '@/lib/errors';
+import { demoIdentities, type DemoIdentities } from '@/lib/testing/demo';
 import { generatePlatformToken } from './generate';
 import { deleteToken, disableToken } from './lifecycle';
 import { TOKEN_LIMIT, tokenCountsByAccount } from './limits';
-import { demoIds, tokenInput, type DemoIds } from './test-support';
+import { tokenInput } from './test-support';
 
 const NOW = new Date('2026-06-01T08:00:00Z');
 const LIMIT_MESSAGE = 'You already have 10 platform tokens in Acme Corp, the most allowed. Delete one to generate another.';
 
 describe(`the limit of ${TOKEN_LIMIT} tokens per user and account (${testBackend})`, () => {
   let database: TestDatabase;
-  let ids: DemoIds;
+  let demo: DemoIdentities;
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    ids = await demoIds(database.db);
+    demo = await demoIdentities(database.db);
   });
   afterAll(() => database.close());
 
   const generate = (email: string, name: string, accountId = 'acme') =>
     generatePlatformToken(
       database.db,
-      ids.actor(email),
+      demo.actor(email),
       tokenInput({ name, accountId, environmentIds: [accountId === 'acme' ? 'acme-prod' : 'globex-prod'] }),
       NOW,
     );
@@ -33,10 +34,10 @@ describe(`the limit of ${TOKEN_LIMIT} tokens per user and account (${testBackend
     const made = [];
     for (let i = 1; i <= TOKEN_LIMIT; i++) made.push(await generate('alice@example.com', `Alice ${i}`));
     await expect(generate('alice@example.com', 'Eleventh')).rejects.toThrow(new ConflictError(LIMIT_MESSAGE));
-    expect((await tokenCountsByAccount(database.db, ids.actor('alice@example.com').userId)).get('acme')).toBe(TOKEN_LIMIT);
+    expect((await tokenCountsByAccount(database.db, demo.actor('alice@example.com').userId)).get('acme')).toBe(TOKEN_LIMIT);
 
     // Disabled and expired tokens still count.
-    await disableToken(database.db, ids.actor('alice@example.com'), made[0]!.tokenId);
+    await disableToken(database.db, demo.actor('alice@example.com'), made[0]!.tokenId);
     await database.db
       .update(platformTokens)
       .set({ expiresAt: new Date(NOW.getTime() - 1000) })
@@ -47,7 +48,7 @@ describe(`the limit of ${TOKEN_LIMIT} tokens per user and account (${testBackend
     await generate('alice@example.com', 'In Globex', 'globex');
 
     // A deleted token frees a place; so does one superseded by a rotation.
-    await deleteToken(database.db, ids.actor('alice@example.com'), made[2]!.tokenId);
+    await deleteToken(database.db, demo.actor('alice@example.com'), made[2]!.tokenId);
     await generate('alice@example.com', 'After delete');
     await expect(generate('alice@example.com', 'Too many again')).rejects.toBeInstanceOf(ConflictError);
     await database.db
@@ -58,7 +59,7 @@ describe(`the limit of ${TOKEN_LIMIT} tokens per user and account (${testBackend
     const counted = await database.db
       .select({ id: platformTokens.id })
       .from(platformTokens)
-      .where(and(eq(platformTokens.accountId, 'acme'), eq(platformTokens.createdById, ids.actor('alice@example.com').userId)));
+      .where(and(eq(platformTokens.accountId, 'acme'), eq(platformTokens.createdById, demo.actor('alice@example.com').userId)));
     expect(counted).toHaveLength(TOKEN_LIMIT + 1);
   });
 
@@ -74,6 +75,6 @@ describe(`the limit of ${TOKEN_LIMIT} tokens per user and account (${testBackend
       expect(r.reason).toBeInstanceOf(ConflictError);
       expect((r.reason as Error).message).toBe(LIMIT_MESSAGE);
     }
-    expect((await tokenCountsByAccount(database.db, ids.actor('bob@example.com').userId)).get('acme')).toBe(TOKEN_LIMIT);
+    expect((await tokenCountsByAccount(database.db, demo.actor('bob@example.com').userId)).get('acme')).toBe(TOKEN_LIMIT);
   });
 });

@@ -2,26 +2,27 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { platformTokens } from '@/lib/db/schema';
 import { createTestDatabase, testBackend, type TestDatabase } from '@/lib/db/testing';
+import { demoIdentities, type DemoIdentities } from '@/lib/testing/demo';
 import { generatePlatformToken } from './generate';
 import { disableToken } from './lifecycle';
 import { findMyToken, listMyTokens } from './list';
-import { demoIds, tokenInput, type DemoIds } from './test-support';
+import { tokenInput } from './test-support';
 
 const NOW = new Date('2026-02-28T23:00:00Z');
 
 describe(`My platform tokens (${testBackend})`, () => {
   let database: TestDatabase;
-  let ids: DemoIds;
+  let demo: DemoIdentities;
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    ids = await demoIds(database.db);
+    demo = await demoIdentities(database.db);
   });
   afterAll(() => database.close());
 
   it('lists what the user created or owns across accounts, with every column of the table', async () => {
-    const alice = ids.actor('alice@example.com');
-    const ciBot = ids.serviceUserId('ci-bot@service.example.com');
+    const alice = demo.actor('alice@example.com');
+    const ciBot = demo.id('acme/ci-bot@service.example.com');
     const mine = await generatePlatformToken(database.db, alice, tokenInput({ name: 'Mine', environmentIds: ['acme-staging', 'acme-prod'] }), NOW);
     const forBot = await generatePlatformToken(
       database.db,
@@ -30,7 +31,7 @@ describe(`My platform tokens (${testBackend})`, () => {
       NOW,
     );
     const globex = await generatePlatformToken(database.db, alice, tokenInput({ name: 'Globex one', accountId: 'globex', environmentIds: ['globex-prod'] }), NOW);
-    await generatePlatformToken(database.db, ids.actor('bob@example.com'), tokenInput({ name: "Bob's" }), NOW);
+    await generatePlatformToken(database.db, demo.actor('bob@example.com'), tokenInput({ name: "Bob's" }), NOW);
     await disableToken(database.db, alice, globex.tokenId);
     await database.db
       .update(platformTokens)
@@ -72,9 +73,9 @@ describe(`My platform tokens (${testBackend})`, () => {
     const later = new Date('2026-04-01T00:00:00Z');
     expect((await listMyTokens(database.db, alice.userId, later)).find((t) => t.name === 'Mine')!.state).toBe('Expired');
 
-    const bobs = await listMyTokens(database.db, ids.actor('bob@example.com').userId, NOW);
+    const bobs = await listMyTokens(database.db, demo.actor('bob@example.com').userId, NOW);
     expect(bobs.map((t) => t.name)).toEqual(["Bob's"]);
-    expect(await findMyToken(database.db, ids.actor('bob@example.com').userId, mine.tokenId, NOW)).toBeNull();
+    expect(await findMyToken(database.db, demo.actor('bob@example.com').userId, mine.tokenId, NOW)).toBeNull();
     expect((await findMyToken(database.db, alice.userId, mine.tokenId, NOW))?.name).toBe('Mine');
   });
 });

@@ -4,6 +4,7 @@ import { onChanges, type Change } from '@/lib/changes';
 import { accounts, auditEvents, platformTokenEnvironments, platformTokens } from '@/lib/db/schema';
 import { createTestDatabase, testBackend, type TestDatabase } from '@/lib/db/testing';
 import { ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
+import { demoIdentities, type DemoIdentities } from '@/lib/testing/demo';
 import { rotateTokenSchema, type RotateTokenInput } from '@/lib/validations/rotation';
 import { hashToken } from './format';
 import { generatePlatformToken } from './generate';
@@ -11,22 +12,22 @@ import { disableToken } from './lifecycle';
 import { TOKEN_LIMIT } from './limits';
 import { rotateToken } from './rotate';
 import { tokenState } from './status';
-import { demoIds, tokenInput, type DemoIds } from './test-support';
+import { tokenInput } from './test-support';
 
 const NOW = new Date('2026-05-31T21:00:00Z');
 const HOUR = 60 * 60 * 1000;
 
 describe(`rotating tokens (${testBackend})`, () => {
   let database: TestDatabase;
-  let ids: DemoIds;
+  let demo: DemoIdentities;
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    ids = await demoIds(database.db);
+    demo = await demoIdentities(database.db);
   });
   afterAll(() => database.close());
 
-  const alice = () => ids.actor('alice@example.com');
+  const alice = () => demo.actor('alice@example.com');
   const rotation = (tokenId: string, overrides: Partial<RotateTokenInput> = {}) =>
     rotateTokenSchema.parse({
       tokenId,
@@ -43,7 +44,7 @@ describe(`rotating tokens (${testBackend})`, () => {
     (await database.db.select().from(platformTokenEnvironments).where(eq(platformTokenEnvironments.tokenId, id))).map((r) => r.environmentId).sort();
 
   it('generates a successor with the same account, reach, owner and scopes, linked both ways', async () => {
-    const ciBot = ids.serviceUserId('ci-bot@service.example.com');
+    const ciBot = demo.id('acme/ci-bot@service.example.com');
     const old = await generatePlatformToken(
       database.db,
       alice(),
@@ -130,7 +131,7 @@ describe(`rotating tokens (${testBackend})`, () => {
   });
 
   it('works at the limit of 10, since the superseded token stops counting', async () => {
-    const bob = ids.actor('bob@example.com');
+    const bob = demo.actor('bob@example.com');
     const made = [];
     for (let i = 0; i < TOKEN_LIMIT; i++) {
       made.push(await generatePlatformToken(database.db, bob, tokenInput({ name: `Bob ${i}` }), NOW));
@@ -143,7 +144,7 @@ describe(`rotating tokens (${testBackend})`, () => {
 
   it("hides other people's tokens and respects the admin toggle", async () => {
     const old = await generatePlatformToken(database.db, alice(), tokenInput({ name: 'Mine only' }), NOW);
-    await expect(rotateToken(database.db, ids.actor('bob@example.com'), rotation(old.tokenId), NOW)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(rotateToken(database.db, demo.actor('bob@example.com'), rotation(old.tokenId), NOW)).rejects.toBeInstanceOf(NotFoundError);
     await database.db.update(accounts).set({ allowTokenManagement: false }).where(eq(accounts.id, 'acme'));
     try {
       await expect(rotateToken(database.db, alice(), rotation(old.tokenId), NOW)).rejects.toThrow(/turned off "Allow to manage platform tokens"/);
@@ -151,7 +152,7 @@ describe(`rotating tokens (${testBackend})`, () => {
     } finally {
       await database.db.update(accounts).set({ allowTokenManagement: true }).where(eq(accounts.id, 'acme'));
     }
-    const byAdmin = await rotateToken(database.db, ids.actor('admin@example.com'), rotation(old.tokenId), NOW);
+    const byAdmin = await rotateToken(database.db, demo.actor('admin@example.com'), rotation(old.tokenId), NOW);
     expect((await rowOf(byAdmin.tokenId)).ownerUserId).toBe(alice().userId);
   });
 });

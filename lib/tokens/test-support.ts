@@ -1,26 +1,9 @@
-// Shared fixtures of the token tests: demo users as actors and a valid create-form input.
-import type { Db } from '@/lib/db';
-import { serviceUsers, users } from '@/lib/db/schema';
+// The create form of the token tests, filled in as a person would for a token that passes every rule.
 import { tokenFormSchema, type TokenFormInput, type TokenFormValues } from '@/lib/validations/tokens';
-import type { TokenActor } from './access';
 
-export interface DemoIds {
-  actor: (email: string) => TokenActor;
-  serviceUserId: (email: string) => string;
-}
-
-export async function demoIds(db: Db): Promise<DemoIds> {
-  const people = new Map((await db.select().from(users)).map((u) => [u.email, u.id]));
-  const services = new Map((await db.select().from(serviceUsers)).map((s) => [s.email, s.id]));
+/** The form's fields before parsing: valid for alice in Acme, with the given changes. */
+export function tokenFormFields(overrides: Partial<TokenFormInput> = {}): TokenFormInput {
   return {
-    actor: (email) => ({ userId: people.get(email)!, email }),
-    serviceUserId: (email) => services.get(email)!,
-  };
-}
-
-/** A create-form input that passes every rule for alice in Acme, with the given changes. */
-export function tokenInput(overrides: Partial<TokenFormInput> = {}): TokenFormValues {
-  return tokenFormSchema.parse({
     name: 'Nightly export',
     expiration: '30d',
     expiresAt: '',
@@ -31,5 +14,10 @@ export function tokenInput(overrides: Partial<TokenFormInput> = {}): TokenFormVa
     serviceUserId: '',
     scopes: ['document:documents:read'],
     ...overrides,
-  });
+  };
+}
+
+/** The same form as the server action receives it, parsed. */
+export function tokenInput(overrides: Partial<TokenFormInput> = {}): TokenFormValues {
+  return tokenFormSchema.parse(tokenFormFields(overrides));
 }

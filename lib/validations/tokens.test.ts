@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { tokenFormFields } from '@/lib/tokens/test-support';
 import { toFieldErrors } from './result';
 import { duplicateTokenSchema, tokenActionSchema, tokenFormSchema } from './tokens';
 
-const valid = {
-  name: 'Nightly export',
-  expiration: '30d',
-  expiresAt: '',
-  accountId: 'acme',
-  appliesToAccount: false,
-  environmentIds: ['acme-prod'],
-  generateFor: 'myself',
-  serviceUserId: '',
-  scopes: ['storage:logs:read'],
-};
+const valid = tokenFormFields({ scopes: ['storage:logs:read'] });
 
 function errorsOf(input: unknown, schema: typeof tokenFormSchema | typeof duplicateTokenSchema = tokenFormSchema) {
   const result = schema.safeParse(input);
