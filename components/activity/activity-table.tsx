@@ -1,5 +1,6 @@
 import { DateTime } from '@/components/platform-tokens/local-time';
 import { TokenIdCell } from '@/components/platform-tokens/token-cells';
+import { LogTable } from '@/components/ui/log-table';
 import { ACTION_LABELS } from './action-labels';
 import type { ActivityEventView } from './activity-event-view';
 
@@ -26,54 +27,33 @@ function BulkTokens({ tokenIds, count }: { tokenIds: string[]; count: number }) 
 /** The audit log: who did what, to which token or thing, when. */
 export function ActivityTable({ caption, events, emptyText }: { caption: string; events: ActivityEventView[]; emptyText: string }) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-      <table className="w-full text-left text-sm">
-        <caption className="sr-only">{caption}</caption>
-        <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-600">
-          <tr>
-            {['Time', 'Actor', 'Action', 'Token', 'Details'].map((h) => (
-              <th key={h} scope="col" className="whitespace-nowrap px-3 py-2 font-semibold">
-                {h}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {events.map((e) => (
-            <tr key={e.id}>
-              <td className="whitespace-nowrap px-3 py-2 align-top">
-                <DateTime iso={e.at} />
-              </td>
-              <td className="px-3 py-2 align-top">{e.actorEmail}</td>
-              <td className="whitespace-nowrap px-3 py-2 align-top font-medium text-slate-900">{ACTION_LABELS[e.action] ?? e.action}</td>
-              <td className="px-3 py-2 align-top">
-                {e.tokenId ? <TokenIdCell tokenId={e.tokenId} /> : null}
-                {e.tokenCount !== null ? <BulkTokens tokenIds={e.tokenIds} count={e.tokenCount} /> : null}
-              </td>
-              <td className="px-3 py-2 align-top text-slate-700">
-                {e.targetName ? <div className="font-medium text-slate-900">{e.targetName}</div> : null}
-                {e.details.length > 0 ? (
-                  <dl className="grid grid-cols-[auto_1fr] gap-x-2 text-xs">
-                    {e.details.map(([k, v]) => (
-                      <div key={k} className="contents">
-                        <dt className="text-slate-500">{k}</dt>
-                        <dd className="break-all">{v}</dd>
-                      </div>
-                    ))}
-                  </dl>
-                ) : null}
-              </td>
-            </tr>
-          ))}
-          {events.length === 0 ? (
-            <tr>
-              <td colSpan={5} className="px-3 py-8 text-center text-slate-500">
-                {emptyText}
-              </td>
-            </tr>
-          ) : null}
-        </tbody>
-      </table>
-    </div>
+    <LogTable caption={caption} columns={['Time', 'Actor', 'Action', 'Token', 'Details']} rowCount={events.length} emptyText={emptyText}>
+      {events.map((e) => (
+        <tr key={e.id}>
+          <td className="whitespace-nowrap px-3 py-2 align-top">
+            <DateTime iso={e.at} />
+          </td>
+          <td className="px-3 py-2 align-top">{e.actorEmail}</td>
+          <td className="whitespace-nowrap px-3 py-2 align-top font-medium text-slate-900">{ACTION_LABELS[e.action] ?? e.action}</td>
+          <td className="px-3 py-2 align-top">
+            {e.tokenId ? <TokenIdCell tokenId={e.tokenId} /> : null}
+            {e.tokenCount !== null ? <BulkTokens tokenIds={e.tokenIds} count={e.tokenCount} /> : null}
+          </td>
+          <td className="px-3 py-2 align-top text-slate-700">
+            {e.targetName ? <div className="font-medium text-slate-900">{e.targetName}</div> : null}
+            {e.details.length > 0 ? (
+              <dl className="grid grid-cols-[auto_1fr] gap-x-2 text-xs">
+                {e.details.map(([k, v]) => (
+                  <div key={k} className="contents">
+                    <dt className="text-slate-500">{k}</dt>
+                    <dd className="break-all">{v}</dd>
+                  </div>
+                ))}
+              </dl>
+            ) : null}
+          </td>
+        </tr>
+      ))}
+    </LogTable>
   );
 }

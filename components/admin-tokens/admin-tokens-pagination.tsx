@@ -1,8 +1,8 @@
 'use client';
 
-import Link from 'next/link';
 import { Suspense, use, useId } from 'react';
 import { Select } from '@/components/ui/input';
+import { PageLinks } from '@/components/ui/pager';
 import type { TokenCount } from '@/lib/tokens/admin-queries';
 import { ADMIN_TOKEN_PAGE_SIZES, type AdminTokenListQuery, type AdminTokenPageSize } from '@/lib/validations/admin-tokens';
 import { formatCount } from './plural';
@@ -11,9 +11,6 @@ function MatchingCount({ count }: { count: Promise<TokenCount> }) {
   const { count: n, capped } = use(count);
   return <>{formatCount(n, capped)}</>;
 }
-
-const linkClass = 'rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-800 hover:bg-slate-100';
-const disabledClass = 'rounded-md border border-slate-200 px-3 py-1.5 text-sm font-medium text-slate-400';
 
 /** Rows per page, where this page is, and the way to the pages around it (all in the URL). */
 export function AdminTokensPagination({
@@ -59,27 +56,7 @@ export function AdminTokensPagination({
           <MatchingCount count={count} />
         </Suspense>
       </p>
-      <div className="flex items-center gap-2">
-        {query.page > 1 ? (
-          <Link className={linkClass} href={href({ page: query.page - 1 })} scroll={false}>
-            Previous
-          </Link>
-        ) : (
-          <span className={disabledClass} aria-disabled="true">
-            Previous
-          </span>
-        )}
-        <span aria-current="page">Page {formatCount(query.page)}</span>
-        {hasNextPage ? (
-          <Link className={linkClass} href={href({ page: query.page + 1 })} scroll={false}>
-            Next
-          </Link>
-        ) : (
-          <span className={disabledClass} aria-disabled="true">
-            Next
-          </span>
-        )}
-      </div>
+      <PageLinks page={query.page} hasNextPage={hasNextPage} href={(page) => href({ page })} scroll={false} />
     </nav>
   );
 }

@@ -1,5 +1,6 @@
 import { DateTime } from '@/components/platform-tokens/local-time';
 import { TokenIdCell } from '@/components/platform-tokens/token-cells';
+import { LogTable } from '@/components/ui/log-table';
 import { cn } from '@/lib/cn';
 import type { OutboxEmail } from '@/lib/platform/services/email-outbox';
 
@@ -23,60 +24,44 @@ function Recipients({ email }: { email: OutboxEmail }) {
 /** Emails sent through the email service; the body is shown as text, never rendered as HTML. */
 export function OutboxTable({ emails }: { emails: OutboxEmail[] }) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-      <table className="w-full text-left text-sm">
-        <caption className="sr-only">Outbox</caption>
-        <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-600">
-          <tr>
-            {['Time', 'To', 'Subject', 'Status', 'Sent as', 'Token ID', 'Environment'].map((h) => (
-              <th key={h} scope="col" className="whitespace-nowrap px-3 py-2 font-semibold">
-                {h}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {emails.map((e) => (
-            <tr key={e.id}>
-              <td className="whitespace-nowrap px-3 py-2 align-top">
-                <DateTime iso={e.createdAt} />
-              </td>
-              <td className="px-3 py-2 align-top">
-                <Recipients email={e} />
-              </td>
-              <td className="max-w-md px-3 py-2 align-top">
-                <details>
-                  <summary className="cursor-pointer break-words font-medium text-slate-900">{e.subject}</summary>
-                  <pre className="mt-2 max-h-80 overflow-auto whitespace-pre-wrap break-words rounded bg-slate-50 p-2 font-mono text-xs text-slate-800">
-                    {e.body}
-                  </pre>
-                  {e.contentType === 'text/html' ? <p className="mt-1 text-xs text-slate-500">HTML, shown as source.</p> : null}
-                </details>
-              </td>
-              <td className="px-3 py-2 align-top">
-                <span className={cn('inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset', STATUS[e.status].style)}>
-                  {STATUS[e.status].label}
-                </span>
-                {e.error ? <p className="mt-1 max-w-xs break-words text-xs text-red-700">{e.error}</p> : null}
-              </td>
-              <td className="px-3 py-2 align-top">{e.sentAs}</td>
-              <td className="px-3 py-2 align-top">
-                <TokenIdCell tokenId={e.tokenId} />
-              </td>
-              <td className="whitespace-nowrap px-3 py-2 align-top">
-                {e.environment.name} <span className="text-slate-500">({e.environment.accountName})</span>
-              </td>
-            </tr>
-          ))}
-          {emails.length === 0 ? (
-            <tr>
-              <td colSpan={7} className="px-3 py-8 text-center text-slate-500">
-                No emails yet. Emails sent with your platform tokens through the email service appear here.
-              </td>
-            </tr>
-          ) : null}
-        </tbody>
-      </table>
-    </div>
+    <LogTable
+      caption="Outbox"
+      columns={['Time', 'To', 'Subject', 'Status', 'Sent as', 'Token ID', 'Environment']}
+      rowCount={emails.length}
+      emptyText="No emails yet. Emails sent with your platform tokens through the email service appear here."
+    >
+      {emails.map((e) => (
+        <tr key={e.id}>
+          <td className="whitespace-nowrap px-3 py-2 align-top">
+            <DateTime iso={e.createdAt} />
+          </td>
+          <td className="px-3 py-2 align-top">
+            <Recipients email={e} />
+          </td>
+          <td className="max-w-md px-3 py-2 align-top">
+            <details>
+              <summary className="cursor-pointer break-words font-medium text-slate-900">{e.subject}</summary>
+              <pre className="mt-2 max-h-80 overflow-auto whitespace-pre-wrap break-words rounded bg-slate-50 p-2 font-mono text-xs text-slate-800">
+                {e.body}
+              </pre>
+              {e.contentType === 'text/html' ? <p className="mt-1 text-xs text-slate-500">HTML, shown as source.</p> : null}
+            </details>
+          </td>
+          <td className="px-3 py-2 align-top">
+            <span className={cn('inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset', STATUS[e.status].style)}>
+              {STATUS[e.status].label}
+            </span>
+            {e.error ? <p className="mt-1 max-w-xs break-words text-xs text-red-700">{e.error}</p> : null}
+          </td>
+          <td className="px-3 py-2 align-top">{e.sentAs}</td>
+          <td className="px-3 py-2 align-top">
+            <TokenIdCell tokenId={e.tokenId} />
+          </td>
+          <td className="whitespace-nowrap px-3 py-2 align-top">
+            {e.environment.name} <span className="text-slate-500">({e.environment.accountName})</span>
+          </td>
+        </tr>
+      ))}
+    </LogTable>
   );
 }

@@ -1,14 +1,11 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
 import { requireActor } from '@/app/_lib/session';
 import { OutboxTable } from '@/components/outbox/outbox-table';
+import { Pager } from '@/components/ui/pager';
 import { getDb } from '@/lib/db';
 import { listOutbox } from '@/lib/platform/services/email-outbox';
 
 export const metadata: Metadata = { title: 'Outbox' };
-
-const linkClass = 'rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-800 hover:bg-slate-100';
-const disabledClass = 'rounded-md border border-slate-200 px-3 py-1.5 text-sm font-medium text-slate-400';
 
 function pageOf(value: string | string[] | undefined): number {
   const n = Number.parseInt(Array.isArray(value) ? (value[0] ?? '') : (value ?? ''), 10);
@@ -28,27 +25,7 @@ export default async function OutboxPage({ searchParams }: { searchParams: Promi
         </p>
       </div>
       <OutboxTable emails={emails} />
-      <nav aria-label="Pages" className="flex items-center justify-end gap-2 text-sm text-slate-700">
-        {page > 1 ? (
-          <Link className={linkClass} href={`/outbox?page=${page - 1}`}>
-            Previous
-          </Link>
-        ) : (
-          <span className={disabledClass} aria-disabled="true">
-            Previous
-          </span>
-        )}
-        <span aria-current="page">Page {page.toLocaleString('en-US')}</span>
-        {hasNextPage ? (
-          <Link className={linkClass} href={`/outbox?page=${page + 1}`}>
-            Next
-          </Link>
-        ) : (
-          <span className={disabledClass} aria-disabled="true">
-            Next
-          </span>
-        )}
-      </nav>
+      <Pager page={page} hasNextPage={hasNextPage} href={(n) => `/outbox?page=${n}`} />
     </div>
   );
 }
