@@ -13,7 +13,7 @@ import { Select } from '@/components/ui/input';
 import type { GroupBinding } from '@/lib/iam/iam-queries';
 import { bindPolicySchema, type BindPolicyInput } from '@/lib/validations/iam';
 import { applyActionErrors } from './field-errors';
-import { EmptyRow, IamTable, Td, Th } from './iam-table';
+import { EmptyRow, IamTable, RowAction, RowActions, Td, Th } from './iam-table';
 
 interface Named {
   id: string;
@@ -69,14 +69,10 @@ export function GroupBindings({
                 </Link>
               </Td>
               <Td>{appliesTo(b)}</Td>
-              <Td className="whitespace-nowrap text-right">
-                <Button variant="ghost" size="sm" onClick={() => setBinding(b)}>
-                  Change environments<span className="sr-only"> of {b.policyName}</span>
-                </Button>
-                <Button variant="ghost" size="sm" className="text-red-700" onClick={() => setUnbinding(b)}>
-                  Unbind<span className="sr-only"> {b.policyName}</span>
-                </Button>
-              </Td>
+              <RowActions>
+                <RowAction label="Change environments" subject={`of ${b.policyName}`} onClick={() => setBinding(b)} />
+                <RowAction label="Unbind" subject={b.policyName} danger onClick={() => setUnbinding(b)} />
+              </RowActions>
             </tr>
           ))}
         </tbody>

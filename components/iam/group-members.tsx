@@ -13,7 +13,7 @@ import { Select } from '@/components/ui/input';
 import type { Identity } from '@/lib/iam/iam-queries';
 import { groupMemberSchema } from '@/lib/validations/iam';
 import { applyActionErrors } from './field-errors';
-import { EmptyRow, IamTable, Td, Th } from './iam-table';
+import { EmptyRow, IamTable, RowAction, RowActions, Td, Th } from './iam-table';
 
 const kindLabel = (kind: Identity['kind']) => (kind === 'user' ? 'User' : 'Service user');
 
@@ -59,11 +59,9 @@ export function GroupMembers({
               <Td className="font-medium">{member.email}</Td>
               <Td>{member.name}</Td>
               <Td>{kindLabel(member.kind)}</Td>
-              <Td className="text-right">
-                <Button variant="ghost" size="sm" className="text-red-700" onClick={() => setRemoving(member)}>
-                  Remove<span className="sr-only"> {member.email}</span>
-                </Button>
-              </Td>
+              <RowActions>
+                <RowAction label="Remove" subject={member.email} danger onClick={() => setRemoving(member)} />
+              </RowActions>
             </tr>
           ))}
         </tbody>

@@ -7,7 +7,7 @@ import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import type { GroupRow } from '@/lib/iam/iam-queries';
 import { GroupFormDialog } from './group-form-dialog';
-import { EmptyRow, IamPageHeader, IamTable, Td, Th } from './iam-table';
+import { EmptyRow, IamPageHeader, IamTable, RowAction, RowActions, Td, Th } from './iam-table';
 
 type RowAction = { kind: 'rename' | 'delete'; group: GroupRow } | null;
 
@@ -47,14 +47,10 @@ export function GroupsTable({ accountId, groups }: { accountId: string; groups: 
               <Td className="text-slate-600">{group.description}</Td>
               <Td className="text-right tabular-nums">{group.memberCount}</Td>
               <Td className="text-right tabular-nums">{group.policyCount}</Td>
-              <Td className="whitespace-nowrap text-right">
-                <Button variant="ghost" size="sm" onClick={() => setRowAction({ kind: 'rename', group })}>
-                  Rename<span className="sr-only"> {group.name}</span>
-                </Button>
-                <Button variant="ghost" size="sm" className="text-red-700" onClick={() => setRowAction({ kind: 'delete', group })}>
-                  Delete<span className="sr-only"> {group.name}</span>
-                </Button>
-              </Td>
+              <RowActions>
+                <RowAction label="Rename" subject={group.name} onClick={() => setRowAction({ kind: 'rename', group })} />
+                <RowAction label="Delete" subject={group.name} danger onClick={() => setRowAction({ kind: 'delete', group })} />
+              </RowActions>
             </tr>
           ))}
         </tbody>

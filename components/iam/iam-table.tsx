@@ -1,3 +1,4 @@
+import { Button } from '@/components/ui/button';
 import { cn } from '@/lib/cn';
 
 /** A plain data table with a caption for screen readers; IAM lists are short enough to show whole. */
@@ -22,6 +23,34 @@ export function Th({ children, className }: { children?: React.ReactNode; classN
 
 export function Td({ children, className }: { children?: React.ReactNode; className?: string }) {
   return <td className={cn('px-4 py-2 align-top text-slate-800', className)}>{children}</td>;
+}
+
+/** The last cell of a row, holding its actions. */
+export function RowActions({ children }: { children: React.ReactNode }) {
+  return <Td className="whitespace-nowrap text-right">{children}</Td>;
+}
+
+/**
+ * An action on one row. The hidden subject names the row, so that a screen reader's list of
+ * buttons says "Delete Developers" rather than a column of "Delete".
+ */
+export function RowAction({
+  label,
+  subject,
+  danger = false,
+  onClick,
+}: {
+  label: string;
+  subject: string;
+  danger?: boolean;
+  onClick: () => void;
+}) {
+  return (
+    <Button variant="ghost" size="sm" className={danger ? 'text-red-700' : undefined} onClick={onClick}>
+      {label}
+      <span className="sr-only"> {subject}</span>
+    </Button>
+  );
 }
 
 export function EmptyRow({ colSpan, children }: { colSpan: number; children: React.ReactNode }) {

@@ -3,10 +3,9 @@
 import Link from 'next/link';
 import { useRef, useState } from 'react';
 import { deletePolicyAction, deletePolicyAndReturnAction } from '@/app/(portal)/accounts/[accountId]/iam/policies/actions';
-import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import type { PolicyRow } from '@/lib/iam/iam-queries';
-import { EmptyRow, IamPageHeader, IamTable, Td, Th } from './iam-table';
+import { EmptyRow, IamPageHeader, IamTable, RowAction, RowActions, Td, Th } from './iam-table';
 
 const dateTime = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
 
@@ -60,14 +59,12 @@ export function PoliciesTable({ accountId, policies }: { accountId: string; poli
               </Td>
               <Td className="text-right tabular-nums">{policy.groupCount}</Td>
               <Td className="whitespace-nowrap text-slate-600">{dateTime.format(policy.updatedAt)}</Td>
-              <Td className="whitespace-nowrap text-right">
+              <RowActions>
                 <Link href={`${base}/${policy.id}`} className="inline-flex h-8 items-center rounded-md px-3 text-sm font-medium text-slate-700 hover:bg-slate-100">
                   Edit<span className="sr-only"> {policy.name}</span>
                 </Link>
-                <Button variant="ghost" size="sm" className="text-red-700" onClick={() => setDeleting(policy)}>
-                  Delete<span className="sr-only"> {policy.name}</span>
-                </Button>
-              </Td>
+                <RowAction label="Delete" subject={policy.name} danger onClick={() => setDeleting(policy)} />
+              </RowActions>
             </tr>
           ))}
         </tbody>

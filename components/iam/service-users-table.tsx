@@ -13,7 +13,7 @@ import { Input, Textarea } from '@/components/ui/input';
 import type { ServiceUserRow } from '@/lib/iam/iam-queries';
 import { createServiceUserSchema } from '@/lib/validations/iam';
 import { applyActionErrors } from './field-errors';
-import { EmptyRow, IamPageHeader, IamTable, Td, Th } from './iam-table';
+import { EmptyRow, IamPageHeader, IamTable, RowAction, RowActions, Td, Th } from './iam-table';
 
 const date = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeZone: 'UTC' });
 const count = (n: number, one: string, many: string) => (n === 1 ? `1 ${one}` : `${n} ${many}`);
@@ -51,11 +51,9 @@ export function ServiceUsersTable({ accountId, serviceUsers }: { accountId: stri
               <Td className="text-right tabular-nums">{s.groupCount}</Td>
               <Td className="text-right tabular-nums">{s.tokenCount}</Td>
               <Td className="whitespace-nowrap text-slate-600">{date.format(s.createdAt)}</Td>
-              <Td className="text-right">
-                <Button variant="ghost" size="sm" className="text-red-700" onClick={() => setDeleting(s)}>
-                  Delete<span className="sr-only"> {s.email}</span>
-                </Button>
-              </Td>
+              <RowActions>
+                <RowAction label="Delete" subject={s.email} danger onClick={() => setDeleting(s)} />
+              </RowActions>
             </tr>
           ))}
         </tbody>
