@@ -7,8 +7,8 @@ import { useForm, useWatch } from 'react-hook-form';
 import { bindPolicyAction, unbindPolicyAction } from '@/app/(portal)/accounts/[accountId]/iam/groups/actions';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
-import { Dialog, DialogClose, DialogContent, DialogFooter } from '@/components/ui/dialog';
-import { describedBy, Field, FieldError, FormAlert, errorId } from '@/components/ui/field';
+import { describedBy, Field, FieldError, errorId } from '@/components/ui/field';
+import { FormDialog } from '@/components/ui/form-dialog';
 import { Select } from '@/components/ui/input';
 import type { GroupBinding } from '@/lib/iam/iam-queries';
 import { bindPolicySchema, type BindPolicyInput } from '@/lib/validations/iam';
@@ -155,70 +155,63 @@ function BindPolicyDialog({
 
   const envError = errors.environmentIds?.message;
   return (
-    <Dialog open onOpenChange={(open) => !open && onClose()}>
-      <DialogContent
-        title={binding ? `Where ${binding.policyName} applies` : `Bind a policy to ${group.name}`}
-        description="A policy applies to the whole account, or only in the environments you choose."
-      >
-        <form onSubmit={onSubmit} noValidate className="space-y-4">
-          <FormAlert message={message} />
-          {binding ? null : (
-            <Field id="bind-policy" label="Policy" error={errors.policyId?.message}>
-              <Select {...describedBy('bind-policy', errors.policyId?.message)} {...register('policyId')}>
-                <option value="">Choose a policy</option>
-                {policies.map((p) => (
-                  <option key={p.id} value={p.id}>
-                    {p.name}
-                  </option>
-                ))}
-              </Select>
-            </Field>
-          )}
-          <fieldset className="space-y-2">
-            <legend className="text-sm font-medium text-slate-800">Applies to</legend>
-            <label className="flex items-center gap-2 text-sm">
-              <input type="radio" name="applies-to" checked={accountWide} onChange={() => setValue('accountWide', true)} />
-              Whole account
-            </label>
-            <label className="flex items-center gap-2 text-sm">
-              <input type="radio" name="applies-to" checked={!accountWide} onChange={() => setValue('accountWide', false)} />
-              Selected environments
-            </label>
-          </fieldset>
-          <fieldset
-            className="space-y-2 rounded-md border border-slate-200 p-3 disabled:opacity-60"
-            disabled={accountWide}
-            aria-describedby={envError ? errorId('bind-environments') : undefined}
-          >
-            <legend className="px-1 text-sm font-medium text-slate-800">Environments</legend>
-            {environments.map((env) => (
-              <label key={env.id} className="flex items-center gap-2 text-sm">
-                <input
-                  type="checkbox"
-                  checked={chosen.includes(env.id)}
-                  onChange={(event) =>
-                    setValue(
-                      'environmentIds',
-                      event.target.checked ? [...chosen, env.id] : chosen.filter((id) => id !== env.id),
-                      { shouldValidate: !!envError },
-                    )
-                  }
-                />
-                {env.name} <span className="text-slate-500">({env.id})</span>
-              </label>
+    <FormDialog
+      open
+      onOpenChange={(open) => !open && onClose()}
+      title={binding ? `Where ${binding.policyName} applies` : `Bind a policy to ${group.name}`}
+      description="A policy applies to the whole account, or only in the environments you choose."
+      message={message}
+      onSubmit={onSubmit}
+      isSubmitting={isSubmitting}
+      submitLabel={binding ? 'Save' : 'Bind'}
+    >
+      {binding ? null : (
+        <Field id="bind-policy" label="Policy" error={errors.policyId?.message}>
+          <Select {...describedBy('bind-policy', errors.policyId?.message)} {...register('policyId')}>
+            <option value="">Choose a policy</option>
+            {policies.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.name}
+              </option>
             ))}
-            <FieldError id="bind-environments" error={envError} />
-          </fieldset>
-          <DialogFooter>
-            <DialogClose asChild>
-              <Button variant="secondary">Cancel</Button>
-            </DialogClose>
-            <Button type="submit" disabled={isSubmitting} aria-busy={isSubmitting || undefined}>
-              {binding ? 'Save' : 'Bind'}
-            </Button>
-          </DialogFooter>
-        </form>
-      </DialogContent>
-    </Dialog>
+          </Select>
+        </Field>
+      )}
+      <fieldset className="space-y-2">
+        <legend className="text-sm font-medium text-slate-800">Applies to</legend>
+        <label className="flex items-center gap-2 text-sm">
+          <input type="radio" name="applies-to" checked={accountWide} onChange={() => setValue('accountWide', true)} />
+          Whole account
+        </label>
+        <label className="flex items-center gap-2 text-sm">
+          <input type="radio" name="applies-to" checked={!accountWide} onChange={() => setValue('accountWide', false)} />
+          Selected environments
+        </label>
+      </fieldset>
+      <fieldset
+        className="space-y-2 rounded-md border border-slate-200 p-3 disabled:opacity-60"
+        disabled={accountWide}
+        aria-describedby={envError ? errorId('bind-environments') : undefined}
+      >
+        <legend className="px-1 text-sm font-medium text-slate-800">Environments</legend>
+        {environments.map((env) => (
+          <label key={env.id} className="flex items-center gap-2 text-sm">
+            <input
+              type="checkbox"
+              checked={chosen.includes(env.id)}
+              onChange={(event) =>
+                setValue(
+                  'environmentIds',
+                  event.target.checked ? [...chosen, env.id] : chosen.filter((id) => id !== env.id),
+                  { shouldValidate: !!envError },
+                )
+              }
+            />
+            {env.name} <span className="text-slate-500">({env.id})</span>
+          </label>
+        ))}
+        <FieldError id="bind-environments" error={envError} />
+      </fieldset>
+    </FormDialog>
   );
 }

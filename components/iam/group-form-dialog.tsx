@@ -6,9 +6,8 @@ import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import type { z } from 'zod';
 import { createGroupAction, renameGroupAction } from '@/app/(portal)/accounts/[accountId]/iam/groups/actions';
-import { Button } from '@/components/ui/button';
-import { Dialog, DialogClose, DialogContent, DialogFooter } from '@/components/ui/dialog';
-import { describedBy, Field, FormAlert } from '@/components/ui/field';
+import { describedBy, Field } from '@/components/ui/field';
+import { FormDialog } from '@/components/ui/form-dialog';
 import { Input, Textarea } from '@/components/ui/input';
 import { createGroupSchema } from '@/lib/validations/iam';
 import { applyActionErrors } from './field-errors';
@@ -57,35 +56,25 @@ export function GroupFormDialog({
 
   const prefix = group ? `group-${group.id}` : 'new-group';
   return (
-    <Dialog
+    <FormDialog
       open={open}
       onOpenChange={(next) => {
         if (!next) setMessage(null);
         onOpenChange(next);
       }}
+      title={group ? `Rename group ${group.name}` : 'Create group'}
+      description="Members of a group get the permissions of the policies bound to it."
+      message={message}
+      onSubmit={onSubmit}
+      isSubmitting={isSubmitting}
+      submitLabel={group ? 'Save' : 'Create group'}
     >
-      <DialogContent
-        title={group ? `Rename group ${group.name}` : 'Create group'}
-        description="Members of a group get the permissions of the policies bound to it."
-      >
-        <form onSubmit={onSubmit} noValidate className="space-y-4">
-          <FormAlert message={message} />
-          <Field id={`${prefix}-name`} label="Group name" error={errors.name?.message}>
-            <Input autoComplete="off" {...describedBy(`${prefix}-name`, errors.name?.message)} {...register('name')} />
-          </Field>
-          <Field id={`${prefix}-description`} label="Description" error={errors.description?.message}>
-            <Textarea rows={2} {...describedBy(`${prefix}-description`, errors.description?.message)} {...register('description')} />
-          </Field>
-          <DialogFooter>
-            <DialogClose asChild>
-              <Button variant="secondary">Cancel</Button>
-            </DialogClose>
-            <Button type="submit" disabled={isSubmitting} aria-busy={isSubmitting || undefined}>
-              {group ? 'Save' : 'Create group'}
-            </Button>
-          </DialogFooter>
-        </form>
-      </DialogContent>
-    </Dialog>
+      <Field id={`${prefix}-name`} label="Group name" error={errors.name?.message}>
+        <Input autoComplete="off" {...describedBy(`${prefix}-name`, errors.name?.message)} {...register('name')} />
+      </Field>
+      <Field id={`${prefix}-description`} label="Description" error={errors.description?.message}>
+        <Textarea rows={2} {...describedBy(`${prefix}-description`, errors.description?.message)} {...register('description')} />
+      </Field>
+    </FormDialog>
   );
 }

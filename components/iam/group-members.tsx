@@ -7,8 +7,8 @@ import type { z } from 'zod';
 import { addGroupMemberAction, removeGroupMemberAction } from '@/app/(portal)/accounts/[accountId]/iam/groups/actions';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
-import { Dialog, DialogClose, DialogContent, DialogFooter } from '@/components/ui/dialog';
-import { describedBy, Field, FormAlert } from '@/components/ui/field';
+import { describedBy, Field } from '@/components/ui/field';
+import { FormDialog } from '@/components/ui/form-dialog';
 import { Select } from '@/components/ui/input';
 import type { Identity } from '@/lib/iam/iam-queries';
 import { groupMemberSchema } from '@/lib/validations/iam';
@@ -131,49 +131,42 @@ function AddMemberDialog({
   const users = candidates.filter((c) => c.kind === 'user');
   const services = candidates.filter((c) => c.kind === 'service-user');
   return (
-    <Dialog
+    <FormDialog
       open={open}
       onOpenChange={(next) => {
         if (!next) setMessage(null);
         onOpenChange(next);
       }}
+      title={`Add a member to ${group.name}`}
+      description="Users and service users of this account can be members."
+      message={message}
+      onSubmit={onSubmit}
+      isSubmitting={isSubmitting}
+      submitLabel="Add"
     >
-      <DialogContent title={`Add a member to ${group.name}`} description="Users and service users of this account can be members.">
-        <form onSubmit={onSubmit} noValidate className="space-y-4">
-          <FormAlert message={message} />
-          <Field id="add-member" label="Member" error={errors.member?.message}>
-            <Select {...describedBy('add-member', errors.member?.message)} {...register('member')}>
-              <option value="">Choose a user or service user</option>
-              {users.length > 0 ? (
-                <optgroup label="Users">
-                  {users.map((c) => (
-                    <option key={c.ref} value={c.ref}>
-                      {c.email}
-                    </option>
-                  ))}
-                </optgroup>
-              ) : null}
-              {services.length > 0 ? (
-                <optgroup label="Service users">
-                  {services.map((c) => (
-                    <option key={c.ref} value={c.ref}>
-                      {c.email}
-                    </option>
-                  ))}
-                </optgroup>
-              ) : null}
-            </Select>
-          </Field>
-          <DialogFooter>
-            <DialogClose asChild>
-              <Button variant="secondary">Cancel</Button>
-            </DialogClose>
-            <Button type="submit" disabled={isSubmitting} aria-busy={isSubmitting || undefined}>
-              Add
-            </Button>
-          </DialogFooter>
-        </form>
-      </DialogContent>
-    </Dialog>
+      <Field id="add-member" label="Member" error={errors.member?.message}>
+        <Select {...describedBy('add-member', errors.member?.message)} {...register('member')}>
+          <option value="">Choose a user or service user</option>
+          {users.length > 0 ? (
+            <optgroup label="Users">
+              {users.map((c) => (
+                <option key={c.ref} value={c.ref}>
+                  {c.email}
+                </option>
+              ))}
+            </optgroup>
+          ) : null}
+          {services.length > 0 ? (
+            <optgroup label="Service users">
+              {services.map((c) => (
+                <option key={c.ref} value={c.ref}>
+                  {c.email}
+                </option>
+              ))}
+            </optgroup>
+          ) : null}
+        </Select>
+      </Field>
+    </FormDialog>
   );
 }

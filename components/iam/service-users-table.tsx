@@ -7,8 +7,8 @@ import type { z } from 'zod';
 import { createServiceUserAction, deleteServiceUserAction } from '@/app/(portal)/accounts/[accountId]/iam/service-users/actions';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
-import { Dialog, DialogClose, DialogContent, DialogFooter } from '@/components/ui/dialog';
-import { describedBy, Field, FormAlert } from '@/components/ui/field';
+import { describedBy, Field } from '@/components/ui/field';
+import { FormDialog } from '@/components/ui/form-dialog';
 import { Input, Textarea } from '@/components/ui/input';
 import type { ServiceUserRow } from '@/lib/iam/iam-queries';
 import { createServiceUserSchema } from '@/lib/validations/iam';
@@ -120,45 +120,38 @@ function CreateServiceUserDialog({
   });
 
   return (
-    <Dialog
+    <FormDialog
       open={open}
       onOpenChange={(next) => {
         if (!next) setMessage(null);
         onOpenChange(next);
       }}
+      title="Create service user"
+      description="A service user gets its permissions through the groups it is a member of."
+      message={message}
+      onSubmit={onSubmit}
+      isSubmitting={isSubmitting}
+      submitLabel="Create service user"
     >
-      <DialogContent title="Create service user" description="A service user gets its permissions through the groups it is a member of.">
-        <form onSubmit={onSubmit} noValidate className="space-y-4">
-          <FormAlert message={message} />
-          <Field
-            id="service-user-email"
-            label="Email"
-            error={errors.email?.message}
-            hint="Must end in @service.<domain>, e.g. deployer@service.example.com."
-          >
-            <Input
-              type="email"
-              autoComplete="off"
-              {...describedBy('service-user-email', errors.email?.message, 'hint')}
-              {...register('email')}
-            />
-          </Field>
-          <Field id="service-user-name" label="Name" error={errors.name?.message}>
-            <Input autoComplete="off" {...describedBy('service-user-name', errors.name?.message)} {...register('name')} />
-          </Field>
-          <Field id="service-user-description" label="Description" error={errors.description?.message}>
-            <Textarea rows={2} {...describedBy('service-user-description', errors.description?.message)} {...register('description')} />
-          </Field>
-          <DialogFooter>
-            <DialogClose asChild>
-              <Button variant="secondary">Cancel</Button>
-            </DialogClose>
-            <Button type="submit" disabled={isSubmitting} aria-busy={isSubmitting || undefined}>
-              Create service user
-            </Button>
-          </DialogFooter>
-        </form>
-      </DialogContent>
-    </Dialog>
+      <Field
+        id="service-user-email"
+        label="Email"
+        error={errors.email?.message}
+        hint="Must end in @service.<domain>, e.g. deployer@service.example.com."
+      >
+        <Input
+          type="email"
+          autoComplete="off"
+          {...describedBy('service-user-email', errors.email?.message, 'hint')}
+          {...register('email')}
+        />
+      </Field>
+      <Field id="service-user-name" label="Name" error={errors.name?.message}>
+        <Input autoComplete="off" {...describedBy('service-user-name', errors.name?.message)} {...register('name')} />
+      </Field>
+      <Field id="service-user-description" label="Description" error={errors.description?.message}>
+        <Textarea rows={2} {...describedBy('service-user-description', errors.description?.message)} {...register('description')} />
+      </Field>
+    </FormDialog>
   );
 }
