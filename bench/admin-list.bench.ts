@@ -9,7 +9,7 @@ import type { Db } from '@/lib/db';
 import * as schema from '@/lib/db/schema';
 import { createTestDatabase, type TestDatabase } from '@/lib/db/testing';
 import { countAccountTokens, listAccountTokens } from '@/lib/tokens/admin-queries';
-import { actorByEmail } from '@/lib/tokens/admin-testing';
+import { actorByEmail } from '@/lib/testing/demo';
 import { bulkTokenAction } from '@/lib/tokens/bulk';
 import { parseAdminTokenListParams, type AdminTokenListQuery } from '@/lib/validations/admin-tokens';
 import { addScaleTokens, createScaleAccount, scaleAdminEmail, scaleUserEmail } from '@/scripts/scale-data';

@@ -3,9 +3,6 @@ import { asc, count } from 'drizzle-orm';
 import type { Db } from '@/lib/db';
 import { accounts, auditEvents, platformTokenEnvironments, platformTokens } from '@/lib/db/schema';
 
-// The admin list benchmark loads its actor from here.
-export { actorByEmail } from '@/lib/testing/demo';
-
 /** Everything an admin token change could touch, to show that a refused one touched nothing. */
 export async function adminSnapshot(db: Db) {
   return {
