@@ -1,6 +1,11 @@
-/** Opens, migrates and seeds the database when the server starts, before the first request. */
+/**
+ * Opens, migrates and seeds the database when the server starts, before the first request, and
+ * offers the platform API to the HTTP server (scripts/platform-api.mjs).
+ */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
+  const { offerPlatformApi } = await import('@/lib/platform/process');
+  offerPlatformApi();
   const { getDatabase } = await import('@/lib/db');
   try {
     const database = await getDatabase();

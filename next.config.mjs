@@ -1,4 +1,5 @@
 import { serverActionOrigins } from './lib/http/allowed-origins.mjs';
+import { API_POLICY, COMMON_HEADERS } from './lib/http/security-headers.mjs';
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
@@ -16,19 +17,11 @@ const nextConfig = {
     serverActions: { allowedOrigins: serverActionOrigins(process.env) },
   },
   async headers() {
-    const common = [
-      { key: 'X-Content-Type-Options', value: 'nosniff' },
-      { key: 'X-Frame-Options', value: 'DENY' },
-      { key: 'Referrer-Policy', value: 'strict-origin-when-cross-origin' },
-      { key: 'Permissions-Policy', value: 'camera=(), microphone=(), geolocation=(), payment=()' },
-      { key: 'Cross-Origin-Opener-Policy', value: 'same-origin' },
-    ];
-    // Pages get a nonce-based policy from proxy.ts; JSON endpoints need none of the web's powers.
-    const apiPolicy = { key: 'Content-Security-Policy', value: "default-src 'none'; frame-ancestors 'none'" };
     return [
-      { source: '/:path*', headers: common },
-      { source: '/api/:path*', headers: [apiPolicy] },
-      { source: '/e/:path*', headers: [apiPolicy] },
+      { source: '/:path*', headers: [...COMMON_HEADERS] },
+      { source: '/api/:path*', headers: [API_POLICY] },
+      // Served by scripts/server.mjs itself in production, which sets the same headers.
+      { source: '/e/:path*', headers: [API_POLICY] },
     ];
   },
 };

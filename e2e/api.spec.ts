@@ -21,6 +21,10 @@ test.describe('platform API', () => {
       const listed = await list();
       expect(listed.status()).toBe(200);
       expect(listed.headers()['cache-control']).toBe('no-store');
+      // Answered by the HTTP server itself (scripts/platform-api.mjs), with every response's headers.
+      expect(listed.headers()['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'");
+      expect(listed.headers()['x-content-type-options']).toBe('nosniff');
+      expect(listed.headers()['x-frame-options']).toBe('DENY');
       expect((await listed.json()).documents.map((d: { name: string }) => d.name)).toContain('Synced dashboard');
 
       const unauthenticated = await api.get(documents);

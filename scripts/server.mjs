@@ -6,6 +6,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import next from 'next';
+import { platformApiFor, servePlatformApi } from './platform-api.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const port = Number(process.env.PORT || 3000);
@@ -23,7 +24,9 @@ const server = http.createServer((req, res) => {
       delete req.headers[name];
     }
   }
-  void handle(req, res);
+  const platformApi = platformApiFor(req);
+  if (platformApi) servePlatformApi(platformApi, req, res);
+  else void handle(req, res);
 });
 server.keepAliveTimeout = 65_000;
 server.listen(port, hostname, () => {

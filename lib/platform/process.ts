@@ -80,3 +80,11 @@ function create(): PlatformProcess {
 export function handlePlatformRequest(request: Request): Promise<Response> {
   return processSingleton('platform-api', create).handler(request);
 }
+
+/**
+ * Lets the HTTP server (scripts/platform-api.mjs) answer /e/{env}/platform/... with this same
+ * handler without going through Next.js's router. Called once when the server starts.
+ */
+export function offerPlatformApi(): void {
+  (globalThis as Record<symbol, unknown>)[Symbol.for('platform-tokens.platform-api')] = handlePlatformRequest;
+}

@@ -1,0 +1,9 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+type Handler = (request: Request) => Promise<Response>;
+
+/** The platform API's handler when the server answers this request itself, else null. */
+export declare function platformApiFor(req: IncomingMessage): Handler | null;
+
+/** Answers the request with the handler; never rejects. */
+export declare function servePlatformApi(handler: Handler, req: IncomingMessage, res: ServerResponse): void;

@@ -1,0 +1,170 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '@/lib/db/testing';
+import { ReadCache } from '@/lib/platform/read-cache';
+import { createTestPlatform, insertTestToken } from '@/lib/platform/testing';
+import { platformApiFor, servePlatformApi } from './platform-api.mjs';
+
+// The HTTP server answers /e/{env}/platform/... itself with the handler the app offers
+// (instrumentation.ts): the request and answer must be what the Next.js route would give and get.
+
+const HANDLER = Symbol.for('platform-tokens.platform-api');
+type Handler = (request: Request) => Promise<Response>;
+const registry = globalThis as unknown as Record<symbol, Handler | undefined>;
+
+let server: http.Server;
+let base: string;
+let fallbacks: string[];
+
+beforeAll(async () => {
+  server = http.createServer((req, res) => {
+    const api = platformApiFor(req);
+    if (api) return servePlatformApi(api, req, res);
+    fallbacks.push(`${req.method} ${req.url}`);
+    res.statusCode = 299;
+    res.end('routed by Next.js');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterEach(() => {
+  delete registry[HANDLER];
+  fallbacks = [];
+});
+fallbacks = [];
+
+/** A raw request, so that HEAD, chunked bodies and exact headers are what the test says. */
+function send(method: string, path: string, options: { headers?: http.OutgoingHttpHeaders; body?: Buffer | string; chunks?: Buffer[] } = {}) {
+  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }>((resolve, reject) => {
+    const req = http.request(`${base}${path}`, { method, headers: options.headers }, (res) => {
+      const parts: Buffer[] = [];
+      res.on('data', (part: Buffer) => parts.push(part));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(parts).toString('utf8') }));
+    });
+    req.on('error', reject);
+    if (options.chunks) for (const chunk of options.chunks) req.write(chunk);
+    req.end(options.body);
+  });
+}
+
+describe('which requests the server answers itself', () => {
+  it('only platform paths, with the methods the route exports, once the app has offered its handler', async () => {
+    expect((await send('GET', '/e/acme-prod/platform/document/v1/documents')).status).toBe(299);
+    registry[HANDLER] = async () => Response.json({ ok: true });
+    expect((await send('GET', '/e/acme-prod/platform/document/v1/documents')).status).toBe(200);
+    expect((await send('DELETE', '/e/acme-prod/platform/x')).status).toBe(200);
+    for (const [method, path] of [
+      ['OPTIONS', '/e/acme-prod/platform/document/v1/documents'],
+      ['GET', '/api/health'],
+      ['GET', '/e/acme-prod/other'],
+      ['GET', '/e/acme-prod/platform'],
+      ['GET', '/platform-tokens?next=/e/acme-prod/platform/x'],
+    ] as const) {
+      expect((await send(method, path)).status).toBe(299);
+    }
+    expect(fallbacks).toHaveLength(6);
+  });
+
+  it('gives the handler the method, URL, headers, body and client address', async () => {
+    registry[HANDLER] = async (request) =>
+      Response.json({
+        method: request.method,
+        url: request.url,
+        authorization: request.headers.get('authorization'),
+        forwardedFor: request.headers.get('x-forwarded-for'),
+        body: request.body ? await request.text() : null,
+      });
+    const put = await send('PUT', '/e/acme-prod/platform/state/v1/apps/a/app-states/k?x=1&x=2', {
+      headers: { Authorization: 'Bearer abc', 'Content-Type': 'application/json' },
+      body: '{"value":"é"}',
+    });
+    expect(JSON.parse(put.body)).toEqual({
+      method: 'PUT',
+      url: 'http://localhost/e/acme-prod/platform/state/v1/apps/a/app-states/k?x=1&x=2',
+      authorization: 'Bearer abc',
+      forwardedFor: '127.0.0.1',
+      body: '{"value":"é"}',
+    });
+    // A trusted proxy's header is kept (the server drops a client's own unless TRUST_PROXY=true).
+    const proxied = await send('GET', '/e/acme-prod/platform/x', { headers: { 'X-Forwarded-For': '203.0.113.5, 10.0.0.1' } });
+    expect(JSON.parse(proxied.body)).toMatchObject({ forwardedFor: '203.0.113.5, 10.0.0.1', body: null });
+  });
+
+  it('answers 500 without the details when the handler itself fails, and keeps serving', async () => {
+    registry[HANDLER] = async () => {
+      throw new Error('boom with a secret dt0s16.XXXX');
+    };
+    const failed = await send('GET', '/e/acme-prod/platform/x');
+    expect(failed.status).toBe(500);
+    expect(failed.body).not.toContain('boom');
+    registry[HANDLER] = async () => Response.json({ ok: true });
+    expect((await send('GET', '/e/acme-prod/platform/x')).status).toBe(200);
+  });
+});
+
+describe('the platform API through the server', () => {
+  let database: TestDatabase;
+  let token: string;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    ({ token } = await insertTestToken(database.db, {
+      scopes: ['state:app-states:read', 'state:app-states:write'],
+      environmentIds: ['acme-prod'],
+    }));
+  });
+  afterAll(() => database.close());
+
+  const path = '/e/acme-prod/platform/state/v1/apps/my.app/app-states/theme';
+
+  it('answers as the route does, with the security headers of every response', async () => {
+    const platform = createTestPlatform(database.db, { readCache: new ReadCache() });
+    registry[HANDLER] = platform.handle;
+    const auth = { Authorization: `Bearer ${token}` };
+    const missing = await send('GET', path, { headers: auth });
+    expect(missing.status).toBe(404);
+    const put = await send('PUT', path, { headers: { ...auth, 'Content-Type': 'application/json' }, body: JSON.stringify({ value: { dark: true } }) });
+    expect(put.status).toBe(200);
+    const read = await send('GET', path, { headers: auth });
+    expect(read.status).toBe(200);
+    expect(JSON.parse(read.body)).toMatchObject({ appId: 'my.app', key: 'theme', value: { dark: true } });
+    expect(read.headers).toMatchObject({
+      'content-type': 'application/json; charset=utf-8',
+      'cache-control': 'no-store',
+      'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'DENY',
+      'referrer-policy': 'strict-origin-when-cross-origin',
+      'content-length': String(Buffer.byteLength(read.body)),
+    });
+    const unauthenticated = await send('GET', path);
+    expect(unauthenticated.status).toBe(401);
+    expect(unauthenticated.headers['www-authenticate']).toBe('Bearer');
+    platform.unsubscribe();
+  });
+
+  it('HEAD gets the status and headers of GET without a body', async () => {
+    const platform = createTestPlatform(database.db);
+    registry[HANDLER] = platform.handle;
+    const head = await send('HEAD', path, { headers: { Authorization: `Bearer ${token}` } });
+    expect(head.status).toBe(200);
+    expect(head.body).toBe('');
+    expect(Number(head.headers['content-length'])).toBeGreaterThan(0);
+    platform.unsubscribe();
+  });
+
+  it('refuses a streamed body over the limit with 413, and bad JSON with 400', async () => {
+    const platform = createTestPlatform(database.db);
+    registry[HANDLER] = platform.handle;
+    const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
+    const chunk = Buffer.alloc(256 * 1024, 'a');
+    const huge = await send('PUT', path, { headers, chunks: [chunk, chunk, chunk, chunk, chunk] });
+    expect(huge.status).toBe(413);
+    const bad = await send('PUT', path, { headers, body: '{"value":' });
+    expect(bad.status).toBe(400);
+    expect(JSON.parse(bad.body).error.message).toContain('not valid JSON');
+    platform.unsubscribe();
+  });
+});
