@@ -18,33 +18,36 @@ export function platformApiFor(req) {
 }
 
 /**
- * The request body as a web stream. When the handler stops reading (a body over its limit), the
- * rest is read and dropped by Node.js rather than the connection reset, so the client still gets
- * the answer (413).
+ * The request body as a web stream, and a way to drop what the handler left unread (a body over
+ * its limit, or one it never needed because the token was refused): the rest is read and dropped
+ * rather than the connection reset or left stalled, so the client gets the answer and can send
+ * its next request on the same connection.
  */
 function bodyStream(req) {
-  let cancelled = false;
-  return new ReadableStream({
+  let dropped = false;
+  const drop = () => {
+    dropped = true;
+    req.resume();
+  };
+  const stream = new ReadableStream({
     start(controller) {
       req.on('data', (chunk) => {
-        if (cancelled) return;
-        controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        if (dropped) return;
+        controller.enqueue(new Uint8Array(chunk));
         if ((controller.desiredSize ?? 1) <= 0) req.pause();
       });
-      req.once('end', () => cancelled || controller.close());
-      req.once('error', (error) => cancelled || controller.error(error));
+      req.once('end', () => dropped || controller.close());
+      req.once('error', (error) => dropped || controller.error(error));
     },
     pull() {
       req.resume();
     },
-    cancel() {
-      cancelled = true;
-      req.resume();
-    },
+    cancel: drop,
   });
+  return { stream, drop };
 }
 
-/** A web Request as the route handler would get it. */
+/** A web Request as the route handler would get it, and how to drop the body it left unread. */
 function toRequest(req) {
   const headers = new Headers();
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
@@ -56,24 +59,25 @@ function toRequest(req) {
   // As Next.js does: the client's address when no trusted proxy gave one (scripts/server.mjs
   // drops a client's own unless TRUST_PROXY=true).
   if (!headers.has('x-forwarded-for') && req.socket.remoteAddress) headers.set('x-forwarded-for', req.socket.remoteAddress);
-  const withBody = req.method !== 'GET' && req.method !== 'HEAD';
-  return new Request(`http://localhost${req.url}`, {
+  const body = req.method !== 'GET' && req.method !== 'HEAD' ? bodyStream(req) : null;
+  const request = new Request(`http://localhost${req.url}`, {
     method: req.method,
     headers,
-    ...(withBody ? { body: bodyStream(req), duplex: 'half' } : {}),
+    ...(body ? { body: body.stream, duplex: 'half' } : {}),
   });
+  return { request, dropBody: body?.drop ?? (() => req.resume()) };
 }
 
 async function answer(handler, req, res) {
-  let request;
+  let converted = null;
   try {
-    request = toRequest(req);
+    converted = toRequest(req);
   } catch {
     // The handler answers every failure itself; this is a request it could not even be given.
-    request = null;
+    req.resume();
   }
-  const response = request
-    ? await handler(request)
+  const response = converted
+    ? await handler(converted.request).finally(converted.dropBody)
     : Response.json({ error: { code: 400, message: 'The request could not be read.' } }, { status: 400, headers: { 'Cache-Control': 'no-store' } });
   const body = Buffer.from(await response.arrayBuffer());
   for (const { key, value } of HEADERS) res.setHeader(key, value);

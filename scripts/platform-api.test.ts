@@ -155,6 +155,26 @@ describe('the platform API through the server', () => {
     platform.unsubscribe();
   });
 
+  it('a body left unread (the token was refused) does not stall the connection', async () => {
+    const platform = createTestPlatform(database.db);
+    registry[HANDLER] = platform.handle;
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const call = (method: string, headers: http.OutgoingHttpHeaders, body?: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = http.request(`${base}${path}`, { method, headers, agent }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        });
+        req.on('error', reject);
+        req.end(body);
+      });
+    const big = JSON.stringify({ value: 'x'.repeat(200_000) });
+    expect(await call('PUT', { Authorization: 'Bearer nope', 'Content-Type': 'application/json' }, big)).toBe(401);
+    expect(await call('GET', { Authorization: `Bearer ${token}` })).toBe(200);
+    agent.destroy();
+    platform.unsubscribe();
+  });
+
   it('refuses a streamed body over the limit with 413, and bad JSON with 400', async () => {
     const platform = createTestPlatform(database.db);
     registry[HANDLER] = platform.handle;
