@@ -14,6 +14,7 @@ import type { GroupBinding } from '@/lib/iam/iam-queries';
 import { bindPolicySchema, type BindPolicyInput } from '@/lib/validations/iam';
 import { applyActionErrors } from './field-errors';
 import { EmptyRow, IamTable, RowAction, RowActions, Td, Th } from './iam-table';
+import { OutcomeStatus, useOutcome } from './outcome-status';
 
 interface Named {
   id: string;
@@ -38,6 +39,7 @@ export function GroupBindings({
 }) {
   const [binding, setBinding] = useState<GroupBinding | 'new' | null>(null);
   const [unbinding, setUnbinding] = useState<GroupBinding | null>(null);
+  const outcome = useOutcome();
   const unbound = policies.filter((p) => !bindings.some((b) => b.policyId === p.id));
   const base = `/accounts/${encodeURIComponent(accountId)}/iam`;
 
@@ -51,6 +53,7 @@ export function GroupBindings({
           Bind policy
         </Button>
       </div>
+      <OutcomeStatus outcome={outcome} />
       <IamTable caption={`Policies bound to ${group.name}`}>
         <thead className="bg-slate-50">
           <tr>
@@ -99,7 +102,9 @@ export function GroupBindings({
           if (!unbinding) return;
           const result = await unbindPolicyAction({ accountId, groupId: group.id, policyId: unbinding.policyId });
           if (!result.ok) return result.message;
+          outcome.report(`Unbound ${unbinding.policyName} from ${group.name}.`);
         }}
+        returnFocus={outcome.returnFocus}
       >
         <p>The members of {group.name} lose what this policy grants them at once, and so do their tokens.</p>
       </ConfirmDialog>

@@ -14,6 +14,7 @@ import type { Identity } from '@/lib/iam/iam-queries';
 import { groupMemberSchema } from '@/lib/validations/iam';
 import { applyActionErrors } from './field-errors';
 import { EmptyRow, IamTable, RowAction, RowActions, Td, Th } from './iam-table';
+import { OutcomeStatus, useOutcome } from './outcome-status';
 
 const kindLabel = (kind: Identity['kind']) => (kind === 'user' ? 'User' : 'Service user');
 
@@ -32,6 +33,7 @@ export function GroupMembers({
 }) {
   const [adding, setAdding] = useState(false);
   const [removing, setRemoving] = useState<Identity | null>(null);
+  const outcome = useOutcome();
 
   return (
     <section aria-labelledby="members-heading" className="space-y-3">
@@ -43,6 +45,7 @@ export function GroupMembers({
           Add member
         </Button>
       </div>
+      <OutcomeStatus outcome={outcome} />
       <IamTable caption={`Members of ${group.name}`}>
         <thead className="bg-slate-50">
           <tr>
@@ -84,7 +87,9 @@ export function GroupMembers({
           if (!removing) return;
           const result = await removeGroupMemberAction({ accountId, groupId: group.id, member: removing.ref });
           if (!result.ok) return result.message;
+          outcome.report(`Removed ${removing.email} from ${group.name}.`);
         }}
+        returnFocus={outcome.returnFocus}
       >
         <p>They lose the permissions of this group&apos;s policies at once, and so do their tokens.</p>
       </ConfirmDialog>

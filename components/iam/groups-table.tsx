@@ -8,6 +8,7 @@ import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import type { GroupRow } from '@/lib/iam/iam-queries';
 import { GroupFormDialog } from './group-form-dialog';
 import { EmptyRow, IamPageHeader, IamTable, RowAction, RowActions, Td, Th } from './iam-table';
+import { OutcomeStatus, useOutcome } from './outcome-status';
 
 type RowAction = { kind: 'rename' | 'delete'; group: GroupRow } | null;
 
@@ -16,6 +17,7 @@ const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one :
 export function GroupsTable({ accountId, groups }: { accountId: string; groups: GroupRow[] }) {
   const [creating, setCreating] = useState(false);
   const [rowAction, setRowAction] = useState<RowAction>(null);
+  const outcome = useOutcome();
   const base = `/accounts/${encodeURIComponent(accountId)}/iam/groups`;
 
   return (
@@ -25,6 +27,7 @@ export function GroupsTable({ accountId, groups }: { accountId: string; groups: 
         description="Users and service users get their permissions through groups: each policy bound to a group applies to all its members, account-wide or in chosen environments."
         actions={<Button onClick={() => setCreating(true)}>Create group</Button>}
       />
+      <OutcomeStatus outcome={outcome} />
       <IamTable caption="Groups of the account">
         <thead className="bg-slate-50">
           <tr>
@@ -67,6 +70,8 @@ export function GroupsTable({ accountId, groups }: { accountId: string; groups: 
         accountId={accountId}
         group={rowAction?.kind === 'delete' ? rowAction.group : null}
         onClose={() => setRowAction(null)}
+        onDeleted={(name) => outcome.report(`Deleted group ${name}.`)}
+        returnFocus={outcome.returnFocus}
       />
     </div>
   );
@@ -76,11 +81,15 @@ export function DeleteGroupDialog({
   accountId,
   group,
   onClose,
+  onDeleted,
+  returnFocus,
   returnToList = false,
 }: {
   accountId: string;
   group: { id: string; name: string; memberCount: number; policyCount: number } | null;
   onClose: () => void;
+  onDeleted?: (name: string) => void;
+  returnFocus?: () => HTMLElement | null;
   /** Set on the group's own page, which no longer exists afterwards. */
   returnToList?: boolean;
 }) {
@@ -96,7 +105,9 @@ export function DeleteGroupDialog({
         const remove = returnToList ? deleteGroupAndReturnAction : deleteGroupAction;
         const result = await remove({ accountId, groupId: group.id });
         if (!result.ok) return result.message;
+        onDeleted?.(group.name);
       }}
+      returnFocus={returnFocus}
     >
       {group ? (
         <p>

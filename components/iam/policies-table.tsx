@@ -1,19 +1,18 @@
 'use client';
 
 import Link from 'next/link';
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import { deletePolicyAction, deletePolicyAndReturnAction } from '@/app/(portal)/accounts/[accountId]/iam/policies/actions';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import type { PolicyRow } from '@/lib/iam/iam-queries';
 import { EmptyRow, IamPageHeader, IamTable, RowAction, RowActions, Td, Th } from './iam-table';
+import { OutcomeStatus, useOutcome } from './outcome-status';
 
 const dateTime = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
 
 export function PoliciesTable({ accountId, policies }: { accountId: string; policies: PolicyRow[] }) {
   const [deleting, setDeleting] = useState<PolicyRow | null>(null);
-  const [message, setMessage] = useState<string | null>(null);
-  const statusRef = useRef<HTMLParagraphElement>(null);
-  const deleted = useRef(false);
+  const outcome = useOutcome();
   const base = `/accounts/${encodeURIComponent(accountId)}/iam/policies`;
 
   return (
@@ -30,9 +29,7 @@ export function PoliciesTable({ accountId, policies }: { accountId: string; poli
           </Link>
         }
       />
-      <p ref={statusRef} tabIndex={-1} role="status" className="text-sm text-slate-800 empty:hidden focus:outline-none">
-        {message}
-      </p>
+      <OutcomeStatus outcome={outcome} />
       <IamTable caption="Policies of the account">
         <thead className="bg-slate-50">
           <tr>
@@ -73,16 +70,8 @@ export function PoliciesTable({ accountId, policies }: { accountId: string; poli
         accountId={accountId}
         policy={deleting}
         onClose={() => setDeleting(null)}
-        onDeleted={(name) => {
-          deleted.current = true;
-          setMessage(`Deleted policy ${name}.`);
-        }}
-        // Its row is gone: focus goes to the outcome instead.
-        returnFocus={() => {
-          const done = deleted.current;
-          deleted.current = false;
-          return done ? statusRef.current : null;
-        }}
+        onDeleted={(name) => outcome.report(`Deleted policy ${name}.`)}
+        returnFocus={outcome.returnFocus}
       />
     </div>
   );

@@ -14,6 +14,7 @@ import type { ServiceUserRow } from '@/lib/iam/iam-queries';
 import { createServiceUserSchema } from '@/lib/validations/iam';
 import { applyActionErrors } from './field-errors';
 import { EmptyRow, IamPageHeader, IamTable, RowAction, RowActions, Td, Th } from './iam-table';
+import { OutcomeStatus, useOutcome } from './outcome-status';
 
 const date = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeZone: 'UTC' });
 const count = (n: number, one: string, many: string) => (n === 1 ? `1 ${one}` : `${n} ${many}`);
@@ -21,6 +22,7 @@ const count = (n: number, one: string, many: string) => (n === 1 ? `1 ${one}` : 
 export function ServiceUsersTable({ accountId, serviceUsers }: { accountId: string; serviceUsers: ServiceUserRow[] }) {
   const [creating, setCreating] = useState(false);
   const [deleting, setDeleting] = useState<ServiceUserRow | null>(null);
+  const outcome = useOutcome();
 
   return (
     <div className="space-y-4">
@@ -29,6 +31,7 @@ export function ServiceUsersTable({ accountId, serviceUsers }: { accountId: stri
         description="Non-human identities of the account. They cannot sign in; people who may use them (iam:service-users:use) generate tokens for them, and those tokens act with the service user's permissions."
         actions={<Button onClick={() => setCreating(true)}>Create service user</Button>}
       />
+      <OutcomeStatus outcome={outcome} />
       <IamTable caption="Service users of the account">
         <thead className="bg-slate-50">
           <tr>
@@ -70,7 +73,9 @@ export function ServiceUsersTable({ accountId, serviceUsers }: { accountId: stri
           if (!deleting) return;
           const result = await deleteServiceUserAction({ accountId, serviceUserId: deleting.id });
           if (!result.ok) return result.message;
+          outcome.report(`Deleted service user ${deleting.email}.`);
         }}
+        returnFocus={outcome.returnFocus}
       >
         {deleting ? (
           <p>
