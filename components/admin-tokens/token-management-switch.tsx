@@ -64,11 +64,10 @@ export function TokenManagementSwitch({
       <ConfirmDialog
         open={asking !== null}
         onOpenChange={(open) => {
-          if (open) return;
-          setAsking(null);
-          // The dialog had no trigger to return to: give focus back to the switch.
-          setTimeout(() => switchRef.current?.focus(), 0);
+          if (!open) setAsking(null);
         }}
+        // The dialog has no trigger to return to: focus goes back to the switch, whichever way it closed.
+        returnFocus={() => switchRef.current}
         title={asking ? `Allow token management in ${accountName}?` : `Deny token management in ${accountName}?`}
         confirmLabel={asking ? 'Allow' : 'Deny'}
         variant={asking ? 'primary' : 'danger'}

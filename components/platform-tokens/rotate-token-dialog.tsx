@@ -1,7 +1,7 @@
 'use client';
 
 import { zodResolver } from '@hookform/resolvers/zod';
-import { useState } from 'react';
+import { useLayoutEffect, useRef, useState } from 'react';
 import { Controller, useForm, useWatch } from 'react-hook-form';
 import { rotateTokenAction } from '@/app/(portal)/platform-tokens/actions';
 import { Button } from '@/components/ui/button';
@@ -47,12 +47,20 @@ export function RotateTokenDialog({
   token,
   onClose,
   onDone,
+  returnFocus,
 }: {
   token: TokenView;
   onClose: () => void;
   onDone: (message: string) => void;
+  /** Where focus goes once the dialog has closed (its opener, a menu item, is gone). */
+  returnFocus: () => HTMLElement | null;
 }) {
   const [secret, setSecret] = useState<SecretToShow | null>(null);
+  // Read when the form's dialog unmounts: set in the same commit, before Radix asks where focus goes.
+  const showingSecret = useRef(false);
+  useLayoutEffect(() => {
+    showingSecret.current = secret !== null;
+  }, [secret]);
   const [doneMessage, setDoneMessage] = useState('');
   const [message, setMessage] = useState<string | null>(null);
   const refusal = rotationRefusal({
@@ -101,6 +109,7 @@ export function RotateTokenDialog({
           onDone(doneMessage);
           onClose();
         }}
+        returnFocus={returnFocus}
       />
     );
   }
@@ -112,6 +121,12 @@ export function RotateTokenDialog({
   return (
     <Dialog open onOpenChange={(open) => !open && onClose()}>
       <DialogContent
+        // Replaced by the secret dialog, which takes focus itself; else focus goes where asked.
+        onCloseAutoFocus={(event) => {
+          const target = showingSecret.current ? null : returnFocus();
+          if (showingSecret.current || target) event.preventDefault();
+          target?.focus();
+        }}
         title="Rotate platform token"
         description={
           <>

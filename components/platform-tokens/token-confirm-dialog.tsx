@@ -36,11 +36,14 @@ export function TokenConfirmDialog({
   token,
   onClose,
   onDone,
+  returnFocus,
 }: {
   kind: ConfirmKind;
   token: TokenView;
   onClose: () => void;
   onDone: (message: string) => void;
+  /** Where focus goes once the dialog has closed (its opener, a menu item, is gone). */
+  returnFocus: () => HTMLElement | null;
 }) {
   const copy = COPY[kind];
   return (
@@ -57,6 +60,7 @@ export function TokenConfirmDialog({
         if (!result.ok) return result.message;
         onDone(`${copy.done} “${token.name}” (${token.tokenId}).`);
       }}
+      returnFocus={returnFocus}
     >
       <p>
         Token ID: <TokenIdCell tokenId={token.tokenId} />

@@ -25,9 +25,18 @@ async function copyText(text: string, field: HTMLInputElement | null): Promise<b
 
 /**
  * Shows a newly generated token once. The caller holds the secret only while this is open and
- * drops it in `onFinish`, however the dialog is closed.
+ * drops it in `onFinish`, however the dialog is closed. `returnFocus` names where focus goes
+ * afterwards, when the element that had it before is gone.
  */
-export function TokenSecretDialog({ secret, onFinish }: { secret: SecretToShow | null; onFinish: () => void }) {
+export function TokenSecretDialog({
+  secret,
+  onFinish,
+  returnFocus,
+}: {
+  secret: SecretToShow | null;
+  onFinish: () => void;
+  returnFocus?: () => HTMLElement | null;
+}) {
   const field = useRef<HTMLInputElement>(null);
   const [copied, setCopied] = useState<'yes' | 'failed' | null>(null);
 
@@ -46,6 +55,12 @@ export function TokenSecretDialog({ secret, onFinish }: { secret: SecretToShow |
           title="Your new platform token"
           description={`"${secret.name}" (${secret.tokenId}) is ready. Copy it now and keep it somewhere safe.`}
           onInteractOutside={(event) => event.preventDefault()}
+          onCloseAutoFocus={(event) => {
+            const target = returnFocus?.();
+            if (!target) return;
+            event.preventDefault();
+            target.focus();
+          }}
         >
           <div className="space-y-3">
             <label htmlFor="new-token-secret" className="block text-sm font-medium text-slate-800">

@@ -46,26 +46,30 @@ export function TokensTable({
   const searchRef = useRef<HTMLInputElement>(null);
   const completed = useRef(false);
 
-  // The menu item that opened a dialog is gone when the dialog closes: give focus back to the
-  // row's "Actions" button, or to the search box when the row went away.
   function closeRowAction() {
-    const tokenId = rowAction?.token.tokenId;
-    const deleted = rowAction?.kind === 'delete' && completed.current;
-    completed.current = false;
     setRowAction(null);
-    setTimeout(() => {
-      const trigger = tokenId && !deleted ? document.querySelector<HTMLElement>(`[data-token-actions="${tokenId}"]`) : null;
-      const target = trigger ?? searchRef.current;
-      if (target) target.focus();
-      else onFocusLost();
-    }, 0);
+  }
+
+  // The menu item that opened a dialog is gone when the dialog closes: focus goes back to the
+  // row's "Actions" button, or to the search box when the row went away. Asked by the dialog once
+  // its focus trap is gone, so nothing moves focus after this.
+  function focusAfter(action: NonNullable<RowAction>): HTMLElement | null {
+    const deleted = action.kind === 'delete' && completed.current;
+    completed.current = false;
+    const trigger = deleted ? null : document.querySelector<HTMLElement>(`[data-token-actions="${action.token.tokenId}"]`);
+    const target = trigger ?? searchRef.current;
+    if (!target) onFocusLost();
+    return target;
   }
 
   const columns = useMemo(
     () =>
       getTokenColumns((kind, token) => {
         if (kind === 'duplicate') router.push(`/platform-tokens/new?duplicate=${encodeURIComponent(token.tokenId)}`);
-        else setRowAction({ kind, token });
+        else {
+          completed.current = false;
+          setRowAction({ kind, token });
+        }
       }),
     [router],
   );
@@ -177,6 +181,7 @@ export function TokensTable({
             completed.current = true;
             onStatus(message);
           }}
+          returnFocus={() => focusAfter(rowAction)}
         />
       ) : null}
       {rowAction?.kind === 'rotate' ? (
@@ -187,6 +192,7 @@ export function TokensTable({
             completed.current = true;
             onStatus(message);
           }}
+          returnFocus={() => focusAfter(rowAction)}
         />
       ) : null}
     </div>
