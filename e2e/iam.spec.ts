@@ -1,4 +1,5 @@
 import { expect, test } from './fixtures';
+import { cancelThenConfirm, expectFocusSettled, expectFocusWithin, tabTo } from './keyboard-helpers';
 import { IamPages } from './pages/iam-pages';
 import { PlatformTokensPage } from './pages/platform-tokens-page';
 
@@ -200,5 +201,107 @@ test.describe('IAM admin pages', () => {
     await expect(confirm).toContainText('It has no tokens.');
     await confirm.getByRole('button', { name: 'Delete' }).click();
     await expect(row).toHaveCount(0);
+  });
+});
+
+// The confirm dialogs of the IAM pages by keyboard alone: focus never falls to the page.
+test.describe('IAM admin pages by keyboard', () => {
+  test('IAM rows: remove a member, unbind a policy, delete a group and a service user; cancelling returns focus', async ({
+    adminPage: page,
+  }) => {
+    const iam = new IamPages(page, 'acme');
+    const suffix = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
+    const group = `KB group ${suffix}`;
+    const policy = `KB policy ${suffix}`;
+    const email = `kb-${suffix}@service.example.com`;
+    try {
+      await iam.createPolicy(policy, 'ALLOW email:emails:send;');
+      await iam.createServiceUser(email, 'Keyboard test');
+      await iam.createGroup(group);
+      await iam.addMember(email);
+      await iam.bindPolicy(policy, 'Whole account');
+
+      await cancelThenConfirm(page, {
+        button: page.getByRole('button', { name: `Remove ${email}`, exact: true }),
+        dialog: `Remove ${email} from ${group}?`,
+        confirm: 'Remove',
+        outcome: `Removed ${email} from ${group}.`,
+      });
+      await cancelThenConfirm(page, {
+        button: page.getByRole('button', { name: `Unbind ${policy}`, exact: true }),
+        dialog: `Unbind ${policy} from ${group}?`,
+        confirm: 'Unbind',
+        outcome: `Unbound ${policy} from ${group}.`,
+      });
+
+      await iam.gotoGroups();
+      await cancelThenConfirm(page, {
+        button: page.getByRole('button', { name: `Delete ${group}`, exact: true }),
+        dialog: `Delete group ${group}?`,
+        confirm: 'Delete',
+        outcome: `Deleted group ${group}.`,
+      });
+
+      await iam.gotoServiceUsers();
+      await cancelThenConfirm(page, {
+        button: page.getByRole('button', { name: `Delete ${email}`, exact: true }),
+        dialog: `Delete service user ${email}?`,
+        confirm: 'Delete',
+        outcome: `Deleted service user ${email}.`,
+      });
+    } finally {
+      await iam.cleanUp({ groups: [group], policies: [policy] });
+      await iam.gotoServiceUsers();
+      const left = page.getByRole('button', { name: `Delete ${email}`, exact: true });
+      if ((await left.count()) > 0) {
+        await left.click();
+        await page.getByRole('alertdialog').getByRole('button', { name: 'Delete' }).click();
+        await expect(left).toHaveCount(0);
+      }
+    }
+  });
+
+  test('"Allow to manage platform tokens": Space asks; cancelled or confirmed, focus stays on the switch', async ({
+    adminPage: page,
+  }) => {
+    const toggle = page.getByRole('switch', { name: 'Allow to manage platform tokens' });
+    await page.goto('/accounts/acme/iam/platform-tokens');
+    await expect(page.getByRole('heading', { name: 'Platform tokens', level: 1 })).toBeVisible();
+    await expect(toggle).toBeChecked();
+    try {
+      await tabTo(page, toggle);
+      await page.keyboard.press('Space');
+      const deny = page.getByRole('alertdialog', { name: 'Deny token management in Acme Corp?' });
+      await expectFocusWithin(deny);
+      await page.keyboard.press('Escape');
+      await expect(deny).toBeHidden();
+      await expect(toggle).toBeChecked();
+      await expectFocusSettled(page, toggle);
+
+      await page.keyboard.press('Space');
+      await expectFocusWithin(deny);
+      await tabTo(page, deny.getByRole('button', { name: 'Deny', exact: true }));
+      await page.keyboard.press('Enter');
+      await expect(deny).toBeHidden();
+      await expect(toggle).not.toBeChecked();
+      await expect(page.getByRole('status').filter({ hasText: 'Token management is denied in Acme Corp' })).toBeVisible();
+      await expectFocusSettled(page, toggle);
+
+      await page.keyboard.press('Space');
+      const allow = page.getByRole('alertdialog', { name: 'Allow token management in Acme Corp?' });
+      await expectFocusWithin(allow);
+      await tabTo(page, allow.getByRole('button', { name: 'Allow', exact: true }));
+      await page.keyboard.press('Enter');
+      await expect(allow).toBeHidden();
+      await expect(toggle).toBeChecked();
+      await expectFocusSettled(page, toggle);
+    } finally {
+      await page.goto('/accounts/acme/iam/platform-tokens');
+      if (!(await toggle.isChecked())) {
+        await toggle.click();
+        await page.getByRole('alertdialog').getByRole('button', { name: 'Allow' }).click();
+        await expect(toggle).toBeChecked();
+      }
+    }
   });
 });

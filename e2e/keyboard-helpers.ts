@@ -44,6 +44,45 @@ export async function expectFocusWithin(container: Locator) {
   await expect.poll(() => container.evaluate((el) => el.contains(el.ownerDocument.activeElement))).toBe(true);
 }
 
+/** Focus is on `target`, and still is once the timers of a closing dialog have run. */
+export async function expectFocusSettled(page: Page, target: Locator) {
+  await expect(target).toBeFocused();
+  await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 150)));
+  expect(await isFocused(target), `${target} lost focus after settling`).toBe(true);
+}
+
+/**
+ * A row's confirm dialog by keyboard: Escape, then "Cancel", each give focus back to the button
+ * that asked; confirming removes the row with its button, and focus lands on the outcome.
+ */
+export async function cancelThenConfirm(
+  page: Page,
+  { button, dialog: title, confirm, outcome }: { button: Locator; dialog: string; confirm: string; outcome: string },
+) {
+  const dialog = page.getByRole('alertdialog', { name: title });
+  await tabTo(page, button);
+  await page.keyboard.press('Enter');
+  await expectFocusWithin(dialog);
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+  await expectFocusSettled(page, button);
+
+  await page.keyboard.press('Enter');
+  await expectFocusWithin(dialog);
+  await tabTo(page, dialog.getByRole('button', { name: 'Cancel' }));
+  await page.keyboard.press('Enter');
+  await expect(dialog).toBeHidden();
+  await expectFocusSettled(page, button);
+
+  await page.keyboard.press('Enter');
+  await expectFocusWithin(dialog);
+  await tabTo(page, dialog.getByRole('button', { name: confirm, exact: true }));
+  await page.keyboard.press('Enter');
+  await expect(dialog).toBeHidden();
+  await expect(button).toHaveCount(0);
+  await expectFocusSettled(page, page.getByRole('status').filter({ hasText: outcome }));
+}
+
 /** The date-time as a `datetime-local` value and as the keys that type it into the browser's own field. */
 export async function dateTimeKeys(page: Page, at: Date): Promise<{ value: string; keys: string }> {
   return page.evaluate((ms) => {

@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { dateTimeKeys, expectFocusWithin, tabTo } from './keyboard-helpers';
+import { dateTimeKeys, expectFocusSettled, expectFocusWithin, tabTo } from './keyboard-helpers';
 import { chooseAction, deleteByKeyboard, finishByKeyboard, generateByKeyboard } from './pages/keyboard-tokens';
 import { PlatformTokensPage } from './pages/platform-tokens-page';
 
@@ -59,6 +59,21 @@ test.describe('Keyboard only', () => {
       await expect(page.getByRole('menu')).toBeHidden();
       await expect(trigger).toBeFocused();
 
+      // A dialog opened from the menu gives focus back to the row's Actions button when cancelled.
+      await chooseAction(page, name, 'Disable');
+      const disable = page.getByRole('alertdialog', { name: 'Disable platform token?' });
+      await expectFocusWithin(disable);
+      await page.keyboard.press('Escape');
+      await expect(disable).toBeHidden();
+      await expectFocusSettled(page, trigger);
+      await chooseAction(page, name, 'Rotate');
+      const rotate = page.getByRole('dialog', { name: 'Rotate platform token' });
+      await expectFocusWithin(rotate);
+      await tabTo(page, rotate.getByRole('button', { name: 'Cancel' }));
+      await page.keyboard.press('Enter');
+      await expect(rotate).toBeHidden();
+      await expectFocusSettled(page, trigger);
+
       await deleteByKeyboard(page, name, tokenId);
       tokenId = null;
     } finally {
@@ -113,7 +128,7 @@ test.describe('Keyboard only', () => {
       await finishByKeyboard(page);
 
       // Focus goes back to the Actions button of the token that was rotated.
-      await expect(page.getByRole('button', { name: `Actions for ${name}`, exact: true })).toBeFocused();
+      await expectFocusSettled(page, page.getByRole('button', { name: `Actions for ${name}`, exact: true }));
       await expect(page.getByRole('status').filter({ hasText: 'Rotated' })).toContainText(newId);
       const oldRow = page.getByRole('row').filter({ hasText: `Rotated to ${newId}` });
       await expect(oldRow).toContainText(oldId);

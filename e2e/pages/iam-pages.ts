@@ -35,6 +35,16 @@ export class IamPages {
     await expect(this.page.getByRole('row', { name: new RegExp(escape(name)) })).toBeVisible();
   }
 
+  async createServiceUser(email: string, name: string) {
+    await this.gotoServiceUsers();
+    await this.page.getByRole('button', { name: 'Create service user' }).click();
+    const dialog = this.page.getByRole('dialog');
+    await dialog.getByLabel('Email').fill(email);
+    await dialog.getByLabel('Name').fill(name);
+    await dialog.getByRole('button', { name: 'Create service user' }).click();
+    await expect(dialog).toBeHidden();
+  }
+
   /** Creates a group and stays on its page. */
   async createGroup(name: string) {
     await this.gotoGroups();
