@@ -7,3 +7,6 @@ export declare function platformApiFor(req: IncomingMessage): Handler | null;
 
 /** Answers the request with the handler; never rejects. */
 export declare function servePlatformApi(handler: Handler, req: IncomingMessage, res: ServerResponse): void;
+
+/** Drops client-sent forwarding headers (X-Forwarded-*, X-Real-IP, Forwarded) from req.headers. */
+export declare function dropClientForwarding(req: IncomingMessage): void;

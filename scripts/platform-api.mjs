@@ -9,6 +9,19 @@ const PLATFORM_PATH = /^\/e\/[^/?#]+\/platform\//;
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']);
 const HEADERS = [...COMMON_HEADERS, API_POLICY];
 
+const FORWARDING = ['x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-port', 'x-real-ip', 'forwarded'];
+// The most of an unread body that is read and dropped to keep the connection; past it, it closes.
+const MAX_DRAINED_BYTES = 1024 * 1024;
+
+/**
+ * Drops the headers a client sent to claim another address, host or scheme (when no trusted
+ * proxy is in front); Next.js and the platform API then use the socket's address and the Host
+ * header. Everything downstream reads `req.headers`, never `req.rawHeaders`.
+ */
+export function dropClientForwarding(req) {
+  for (const name of FORWARDING) delete req.headers[name];
+}
+
 /** The handler, when this request is one it answers; otherwise null (Next.js takes it). */
 export function platformApiFor(req) {
   const handler = globalThis[HANDLER];
@@ -26,7 +39,13 @@ export function platformApiFor(req) {
 function bodyStream(req) {
   let dropped = false;
   const drop = () => {
+    if (dropped || req.readableEnded) return;
     dropped = true;
+    let drained = 0;
+    req.on('data', (chunk) => {
+      drained += chunk.length;
+      if (drained > MAX_DRAINED_BYTES) req.socket.destroy();
+    });
     req.resume();
   };
   const stream = new ReadableStream({
@@ -49,23 +68,41 @@ function bodyStream(req) {
 
 /** A web Request as the route handler would get it, and how to drop the body it left unread. */
 function toRequest(req) {
+  // From req.headers, where dropClientForwarding has removed what a client may not claim.
   const headers = new Headers();
-  for (let i = 0; i < req.rawHeaders.length; i += 2) {
-    const name = req.rawHeaders[i];
+  for (const [name, value] of Object.entries(req.headers)) {
     // Pseudo-headers and connection-level headers are not the request's.
-    if (name.startsWith(':') || /^(connection|keep-alive|transfer-encoding|upgrade)$/i.test(name)) continue;
-    headers.append(name, req.rawHeaders[i + 1]);
+    if (value === undefined || name.startsWith(':') || /^(connection|keep-alive|transfer-encoding|upgrade)$/.test(name)) continue;
+    for (const one of Array.isArray(value) ? value : [value]) headers.append(name, one);
   }
   // As Next.js does: the client's address when no trusted proxy gave one (scripts/server.mjs
   // drops a client's own unless TRUST_PROXY=true).
   if (!headers.has('x-forwarded-for') && req.socket.remoteAddress) headers.set('x-forwarded-for', req.socket.remoteAddress);
   const body = req.method !== 'GET' && req.method !== 'HEAD' ? bodyStream(req) : null;
-  const request = new Request(`http://localhost${req.url}`, {
-    method: req.method,
-    headers,
-    ...(body ? { body: body.stream, duplex: 'half' } : {}),
-  });
-  return { request, dropBody: body?.drop ?? (() => req.resume()) };
+  const dropBody = body?.drop ?? (() => req.resume());
+  try {
+    const request = new Request(`http://localhost${req.url}`, {
+      method: req.method,
+      headers,
+      ...(body ? { body: body.stream, duplex: 'half' } : {}),
+    });
+    return { request, dropBody };
+  } catch (error) {
+    dropBody();
+    throw error;
+  }
+}
+
+function jsonError(status, message) {
+  return Response.json({ error: { code: status, message } }, { status, headers: { 'Cache-Control': 'no-store' } });
+}
+
+function send(req, res, status, headers, body) {
+  for (const { key, value } of HEADERS) res.setHeader(key, value);
+  headers.forEach((value, key) => res.setHeader(key, value));
+  res.setHeader('Content-Length', body.length);
+  res.statusCode = status;
+  res.end(req.method === 'HEAD' ? undefined : body);
 }
 
 async function answer(handler, req, res) {
@@ -78,13 +115,8 @@ async function answer(handler, req, res) {
   }
   const response = converted
     ? await handler(converted.request).finally(converted.dropBody)
-    : Response.json({ error: { code: 400, message: 'The request could not be read.' } }, { status: 400, headers: { 'Cache-Control': 'no-store' } });
-  const body = Buffer.from(await response.arrayBuffer());
-  for (const { key, value } of HEADERS) res.setHeader(key, value);
-  response.headers.forEach((value, key) => res.setHeader(key, value));
-  res.setHeader('Content-Length', body.length);
-  res.statusCode = response.status;
-  res.end(req.method === 'HEAD' ? undefined : body);
+    : jsonError(400, 'The request could not be read.');
+  send(req, res, response.status, response.headers, Buffer.from(await response.arrayBuffer()));
 }
 
 /** Answers the request with the platform API; never rejects. */
@@ -93,9 +125,8 @@ export function servePlatformApi(handler, req, res) {
     // Only the error's first line: never the request, whose headers carry the token.
     console.error(`[platform] ${req.method} failed: ${error instanceof Error ? error.message.split('\n')[0] : 'unknown error'}`);
     if (!res.headersSent) {
-      res.statusCode = 500;
-      res.setHeader('Content-Type', 'application/json; charset=utf-8');
-      res.end(JSON.stringify({ error: { code: 500, message: 'Internal error. The request was not completed; try again later.' } }));
+      const body = JSON.stringify({ error: { code: 500, message: 'Internal error. The request was not completed; try again later.' } });
+      send(req, res, 500, new Headers({ 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' }), Buffer.from(body));
     } else {
       res.destroy();
     }

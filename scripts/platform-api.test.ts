@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@/lib/db/testing';
 import { ReadCache } from '@/lib/platform/read-cache';
 import { createTestPlatform, insertTestToken } from '@/lib/platform/testing';
-import { platformApiFor, servePlatformApi } from './platform-api.mjs';
+import { dropClientForwarding, platformApiFor, servePlatformApi } from './platform-api.mjs';
 
 // The HTTP server answers /e/{env}/platform/... itself with the handler the app offers
 // (instrumentation.ts): the request and answer must be what the Next.js route would give and get.
@@ -16,9 +16,12 @@ const registry = globalThis as unknown as Record<symbol, Handler | undefined>;
 let server: http.Server;
 let base: string;
 let fallbacks: string[];
+let trustProxy = false;
 
 beforeAll(async () => {
+  // As scripts/server.mjs does.
   server = http.createServer((req, res) => {
+    if (!trustProxy) dropClientForwarding(req);
     const api = platformApiFor(req);
     if (api) return servePlatformApi(api, req, res);
     fallbacks.push(`${req.method} ${req.url}`);
@@ -32,6 +35,7 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 afterEach(() => {
   delete registry[HANDLER];
   fallbacks = [];
+  trustProxy = false;
 });
 fallbacks = [];
 
@@ -87,18 +91,23 @@ describe('which requests the server answers itself', () => {
       forwardedFor: '127.0.0.1',
       body: '{"value":"é"}',
     });
-    // A trusted proxy's header is kept (the server drops a client's own unless TRUST_PROXY=true).
+    // A client cannot claim another address (in any spelling of the header)…
+    const spoofed = await send('GET', '/e/acme-prod/platform/x', { headers: { 'x-FORWARDED-for': '198.51.100.7', 'X-Real-IP': '198.51.100.8' } });
+    expect(JSON.parse(spoofed.body)).toMatchObject({ forwardedFor: '127.0.0.1' });
+    // …but a trusted proxy's header is kept (TRUST_PROXY=true).
+    trustProxy = true;
     const proxied = await send('GET', '/e/acme-prod/platform/x', { headers: { 'X-Forwarded-For': '203.0.113.5, 10.0.0.1' } });
     expect(JSON.parse(proxied.body)).toMatchObject({ forwardedFor: '203.0.113.5, 10.0.0.1', body: null });
   });
 
   it('answers 500 without the details when the handler itself fails, and keeps serving', async () => {
     registry[HANDLER] = async () => {
-      throw new Error('boom with a secret dt0s16.XXXX');
+      throw new Error('boom');
     };
     const failed = await send('GET', '/e/acme-prod/platform/x');
     expect(failed.status).toBe(500);
     expect(failed.body).not.toContain('boom');
+    expect(failed.headers).toMatchObject({ 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
     registry[HANDLER] = async () => Response.json({ ok: true });
     expect((await send('GET', '/e/acme-prod/platform/x')).status).toBe(200);
   });

@@ -6,7 +6,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import next from 'next';
-import { platformApiFor, servePlatformApi } from './platform-api.mjs';
+import { dropClientForwarding, platformApiFor, servePlatformApi } from './platform-api.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const port = Number(process.env.PORT || 3000);
@@ -18,12 +18,7 @@ const handle = app.getRequestHandler();
 await app.prepare();
 
 const server = http.createServer((req, res) => {
-  if (!trustProxy) {
-    // Next.js then sets the x-forwarded-* headers from the socket and the Host header itself.
-    for (const name of ['x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-port', 'x-real-ip', 'forwarded']) {
-      delete req.headers[name];
-    }
-  }
+  if (!trustProxy) dropClientForwarding(req);
   const platformApi = platformApiFor(req);
   if (platformApi) servePlatformApi(platformApi, req, res);
   else void handle(req, res);

@@ -27,7 +27,7 @@ export class FailedVerifications {
 
   /** Throws the 429 when this client is blocked; otherwise returns. */
   check(client: string | null, nowMs: number): void {
-    const wait = this.limiter.retryAfter(key(client), nowMs);
+    const wait = this.limiter.retryAfter(clientKey(client), nowMs);
     if (wait > 0) throw tooManyFailures(wait);
   }
 
@@ -37,14 +37,25 @@ export class FailedVerifications {
    */
   count(error: unknown, client: string | null, nowMs: number): unknown {
     if (!(error instanceof PlatformError) || error.status !== 401) return error;
-    const wait = this.limiter.fail(key(client), nowMs);
+    const wait = this.limiter.fail(clientKey(client), nowMs);
     return wait > 0 ? tooManyFailures(wait) : error;
   }
 }
 
-function key(client: string | null): string {
-  return client ?? 'unknown';
+/**
+ * What is counted as one client: an IPv4 address, or an IPv6 /64 network (one host commonly holds
+ * a whole /64, so counting single IPv6 addresses would let it pick a fresh one for every guess).
+ */
+export function clientKey(client: string | null): string {
+  if (client === null) return 'unknown';
+  if (!client.includes(':')) return client;
+  const [head = '', tail] = client.toLowerCase().split('::');
+  const left = head === '' ? [] : head.split(':');
+  const right = tail === undefined || tail === '' ? [] : tail.split(':');
+  const groups = tail === undefined ? left : [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right];
+  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
 }
+
 
 export function tooManyFailures(seconds: number): PlatformError {
   return new PlatformError(

@@ -66,7 +66,8 @@ const userAppStateKey = (ctx: PlatformContext, p: Params) =>
 
 type StoredState = { value: unknown; updatedAt: Date } | null;
 
-const storedSize = (key: string) => (row: StoredState) => key.length + 64 + (row ? (JSON.stringify(row.value)?.length ?? 0) : 0);
+// Parsed JSON takes more memory than its text: counted as twice the text, plus the key.
+const storedSize = (key: string) => (row: StoredState) => 2 * (key.length + 64 + (row ? (JSON.stringify(row.value)?.length ?? 0) : 0));
 
 /** A stored state by its cache key, from memory when the process keeps it (see read-cache.ts). */
 function readState(ctx: PlatformContext, key: string, load: () => Promise<StoredState>): Promise<StoredState> {
