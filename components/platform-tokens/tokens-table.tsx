@@ -53,6 +53,19 @@ export function TokensTable({
   // The menu item that opened a dialog is gone when the dialog closes: focus goes back to the
   // row's "Actions" button, or to the search box when the row went away. Asked by the dialog once
   // its focus trap is gone, so nothing moves focus after this.
+  /** What the row's confirm and rotate dialogs share: closing, the outcome, and where focus goes. */
+  function rowDialogProps(action: NonNullable<RowAction>) {
+    return {
+      token: action.token,
+      onClose: closeRowAction,
+      onDone: (message: string) => {
+        completed.current = true;
+        onStatus(message);
+      },
+      returnFocus: () => focusAfter(action),
+    };
+  }
+
   function focusAfter(action: NonNullable<RowAction>): HTMLElement | null {
     const deleted = action.kind === 'delete' && completed.current;
     completed.current = false;
@@ -173,28 +186,9 @@ export function TokensTable({
         </table>
       </div>
       {rowAction && rowAction.kind !== 'rotate' && rowAction.kind !== 'duplicate' ? (
-        <TokenConfirmDialog
-          kind={rowAction.kind}
-          token={rowAction.token}
-          onClose={closeRowAction}
-          onDone={(message) => {
-            completed.current = true;
-            onStatus(message);
-          }}
-          returnFocus={() => focusAfter(rowAction)}
-        />
+        <TokenConfirmDialog kind={rowAction.kind} {...rowDialogProps(rowAction)} />
       ) : null}
-      {rowAction?.kind === 'rotate' ? (
-        <RotateTokenDialog
-          token={rowAction.token}
-          onClose={closeRowAction}
-          onDone={(message) => {
-            completed.current = true;
-            onStatus(message);
-          }}
-          returnFocus={() => focusAfter(rowAction)}
-        />
-      ) : null}
+      {rowAction?.kind === 'rotate' ? <RotateTokenDialog {...rowDialogProps(rowAction)} /> : null}
     </div>
   );
 }
