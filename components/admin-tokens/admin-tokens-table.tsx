@@ -4,6 +4,7 @@ import { flexRender, getCoreRowModel, useReactTable, type RowSelectionState } fr
 import { ArrowDown, ArrowUp, ArrowUpDown } from 'lucide-react';
 import Link from 'next/link';
 import { useMemo } from 'react';
+import { EmptyRow } from '@/components/ui/log-table';
 import { cn } from '@/lib/cn';
 import { DEFAULT_SORT_DIRECTION, type AdminTokenListQuery } from '@/lib/validations/admin-tokens';
 import type { AdminTokenView } from './admin-token-view';
@@ -99,11 +100,7 @@ export function AdminTokensTable({
             </tr>
           ))}
           {tokens.length === 0 ? (
-            <tr>
-              <td colSpan={columns.length} className="px-3 py-8 text-center text-slate-500">
-                {query.page > 1 ? 'No tokens on this page.' : 'No tokens match.'}
-              </td>
-            </tr>
+            <EmptyRow colSpan={columns.length}>{query.page > 1 ? 'No tokens on this page.' : 'No tokens match.'}</EmptyRow>
           ) : null}
         </tbody>
       </table>

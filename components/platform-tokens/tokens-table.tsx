@@ -13,6 +13,7 @@ import { ArrowDown, ArrowUp, ArrowUpDown } from 'lucide-react';
 import { useRouter } from 'next/navigation';
 import { useId, useMemo, useRef, useState } from 'react';
 import { Input } from '@/components/ui/input';
+import { EmptyRow } from '@/components/ui/log-table';
 import type { TokenView } from '@/lib/tokens/view';
 import type { TokenActionKind } from './token-actions-menu';
 import { RotateTokenDialog } from './rotate-token-dialog';
@@ -175,13 +176,7 @@ export function TokensTable({
                 ))}
               </tr>
             ))}
-            {rows.length === 0 ? (
-              <tr>
-                <td colSpan={columns.length} className="px-3 py-8 text-center text-slate-600">
-                  No token matches “{search}”.
-                </td>
-              </tr>
-            ) : null}
+            {rows.length === 0 ? <EmptyRow colSpan={columns.length}>No token matches “{search}”.</EmptyRow> : null}
           </tbody>
         </table>
       </div>

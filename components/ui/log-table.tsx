@@ -28,15 +28,20 @@ export function LogTable({
         </thead>
         <tbody className="divide-y divide-slate-100">
           {children}
-          {rowCount === 0 ? (
-            <tr>
-              <td colSpan={columns.length} className="px-3 py-8 text-center text-slate-500">
-                {emptyText}
-              </td>
-            </tr>
-          ) : null}
+          {rowCount === 0 ? <EmptyRow colSpan={columns.length}>{emptyText}</EmptyRow> : null}
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** The one row of a table that has none to show, saying why. */
+export function EmptyRow({ colSpan, children }: { colSpan: number; children: React.ReactNode }) {
+  return (
+    <tr>
+      <td colSpan={colSpan} className="px-3 py-8 text-center text-slate-600">
+        {children}
+      </td>
+    </tr>
   );
 }

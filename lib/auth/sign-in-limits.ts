@@ -1,3 +1,4 @@
+import { clientKey } from '@/lib/http/client-ip';
 import { FailureLimiter } from '@/lib/rate-limit';
 import { processSingleton } from '@/lib/singleton';
 
@@ -12,16 +13,16 @@ const byEmail = processSingleton(
   () => new FailureLimiter({ limit: 10, windowMs: 10 * 60_000 }),
 );
 
-const clientKey = (ip: string | null) => `ip:${ip ?? 'unknown'}`;
+const clientLimitKey = (ip: string | null) => `ip:${clientKey(ip)}`;
 const emailKey = (email: string) => `email:${email.trim().toLowerCase()}`;
 
 /** Seconds until this client (or this email) may try again; 0 when it may try now. */
 export function signInRetryAfter(ip: string | null, email?: string, now = Date.now()): number {
-  return Math.max(byClient.retryAfter(clientKey(ip), now), email ? byEmail.retryAfter(emailKey(email), now) : 0);
+  return Math.max(byClient.retryAfter(clientLimitKey(ip), now), email ? byEmail.retryAfter(emailKey(email), now) : 0);
 }
 
 export function recordFailedSignIn(ip: string | null, email: string, now = Date.now()): void {
-  byClient.fail(clientKey(ip), now);
+  byClient.fail(clientLimitKey(ip), now);
   byEmail.fail(emailKey(email), now);
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clientIp } from './client-ip';
+import { clientIp, clientKey } from './client-ip';
 
 describe('clientIp', () => {
   it.each([
@@ -13,5 +13,17 @@ describe('clientIp', () => {
   ])('%s → %s', (header, expected) => {
     const headers = new Headers(header === null ? {} : { 'x-forwarded-for': header });
     expect(clientIp(headers)).toBe(expected);
+  });
+});
+
+describe('clientKey', () => {
+  it('keys IPv6 addresses by their /64, whatever their spelling', () => {
+    expect(clientKey('2001:DB8:0001:0002:0:0:0:1')).toBe('2001:db8:1:2::/64');
+    expect(clientKey('2001:db8:1:2::9')).toBe('2001:db8:1:2::/64');
+    expect(clientKey('2001:db8::1')).toBe('2001:db8:0:0::/64');
+    expect(clientKey('::1')).toBe('0:0:0:0::/64');
+    expect(clientKey('fe80::')).toBe('fe80:0:0:0::/64');
+    expect(clientKey('203.0.113.5')).toBe('203.0.113.5');
+    expect(clientKey(null)).toBe('unknown');
   });
 });

@@ -1,3 +1,4 @@
+import { clientKey } from '@/lib/http/client-ip';
 import { FailureLimiter } from '@/lib/rate-limit';
 import { PlatformError } from './errors';
 
@@ -42,22 +43,7 @@ export class FailedVerifications {
   }
 }
 
-/**
- * What is counted as one client: an IPv4 address, or an IPv6 /64 network (one host commonly holds
- * a whole /64, so counting single IPv6 addresses would let it pick a fresh one for every guess).
- */
-export function clientKey(client: string | null): string {
-  if (client === null) return 'unknown';
-  if (!client.includes(':')) return client;
-  const [head = '', tail] = client.toLowerCase().split('::');
-  const left = head === '' ? [] : head.split(':');
-  const right = tail === undefined || tail === '' ? [] : tail.split(':');
-  const groups = tail === undefined ? left : [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right];
-  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
-}
-
-
-export function tooManyFailures(seconds: number): PlatformError {
+function tooManyFailures(seconds: number): PlatformError {
   return new PlatformError(
     429,
     `Too many failed authentications from this client. Try again in ${seconds} second${seconds === 1 ? '' : 's'}.`,
