@@ -1,4 +1,5 @@
 import type { NextAuthConfig } from 'next-auth';
+import { safeCallbackPath } from '@/lib/validations/auth';
 
 /** The parts of the auth setup that need no database, shared by the proxy and the server. */
 export const authConfig = {
@@ -8,6 +9,10 @@ export const authConfig = {
   trustHost: true,
   providers: [],
   callbacks: {
+    // Every place next-auth sends the browser after signing in or out: a path of this portal only.
+    redirect({ url, baseUrl }) {
+      return `${baseUrl}${safeCallbackPath(url, baseUrl)}`;
+    },
     jwt({ token, user }) {
       if (user?.id) token.sub = user.id;
       return token;
