@@ -18,6 +18,37 @@ test.describe('security headers', () => {
     await expect(page.getByRole('button', { name: 'Sign in' })).toBeEnabled();
   });
 
+  test('a prefetch carries the same CSP (and HSTS over https) as a page load', async ({ request, bobPage }) => {
+    for (const [client, path] of [
+      [request, '/sign-in'],
+      [request, '/platform-tokens'],
+      [bobPage.request, '/platform-tokens'],
+      [bobPage.request, '/api-explorer'],
+    ] as const) {
+      for (const headers of [{ 'next-router-prefetch': '1' }, { 'next-router-prefetch': '1', rsc: '1' }, { purpose: 'prefetch' }] as Record<string, string>[]) {
+        const response = await client.get(path, { headers: { ...headers, 'x-forwarded-proto': 'https' }, maxRedirects: 0 });
+        const label = `${path} ${JSON.stringify(headers)}`;
+        expect(response.status(), label).toBeLessThan(500);
+        expect(response.headers()['content-security-policy'], label).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic'/);
+        expect(response.headers()['content-security-policy'], label).toContain("frame-ancestors 'none'");
+        expect(response.headers()['strict-transport-security'], label).toContain('max-age=');
+      }
+    }
+  });
+
+  test('a client cannot choose where sign-in sends it back to', async ({ request }) => {
+    for (const headers of [{}, { 'next-router-prefetch': '1' }] as Record<string, string>[]) {
+      const response = await request.get('/platform-tokens', {
+        headers: { ...headers, 'x-return-to': '/\t/evil.example/x' },
+        maxRedirects: 0,
+      });
+      expect(response.status()).toBe(307);
+      const location = new URL(response.headers()['location']!, 'http://portal.test');
+      expect(location.pathname).toBe('/sign-in');
+      expect(location.searchParams.get('callbackUrl')).toBe('/platform-tokens');
+    }
+  });
+
   test('HSTS is sent over https (behind a trusted proxy)', async ({ request }) => {
     const plain = await request.get('/sign-in');
     expect(plain.headers()['strict-transport-security']).toBeUndefined();
