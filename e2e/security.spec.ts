@@ -58,6 +58,22 @@ test.describe('security headers', () => {
 });
 
 test.describe('failed sign-ins are limited per client', () => {
+  test('failing on someone’s email from one client does not lock them out from another', async ({ browser }) => {
+    const attacker = await browser.newContext({ extraHTTPHeaders: { 'x-forwarded-for': '198.51.100.31' } });
+    const signIn = new SignInPage(await attacker.newPage());
+    await signIn.goto();
+    for (let i = 0; i < 12; i++) {
+      await signIn.signIn('bob@example.com', `wrong-password-${i}`);
+      await expect(signIn.page.getByRole('alert').filter({ hasText: /Invalid email or password|Too many/ })).toBeVisible();
+    }
+    await expect(signIn.page.getByRole('alert').filter({ hasText: 'Too many failed sign-ins' })).toBeVisible();
+    await attacker.close();
+
+    const owner = await browser.newContext({ extraHTTPHeaders: { 'x-forwarded-for': '198.51.100.32' } });
+    await new SignInPage(await owner.newPage()).signInAs('bob');
+    await owner.close();
+  });
+
   test('one client is blocked after many failures; others are not', async ({ browser, request }) => {
     const attacker = await browser.newContext({ extraHTTPHeaders: { 'x-forwarded-for': '198.51.100.23' } });
     const page = await attacker.newPage();
