@@ -2,10 +2,13 @@ import NextAuth, { CredentialsSignin } from 'next-auth';
 import Credentials from 'next-auth/providers/credentials';
 import { authConfig } from '@/auth.config';
 import { authSecret } from '@/lib/auth/secret';
-import { cookies } from 'next/headers';
+import { cookies, headers } from 'next/headers';
 import { DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE_SECONDS, deviceCookie, rememberDevice } from '@/lib/auth/sign-in-device';
+import { createSession, revokeSession } from '@/lib/auth/sessions';
 import { recordFailedSignIn, signInAttempt, signInRetryAfter } from '@/lib/auth/sign-in-limits';
 import { authenticate } from '@/lib/auth/users';
+import { getDb } from '@/lib/db';
+import { clientIp } from '@/lib/http/client-ip';
 import { signInSchema } from '@/lib/validations/auth';
 
 /** Raised when this client has failed too often; `code` carries the seconds to wait. */
@@ -19,6 +22,29 @@ export class SignInRateLimited extends CredentialsSignin {
 export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   ...authConfig,
   secret: authSecret(),
+  callbacks: {
+    ...authConfig.callbacks,
+    async jwt({ token, user, trigger }) {
+      if (trigger === 'signIn' && user?.id) {
+        const request = await headers();
+        const sid = await createSession(await getDb(), {
+          userId: user.id,
+          userAgent: request.get('user-agent'),
+          ip: clientIp(request),
+        });
+        return { sid };
+      }
+      // A cookie without a session (one from before sessions were kept) signs nobody in.
+      return typeof token.sid === 'string' ? token : null;
+    },
+  },
+  events: {
+    // However next-auth signs someone out (the sign-out action, or POST /api/auth/signout).
+    async signOut(message) {
+      const sid = 'token' in message ? message.token?.sid : undefined;
+      if (typeof sid === 'string') await revokeSession(await getDb(), sid);
+    },
+  },
   providers: [
     Credentials({
       credentials: { email: { label: 'Email', type: 'email' }, password: { label: 'Password', type: 'password' } },

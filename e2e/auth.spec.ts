@@ -1,5 +1,6 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
+import { PlatformTokensPage } from './pages/platform-tokens-page';
 import { DEMO_PASSWORD, SignInPage, USERS } from './pages/sign-in-page';
 
 // Callback URLs that a browser, a URL parser or a header writer would take off the portal.
@@ -116,6 +117,46 @@ test.describe('sign-in', () => {
     await expect(page).toHaveURL(/\/sign-in/);
     await page.goto('/platform-tokens');
     await expect(page).toHaveURL(/\/sign-in/);
+  });
+});
+
+test.describe('sessions', () => {
+  test('after Sign out, a saved copy of the session cookie loads no page and runs no action', async ({ browser, baseURL }) => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await new SignInPage(page).signInAs('bob');
+    const tokens = new PlatformTokensPage(page);
+    const name = `Outlives sign-out ${Date.now()}`;
+    const { tokenId } = await tokens.generate({ name, scopes: ['document:documents:read'] });
+    const saved = await context.storageState();
+
+    // A second window holding the same cookie keeps the page open across the sign-out.
+    const copy = await browser.newContext({ storageState: saved });
+    const copyTokens = new PlatformTokensPage(await copy.newPage());
+    await copyTokens.goto();
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect(page).toHaveURL(/\/sign-in/);
+
+    await copyTokens.openActions(name);
+    await copyTokens.page.getByRole('menuitem', { name: 'Disable' }).click();
+    const dialog = copyTokens.page.getByRole('alertdialog');
+    await dialog.getByRole('button', { name: 'Disable' }).click();
+    await expect(dialog.getByRole('alert')).toHaveText('You are signed out. Sign in again to continue.');
+    await copy.close();
+
+    const later = await browser.newContext({ storageState: saved });
+    const laterPage = await later.newPage();
+    await laterPage.goto('/platform-tokens');
+    await expect(laterPage).toHaveURL(`${baseURL}/sign-in?callbackUrl=%2Fplatform-tokens`);
+    await expect(laterPage.getByRole('button', { name: 'Sign in' })).toBeVisible();
+    await later.close();
+
+    // Nothing was changed by the refused action.
+    await new SignInPage(page).signInAs('bob');
+    await expect(tokens.row(tokenId)).toContainText('Active');
+    await tokens.delete(name, tokenId);
+    await context.close();
   });
 });
 

@@ -49,6 +49,41 @@ test.describe('security headers', () => {
     }
   });
 
+  test('the session cookie is HttpOnly and SameSite=Lax, and Secure over https', async ({ playwright, baseURL }) => {
+    for (const https of [false, true]) {
+      const api = await playwright.request.newContext({
+        baseURL,
+        extraHTTPHeaders: { 'x-forwarded-for': '198.51.100.41', ...(https ? { 'x-forwarded-proto': 'https' } : {}) },
+      });
+      const csrf = await api.get('/api/auth/csrf');
+      const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+      const csrfCookie = csrf.headersArray().find((h) => h.name.toLowerCase() === 'set-cookie' && h.value.includes('csrf-token='))!;
+      const response = await api.post('/api/auth/callback/credentials', {
+        headers: { cookie: csrfCookie.value.split(';')[0]! },
+        form: { email: 'alice@example.com', password: 'demo-password', csrfToken },
+        maxRedirects: 0,
+      });
+      expect(response.status()).toBe(302);
+      const cookies = response.headersArray().filter((h) => h.name.toLowerCase() === 'set-cookie').map((h) => h.value);
+      const session = cookies.find((c) => /^(__Secure-)?authjs\.session-token=/.test(c));
+      expect(session, cookies.join('\n')).toBeDefined();
+      expect(session).toMatch(/; HttpOnly/i);
+      expect(session).toMatch(/; SameSite=Lax/i);
+      expect(session).toMatch(/; Path=\/(;|$)/i);
+      const device = cookies.find((c) => c.startsWith('sign-in-device='));
+      expect(device, cookies.join('\n')).toBeDefined();
+      expect(device).not.toContain('alice');
+      for (const cookie of [session, device]) {
+        expect(cookie).toMatch(/; HttpOnly/i);
+        expect(cookie).toMatch(/; SameSite=Lax/i);
+        if (https) expect(cookie).toMatch(/; Secure/i);
+        else expect(cookie).not.toMatch(/; Secure/i);
+      }
+      if (https) expect(session).toMatch(/^__Secure-authjs\.session-token=/);
+      await api.dispose();
+    }
+  });
+
   test('HSTS is sent over https (behind a trusted proxy)', async ({ request }) => {
     const plain = await request.get('/sign-in');
     expect(plain.headers()['strict-transport-security']).toBeUndefined();
