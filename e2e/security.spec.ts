@@ -92,6 +92,17 @@ test.describe('security headers', () => {
   });
 });
 
+test.describe('health', () => {
+  test('readiness and liveness answer 200 once the database is ready', async ({ request }) => {
+    for (const path of ['/api/health', '/api/health/live']) {
+      const response = await request.get(path);
+      expect(response.status(), path).toBe(200);
+      expect(await response.json(), path).toEqual({ status: 'ok' });
+      expect(response.headers()['cache-control'], path).toBe('no-store');
+    }
+  });
+});
+
 test.describe('failed sign-ins are limited per client', () => {
   test('failing on someone’s email from one client does not lock them out from another', async ({ browser }) => {
     const attacker = await browser.newContext({ extraHTTPHeaders: { 'x-forwarded-for': '198.51.100.31' } });
