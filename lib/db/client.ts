@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
@@ -18,7 +18,8 @@ export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelati
 export type Executor = Db | Tx;
 
 export type DatabaseOptions =
-  | { kind: 'pglite'; dataDir: string | null }
+  /** `fs`: the in-memory file system to start from when there is no `dataDir` (tests use it to start from a copy). */
+  | { kind: 'pglite'; dataDir: string | null; fs?: PGliteOptions['fs'] }
   | { kind: 'postgres'; url: string; poolMax?: number };
 
 export interface Database {
@@ -40,7 +41,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     const extensions = { pg_trgm };
     const client = options.dataDir
       ? await PGlite.create(options.dataDir, { extensions })
-      : await PGlite.create({ extensions });
+      : await PGlite.create({ extensions, fs: options.fs });
     const db = drizzlePglite(client, { schema }) as unknown as Db;
     return { kind: 'pglite', db, pool: null, close: () => client.close() };
   }
