@@ -8,6 +8,7 @@ import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { Pool } from 'pg';
+import { installShortQueryErrors } from './query-errors';
 import * as schema from './schema';
 
 export type Schema = typeof schema;
@@ -35,6 +36,8 @@ export const migrationsFolder = path.join(process.cwd(), 'drizzle');
 const MIGRATION_LOCK_KEY = 727_100_401;
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  // A failing statement's error (and so any log of it) shows only the start of the statement.
+  installShortQueryErrors();
   if (options.kind === 'pglite') {
     // pg_trgm backs the substring search of the admin token list (see the migrations).
     const extensions = { pg_trgm };
