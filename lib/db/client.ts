@@ -10,7 +10,7 @@ import { Pool } from 'pg';
 import { WorkerPglite } from './pglite-worker-client';
 import { installShortQueryErrors } from './query-errors';
 import * as schema from './schema';
-import { withStatementBound } from './statement-timeout';
+import { DEFAULT_STATEMENT_TIMEOUT_MS, withStatementBound } from './statement-timeout';
 
 export type Schema = typeof schema;
 /** The one database type the domain code sees, whichever backend is behind it. */
@@ -56,6 +56,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     max: options.poolMax ?? 10,
     connectionTimeoutMillis: 10_000,
     idleTimeoutMillis: 30_000,
+    // No statement holds a connection for longer, unless its transaction sets a bound of its own.
+    statement_timeout: DEFAULT_STATEMENT_TIMEOUT_MS,
   });
   // An idle client that loses its server must not take the process down.
   pool.on('error', (error) => console.error('[db] idle connection error:', error.message));
@@ -65,7 +67,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 
 /**
  * Applies the committed migrations; safe to run on every start and from several instances at once.
- * Without a statement bound: a migration may rewrite a large table.
+ * Without a statement bound: a migration may rewrite a large table, and another instance may hold
+ * the lock meanwhile.
  */
 export async function migrateDatabase(database: Database): Promise<void> {
   if (database.kind === 'pglite') {
@@ -74,6 +77,7 @@ export async function migrateDatabase(database: Database): Promise<void> {
   }
   const client = await database.pool!.connect();
   try {
+    await client.query('set statement_timeout = 0');
     await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
     try {
       await migratePg(drizzlePg(client, { schema }), { migrationsFolder });
@@ -81,7 +85,8 @@ export async function migrateDatabase(database: Database): Promise<void> {
       await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
     }
   } finally {
-    client.release();
+    // Closed rather than returned to the pool, with its unbounded session.
+    client.release(true);
   }
 }
 
