@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { MemoryFS } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import { Client } from 'pg';
 import { migrateDatabase, openDatabase, type Database } from './client';
+import type { DataDirFile } from './pglite-worker-client';
 import { seedDemoData } from './seed';
 
 export interface TestDatabase extends Database {
@@ -125,55 +125,27 @@ function templates(): Templates | null {
   return value ? (JSON.parse(value) as Templates) : null;
 }
 
-interface DataDirEntry {
-  /** Relative to the data directory. */
-  path: string;
-  /** The file's bytes, or null for a directory. */
-  data: Uint8Array | null;
-}
-
-function readDataDir(dir: string, relative = ''): DataDirEntry[] {
-  const entries: DataDirEntry[] = [];
+function readDataDir(dir: string, relative = ''): DataDirFile[] {
+  const entries: DataDirFile[] = [];
   for (const entry of fs.readdirSync(path.join(dir, relative), { withFileTypes: true })) {
     const child = `${relative}/${entry.name}`;
     if (entry.isDirectory()) entries.push({ path: child, data: null }, ...readDataDir(dir, child));
-    // A plain Uint8Array, not a Buffer: MEMFS copies a file's bytes with slice(), which on a Buffer
-    // would share them, and a copy's writes would reach the next copy.
     else entries.push({ path: child, data: new Uint8Array(fs.readFileSync(path.join(dir, child))) });
   }
   return entries;
 }
 
-// Each data directory is read once per process; every copy starts from the same bytes.
-const dataDirs = new Map<string, DataDirEntry[]>();
+// Each data directory is read once per process; every copy starts from the same bytes (the
+// database's thread receives its own copy of them).
+const dataDirs = new Map<string, DataDirFile[]>();
 
-/** PGlite's in-memory file system, holding a copy of a data directory before PostgreSQL starts. */
-class CopyFS extends MemoryFS {
-  constructor(private readonly entries: DataDirEntry[]) {
-    super();
-  }
-
-  override async initialSyncFs(): Promise<void> {
-    await super.initialSyncFs();
-    const FS = this.pg!.Module.FS;
-    // Where PGlite keeps PGDATA; it finds a database there and starts it instead of running initdb.
-    const root = '/pglite/data';
-    if (!FS.analyzePath(root).exists) FS.mkdirTree(root);
-    // writeFile copies the bytes (see readDataDir), so the entries stay as they were for the next copy.
-    for (const entry of this.entries) {
-      if (entry.data) FS.writeFile(root + entry.path, entry.data);
-      else FS.mkdir(root + entry.path);
-    }
-  }
-}
-
-function copyOf(dir: string): CopyFS {
+function filesOf(dir: string): DataDirFile[] {
   let entries = dataDirs.get(dir);
   if (!entries) {
     entries = readDataDir(dir);
     dataDirs.set(dir, entries);
   }
-  return new CopyFS(entries);
+  return entries;
 }
 
 const OBJECT_IN_USE = '55006';
@@ -222,7 +194,7 @@ export async function createTestDatabase(options: { seed?: boolean; migrate?: bo
   } else {
     const dir = prepared?.kind === 'pglite' ? prepared.dirs[content] : null;
     copied = dir !== null;
-    database = await openDatabase({ kind: 'pglite', dataDir: null, fs: dir ? copyOf(dir) : undefined });
+    database = await openDatabase({ kind: 'pglite', dataDir: null, files: dir ? filesOf(dir) : undefined });
   }
   if (!copied) {
     try {
