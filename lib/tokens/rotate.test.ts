@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onChanges, type Change } from '@/lib/changes';
 import { accounts, auditEvents, platformTokenEnvironments, platformTokens } from '@/lib/db/schema';
 import { createTestDatabase, testBackend, type TestDatabase } from '@/lib/db/testing';
-import { ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
 import { demoIdentities, type DemoIdentities } from '@/lib/testing/demo';
 import { rotateTokenSchema, type RotateTokenInput } from '@/lib/validations/rotation';
 import { hashToken } from './format';
@@ -152,7 +152,14 @@ describe(`rotating tokens (${testBackend})`, () => {
     } finally {
       await database.db.update(accounts).set({ allowTokenManagement: true }).where(eq(accounts.id, 'acme'));
     }
-    const byAdmin = await rotateToken(database.db, demo.actor('admin@example.com'), rotation(old.tokenId), NOW);
-    expect((await rowOf(byAdmin.tokenId)).ownerUserId).toBe(alice().userId);
+    // An admin sees the token but may not rotate it: the new secret would act as alice.
+    await expect(rotateToken(database.db, demo.actor('admin@example.com'), rotation(old.tokenId), NOW)).rejects.toThrow(
+      new ForbiddenError(
+        `Only the person who generated ${old.tokenId} can rotate it: that hands out a new secret acting as its owner. As an admin you can disable or delete it.`,
+      ),
+    );
+    expect((await rowOf(old.tokenId)).rotatedAt).toBeNull();
+    const byAlice = await rotateToken(database.db, alice(), rotation(old.tokenId), NOW);
+    expect((await rowOf(byAlice.tokenId)).ownerUserId).toBe(alice().userId);
   });
 });
