@@ -86,7 +86,7 @@ export async function generatePlatformToken(
       throw new ValidationError(Object.values(errors)[0]!, errors);
     }
 
-    await assertBelowLimit(tx, grant, actor.userId);
+    await assertBelowLimit(tx, grant, actor.userId, now);
 
     const inserted = await insertToken(tx, {
       accountId: grant.accountId,

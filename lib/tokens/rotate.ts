@@ -10,7 +10,7 @@ import { resolveExpiry } from './expiration';
 import { formatTokenId } from './format';
 import type { GeneratedSecret } from './generate';
 import { insertToken } from './insert';
-import { assertBelowLimit, type GenerationGrant } from './limits';
+import { assertBelowLimit, TOKEN_LIMIT, type GenerationGrant } from './limits';
 import { checkOldExpiry, rotationRefusal } from './rotation-proposals';
 import { tokenState } from './status';
 
@@ -18,6 +18,10 @@ export interface RotatedToken extends GeneratedSecret {
   oldTokenId: string;
   /** When the old token stops working (now, for "Immediately"). */
   oldExpiresAt: string;
+}
+
+function laterAtLimitMessage(accountName: string): string {
+  return `You already have ${TOKEN_LIMIT} platform tokens in ${accountName}, the most allowed, and the old token would count until it expires. Choose "Immediately", or delete a token first.`;
 }
 
 /** Only an active token that has not been rotated yet can be rotated. */
@@ -61,8 +65,18 @@ export async function rotateToken(db: Db, actor: TokenActor, input: RotateTokenV
     if (!expiry.ok) errors.expiresAt = expiry.message;
     if (!expiry.ok || Object.keys(errors).length > 0) throw new ValidationError(Object.values(errors)[0]!, errors);
 
-    // A token superseded here stops counting against the limit, so rotating works at the limit.
-    await assertBelowLimit(tx, grant, actor.userId, old.id);
+    // The old token counts until its overlap ends: with "Immediately" a rotation works at the
+    // limit, with "Later" it needs a free place, so no rotation yields more working tokens.
+    const oldStopsNow = oldExpiresAt.getTime() <= now.getTime();
+    await assertBelowLimit(
+      tx,
+      grant,
+      actor.userId,
+      now,
+      oldStopsNow
+        ? { excludingTokenId: old.id }
+        : { refusal: () => ValidationError.field('expireOld', laterAtLimitMessage(grant.accountName)) },
+    );
 
     const reach = await tx
       .select({ environmentId: platformTokenEnvironments.environmentId })
