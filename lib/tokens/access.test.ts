@@ -224,7 +224,7 @@ describe(`who may act on a token, decided now (${testBackend})`, () => {
       await deleteToken(database.db, alice(), token.tokenId);
     });
 
-    it('sees "Allow to manage platform tokens" turned off while enabling or rotating waits for it', async () => {
+    it('sees "Allow to manage platform tokens" turned off while enabling, rotating or generating waits for it', async () => {
       const disabled = await generatePlatformToken(database.db, alice(), tokenInput({ name: 'Racing the switch' }), NOW);
       const active = await generatePlatformToken(database.db, alice(), tokenInput({ name: 'Racing the switch, active' }), NOW);
       await disableToken(database.db, alice(), disabled.tokenId);
@@ -239,6 +239,12 @@ describe(`who may act on a token, decided now (${testBackend})`, () => {
         const rotating = await attemptDuringChange(database.db, turnOff, () => rotateToken(database.db, alice(), rotation(active.tokenId), NOW));
         expect(rotating.outcome).toMatchObject({ ok: false, error: expect.any(ValidationError) });
         expect((await rowOf(active.tokenId))!.rotatedAt).toBeNull();
+
+        await database.db.update(accounts).set({ allowTokenManagement: true }).where(eq(accounts.id, 'acme'));
+        const generating = await attemptDuringChange(database.db, turnOff, () =>
+          generatePlatformToken(database.db, alice(), tokenInput({ name: 'Racing the switch, new' }), NOW),
+        );
+        expect(generating.outcome).toMatchObject({ ok: false, error: expect.any(ValidationError) });
       } finally {
         await database.db.update(accounts).set({ allowTokenManagement: true }).where(eq(accounts.id, 'acme'));
       }
