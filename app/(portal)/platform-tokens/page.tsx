@@ -13,7 +13,7 @@ export default async function MyPlatformTokensPage({ searchParams }: { searchPar
   const now = new Date();
   const [tokens, counts, { generated }] = await Promise.all([
     listMyTokens(db, actor.userId, now),
-    tokenCountsByAccount(db, actor.userId),
+    tokenCountsByAccount(db, actor.userId, now),
     searchParams,
   ]);
   const accounts = actor.memberships.map((m) => ({
