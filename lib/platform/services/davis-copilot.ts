@@ -6,8 +6,9 @@ import { storableString } from './storage-json';
 
 // Davis CoPilot document search: ranks the environment's documents for a query in plain words
 // with PostgreSQL full-text search (english configuration): the name weighs most, then the text
-// in the content (string values only, not JSON keys), then the type. Only documents whose type
-// the owner may read (`document:documents:read`) are searched.
+// in the content (string values only, not JSON keys), then the type. The answer carries names and
+// text, so the call needs `document:documents:read` as a direct read does (catalogue), and only
+// documents of the types the token and its owner may read are searched.
 
 const READ = 'document:documents:read';
 const TYPE = 'document:document-type';
