@@ -61,6 +61,16 @@ describe('document search', () => {
     expect(names(await call('POST', SEARCH, { query: 'checkout', limit: 1 }))).toHaveLength(1);
   });
 
+  it('still searches when a document holds more distinct words than a full-text vector can', async () => {
+    // 120,000 distinct words: PostgreSQL's tsvector of all of them is over its 1 MB limit.
+    const words = Array.from({ length: 120_000 }, (_, i) => `w${i.toString(36)}x`).join(' ');
+    expect((await call('POST', '/document/v1/documents', { name: 'Word list', type: 'notebook', content: { words } }, 'acme-staging')).status).toBe(201);
+    const response = await call('POST', SEARCH, { query: 'checkout latency' }, 'acme-staging');
+    expect(response.status).toBe(200);
+    expect(names(response)).toEqual(['Checkout latency in staging']);
+    expect(names(await call('POST', SEARCH, { query: 'w0x' }, 'acme-staging'))).toEqual(['Word list']);
+  });
+
   it('refuses an empty query naming the field', async () => {
     const response = await call('POST', SEARCH, { query: ' ' });
     expect(response.status).toBe(400);
