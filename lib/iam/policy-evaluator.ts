@@ -104,14 +104,49 @@ export function conditionHolds(condition: Condition, attributes: RequestAttribut
     case '>':
       return compare(actual, condition.value) > 0;
     case 'IN':
-      return condition.values.some((v) => compare(actual, v) === 0);
+      return inList(condition.values, actual);
     case 'NOT IN':
-      return !condition.values.some((v) => compare(actual, v) === 0);
+      return !inList(condition.values, actual);
     case 'startsWith':
       return String(actual).startsWith(String(condition.value));
     case 'NOT startsWith':
       return !String(actual).startsWith(String(condition.value));
   }
+}
+
+interface ListLookup {
+  strings: ReadonlySet<string>;
+  numbers: ReadonlySet<number>;
+  numberTexts: ReadonlySet<string>;
+}
+
+// A list may hold thousands of values and is asked for every item of a listing: it is looked up
+// in sets built once per parsed list, with the same outcome as comparing with each value.
+const LIST_LOOKUPS = new WeakMap<readonly ConditionValue[], ListLookup>();
+
+function listLookup(values: readonly ConditionValue[]): ListLookup {
+  let lookup = LIST_LOOKUPS.get(values);
+  if (!lookup) {
+    const strings = new Set<string>();
+    const numbers = new Set<number>();
+    for (const v of values) {
+      if (typeof v === 'number') numbers.add(v);
+      else strings.add(v);
+    }
+    lookup = { strings, numbers, numberTexts: new Set([...numbers].map(String)) };
+    LIST_LOOKUPS.set(values, lookup);
+  }
+  return lookup;
+}
+
+/** Whether `actual` equals one of the values, as `compare` decides equality. */
+function inList(values: readonly ConditionValue[], actual: string | number): boolean {
+  const { strings, numbers, numberTexts } = listLookup(values);
+  const text = String(actual);
+  if (strings.has(text)) return true;
+  if (numbers.size === 0) return false;
+  const numeric = asNumber(actual);
+  return numeric !== null ? numbers.has(numeric) : numberTexts.has(text);
 }
 
 const DECIMAL = /^-?[0-9]+(\.[0-9]+)?$/;

@@ -189,8 +189,10 @@ class Parser {
     if (this.isKeyword('where')) {
       after = "'WHERE'";
       this.advance();
+      // Each distinct permission once: a statement that repeats one costs no more per condition.
+      const distinct = [...new Set(permissions)];
       for (;;) {
-        conditions.push(this.parseCondition(permissions, after));
+        conditions.push(this.parseCondition(distinct, after));
         if (!this.isKeyword('and')) break;
         this.advance();
         after = "'AND'";
@@ -225,8 +227,7 @@ class Parser {
     const attribute = token.value;
     if (!isKnownAttribute(attribute)) this.fail(`Unknown attribute '${truncate(attribute)}'`);
     let allowed: readonly Operator[] = [];
-    // Each distinct permission once: a statement that repeats one costs no more per condition.
-    for (const permission of new Set(permissions)) {
+    for (const permission of permissions) {
       const operators = operatorsFor(permission, attribute);
       if (!operators) this.fail(`Attribute '${attribute}' is not supported by permission '${permission}'`);
       allowed = permission === permissions[0] ? operators : allowed.filter((o) => operators.includes(o));
