@@ -36,8 +36,9 @@ describe('checkBodyValue', () => {
   it(`takes ${MAX_BODY_VALUES} values and refuses one more`, () => {
     expect(refusal(Array.from({ length: MAX_BODY_VALUES }, () => 0))).toBeNull();
     expect(refusal({ series: Array.from({ length: MAX_BODY_VALUES }, () => 0) })).toBe(
-      `Invalid request body: it holds more than ${MAX_BODY_VALUES} values (array items and object members), the most a request may send.`,
+      `Invalid request body field 'series': takes the body past ${MAX_BODY_VALUES} values (array items and object members), the most a request body may hold`,
     );
+    expect(refusal(Array.from({ length: MAX_BODY_VALUES + 1 }, () => 0))).toContain(`Invalid request body: takes the body past ${MAX_BODY_VALUES} values`);
   });
 
   it('leaves text to the schemas', () => {
@@ -102,11 +103,11 @@ describe(`bad text and heavy bodies through the platform API (${testBackend})`, 
     const started = performance.now();
     const response = await call('POST', '/davis/analyzers/v1/analyzers/statistics:execute', { series: Array.from({ length: MAX_BODY_VALUES + 1 }, () => 1) });
     expect(response.status).toBe(400);
-    expect(message(response)).toContain(`more than ${MAX_BODY_VALUES} values`);
+    expect(message(response)).toContain(`field 'series': takes the body past ${MAX_BODY_VALUES} values`);
     expect(performance.now() - started).toBeLessThan(2000);
     const ingest = await call('POST', '/storage/ingest/v1/logs', Array.from({ length: MAX_BODY_VALUES + 1 }, () => 0));
     expect(ingest.status).toBe(400);
-    expect(message(ingest)).toContain(`more than ${MAX_BODY_VALUES} values`);
+    expect(message(ingest)).toContain(`Invalid request body: takes the body past ${MAX_BODY_VALUES} values`);
   });
 
   it('holds a workflow task to the same limits', async () => {

@@ -75,7 +75,7 @@ export function checkBodyValue(value: unknown): void {
     if (node.depth >= MAX_JSON_DEPTH) refuseAt(node, `is nested deeper than ${MAX_JSON_DEPTH} levels, the most a request body may have`);
     values += size;
     if (values > MAX_BODY_VALUES) {
-      throw badRequest(`Invalid request body: it holds more than ${MAX_BODY_VALUES} values (array items and object members), the most a request may send.`);
+      refuseAt(node, `takes the body past ${MAX_BODY_VALUES} values (array items and object members), the most a request body may hold`);
     }
     const depth = node.depth + 1;
     if (keys) for (const key of keys) stack.push({ value: (item as Record<string, unknown>)[key], depth, parent: node, key });
