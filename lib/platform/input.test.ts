@@ -41,6 +41,11 @@ describe('checkBodyValue', () => {
     expect(refusal(Array.from({ length: MAX_BODY_VALUES + 1 }, () => 0))).toContain(`Invalid request body: takes the body past ${MAX_BODY_VALUES} values`);
   });
 
+  it('counts nothing in text, however long', () => {
+    expect(refusal('x'.repeat(MAX_BODY_VALUES * 2))).toBeNull();
+    expect(refusal({ a: 'x'.repeat(MAX_BODY_VALUES * 2) })).toBeNull();
+  });
+
   it('leaves text to the schemas', () => {
     expect(refusal({ name: 'nul\u0000', key: { 'lone \uD800': 1 } })).toBeNull();
   });

@@ -63,12 +63,11 @@ function refuseAt(node: BodyNode, message: string): never {
  * hold is its schema's say: a stored one refuses what PostgreSQL cannot store, see storage-json.ts.)
  */
 export function checkBodyValue(value: unknown): void {
-  const stack: BodyNode[] = [{ value, depth: 0, parent: null, key: '' }];
+  const stack: BodyNode[] = value !== null && typeof value === 'object' ? [{ value, depth: 0, parent: null, key: '' }] : [];
   let values = 0;
   while (stack.length > 0) {
     const node = stack.pop()!;
-    const item = node.value;
-    if (item === null || typeof item !== 'object') continue;
+    const item = node.value as object;
     const keys = Array.isArray(item) ? null : Object.keys(item);
     const size = keys ? keys.length : (item as unknown[]).length;
     if (size === 0) continue;
@@ -77,9 +76,13 @@ export function checkBodyValue(value: unknown): void {
     if (values > MAX_BODY_VALUES) {
       refuseAt(node, `takes the body past ${MAX_BODY_VALUES} values (array items and object members), the most a request body may hold`);
     }
+    // Only objects and arrays can nest or hold more values: the rest is never visited.
     const depth = node.depth + 1;
-    if (keys) for (const key of keys) stack.push({ value: (item as Record<string, unknown>)[key], depth, parent: node, key });
-    else (item as unknown[]).forEach((child, i) => stack.push({ value: child, depth, parent: node, key: String(i) }));
+    const visit = (child: unknown, key: string) => {
+      if (child !== null && typeof child === 'object') stack.push({ value: child, depth, parent: node, key });
+    };
+    if (keys) for (const key of keys) visit((item as Record<string, unknown>)[key], key);
+    else (item as unknown[]).forEach((child, i) => visit(child, String(i)));
   }
 }
 
