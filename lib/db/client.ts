@@ -39,6 +39,13 @@ export interface Database {
   close(): Promise<void>;
 }
 
+const embedded = new WeakSet<object>();
+
+/** Whether `db` is the embedded database, which runs one statement at a time for everyone. */
+export function isEmbedded(db: Executor): boolean {
+  return embedded.has(db);
+}
+
 export const migrationsFolder = path.join(process.cwd(), 'drizzle');
 
 // Any constant works; it only has to be the same on every instance that migrates.
@@ -51,6 +58,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     // In a worker thread, so that a long statement neither blocks the event loop nor runs past its bound.
     const client = await WorkerPglite.open({ dataDir: options.dataDir, loadDataDir: options.loadDataDir, files: options.files });
     const db = drizzlePglite(client as unknown as PGlite, { schema }) as unknown as Db;
+    embedded.add(db);
     return { kind: 'pglite', db, pool: null, close: () => client.close() };
   }
   const pool = new Pool({

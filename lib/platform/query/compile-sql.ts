@@ -62,8 +62,8 @@ function conditionSql(source: SQL, condition: Condition): SQL {
   }
 }
 
-/** In the scan, a comparison of `timestamp` with a timestamp literal uses the indexed column. */
-function scanConditionSql(condition: Condition): SQL {
+/** A comparison of `timestamp` with a timestamp literal, on the indexed column; null for any other condition. */
+function timestampColumnSql(condition: Condition): SQL | null {
   if (condition.kind === 'compare' && condition.field.name === TIMESTAMP_FIELD && condition.value !== null) {
     const instant = typeof condition.value === 'boolean' ? null : parseTimestamp(condition.value);
     if (instant) {
@@ -71,7 +71,63 @@ function scanConditionSql(condition: Condition): SQL {
       return sql`("timestamp" ${sql.raw(operator)} ${instant.toISOString()}::timestamptz)`;
     }
   }
-  return conditionSql(RECORD, condition);
+  return null;
+}
+
+/** In the scan, a comparison of `timestamp` with a timestamp literal uses the indexed column. */
+function scanConditionSql(condition: Condition): SQL {
+  return timestampColumnSql(condition) ?? conditionSql(RECORD, condition);
+}
+
+export interface RecordScan {
+  /**
+   * The next `size` records, newest first, after the record `after` (or from the newest):
+   * one short walk along the (environment, table, timestamp, id) index. Its one row's `batch`
+   * is a JSON array of [id, timestamp, record].
+   */
+  batch(after: { timestamp: Date; id: number } | null, size: number): SQL;
+  /** How many records, newest first, the query can need at most (Infinity: all of them). */
+  needed: number;
+  /** The query without the comparisons `where` already made, to evaluate in memory. */
+  rest: Query;
+}
+
+/**
+ * The records a query reads, for evaluating the rest of it in memory (evaluate-in-memory.ts):
+ * the leading filters' timestamp comparisons use the indexed column, as in compileQuery.
+ */
+export function recordScan(query: Query, environmentId: string): RecordScan {
+  const conditions: SQL[] = [sql`"environment_id" = ${environmentId}`, sql`"table" = ${query.table}`];
+  const commands = [...query.commands];
+  const rest: Command[] = [];
+  while (commands[0]?.kind === 'filter') {
+    const filter = commands.shift() as Extract<Command, { kind: 'filter' }>;
+    const left: Condition[] = [];
+    for (const condition of filter.conditions) {
+      const column = timestampColumnSql(condition);
+      if (column) conditions.push(column);
+      else left.push(condition);
+    }
+    if (left.length > 0) rest.push({ ...filter, conditions: left });
+  }
+  const next = commands[0];
+  let needed = Number.POSITIVE_INFINITY;
+  // Newest first is the natural order, so the first records scanned are those a limit keeps,
+  // unless a filter evaluated in memory drops some of them.
+  if (rest.length === 0 && next === undefined) needed = resultCap(query) + 1;
+  if (rest.length === 0 && next?.kind === 'limit') needed = Math.min(next.count, resultCap(query) + 1);
+  const where = sql.join(conditions, sql` and `);
+  const batch = (after: { timestamp: Date; id: number } | null, size: number) => {
+    // Spelled so that the index bounds the walk: at or before the last timestamp, then past the last ID.
+    const at = after?.timestamp.toISOString();
+    const from = after ? sql` and "timestamp" <= ${at}::timestamptz and ("timestamp" < ${at}::timestamptz or "id" < ${after.id})` : sql``;
+    // One JSON text of [id, timestamp, record] triples: the embedded database hands over one
+    // value much faster than a row per record.
+    return sql`select coalesce(json_agg(json_build_array(b.id::text, b."timestamp", b."record") order by b."timestamp" desc, b.id desc), '[]')::text as batch
+      from (select "id", "timestamp", "record" from "storage_records"
+        where ${where}${from} order by ${TIMESTAMP_ORDER.desc}, "id" desc nulls last limit ${size}) b`;
+  };
+  return { batch, needed, rest: { ...query, commands: [...rest, ...commands] } };
 }
 
 function sortKeysSql(v: SQL, direction: SortKey['direction']): SQL[] {
@@ -136,7 +192,7 @@ function stageSql(previous: string, command: Command): SQL {
   }
 }
 
-function columnsOf(commands: readonly Command[]): readonly string[] | null {
+export function columnsOf(commands: readonly Command[]): readonly string[] | null {
   let columns: readonly string[] | null = null;
   for (const c of commands) {
     if (c.kind === 'fields') columns = c.fields.map((f) => f.name);

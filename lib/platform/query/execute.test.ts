@@ -4,8 +4,8 @@ import { storageRecords } from '@/lib/db/schema';
 import { createTestDatabase, testBackend, type TestDatabase } from '@/lib/db/testing';
 import type { StorageTable } from '@/lib/platform/catalogue';
 import { evaluateInMemory, type StoredRecord } from './evaluate-in-memory';
-import { compileQuery } from './compile-sql';
-import { executeQuery, QueryTimeoutError } from './execute';
+import { compileQuery, recordScan } from './compile-sql';
+import { EMBEDDED_SCAN_LIMIT, executeQuery, QueryBoundError, QueryTimeoutError } from './execute';
 import { parseQuery } from './parser';
 import type { JsonRecord } from './semantics';
 
@@ -74,8 +74,12 @@ afterAll(async () => {
 
 async function both(text: string) {
   const query = parseQuery(text);
-  const result = await executeQuery(database.db, 'acme-prod', query);
-  const expected = evaluateInMemory(query, stored[query.table]).slice(0, result.cap);
+  // One SQL statement (as on PostgreSQL) and paced in memory (as on the embedded database), on
+  // either database: the same answer, and that of the reference over all the records.
+  const result = await executeQuery(database.db, 'acme-prod', query, { strategy: 'statement' });
+  const paced = await executeQuery(database.db, 'acme-prod', query, { strategy: 'paced' });
+  expect(paced, text).toEqual(result);
+  const expected = (await evaluateInMemory(query, stored[query.table])).slice(0, result.cap);
   return { result, expected };
 }
 
@@ -169,17 +173,56 @@ describe('executeQuery', () => {
       expect(plan, text).toContain('Index Scan using storage_records_env_table_time_idx');
       expect(plan, text).not.toMatch(/\bSort\b/);
     }
+    // So does each batch the embedded database reads, from the newest and after a record.
+    const scan = recordScan(parseQuery('fetch events | filter timestamp > "2025-01-01T01:00:00Z" | sort i'), 'globex-prod');
+    for (const after of [null, { timestamp: new Date('2025-01-01T03:00:00Z'), id: 12_345 }]) {
+      const result = await database.db.execute(sql`explain ${scan.batch(after, 1_000)}`);
+      const plan = (result as unknown as { rows: { 'QUERY PLAN': string }[] }).rows.map((r) => r['QUERY PLAN']).join('\n');
+      // Only the batch's own 1,000 records are ever sorted (to aggregate them in order).
+      expect(plan).toMatch(/Limit[^\n]*\n\s*->\s*Index Scan using storage_records_env_table_time_idx/);
+    }
   });
 
-  // On the embedded database a stopped statement ends this file's in-memory database for good;
-  // storage-bounds.test.ts stops one on a database that is reopened.
-  it.skipIf(testBackend === 'pglite')('cancels a query that runs longer than its timeout', async () => {
+  // One statement stopped at its bound ends this file's in-memory embedded database for good
+  // (storage-bounds.test.ts stops one on a database that is reopened); a paced query only stops itself.
+  it('stops a query that runs longer than its timeout, and a paced one that reads more records than it may hold', { timeout: 300_000 }, async () => {
     await database.db.execute(sql`insert into storage_records (environment_id, "table", "timestamp", record)
-      select 'acme-staging', 'events', now(), jsonb_build_object('i', i, 'text', md5(i::text)) from generate_series(1, 200000) i`);
+      select 'acme-staging', 'events', timestamptz '2025-06-01' + (i || ' milliseconds')::interval, jsonb_build_object('i', i, 'text', md5(i::text))
+      from generate_series(1, ${EMBEDDED_SCAN_LIMIT + 1}) i`);
     const query = parseQuery('fetch events | sort text desc, i | limit 1');
-    await expect(executeQuery(database.db, 'acme-staging', query, { timeoutMs: 1 })).rejects.toBeInstanceOf(QueryTimeoutError);
-    const result = await executeQuery(database.db, 'acme-staging', query);
-    expect(result.records).toHaveLength(1);
+    const strategies = testBackend === 'pglite' ? (['paced'] as const) : (['statement', 'paced'] as const);
+    for (const strategy of strategies) {
+      await expect(executeQuery(database.db, 'acme-staging', query, { timeoutMs: 1, strategy })).rejects.toThrow(
+        new QueryTimeoutError('The query ran longer than 0.001 seconds and was cancelled. Narrow it with filter or limit.'),
+      );
+    }
+    if (testBackend === 'postgres') expect((await executeQuery(database.db, 'acme-staging', query)).records).toHaveLength(1);
+    // Given time enough, it is refused for the records it reads.
+    await expect(executeQuery(database.db, 'acme-staging', query, { strategy: 'paced', timeoutMs: 120_000 })).rejects.toThrow(
+      new QueryBoundError(
+        'The query reads more than 50,000 records, the most one query reads on the embedded database. Narrow it with a filter on timestamp right after fetch, or query the newest records with limit right after fetch.',
+      ),
+    );
+    // Narrowed by timestamp, or the newest records only, it is read in batches and answered.
+    const narrowed = await executeQuery(
+      database.db,
+      'acme-staging',
+      parseQuery('fetch events | filter timestamp >= "2025-06-01T00:00:40Z" | sort text desc, i | limit 1'),
+      { strategy: 'paced', timeoutMs: 120_000 },
+    );
+    const expected = await executeQuery(
+      database.db,
+      'acme-staging',
+      parseQuery('fetch events | filter timestamp >= "2025-06-01T00:00:40Z" | sort text desc, i | limit 1'),
+      { strategy: testBackend === 'postgres' ? 'statement' : 'paced', timeoutMs: 120_000 },
+    );
+    expect(narrowed.records).toEqual([{ i: expect.any(Number), text: expect.any(String) }]);
+    expect(narrowed).toEqual(expected);
+    const newest = await executeQuery(database.db, 'acme-staging', parseQuery('fetch events | limit 5000 | summarize count()'), {
+      strategy: 'paced',
+      timeoutMs: 120_000,
+    });
+    expect(newest.records).toEqual([{ 'count()': 5_000 }]);
   });
 
   it('matches the reference semantics on random pipelines', async () => {

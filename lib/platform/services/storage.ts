@@ -4,7 +4,7 @@ import { STORAGE_TABLE_READ_SCOPES, type StorageTable } from '../catalogue';
 import { defineEndpoint, ok, type PlatformContext } from '../endpoint';
 import { badRequest, PlatformError } from '../errors';
 import type { Query } from '../query/ast';
-import { executeQuery, QueryTimeoutError } from '../query/execute';
+import { executeQuery, QueryBoundError } from '../query/execute';
 import { parseQuery } from '../query/parser';
 import { QuerySyntaxError } from '../query/query-error';
 import { parseTimestamp } from '../query/timestamps';
@@ -113,7 +113,7 @@ export async function runQuery(ctx: PlatformContext, query: Query) {
   try {
     result = await executeQuery(ctx.db, ctx.environmentId, query);
   } catch (error) {
-    if (error instanceof QueryTimeoutError) throw badRequest(`${error.message} Narrow it with filter or limit.`);
+    if (error instanceof QueryBoundError) throw badRequest(error.message);
     throw error;
   }
   return {
