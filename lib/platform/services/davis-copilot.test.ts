@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { transactWithChanges } from '@/lib/changes';
 import { groupMembers, groups, policies, policyBindings, users } from '@/lib/db/schema';
 import { createTestDatabase, type TestDatabase } from '@/lib/db/testing';
+import type { PlatformContext } from '../endpoint';
+import { searchDocuments } from './davis-copilot';
 import { createTestPlatform, grantTestPolicy, insertTestToken, platformRequest, readResponse } from '../testing';
 
 let database: TestDatabase;
@@ -69,6 +71,15 @@ describe('document search', () => {
     expect(response.status).toBe(200);
     expect(names(response)).toEqual(['Checkout latency in staging']);
     expect(names(await call('POST', SEARCH, { query: 'w0x' }, 'acme-staging'))).toEqual(['Word list']);
+  });
+
+  it('answers the same, paced ten documents at a time (as on the embedded database) or in one go', async () => {
+    // What a search reads of its context: the database, the environment and what may be read.
+    const ctx = { db: database.db, environmentId: 'acme-prod', permits: () => true } as unknown as PlatformContext;
+    for (const [query, limit] of [['checkout latency', 10], ['checkout', 1], ['pizza or provider', 2], ['payments', 100], ['the', 10]] as const) {
+      const paced = await searchDocuments(ctx, query, limit, { strategy: 'paced' });
+      expect(paced, query).toEqual(await searchDocuments(ctx, query, limit, { strategy: 'statement' }));
+    }
   });
 
   it('refuses an empty query naming the field', async () => {
