@@ -4,7 +4,7 @@ import { zodResolver } from '@hookform/resolvers/zod';
 import Link from 'next/link';
 import { useState } from 'react';
 import { useForm, useWatch } from 'react-hook-form';
-import { bindPolicyAction, unbindPolicyAction } from '@/app/(portal)/accounts/[accountId]/iam/groups/actions';
+import { bindPolicyAction, unbindPolicyAction } from '@/app/_actions/groups';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { describedBy, Field, FieldError, errorId } from '@/components/ui/field';

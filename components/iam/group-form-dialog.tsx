@@ -5,7 +5,7 @@ import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import type { z } from 'zod';
-import { createGroupAction, renameGroupAction } from '@/app/(portal)/accounts/[accountId]/iam/groups/actions';
+import { createGroupAction, renameGroupAction } from '@/app/_actions/groups';
 import { describedBy, Field } from '@/components/ui/field';
 import { FormDialog } from '@/components/ui/form-dialog';
 import { Input, Textarea } from '@/components/ui/input';

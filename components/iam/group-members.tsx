@@ -4,7 +4,7 @@ import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import type { z } from 'zod';
-import { addGroupMemberAction, removeGroupMemberAction } from '@/app/(portal)/accounts/[accountId]/iam/groups/actions';
+import { addGroupMemberAction, removeGroupMemberAction } from '@/app/_actions/groups';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { describedBy, Field } from '@/components/ui/field';

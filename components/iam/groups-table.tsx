@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { useState } from 'react';
-import { deleteGroupAction, deleteGroupAndReturnAction } from '@/app/(portal)/accounts/[accountId]/iam/groups/actions';
+import { deleteGroupAction, deleteGroupAndReturnAction } from '@/app/_actions/groups';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import type { GroupRow } from '@/lib/iam/iam-queries';

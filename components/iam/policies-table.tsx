@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { useState } from 'react';
-import { deletePolicyAction, deletePolicyAndReturnAction } from '@/app/(portal)/accounts/[accountId]/iam/policies/actions';
+import { deletePolicyAction, deletePolicyAndReturnAction } from '@/app/_actions/policies';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import type { PolicyRow } from '@/lib/iam/iam-queries';
 import { EmptyRow, IamPageHeader, IamTable, RowAction, RowActions, Td, Th } from './iam-table';

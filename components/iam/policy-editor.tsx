@@ -6,7 +6,7 @@ import { useRouter } from 'next/navigation';
 import { useMemo, useRef, useState } from 'react';
 import { Controller, useForm, useWatch } from 'react-hook-form';
 import type { z } from 'zod';
-import { createPolicyAction, updatePolicyAction } from '@/app/(portal)/accounts/[accountId]/iam/policies/actions';
+import { createPolicyAction, updatePolicyAction } from '@/app/_actions/policies';
 import { Button } from '@/components/ui/button';
 import { describedBy, errorId, Field, FormAlert } from '@/components/ui/field';
 import { Input } from '@/components/ui/input';

@@ -1,7 +1,7 @@
 'use client';
 
 import { useState } from 'react';
-import { simulateAction } from '@/app/(portal)/accounts/[accountId]/iam/simulator/actions';
+import { simulateAction } from '@/app/_actions/simulator';
 import { Button } from '@/components/ui/button';
 import { describedBy, Field, FormAlert } from '@/components/ui/field';
 import { Input, Select } from '@/components/ui/input';

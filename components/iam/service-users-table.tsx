@@ -4,7 +4,7 @@ import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import type { z } from 'zod';
-import { createServiceUserAction, deleteServiceUserAction } from '@/app/(portal)/accounts/[accountId]/iam/service-users/actions';
+import { createServiceUserAction, deleteServiceUserAction } from '@/app/_actions/service-users';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { describedBy, Field } from '@/components/ui/field';

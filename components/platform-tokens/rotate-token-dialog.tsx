@@ -3,7 +3,7 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useLayoutEffect, useRef, useState } from 'react';
 import { Controller, useForm, useWatch } from 'react-hook-form';
-import { rotateTokenAction } from '@/app/(portal)/platform-tokens/actions';
+import { rotateTokenAction } from '@/app/_actions/platform-tokens';
 import { Button } from '@/components/ui/button';
 import { Dialog, DialogClose, DialogContent, DialogFooter } from '@/components/ui/dialog';
 import { describedBy, Field, FormAlert } from '@/components/ui/field';

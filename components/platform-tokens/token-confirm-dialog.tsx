@@ -1,6 +1,6 @@
 'use client';
 
-import { deleteTokenAction, disableTokenAction, enableTokenAction } from '@/app/(portal)/platform-tokens/actions';
+import { deleteTokenAction, disableTokenAction, enableTokenAction } from '@/app/_actions/platform-tokens';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import type { TokenView } from '@/lib/tokens/view';
 import { TokenIdCell } from './token-cells';

@@ -5,7 +5,7 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useMemo, useState } from 'react';
 import { Controller, useForm, useWatch } from 'react-hook-form';
-import { duplicateTokenAction, generateTokenAction } from '@/app/(portal)/platform-tokens/actions';
+import { duplicateTokenAction, generateTokenAction } from '@/app/_actions/platform-tokens';
 import { Button } from '@/components/ui/button';
 import { describedBy, Field, FormAlert } from '@/components/ui/field';
 import { Input } from '@/components/ui/input';

@@ -6,7 +6,7 @@ import { membershipOf } from '@/lib/auth/users';
 import { getDb } from '@/lib/db';
 import { countAccountTokens, listAccountTokens } from '@/lib/tokens/admin-queries';
 import { parseAdminTokenListParams } from '@/lib/validations/admin-tokens';
-import { bulkTokensAction, previewSelectionAction, setTokenManagementAction } from './actions';
+import { bulkTokensAction, previewSelectionAction, setTokenManagementAction } from '@/app/_actions/admin-tokens';
 
 export const metadata: Metadata = { title: 'Platform tokens' };
 
