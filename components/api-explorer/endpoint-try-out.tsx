@@ -133,7 +133,7 @@ export function EndpointTryOut({ endpoint, environmentId, authorization, onAutho
       {response ? <ResponseView response={response} /> : null}
       <div>
         <h4 className="text-sm font-medium text-slate-800">curl</h4>
-        <pre className="mt-1 overflow-x-auto rounded bg-slate-900 p-3 text-xs text-slate-100" aria-label="Equivalent curl command">
+        <pre className="mt-1 overflow-x-auto rounded bg-[#0f172a] p-3 text-xs text-[#e2e8f0]" aria-label="Equivalent curl command">
           {curlCommand(typeof window === 'undefined' ? '' : window.location.origin, request)}
         </pre>
       </div>
