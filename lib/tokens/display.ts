@@ -28,7 +28,10 @@ export function formatRelativeTime(date: Date, now: Date): string {
 
 const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
 
-/** "Mar 5, 2026, 2:30 PM" in the given time zone (the runtime's own when omitted). */
+/**
+ * "Mar 5, 2026, 2:30 PM GMT+1" in the given time zone (the runtime's own when omitted): always
+ * with the zone, so an exact time never reads as another zone's.
+ */
 export function formatDateTime(date: Date, timeZone?: string): string {
   const key = timeZone ?? '';
   let format = dateTimeFormats.get(key);
@@ -39,9 +42,26 @@ export function formatDateTime(date: Date, timeZone?: string): string {
       day: 'numeric',
       hour: 'numeric',
       minute: '2-digit',
-      ...(timeZone ? { timeZone, timeZoneName: 'short' } : {}),
+      timeZoneName: 'short',
+      ...(timeZone ? { timeZone } : {}),
     });
     dateTimeFormats.set(key, format);
   }
   return format.format(date);
+}
+
+/** The exact time with the zone's name as well: "Mar 5, 2026, 2:30 PM GMT+1 (Europe/Berlin)". */
+export function formatExactTime(date: Date, timeZone: string): string {
+  const exact = formatDateTime(date, timeZone);
+  return timeZone === 'UTC' ? exact : `${exact} (${timeZone})`;
+}
+
+/** Tokens that expire within this long are marked in every list. */
+export const EXPIRING_SOON_MS = 7 * 24 * 60 * 60 * 1000;
+
+/** Whether a token that still works stops within EXPIRING_SOON_MS of `now`. */
+export function expiresSoon(expiresAt: Date | null, now: Date): boolean {
+  if (!expiresAt) return false;
+  const left = expiresAt.getTime() - now.getTime();
+  return left > 0 && left <= EXPIRING_SOON_MS;
 }
