@@ -3,12 +3,13 @@
 import Link from 'next/link';
 import { useState } from 'react';
 import { deletePolicyAction, deletePolicyAndReturnAction } from '@/app/_actions/policies';
+import { buttonClassName } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
+import { When } from '@/components/ui/when';
 import type { PolicyRow } from '@/lib/iam/iam-queries';
 import { EmptyRow, IamPageHeader, IamTable, RowAction, RowActions, Td, Th } from './iam-table';
 import { OutcomeStatus, useOutcome } from './outcome-status';
 
-const dateTime = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
 
 export function PoliciesTable({ accountId, policies }: { accountId: string; policies: PolicyRow[] }) {
   const [deleting, setDeleting] = useState<PolicyRow | null>(null);
@@ -23,7 +24,7 @@ export function PoliciesTable({ accountId, policies }: { accountId: string; poli
         actions={
           <Link
             href={`${base}/new`}
-            className="inline-flex h-10 items-center rounded-md bg-brand-600 px-4 text-sm font-medium text-white hover:bg-brand-700"
+            className={buttonClassName()}
           >
             Create policy
           </Link>
@@ -37,7 +38,7 @@ export function PoliciesTable({ accountId, policies }: { accountId: string; poli
             <Th>Description</Th>
             <Th className="text-right">Statements</Th>
             <Th className="text-right">Groups</Th>
-            <Th>Updated (UTC)</Th>
+            <Th>Updated</Th>
             <Th className="sr-only">Actions</Th>
           </tr>
         </thead>
@@ -55,7 +56,7 @@ export function PoliciesTable({ accountId, policies }: { accountId: string; poli
                 {policy.statementCount ?? <span className="text-red-700">Does not parse</span>}
               </Td>
               <Td className="text-right tabular-nums">{policy.groupCount}</Td>
-              <Td className="whitespace-nowrap text-slate-600">{dateTime.format(policy.updatedAt)}</Td>
+              <Td className="whitespace-nowrap text-slate-600"><When at={policy.updatedAt} /></Td>
               <RowActions>
                 <Link href={`${base}/${policy.id}`} className="inline-flex h-8 items-center rounded-md px-3 text-sm font-medium text-slate-700 hover:bg-slate-100">
                   Edit<span className="sr-only"> {policy.name}</span>

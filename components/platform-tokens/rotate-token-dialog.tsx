@@ -15,7 +15,7 @@ import {
   proposeRotationName,
   rotationRefusal,
 } from '@/lib/tokens/rotation-proposals';
-import type { TokenView } from '@/lib/tokens/view';
+import type { TokenRow } from '@/lib/tokens/token-row';
 import { rotateTokenSchema, type RotateTokenInput, type RotateTokenValues } from '@/lib/validations/rotation';
 import { isoToLocalInput, localInputToIso } from './date-input';
 import { ExpirationField } from './expiration-field';
@@ -25,7 +25,7 @@ import { TokenSecretDialog, type SecretToShow } from './token-secret-dialog';
 const FIELDS = new Set<keyof RotateTokenInput>(['expireOld', 'oldExpiresAt', 'name', 'expiration', 'expiresAt']);
 
 /** The proposals, computed in the browser: the name carries the user's local date. */
-function proposals(token: TokenView): RotateTokenInput {
+function proposals(token: TokenRow): RotateTokenInput {
   const now = new Date();
   const expiresAt = token.expiresAt ? new Date(token.expiresAt) : null;
   const next = proposeNewExpiry({ createdAt: new Date(token.createdAt), expiresAt }, now);
@@ -49,7 +49,7 @@ export function RotateTokenDialog({
   onDone,
   returnFocus,
 }: {
-  token: TokenView;
+  token: TokenRow;
   onClose: () => void;
   onDone: (message: string) => void;
   /** Where focus goes once the dialog has closed (its opener, a menu item, is gone). */
