@@ -63,7 +63,8 @@ export function ActivityTable({ caption, events, emptyText }: { caption: string;
         columns={['Time', 'Actor', 'Action', 'Token', 'Details']}
         rowCount={events.length}
         emptyText={emptyText}
-        className="hidden md:block"
+        // Without events, the table's one line says so at every width.
+        className={events.length > 0 ? 'hidden md:block' : undefined}
       >
         {events.map((e) => (
           <tr key={e.id}>
@@ -83,10 +84,8 @@ export function ActivityTable({ caption, events, emptyText }: { caption: string;
           </tr>
         ))}
       </LogTable>
-      <div className="md:hidden">
-        {events.length === 0 ? (
-          <p className="rounded-lg border border-slate-200 bg-white px-4 py-8 text-center text-sm text-slate-600">{emptyText}</p>
-        ) : (
+      {events.length === 0 ? null : (
+        <div className="md:hidden">
           <ul aria-label={caption} className="space-y-3">
             {events.map((e) => (
               <li key={e.id} className="space-y-1.5 rounded-lg border border-slate-200 bg-white p-4 text-sm">
@@ -102,8 +101,8 @@ export function ActivityTable({ caption, events, emptyText }: { caption: string;
               </li>
             ))}
           </ul>
-        )}
-      </div>
+        </div>
+      )}
     </>
   );
 }

@@ -4,7 +4,6 @@ import { flexRender, type Column, type Header, type Row, type RowData, type Tabl
 import { ArrowDown, ArrowUp, ArrowUpDown } from 'lucide-react';
 import Link from 'next/link';
 import { cn } from '@/lib/cn';
-import { EmptyRow } from '@/components/ui/log-table';
 import { tableClass, tableFrame, tbodyClass, tdClass, tdCompactClass, thClass, thCompactClass, theadClass } from './table-styles';
 
 declare module '@tanstack/react-table' {
@@ -127,11 +126,12 @@ export function DataTable<T>({
   compact?: boolean;
 }) {
   const rows = table.getRowModel().rows;
-  const columnCount = table.getVisibleLeafColumns().length;
+  const isEmpty = rows.length === 0;
   return (
     <div aria-busy={busy || undefined} className={cn(busy && 'opacity-60 transition-opacity')}>
-      <div className={cn(tableFrame, 'hidden md:block')}>
-        <table className={tableClass}>
+      {/* Without rows there is one message for every width (and the table's headers from 768 px). */}
+      <div className={cn(tableFrame, !isEmpty && 'hidden md:block')}>
+        <table className={cn(tableClass, isEmpty && 'hidden md:table')}>
           <caption className="sr-only">{caption}</caption>
           <thead className={theadClass}>
             {table.getHeaderGroups().map((group) => (
@@ -152,22 +152,20 @@ export function DataTable<T>({
                 ))}
               </tr>
             ))}
-            {rows.length === 0 ? <EmptyRow colSpan={columnCount}>{empty}</EmptyRow> : null}
           </tbody>
         </table>
+        {isEmpty ? <p className="px-4 py-8 text-center text-sm text-slate-600">{empty}</p> : null}
       </div>
-      <div className="space-y-3 md:hidden">
-        {cardsToolbar}
-        {rows.length === 0 ? (
-          <p className="rounded-lg border border-slate-200 bg-white px-4 py-8 text-center text-sm text-slate-600">{empty}</p>
-        ) : (
+      {isEmpty ? null : (
+        <div className="space-y-3 md:hidden">
+          {cardsToolbar}
           <ul aria-label={cardsLabel} className="space-y-3">
             {rows.map((row) => (
               <RowCard key={row.id} row={row} selected={row.getIsSelected()} />
             ))}
           </ul>
-        )}
-      </div>
+        </div>
+      )}
     </div>
   );
 }

@@ -14,7 +14,7 @@ import type { GroupBinding } from '@/lib/iam/iam-queries';
 import { bindPolicySchema, type BindPolicyInput } from '@/lib/validations/iam';
 import { applyActionErrors } from './field-errors';
 import { EmptyRow, IamTable, RowAction, RowActions, Td, Th } from './iam-table';
-import { OutcomeStatus, useOutcome } from './outcome-status';
+import { useOutcome } from './outcome-status';
 
 interface Named {
   id: string;
@@ -53,7 +53,6 @@ export function GroupBindings({
           Bind policy
         </Button>
       </div>
-      <OutcomeStatus outcome={outcome} />
       <IamTable caption={`Policies bound to ${group.name}`}>
         <thead className="bg-slate-50">
           <tr>

@@ -8,7 +8,7 @@ import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import type { GroupRow } from '@/lib/iam/iam-queries';
 import { GroupFormDialog } from './group-form-dialog';
 import { EmptyRow, IamPageHeader, IamTable, RowAction, RowActions, Td, Th } from './iam-table';
-import { OutcomeStatus, useOutcome } from './outcome-status';
+import { useOutcome } from './outcome-status';
 
 type RowAction = { kind: 'rename' | 'delete'; group: GroupRow } | null;
 
@@ -27,7 +27,6 @@ export function GroupsTable({ accountId, groups }: { accountId: string; groups: 
         description="Users and service users get their permissions through groups: each policy bound to a group applies to all its members, account-wide or in chosen environments."
         actions={<Button onClick={() => setCreating(true)}>Create group</Button>}
       />
-      <OutcomeStatus outcome={outcome} />
       <IamTable caption="Groups of the account">
         <thead className="bg-slate-50">
           <tr>

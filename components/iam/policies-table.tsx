@@ -8,7 +8,7 @@ import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { When } from '@/components/ui/when';
 import type { PolicyRow } from '@/lib/iam/iam-queries';
 import { EmptyRow, IamPageHeader, IamTable, RowAction, RowActions, Td, Th } from './iam-table';
-import { OutcomeStatus, useOutcome } from './outcome-status';
+import { useOutcome } from './outcome-status';
 
 
 export function PoliciesTable({ accountId, policies }: { accountId: string; policies: PolicyRow[] }) {
@@ -30,7 +30,6 @@ export function PoliciesTable({ accountId, policies }: { accountId: string; poli
           </Link>
         }
       />
-      <OutcomeStatus outcome={outcome} />
       <IamTable caption="Policies of the account">
         <thead className="bg-slate-50">
           <tr>

@@ -15,7 +15,7 @@ import type { ServiceUserRow } from '@/lib/iam/iam-queries';
 import { createServiceUserSchema } from '@/lib/validations/iam';
 import { applyActionErrors } from './field-errors';
 import { EmptyRow, IamPageHeader, IamTable, RowAction, RowActions, Td, Th } from './iam-table';
-import { OutcomeStatus, useOutcome } from './outcome-status';
+import { useOutcome } from './outcome-status';
 
 const count = (n: number, one: string, many: string) => (n === 1 ? `1 ${one}` : `${n} ${many}`);
 
@@ -31,7 +31,6 @@ export function ServiceUsersTable({ accountId, serviceUsers }: { accountId: stri
         description="Non-human identities of the account. They cannot sign in; people who may use them (iam:service-users:use) generate tokens for them, and those tokens act with the service user's permissions."
         actions={<Button onClick={() => setCreating(true)}>Create service user</Button>}
       />
-      <OutcomeStatus outcome={outcome} />
       <IamTable caption="Service users of the account">
         <thead className="bg-slate-50">
           <tr>

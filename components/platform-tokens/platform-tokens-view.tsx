@@ -2,7 +2,9 @@
 
 import { KeyRound, Plus } from 'lucide-react';
 import Form from 'next/form';
+import { useEffect, useRef } from 'react';
 import { Button } from '@/components/ui/button';
+import { useNotice } from '@/components/ui/notice';
 import { cn } from '@/lib/cn';
 import type { TokenRow } from '@/lib/tokens/token-row';
 import { TokensTable } from './tokens-table';
@@ -48,6 +50,16 @@ function AccountCounts({ accounts }: { accounts: AccountTokenCount[] }) {
 
 /** My platform tokens: the "Platform token" button with counts per account, and the table. */
 export function PlatformTokensView({ tokens, accounts }: { tokens: TokenRow[]; accounts: AccountTokenCount[] }) {
+  const { element: notice } = useNotice();
+  const empty = tokens.length === 0;
+  const wasEmpty = useRef(empty);
+  // Deleting the last token removes the table, and the search box that had focus with it: the
+  // outcome is where a keyboard user carries on from.
+  useEffect(() => {
+    if (empty && !wasEmpty.current && document.activeElement === document.body) notice()?.focus();
+    wasEmpty.current = empty;
+  }, [empty, notice]);
+
   return (
     <div className="space-y-6">
       <div className="flex flex-wrap items-start justify-between gap-4">
@@ -63,7 +75,7 @@ export function PlatformTokensView({ tokens, accounts }: { tokens: TokenRow[]; a
           <AccountCounts accounts={accounts} />
         </div>
       </div>
-      {tokens.length === 0 ? (
+      {empty ? (
         <div className="flex flex-col items-center gap-3 rounded-lg border border-dashed border-slate-300 bg-white px-6 py-12 text-center">
           <KeyRound aria-hidden className="size-8 text-slate-400" />
           <h2 className="text-lg font-semibold">No platform tokens yet</h2>

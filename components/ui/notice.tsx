@@ -72,15 +72,13 @@ export function NoticeProvider({ children }: { children: React.ReactNode }) {
     [notice, pathname, notify, dismiss],
   );
 
-  // Leaving the page the notice was for drops it, so coming back does not show it again.
-  const shownOn = useRef<string | null>(null);
+  // Leaving the page the notice was for drops it, so coming back does not show it again. A notice
+  // for the next page (set before navigating there) waits until that page is on screen.
+  const shown = useRef<number | null>(null);
   useEffect(() => {
-    if (!notice) {
-      shownOn.current = null;
-      return;
-    }
-    if (notice.path === pathname) shownOn.current = pathname;
-    else if (shownOn.current !== null) setNotice(null);
+    if (!notice) return;
+    if (notice.path === pathname) shown.current = notice.id;
+    else if (shown.current === notice.id) setNotice(null);
   }, [notice, pathname]);
 
   return <NoticeContext.Provider value={value}>{children}</NoticeContext.Provider>;
