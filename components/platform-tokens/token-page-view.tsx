@@ -98,7 +98,8 @@ function TokenPageActions({ token, backHref }: { token: TokenRow; backHref: stri
       <div className="flex flex-wrap gap-2" role="group" aria-label="Actions">
         {token.actions.map(({ kind, unavailable }) => (
           <Button
-            key={kind}
+            // Disable and Enable are one button that changes its label, so focus stays on it.
+            key={kind === 'enable' ? 'disable' : kind}
             size="sm"
             variant={kind === 'delete' ? 'danger' : 'secondary'}
             disabled={unavailable !== undefined}
@@ -208,7 +209,7 @@ export function TokenPageView({
             What the token may call, and whether its owner holds each permission now: a call works only with both.
           </p>
         </div>
-        <ul className="grid gap-3 lg:grid-cols-2">
+        <ul className="grid grid-cols-[minmax(0,1fr)] gap-3 lg:grid-cols-2">
           {scopes.map((scope) => (
             <ScopeItem key={scope.name} scope={scope} />
           ))}

@@ -14,6 +14,16 @@ describe('token display helpers', () => {
     expect(formatRelativeTime(new Date(now.getTime() + 2 * 24 * 3600 * 1000), now)).toBe('in 2 days');
   });
 
+  it('counts a token lifetime in days up to two months, then in months and years', () => {
+    const later = (days: number) => new Date(now.getTime() + days * 24 * 3600 * 1000 - 5000);
+    expect(formatRelativeTime(later(7), now)).toBe('in 7 days');
+    expect(formatRelativeTime(later(30), now)).toBe('in 30 days');
+    expect(formatRelativeTime(later(60), now)).toBe('in 60 days');
+    expect(formatRelativeTime(later(90), now)).toBe('in 3 months');
+    expect(formatRelativeTime(later(365), now)).toBe('next year');
+    expect(formatRelativeTime(ago(50 * 60), now)).toBe('1 hour ago');
+  });
+
   it('formats an exact time in a given time zone', () => {
     expect(formatDateTime(now, 'UTC')).toBe('Mar 31, 2026, 12:00 PM UTC');
     expect(formatDateTime(now, 'Asia/Tokyo')).toMatch(/^Mar 31, 2026, 9:00 PM GMT\+9$/);

@@ -4,26 +4,23 @@ const LOCALE = 'en-US';
 
 const relative = new Intl.RelativeTimeFormat(LOCALE, { numeric: 'auto' });
 
-const UNITS: readonly [Intl.RelativeTimeFormatUnit, number][] = [
-  ['year', 365 * 24 * 3600],
-  ['month', 30 * 24 * 3600],
-  ['week', 7 * 24 * 3600],
-  ['day', 24 * 3600],
-  ['hour', 3600],
-  ['minute', 60],
-];
+const MINUTE = 60;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
 
-/** "5 minutes ago", "in 3 days", "just now" — relative to `now`. */
+/**
+ * "5 minutes ago", "in 30 days", "just now" — relative to `now`. Days up to two months (token
+ * lifetimes are chosen in days: 7, 30, 60, 90), then months, then years.
+ */
 export function formatRelativeTime(date: Date, now: Date): string {
   const seconds = Math.round((date.getTime() - now.getTime()) / 1000);
   const abs = Math.abs(seconds);
   if (abs < 45) return seconds <= 0 ? 'just now' : 'in a few seconds';
-  for (const [unit, size] of UNITS) {
-    if (abs >= size * (unit === 'minute' ? 0.75 : 1)) {
-      return relative.format(Math.round(seconds / size), unit);
-    }
-  }
-  return relative.format(Math.round(seconds / 60), 'minute');
+  if (abs < 45 * MINUTE) return relative.format(Math.round(seconds / MINUTE), 'minute');
+  if (abs < 22 * HOUR) return relative.format(Math.round(seconds / HOUR), 'hour');
+  if (abs < 61 * DAY) return relative.format(Math.round(seconds / DAY), 'day');
+  if (abs < 350 * DAY) return relative.format(Math.round(seconds / (30.44 * DAY)), 'month');
+  return relative.format(Math.round(seconds / (365.25 * DAY)), 'year');
 }
 
 const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
