@@ -1,7 +1,21 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { defineConfig, devices } from '@playwright/test';
 
-const port = Number(process.env.E2E_PORT || 3100);
+/**
+ * The port of the server under test: E2E_PORT, or else one that is free now. Playwright loads
+ * this file again in each worker process; those inherit the variable set here by the runner, so
+ * every process of the run uses the same port.
+ */
+function e2ePort(): number {
+  if (!process.env.E2E_PORT) {
+    const script = `const s = require('node:net').createServer().listen(0, '127.0.0.1', () => { console.log(s.address().port); s.close(); })`;
+    process.env.E2E_PORT = execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }).trim();
+  }
+  return Number(process.env.E2E_PORT);
+}
+
+const port = e2ePort();
 const baseURL = `http://127.0.0.1:${port}`;
 
 /** Debian's Chromium unless PLAYWRIGHT_CHROMIUM_PATH says otherwise; Playwright's own browser as a fallback. */
@@ -30,7 +44,8 @@ export default defineConfig({
     },
   },
   projects: [
-    { name: 'setup', testMatch: /global\.setup\.ts/ },
+    { name: 'setup', testMatch: /global\.setup\.ts/, teardown: 'teardown' },
+    { name: 'teardown', testMatch: /global\.teardown\.ts/ },
     { name: 'chromium', use: { ...devices['Desktop Chrome'] }, dependencies: ['setup'] },
   ],
   webServer: {

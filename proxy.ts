@@ -41,11 +41,8 @@ export function proxy(request: NextRequest) {
   return response;
 }
 
+// Prefetches are not skipped: a prefetched page is still a page, and the x-return-to header must
+// be the proxy's own, never one a client sent.
 export const config = {
-  matcher: [
-    {
-      source: '/((?!api/|e/|_next/static|_next/image|favicon.ico).*)',
-      missing: [{ type: 'header', key: 'next-router-prefetch' }],
-    },
-  ],
+  matcher: ['/((?!api/|e/|_next/static|_next/image|favicon.ico).*)'],
 };

@@ -6,7 +6,8 @@ export default defineConfig({
   test: {
     include: ['lib/**/*.test.ts', 'app/**/*.test.ts', 'components/**/*.test.ts', 'scripts/**/*.test.ts'],
     environment: 'node',
-    // Each file opens its own database; PGlite start-up and migrations take a moment.
+    // Migrates and seeds once per run; each test database is a copy of that (lib/db/testing.ts).
+    globalSetup: ['lib/db/testing-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -1,6 +1,7 @@
 // Every field of every server action gets malformed values: the wrong type, empty, huge, NUL and
 // lone surrogates, SQL and HTML. The action must answer (never fail unexpectedly, the equivalent
-// of a 500), a wrong type must be refused at its field, and a refusal must change nothing.
+// of a 500); a wrong type, text PostgreSQL cannot store and a huge value must be refused at their
+// field; any refusal names the field it is about (when it is about one) and changes nothing.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadActor, type Actor } from '@/lib/auth/users';
 import type { Db } from '@/lib/db';
@@ -24,12 +25,15 @@ vi.mock('@/lib/db', async (importOriginal) => ({
 
 const UNEXPECTED = 'Something went wrong';
 
+/** Always malformed: refused at the field, anywhere inside it. */
+const UNSTORABLE_STRINGS = ['nul\u0000byte', 'lone \uD800 surrogate', 'lone \uDC00'];
+/** Always malformed as a field's text: refused at the field. */
+const HUGE_STRING = 'x'.repeat(100_000);
+
+/** Possibly valid values: when refused, the refusal names the field. */
 const HOSTILE_STRINGS = [
   '',
   '   ',
-  'x'.repeat(100_000),
-  'nul\u0000byte',
-  'lone \uD800 surrogate',
   "'; drop table platform_tokens; --",
   '<script>alert(1)</script><img src=x onerror=alert(1)>',
   '𝔘𝔫𝔦𝔠𝔬𝔡𝔢 ‮reversed‬ 🙂',
@@ -44,6 +48,28 @@ function wrongTypes(valid: unknown): unknown[] {
   if (Array.isArray(valid)) return ['x', null, { 0: 'a' }, [null], [42]];
   if (valid && typeof valid === 'object') return ['x', null, [1]];
   return [null, 'x', {}];
+}
+
+/**
+ * The value with its strings (the value itself, or those one level inside an object or array)
+ * replaced by `text`, one at a time; a value without strings gets `text` as a whole.
+ */
+function withStringsReplaced(value: unknown, text: string): unknown[] {
+  if (Array.isArray(value) && value.some((v) => typeof v === 'string')) {
+    return value.flatMap((v, i) => (typeof v === 'string' ? [value.map((w, j) => (j === i ? text : w))] : []));
+  }
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    const keys = Object.keys(value).filter((k) => typeof (value as Record<string, unknown>)[k] === 'string');
+    if (keys.length > 0) return keys.map((k) => ({ ...value, [k]: text }));
+  }
+  return [text];
+}
+
+/** Whether a refusal names the field: an error at it, or a message about it ('tokenId': "This token …"). */
+function namesField(result: { message: string; fieldErrors: Record<string, string> }, field: string): boolean {
+  if (Object.hasOwn(result.fieldErrors, field)) return true;
+  const words = field.split(/(?=[A-Z])/).map((w) => w.toLowerCase()).filter((w) => w.length >= 4);
+  return words.some((w) => result.message.toLowerCase().includes(w.replace(/s$/, '')));
 }
 
 describe(`bad input to every server action (${testBackend})`, async () => {
@@ -69,8 +95,10 @@ describe(`bad input to every server action (${testBackend})`, async () => {
       for (const input of [null, undefined, 'text', 42, [], {}]) {
         const before = await databaseSnapshot(world.db);
         const result = await run(input);
-        expect(result.ok, `${JSON.stringify(input)} as the whole input`).toBe(false);
-        expect(await databaseSnapshot(world.db)).toBe(before);
+        const label = `${JSON.stringify(input)} as the whole input`;
+        expect(result.ok, label).toBe(false);
+        if (!result.ok) expect(result.message, label).not.toContain(UNEXPECTED);
+        expect(await databaseSnapshot(world.db), label).toBe(before);
       }
 
       for (const [field, value] of Object.entries(valid)) {
@@ -87,7 +115,26 @@ describe(`bad input to every server action (${testBackend})`, async () => {
         }
       }
 
-      // Hostile strings may be valid values (then the change happens): only check they are handled.
+      // Text that cannot be stored, and huge text, in a field or anywhere inside it.
+      for (const [field, value] of Object.entries(valid)) {
+        const refusedValues = [
+          ...UNSTORABLE_STRINGS.flatMap((text) => withStringsReplaced(value, text)),
+          ...(typeof value === 'string' ? [HUGE_STRING] : []),
+        ];
+        for (const wrong of refusedValues) {
+          const before = await databaseSnapshot(world.db);
+          const result = await run({ ...valid, [field]: wrong });
+          const label = `${field} = ${JSON.stringify(wrong).slice(0, 60)}`;
+          expect(result.ok, label).toBe(false);
+          if (!result.ok) {
+            expect(result.message, label).not.toContain(UNEXPECTED);
+            expect(Object.keys(result.fieldErrors), label).toContain(field);
+          }
+          expect(await databaseSnapshot(world.db), label).toBe(before);
+        }
+      }
+
+      // Hostile strings may be valid values (then the change happens); a refusal names the field.
       for (const [field, value] of Object.entries(valid)) {
         if (typeof value !== 'string') continue;
         for (const hostile of HOSTILE_STRINGS) {
@@ -97,6 +144,12 @@ describe(`bad input to every server action (${testBackend})`, async () => {
           if (!result.ok) {
             expect(result.message, label).not.toContain(UNEXPECTED);
             expect(await databaseSnapshot(world.db), label).toBe(before);
+            // A refusal that does not name the field must be one the valid input gets too (a limit
+            // reached, a name taken by an earlier accepted value), not one this value caused.
+            if (!namesField(result, field)) {
+              const control = await run(valid);
+              expect(control.ok ? null : control.message, `${label}: ${result.message} ${JSON.stringify(result.fieldErrors)}`).toBe(result.message);
+            }
           }
         }
       }

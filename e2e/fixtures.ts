@@ -1,8 +1,9 @@
 import { test as base, type Page } from '@playwright/test';
 import type { DemoUser } from './pages/sign-in-page';
 
-// Per port, so that suites against different servers do not share sessions.
-export const storageStatePath = (user: DemoUser) => `e2e/.auth/${process.env.E2E_PORT || 3100}/${user}.json`;
+// Per port (playwright.config.ts always sets E2E_PORT), so that suites against different servers
+// do not share sessions; global.teardown.ts removes them after the run.
+export const storageStatePath = (user: DemoUser) => `e2e/.auth/${process.env.E2E_PORT}/${user}.json`;
 
 interface Fixtures {
   alicePage: Page;

@@ -10,19 +10,27 @@ const bin = (name) => path.join('node_modules', '.bin', name);
 const reports = fs.mkdtempSync(path.join(os.tmpdir(), 'platform-tokens-test-'));
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const failures = [];
+/** Every step run, with its outcome and duration, for the summary at the end. */
+const steps = [];
+const startedAt = Date.now();
 
 function run(label, command, args, env = process.env) {
   console.log(`\n=== ${label} ===`);
   const started = Date.now();
   const result = spawnSync(command, args, { stdio: 'inherit', env });
-  const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  if (result.status !== 0) {
-    failures.push(label);
-    console.log(`=== ${label}: FAILED (${seconds}s) ===`);
-  } else {
-    console.log(`=== ${label}: ok (${seconds}s) ===`);
-  }
-  return result.status === 0;
+  const seconds = (Date.now() - started) / 1000;
+  const ok = result.status === 0;
+  if (!ok) failures.push(label);
+  steps.push({ label, ok, seconds });
+  console.log(`=== ${label}: ${ok ? 'ok' : 'FAILED'} (${seconds.toFixed(1)}s) ===`);
+  return ok;
+}
+
+function printSteps() {
+  const width = Math.max(...steps.map((s) => s.label.length), 5);
+  console.log('\nSteps:');
+  for (const s of steps) console.log(`  ${s.label.padEnd(width)}  ${(s.ok ? 'ok' : 'FAILED').padEnd(6)}  ${s.seconds.toFixed(1).padStart(6)}s`);
+  console.log(`  ${'total'.padEnd(width)}  ${''.padEnd(6)}  ${((Date.now() - startedAt) / 1000).toFixed(1).padStart(6)}s`);
 }
 
 function countVitest(file) {
@@ -77,11 +85,14 @@ if (!only || only === 'e2e') {
     const clean = run('secret scan of the end-to-end database and server log', process.execPath, ['scripts/scan-secrets.mjs', keepDir]);
     totals[clean ? 'passed' : 'failed'] += 1;
   } else if (ran) {
-    failures.push('secret scan (the end-to-end database was not kept)');
+    const label = 'secret scan (the end-to-end database was not kept)';
+    failures.push(label);
+    steps.push({ label, ok: false, seconds: 0 });
   }
 }
 
 fs.rmSync(reports, { recursive: true, force: true });
+printSteps();
 if (failures.length > 0) console.log(`\nFailed steps: ${failures.join(', ')}`);
 // A failing step with no failing test (typecheck, lint, a crash) still counts as a failure.
 const failed = Math.max(totals.failed, failures.length > 0 ? 1 : 0);

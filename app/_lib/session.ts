@@ -3,16 +3,21 @@ import { headers } from 'next/headers';
 import { notFound, redirect } from 'next/navigation';
 import { cache } from 'react';
 import { auth } from '@/auth';
-import { isAdminOf, loadActor, type Actor } from '@/lib/auth/users';
+import { loadSessionActor } from '@/lib/auth/sessions';
+import { isAdminOf, type Actor } from '@/lib/auth/users';
 import { getDb } from '@/lib/db';
 import { safeCallbackPath } from '@/lib/validations/auth';
 
-/** The signed-in actor for this request, loaded live from the database (roles apply at once). */
+/**
+ * The signed-in actor for this request: the cookie's session must still exist and not have
+ * expired, and the user and their roles are read with it in one query, so signing out, a revoked
+ * session, a removal or a demotion apply to the next request.
+ */
 export const currentActor = cache(async (): Promise<Actor | null> => {
   const session = await auth();
-  const userId = session?.user?.id;
-  if (!userId) return null;
-  return loadActor(await getDb(), userId);
+  const sessionId = session?.sessionId;
+  if (!sessionId) return null;
+  return loadSessionActor(await getDb(), sessionId);
 });
 
 /** For pages and layouts: the actor, or a trip to the sign-in page that comes back here. */

@@ -66,6 +66,8 @@ export interface Fixture {
 
 const NOT_ADMINS: Who[] = ['alice', 'bob', 'outsider', 'globexAdmin'];
 const NOT_TOKEN_PEOPLE: Who[] = ['bob', 'outsider', 'globexAdmin'];
+/** Rotating or duplicating hands out a secret acting as the token's owner: not even for an admin. */
+const NOT_SECRET_RECIPIENTS: Who[] = [...NOT_TOKEN_PEOPLE, 'admin'];
 
 const tokenForm = (overrides: Partial<TokenFormInput> = {}) => tokenFormFields({ name: 'Matrix token', ...overrides });
 
@@ -77,7 +79,7 @@ export const FIXTURES: Record<string, Fixture> = {
   },
   '_actions/platform-tokens.ts#duplicateTokenAction': {
     allowed: 'alice',
-    refused: NOT_TOKEN_PEOPLE,
+    refused: NOT_SECRET_RECIPIENTS,
     namesObjects: true,
     input: (w) => ({ ...tokenForm({ name: 'Duplicate of: Matrix' }), sourceTokenId: w.aliceToken }),
   },
@@ -87,7 +89,7 @@ export const FIXTURES: Record<string, Fixture> = {
   '_actions/platform-tokens.ts#deleteTokenAction': { allowed: 'alice', refused: NOT_TOKEN_PEOPLE, input: (w) => ({ tokenId: w.aliceToken }) },
   '_actions/platform-tokens.ts#rotateTokenAction': {
     allowed: 'alice',
-    refused: NOT_TOKEN_PEOPLE,
+    refused: NOT_SECRET_RECIPIENTS,
     input: (w) => ({
       tokenId: w.aliceToken,
       expireOld: 'immediately',

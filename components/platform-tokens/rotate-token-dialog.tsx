@@ -10,6 +10,8 @@ import { describedBy, Field, FormAlert } from '@/components/ui/field';
 import { Input } from '@/components/ui/input';
 import { formatDateTime } from '@/lib/tokens/display';
 import {
+  latestOldExpiry,
+  MAX_OVERLAP_DAYS,
   proposeNewExpiry,
   proposeOldExpiry,
   proposeRotationName,
@@ -116,8 +118,8 @@ export function RotateTokenDialog({
 
   const oldError = errors.oldExpiresAt?.message;
   const oldHint = token.expiresAt
-    ? `After now, and no later than ${formatDateTime(new Date(token.expiresAt))}, when it expires anyway.`
-    : 'Any time after now.';
+    ? `After now, within ${MAX_OVERLAP_DAYS} days, and no later than ${formatDateTime(new Date(token.expiresAt))}, when it expires anyway.`
+    : `After now, and within ${MAX_OVERLAP_DAYS} days.`;
   return (
     <Dialog open onOpenChange={(open) => !open && onClose()}>
       <DialogContent
@@ -171,7 +173,7 @@ export function RotateTokenDialog({
                   type="datetime-local"
                   {...describedBy('oldExpiresAt', oldError, oldHint)}
                   defaultValue={isoToLocalInput(defaults.oldExpiresAt)}
-                  max={token.expiresAt ? isoToLocalInput(token.expiresAt) : undefined}
+                  max={isoToLocalInput(latestOldExpiry(token.expiresAt ? new Date(token.expiresAt) : null, new Date()).toISOString())}
                   onChange={(e) => setValue('oldExpiresAt', localInputToIso(e.target.value), { shouldValidate: isSubmitted })}
                 />
               </Field>

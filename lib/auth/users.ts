@@ -30,26 +30,49 @@ export async function authenticate(email: string, password: string) {
   return user && valid ? { id: user.id, email: user.email, name: user.name } : null;
 }
 
+/** The columns an actor is built from: the user, and one membership per row (null without any). */
+export const actorColumns = {
+  userId: users.id,
+  email: users.email,
+  name: users.name,
+  accountId: accountMembers.accountId,
+  accountName: accounts.name,
+  role: accountMembers.role,
+  allowTokenManagement: accounts.allowTokenManagement,
+};
+
+interface ActorRow {
+  userId: string;
+  email: string;
+  name: string;
+  accountId: string | null;
+  accountName: string | null;
+  role: MemberRole | null;
+  allowTokenManagement: boolean | null;
+}
+
+/** The actor from the rows of one user left-joined with their memberships; null without rows. */
+export function actorFromRows(rows: ActorRow[]): Actor | null {
+  const [first] = rows;
+  if (!first) return null;
+  const memberships = rows.flatMap(({ accountId, accountName, role, allowTokenManagement }) =>
+    accountId !== null && accountName !== null && role !== null && allowTokenManagement !== null
+      ? [{ accountId, accountName, role, allowTokenManagement }]
+      : [],
+  );
+  return { userId: first.userId, email: first.email, name: first.name, memberships };
+}
+
 /** Loads the actor with their live memberships; null when the user no longer exists. */
 export async function loadActor(db: Executor, userId: string): Promise<Actor | null> {
-  const [user] = await db
-    .select({ id: users.id, email: users.email, name: users.name })
-    .from(users)
-    .where(eq(users.id, userId))
-    .limit(1);
-  if (!user) return null;
   const rows = await db
-    .select({
-      accountId: accountMembers.accountId,
-      accountName: accounts.name,
-      role: accountMembers.role,
-      allowTokenManagement: accounts.allowTokenManagement,
-    })
-    .from(accountMembers)
-    .innerJoin(accounts, eq(accounts.id, accountMembers.accountId))
-    .where(eq(accountMembers.userId, userId))
-    .orderBy(accounts.name);
-  return { userId: user.id, email: user.email, name: user.name, memberships: rows };
+    .select(actorColumns)
+    .from(users)
+    .leftJoin(accountMembers, eq(accountMembers.userId, users.id))
+    .leftJoin(accounts, eq(accounts.id, accountMembers.accountId))
+    .where(eq(users.id, userId))
+    .orderBy(accounts.name, accounts.id);
+  return actorFromRows(rows);
 }
 
 export function membershipOf(actor: Actor, accountId: string): Membership | undefined {

@@ -586,3 +586,26 @@ export type WorkflowExecution = typeof workflowExecutions.$inferSelect;
 export type InstalledApp = typeof installedApps.$inferSelect;
 export type SelfNotification = typeof selfNotifications.$inferSelect;
 export type EmailMessage = typeof emailMessages.$inferSelect;
+
+/**
+ * A signed-in browser. The session cookie carries only this row's ID; a request is signed in only
+ * while its row exists and has not expired, so signing out (deleting the row) takes effect on the
+ * next request, everywhere. Deleting the user deletes their sessions.
+ */
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+    userAgent: varchar('user_agent', { length: 512 }),
+    ip: inet('ip'),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId), index('sessions_expires_idx').on(t.expiresAt)],
+);
+
+export type UserSession = typeof sessions.$inferSelect;

@@ -10,13 +10,14 @@ describe(`database on ${testBackend}`, () => {
   let database: TestDatabase;
 
   beforeAll(async () => {
-    database = await createTestDatabase({ seed: false });
+    database = await createTestDatabase({ migrate: false });
   });
   afterAll(async () => {
     await database.close();
   });
 
   it('migrates from empty, and migrating again changes nothing', async () => {
+    await migrateDatabase(database);
     await migrateDatabase(database);
     const [row] = await database.db.select({ n: count() }).from(accounts);
     expect(row?.n).toBe(0);

@@ -73,6 +73,46 @@ describe(`effective permissions from the database (${testBackend})`, () => {
     await db.delete(groups).where(and(eq(groups.id, group!.id), eq(groups.accountId, 'acme')));
   });
 
+  it('lets a DENY bound to one environment count in the account-level decisions of rule 6', async () => {
+    const db = database.db;
+    const alice = id['alice@example.com']!;
+    expect((await canUseServiceUser(db, 'acme', alice, 'ci-bot@service.example.com')).allowed).toBe(true);
+    const [group] = await db.insert(groups).values({ accountId: 'acme', name: 'No CI bot in staging' }).returning();
+    const [policy] = await db
+      .insert(policies)
+      .values({ accountId: 'acme', name: 'No CI bot', statements: 'DENY iam:service-users:use WHERE iam:service-user-email = "ci-bot@service.example.com";' })
+      .returning();
+    await db.insert(groupMembers).values({ groupId: group!.id, userId: alice });
+    const [binding] = await db.insert(policyBindings).values({ groupId: group!.id, policyId: policy!.id, accountWide: false }).returning();
+    await db.insert(policyBindingEnvironments).values({ bindingId: binding!.id, environmentId: 'acme-staging' });
+    // Generating a token for the CI bot, and the picker that offers it, decide for the whole account.
+    const decision = await canUseServiceUser(db, 'acme', alice, 'ci-bot@service.example.com');
+    expect(decision).toMatchObject({ allowed: false, decidedBy: { policyName: 'No CI bot', effect: 'DENY' } });
+    expect(await usableServiceUsers(db, 'acme', alice)).toEqual([]);
+    // In another environment, a platform call is decided with what applies there only.
+    expect((await checkPermission(db, 'acme', user('alice@example.com'), 'acme-prod', 'iam:service-users:use', { 'iam:service-user-email': 'ci-bot@service.example.com' })).allowed).toBe(true);
+    await db.delete(groups).where(eq(groups.id, group!.id));
+    await db.delete(policies).where(eq(policies.id, policy!.id));
+  });
+
+  it('matches a saved DENY whose email is in other letter case or has spaces', async () => {
+    const db = database.db;
+    const admin = id['admin@example.com']!;
+    const [group] = await db.insert(groups).values({ accountId: 'acme', name: 'Old lockdown' }).returning();
+    // Stored as it was before saving normalized emails.
+    const [policy] = await db
+      .insert(policies)
+      .values({ accountId: 'acme', name: 'Old lockdown', statements: 'DENY iam:service-users:use WHERE iam:service-user-email IN (" Exporter@Service.Example.COM ");' })
+      .returning();
+    await db.insert(groupMembers).values({ groupId: group!.id, userId: admin });
+    await db.insert(policyBindings).values({ groupId: group!.id, policyId: policy!.id });
+    expect((await canUseServiceUser(db, 'acme', admin, 'exporter@service.example.com')).allowed).toBe(false);
+    expect((await canUseServiceUser(db, 'acme', admin, 'EXPORTER@service.example.com')).allowed).toBe(false);
+    expect((await usableServiceUsers(db, 'acme', admin)).map((s) => s.email)).toEqual(['ci-bot@service.example.com']);
+    await db.delete(groups).where(eq(groups.id, group!.id));
+    await db.delete(policies).where(eq(policies.id, policy!.id));
+  });
+
   it('never evaluates an older text of a policy, even when updated_at did not move', async () => {
     const db = database.db;
     const [group] = await db.insert(groups).values({ accountId: 'acme', name: 'Quick editors' }).returning();

@@ -9,7 +9,7 @@ import {
   policyBindings,
   serviceUsers,
 } from '@/lib/db/schema';
-import { compileStoredPolicy, policiesInEffect, type BindingScope } from './policies-in-effect';
+import { compileStoredPolicy, policiesForDecision, type BindingScope } from './policies-in-effect';
 import {
   evaluatePermission,
   grantedPermissions,
@@ -95,7 +95,10 @@ export async function loadPrincipalPolicies(
   return { bindings, policies: compiledPolicies };
 }
 
-/** The policies that apply to the principal in one environment (or, with null, account-wide). */
+/**
+ * The policies a decision for the principal is made with, in one environment or, with null, for
+ * the whole account (where a DENY bound to any of its environments counts: policiesForDecision).
+ */
 export async function policiesFor(
   db: Executor,
   accountId: string,
@@ -103,7 +106,7 @@ export async function policiesFor(
   environmentId: string | null,
 ): Promise<PolicyInEffect[]> {
   const { bindings, policies: byId } = await loadPrincipalPolicies(db, accountId, principal);
-  return policiesInEffect(bindings, environmentId).map((id) => byId.get(id)!);
+  return policiesForDecision(bindings, byId, environmentId);
 }
 
 /** What the principal may do in the environment: unconditionally granted, and granted on conditions. */
@@ -129,7 +132,8 @@ export async function checkPermission(
 
 /**
  * Rule 6: may this user generate tokens for the service user with this email? It answers for the
- * email only: whether such a service user exists in the account is the caller's lookup.
+ * email only: whether such a service user exists in the account is the caller's lookup. A decision
+ * for the account: a DENY bound to any of its environments counts, an ALLOW only account-wide.
  */
 export async function canUseServiceUser(
   db: Executor,
@@ -137,9 +141,7 @@ export async function canUseServiceUser(
   userId: string,
   serviceUserEmail: string,
 ): Promise<Decision> {
-  return checkPermission(db, accountId, { kind: 'user', userId }, null, SERVICE_USERS_USE, {
-    [SERVICE_USER_EMAIL]: serviceUserEmail.toLowerCase(),
-  });
+  return checkPermission(db, accountId, { kind: 'user', userId }, null, SERVICE_USERS_USE, { [SERVICE_USER_EMAIL]: serviceUserEmail });
 }
 
 export interface UsableServiceUser {
@@ -148,7 +150,7 @@ export interface UsableServiceUser {
   name: string;
 }
 
-/** The account's service users that the user may generate tokens for (rule 6), by email. */
+/** The account's service users that the user may generate tokens for (rule 6), by email; decided as canUseServiceUser does. */
 export async function usableServiceUsers(db: Executor, accountId: string, userId: string): Promise<UsableServiceUser[]> {
   const inEffect = await policiesFor(db, accountId, { kind: 'user', userId }, null);
   if (inEffect.length === 0) return [];

@@ -10,7 +10,9 @@
 // the request it is serving (see the descriptions). A policy that conditions on an attribute the
 // request does not carry neither grants nor denies (see policy-evaluator.ts).
 
+import { z } from 'zod';
 import { SCOPES, type ServiceId } from '../platform/catalogue';
+import { truncate } from './policy-lexer';
 
 export const OPERATORS = ['=', '!=', '<', '>', 'IN', 'NOT IN', 'startsWith', 'NOT startsWith'] as const;
 export type Operator = (typeof OPERATORS)[number];
@@ -19,6 +21,11 @@ export interface AttributeSpec {
   name: string;
   description: string;
   operators: readonly Operator[];
+  /**
+   * An email compares without regard to case or surrounding spaces: policy literals are saved
+   * trimmed and lowercased (and must be valid emails), and both sides are compared that way.
+   */
+  email?: true;
 }
 
 export interface PermissionSpec {
@@ -41,6 +48,7 @@ export const ATTRIBUTES = {
     name: SERVICE_USER_EMAIL,
     description: 'Email of the service user a token is generated for',
     operators: EXACT_OPERATORS,
+    email: true,
   },
   'document:document-type': {
     name: 'document:document-type',
@@ -121,6 +129,26 @@ export function attributesOf(permission: string): readonly AttributeSpec[] {
 
 export function isKnownAttribute(name: string): boolean {
   return Object.hasOwn(ATTRIBUTES, name);
+}
+
+function isEmailAttribute(attribute: string): boolean {
+  return isKnownAttribute(attribute) && (ATTRIBUTES[attribute as AttributeName] as AttributeSpec).email === true;
+}
+
+/** The form in which a value of the attribute is compared: an email trimmed and lowercased. */
+export function comparableValue<T extends string | number>(attribute: string, value: T): T | string {
+  return typeof value === 'string' && isEmailAttribute(attribute) ? value.trim().toLowerCase() : value;
+}
+
+const EMAIL = z.email();
+
+/** Why a policy may not compare the attribute with this literal (saving refuses it), or null. */
+export function invalidLiteral(attribute: string, value: string | number): string | null {
+  if (!isEmailAttribute(attribute)) return null;
+  if (typeof value !== 'string') return `'${attribute}' is compared with an email address in quotes, not a number`;
+  const email = comparableValue(attribute, value);
+  if (email.length > 320 || !EMAIL.safeParse(email).success) return `'${truncate(email)}' is not a valid email address`;
+  return null;
 }
 
 /** Operators `attribute` takes under `permission`, or null when the permission does not support it. */

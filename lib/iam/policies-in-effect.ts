@@ -12,10 +12,10 @@ export interface BindingScope {
 }
 
 /**
- * IDs of the policies that apply in `environmentId`, each once, in the bindings' order.
+ * IDs of the policies that apply in full in `environmentId`, each once, in the bindings' order.
  * With `environmentId` null (an account-level check such as `iam:service-users:use`), only
- * account-wide bindings apply: a binding limited to some environments says nothing about the
- * account as a whole.
+ * account-wide bindings apply in full: a binding limited to some environments grants nothing for
+ * the account as a whole. Its DENY statements still count there: see policiesForDecision.
  */
 export function policiesInEffect(bindings: readonly BindingScope[], environmentId: string | null): string[] {
   const ids: string[] = [];
@@ -29,6 +29,30 @@ export function policiesInEffect(bindings: readonly BindingScope[], environmentI
     }
   }
   return ids;
+}
+
+/**
+ * The policies a decision is made with. In an environment: those that apply there. For the whole
+ * account (environmentId null): the account-wide ones in full, and every policy bound to some
+ * environment of the account with its DENY statements only. A decision for the account covers
+ * every environment (a token generated for a service user may reach any of them), so a DENY
+ * that holds in any one of them holds for the account: it fails closed.
+ */
+export function policiesForDecision(
+  bindings: readonly BindingScope[],
+  policies: ReadonlyMap<string, PolicyInEffect>,
+  environmentId: string | null,
+): PolicyInEffect[] {
+  const full = policiesInEffect(bindings, environmentId);
+  const inEffect = full.map((id) => policies.get(id)!);
+  if (environmentId !== null) return inEffect;
+  const seen = new Set(full);
+  for (const binding of bindings) {
+    if (binding.environmentIds === null || binding.environmentIds.length === 0 || seen.has(binding.policyId)) continue;
+    seen.add(binding.policyId);
+    inEffect.push({ ...policies.get(binding.policyId)!, denyOnly: true });
+  }
+  return inEffect;
 }
 
 export interface StoredPolicy {

@@ -137,8 +137,35 @@ DENY document:documents:delete WHERE document:document-type = "dashboard";`,
     expect(use('ci-bot@service.example.com')).toBe(true);
     expect(use('deploy@service.example.com')).toBe(true);
     expect(use('exporter@service.example.com')).toBe(false);
-    expect(use('CI-BOT@service.example.com')).toBe(false);
+    // An email compares without regard to case or surrounding spaces.
+    expect(use('CI-BOT@service.example.com')).toBe(true);
+    expect(use(' ci-bot@service.example.com ')).toBe(true);
     expect(use(undefined)).toBe(false);
+  });
+
+  it('lets a DENY of a saved email in other letter case or with spaces match', () => {
+    // Saved before emails were normalized on save: read as stored, compared case-insensitively.
+    const stored = policy('Old lockdown', 'DENY iam:service-users:use WHERE iam:service-user-email IN (" CI-Bot@Service.Example.com ");');
+    const everyone = policy('Everyone', 'ALLOW iam:service-users:use;');
+    const use = (email: string) =>
+      evaluatePermission([everyone, stored], { permission: 'iam:service-users:use', attributes: { 'iam:service-user-email': email } });
+    expect(use('ci-bot@service.example.com')).toMatchObject({ allowed: false, decidedBy: { policyName: 'Old lockdown', effect: 'DENY' } });
+    expect(use('Ci-Bot@service.example.com').allowed).toBe(false);
+    expect(use('exporter@service.example.com').allowed).toBe(true);
+    expect(grantedPermissions([everyone, stored]).conditionallyGranted.has('iam:service-users:use')).toBe(true);
+  });
+
+  it('counts only the DENY statements of a policy in effect with denyOnly', () => {
+    const mixed = { ...policy('Staging', 'ALLOW email:emails:send;\nDENY storage:logs:read;'), denyOnly: true };
+    const readers = policy('Readers', 'ALLOW storage:logs:read;');
+    expect(evaluatePermission([mixed], { permission: 'email:emails:send' })).toMatchObject({ allowed: false, decidedBy: null });
+    expect(evaluatePermission([readers, mixed], { permission: 'storage:logs:read' })).toMatchObject({
+      allowed: false,
+      decidedBy: { policyName: 'Staging', statementIndex: 1, effect: 'DENY' },
+    });
+    const summary = grantedPermissions([readers, mixed]);
+    expect(summary.granted.has('email:emails:send') || summary.conditionallyGranted.has('email:emails:send')).toBe(false);
+    expect(summary.granted.has('storage:logs:read') || summary.conditionallyGranted.has('storage:logs:read')).toBe(false);
   });
 
   it('ignores attributes that only look like the asked-for one (no prototype lookups)', () => {

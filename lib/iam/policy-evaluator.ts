@@ -7,16 +7,23 @@
 // does not grant and a conditional DENY does not deny; only unconditional statements decide.
 // Services therefore pass every attribute they know for the request.
 //
-// Comparisons follow the policy's literal: against a number literal (`< 10`) a request value that
+// An email attribute (`iam:service-user-email`) compares trimmed and without regard to case.
+// Other comparisons follow the policy's literal: against a number literal (`< 10`) a request value that
 // is a number or a decimal numeral compares numerically; in every other case both sides compare
 // as strings, by UTF-16 code units (`< "10"` is lexicographic).
 
+import { comparableValue } from './permissions';
 import type { Condition, ConditionValue, Effect, Statement } from './policy-parser';
 
 export interface PolicyInEffect {
   policyId: string;
   policyName: string;
   statements: readonly Statement[];
+  /**
+   * Only the policy's DENY statements count: it is bound to some environments only, and the
+   * decision is one for the whole account (policies-in-effect.ts), where its ALLOWs grant nothing.
+   */
+  denyOnly?: boolean;
 }
 
 export type RequestAttributes = Readonly<Record<string, string | number | undefined>>;
@@ -46,8 +53,9 @@ export function evaluatePermission(policies: readonly PolicyInEffect[], request:
   const attributes = request.attributes ?? {};
   let firstAllow: DecidingStatement | null = null;
   let unmetConditions = 0;
-  for (const { policyId, policyName, statements } of policies) {
+  for (const { policyId, policyName, statements, denyOnly } of policies) {
     for (const [statementIndex, statement] of statements.entries()) {
+      if (denyOnly && statement.effect === 'ALLOW') continue;
       if (!statement.permissions.includes(request.permission)) continue;
       if (!statement.conditions.every((c) => conditionHolds(c, attributes))) {
         unmetConditions++;
@@ -82,8 +90,10 @@ function notGranted(permission: string, unmetConditions: number): Decision {
 }
 
 export function conditionHolds(condition: Condition, attributes: RequestAttributes): boolean {
-  const actual = Object.hasOwn(attributes, condition.attribute) ? attributes[condition.attribute] : undefined;
-  if (actual === undefined) return false;
+  const given = Object.hasOwn(attributes, condition.attribute) ? attributes[condition.attribute] : undefined;
+  if (given === undefined) return false;
+  // The parser gives literals in this form too (an email lowercased), so such attributes compare without regard to case.
+  const actual = comparableValue(condition.attribute, given);
   switch (condition.operator) {
     case '=':
       return compare(actual, condition.value) === 0;
@@ -94,14 +104,49 @@ export function conditionHolds(condition: Condition, attributes: RequestAttribut
     case '>':
       return compare(actual, condition.value) > 0;
     case 'IN':
-      return condition.values.some((v) => compare(actual, v) === 0);
+      return inList(condition.values, actual);
     case 'NOT IN':
-      return !condition.values.some((v) => compare(actual, v) === 0);
+      return !inList(condition.values, actual);
     case 'startsWith':
       return String(actual).startsWith(String(condition.value));
     case 'NOT startsWith':
       return !String(actual).startsWith(String(condition.value));
   }
+}
+
+interface ListLookup {
+  strings: ReadonlySet<string>;
+  numbers: ReadonlySet<number>;
+  numberTexts: ReadonlySet<string>;
+}
+
+// A list may hold thousands of values and is asked for every item of a listing: it is looked up
+// in sets built once per parsed list, with the same outcome as comparing with each value.
+const LIST_LOOKUPS = new WeakMap<readonly ConditionValue[], ListLookup>();
+
+function listLookup(values: readonly ConditionValue[]): ListLookup {
+  let lookup = LIST_LOOKUPS.get(values);
+  if (!lookup) {
+    const strings = new Set<string>();
+    const numbers = new Set<number>();
+    for (const v of values) {
+      if (typeof v === 'number') numbers.add(v);
+      else strings.add(v);
+    }
+    lookup = { strings, numbers, numberTexts: new Set([...numbers].map(String)) };
+    LIST_LOOKUPS.set(values, lookup);
+  }
+  return lookup;
+}
+
+/** Whether `actual` equals one of the values, as `compare` decides equality. */
+function inList(values: readonly ConditionValue[], actual: string | number): boolean {
+  const { strings, numbers, numberTexts } = listLookup(values);
+  const text = String(actual);
+  if (strings.has(text)) return true;
+  if (numbers.size === 0) return false;
+  const numeric = asNumber(actual);
+  return numeric !== null ? numbers.has(numeric) : numberTexts.has(text);
 }
 
 const DECIMAL = /^-?[0-9]+(\.[0-9]+)?$/;
@@ -140,6 +185,7 @@ export function grantedPermissions(policies: readonly PolicyInEffect[]): Permiss
   const deniedSometimes = new Set<string>();
   for (const policy of policies) {
     for (const statement of policy.statements) {
+      if (policy.denyOnly && statement.effect === 'ALLOW') continue;
       const unconditional = statement.conditions.length === 0;
       const target =
         statement.effect === 'ALLOW'

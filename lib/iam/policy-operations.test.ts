@@ -49,6 +49,34 @@ describe(`policy operations (${testBackend})`, () => {
     expect(await iamSnapshot(database.db)).toEqual(before);
   });
 
+  it('saves email literals trimmed and lowercased, and refuses one that is not an email with its line and column', async () => {
+    const before = await iamSnapshot(database.db);
+    const refused = createPolicy(database.db, admin(), {
+      accountId: 'acme',
+      name: 'Bad email',
+      statements: 'ALLOW email:emails:send;\nDENY iam:service-users:use WHERE iam:service-user-email = "ci-bot@";',
+    });
+    await expect(refused).rejects.toMatchObject({ fieldErrors: { statements: "'ci-bot@' is not a valid email address at line 2, column 59" } });
+    expect(await iamSnapshot(database.db)).toEqual(before);
+
+    const { id } = await createPolicy(database.db, admin(), {
+      accountId: 'acme',
+      name: 'No exporter',
+      statements: 'DENY iam:service-users:use WHERE iam:service-user-email IN (" Exporter@Service.Example.com ", "CI-BOT@service.example.com");',
+    });
+    const [saved] = await database.db.select().from(policies).where(eq(policies.id, id));
+    expect(saved!.statements).toBe('DENY iam:service-users:use WHERE iam:service-user-email IN ("exporter@service.example.com", "ci-bot@service.example.com");');
+    await updatePolicy(database.db, admin(), {
+      accountId: 'acme',
+      policyId: id,
+      name: 'No exporter',
+      statements: "DENY iam:service-users:use WHERE iam:service-user-email = 'Exporter@service.example.com';",
+    });
+    const [updated] = await database.db.select().from(policies).where(eq(policies.id, id));
+    expect(updated!.statements).toBe("DENY iam:service-users:use WHERE iam:service-user-email = 'exporter@service.example.com';");
+    await deletePolicy(database.db, admin(), { accountId: 'acme', policyId: id });
+  });
+
   it('creates, edits and deletes a policy; bound, its changes apply to the next check at once', async () => {
     const db = database.db;
     const bob = { kind: 'user' as const, userId: demo.id('bob@example.com') };

@@ -18,14 +18,16 @@ import { formatPolicyError, parsePolicy } from './policy-parser';
 const policyExists = (name: string) => ValidationError.field('name', `A policy named "${name}" already exists`);
 
 /**
- * Parses the statements again on the server, whatever the form did: a policy that does not parse
- * is refused with the line and column of its first error. Returns the number of statements.
+ * Parses the statements again on the server, whatever the form did: a policy that does not parse,
+ * or compares an email attribute with something that is not an email, is refused with the line
+ * and column of its first error. Returns the text to save (emails trimmed and lowercased) and the
+ * number of statements.
  */
-function checkStatements(statements: string): number {
-  const parsed = parsePolicy(statements);
+function checkStatements(statements: string): { text: string; count: number } {
+  const parsed = parsePolicy(statements, { saving: true });
   if (!parsed.ok) throw ValidationError.field('statements', formatPolicyError(parsed.error));
   if (parsed.statements.length === 0) throw ValidationError.field('statements', 'Enter at least one statement');
-  return parsed.statements.length;
+  return { text: parsed.normalized, count: parsed.statements.length };
 }
 
 async function lockPolicy(tx: Executor, accountId: string, policyId: string) {
@@ -39,8 +41,8 @@ async function lockPolicy(tx: Executor, accountId: string, policyId: string) {
 }
 
 export async function createPolicy(db: Db, actor: IamActor, input: CreatePolicyInput): Promise<{ id: string }> {
-  const { accountId, name, description, statements } = parseInput(createPolicySchema, input);
-  const statementCount = checkStatements(statements);
+  const { accountId, name, description, statements: written } = parseInput(createPolicySchema, input);
+  const { text: statements, count: statementCount } = checkStatements(written);
   return transactWithChanges(db, async (tx, publish) => {
     await assertAccountAdmin(tx, actor, accountId);
     const [row] = await tx
@@ -61,8 +63,8 @@ export async function createPolicy(db: Db, actor: IamActor, input: CreatePolicyI
 }
 
 export async function updatePolicy(db: Db, actor: IamActor, input: UpdatePolicyInput): Promise<void> {
-  const { accountId, policyId, name, description, statements } = parseInput(updatePolicySchema, input);
-  const statementCount = checkStatements(statements);
+  const { accountId, policyId, name, description, statements: written } = parseInput(updatePolicySchema, input);
+  const { text: statements, count: statementCount } = checkStatements(written);
   await transactWithChanges(db, async (tx, publish) => {
     await assertAccountAdmin(tx, actor, accountId);
     const before = await lockPolicy(tx, accountId, policyId);

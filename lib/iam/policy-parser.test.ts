@@ -19,6 +19,43 @@ ALLOW iam:service-users:use WHERE iam:service-user-email IN ("a@service.example.
 DENY document:documents:delete WHERE document:document-type = "dashboard";
 `;
 
+describe('parsePolicy: email literals', () => {
+  const EMAIL_IN = 'ALLOW iam:service-users:use WHERE iam:service-user-email IN ';
+
+  it('compares them trimmed and lowercased, and gives the text to save with them so', () => {
+    const text = `// keep the comment As Is\n${EMAIL_IN}(" CI-Bot@Service.Example.com", 'Exporter@service.example.com ');\nDENY iam:service-users:use WHERE iam:service-user-email = "X@Service.Example.com";`;
+    const result = parsePolicy(text, { saving: true });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.statements.map((s) => s.conditions)).toEqual([
+      [{ attribute: 'iam:service-user-email', operator: 'IN', values: ['ci-bot@service.example.com', 'exporter@service.example.com'] }],
+      [{ attribute: 'iam:service-user-email', operator: '=', value: 'x@service.example.com' }],
+    ]);
+    expect(result.normalized).toBe(
+      `// keep the comment As Is\n${EMAIL_IN}("ci-bot@service.example.com", 'exporter@service.example.com');\nDENY iam:service-users:use WHERE iam:service-user-email = "x@service.example.com";`,
+    );
+    // Other attributes keep their case.
+    const other = parsePolicy('DENY document:documents:read WHERE document:document-type = "Dashboard";');
+    expect(other.ok && other.normalized).toBe('DENY document:documents:read WHERE document:document-type = "Dashboard";');
+  });
+
+  it('refuses, when saving, one that is not a valid email, with its line and column', () => {
+    const refuse = (text: string) => {
+      const result = parsePolicy(text, { saving: true });
+      return result.ok ? null : formatPolicyError(result.error);
+    };
+    expect(refuse(`${EMAIL_IN}("ci-bot@service.example.com",\n  "ci-bot at service");`)).toBe(
+      "'ci-bot at service' is not a valid email address at line 2, column 3",
+    );
+    expect(refuse(`${EMAIL_IN}("   ");`)).toBe("'' is not a valid email address at line 1, column 62");
+    expect(refuse('DENY iam:service-users:use WHERE iam:service-user-email = 42;')).toBe(
+      "'iam:service-user-email' is compared with an email address in quotes, not a number at line 1, column 59",
+    );
+    // Read as stored, the same text parses: a saved policy never turns into deny-everything.
+    expect(parsePolicy(`${EMAIL_IN}("ci-bot at service");`).ok).toBe(true);
+  });
+});
+
 describe('parsePolicy: valid policies', () => {
   it('parses the example of PRODUCT.md §6', () => {
     expect(statementsOf(PRODUCT_EXAMPLE)).toEqual([

@@ -15,7 +15,7 @@
 // parsePolicy never throws: every input, however broken, yields either statements or the first
 // error with its position.
 
-import { isKnownAttribute, isPermission, operatorsFor, type Operator } from './permissions';
+import { comparableValue, invalidLiteral, isKnownAttribute, isPermission, operatorsFor, type Operator } from './permissions';
 import { describeToken, PolicyLexer, PolicySyntaxError, truncate, type Token } from './policy-lexer';
 
 export const MAX_STATEMENTS = 100;
@@ -47,14 +47,30 @@ export interface PolicyError {
   column: number;
 }
 
-export type ParseResult = { ok: true; statements: Statement[] } | { ok: false; error: PolicyError };
+export type ParseResult =
+  | {
+      ok: true;
+      statements: Statement[];
+      /** The text as it is saved: email literals trimmed and lowercased, everything else as written. */
+      normalized: string;
+    }
+  | { ok: false; error: PolicyError };
+
+export interface ParseOptions {
+  /**
+   * Refuse literals that can never match (an email condition on something that is not a valid
+   * email). Saving asks for this; a policy already stored is read without it, so that a release
+   * that tightens the rule does not turn its saved policies into deny-everything ones.
+   */
+  saving?: boolean;
+}
 
 const KEYWORDS = new Set(['allow', 'deny', 'where', 'and', 'in', 'not', 'startswith']);
 const PUNCT_OPERATORS: ReadonlyMap<string, ValueOperator> = new Map(
   (['=', '!=', '<', '>'] as const).map((o) => [o, o]),
 );
 
-export function parsePolicy(text: string): ParseResult {
+export function parsePolicy(text: string, options: ParseOptions = {}): ParseResult {
   if (typeof text !== 'string') return { ok: false, error: { message: 'The policy must be text', line: 1, column: 1 } };
   const positions = new LinePositions(text);
   if (text.length > MAX_POLICY_LENGTH) {
@@ -62,7 +78,9 @@ export function parsePolicy(text: string): ParseResult {
     return { ok: false, error: { message, ...positions.at(MAX_POLICY_LENGTH) } };
   }
   try {
-    return { ok: true, statements: new Parser(text, positions).parsePolicy() };
+    const parser = new Parser(text, positions, options.saving ?? false);
+    const statements = parser.parsePolicy();
+    return { ok: true, statements, normalized: parser.normalizedText() };
   } catch (e) {
     if (e instanceof PolicySyntaxError) return { ok: false, error: { message: e.message, ...positions.at(e.offset) } };
     // Unreachable by design; the contract is still to answer, never to throw.
@@ -98,13 +116,26 @@ class Parser {
   private readonly lexer: PolicyLexer;
   private current: Token;
   private previous: Token | null = null;
+  /** String literals whose comparable form differs from what was written, in text order. */
+  private readonly rewrites: { start: number; end: number; literal: string }[] = [];
 
   constructor(
     private readonly text: string,
     private readonly positions: LinePositions,
+    private readonly saving: boolean,
   ) {
     this.lexer = new PolicyLexer(text);
     this.current = this.lexer.next();
+  }
+
+  normalizedText(): string {
+    let out = '';
+    let at = 0;
+    for (const r of this.rewrites) {
+      out += this.text.slice(at, r.start) + r.literal;
+      at = r.end;
+    }
+    return out + this.text.slice(at);
   }
 
   parsePolicy(): Statement[] {
@@ -158,8 +189,10 @@ class Parser {
     if (this.isKeyword('where')) {
       after = "'WHERE'";
       this.advance();
+      // Each distinct permission once: a statement that repeats one costs no more per condition.
+      const distinct = [...new Set(permissions)];
       for (;;) {
-        conditions.push(this.parseCondition(permissions, after));
+        conditions.push(this.parseCondition(distinct, after));
         if (!this.isKeyword('and')) break;
         this.advance();
         after = "'AND'";
@@ -202,8 +235,8 @@ class Parser {
     this.advance();
 
     const operator = this.parseOperator(attribute, allowed);
-    if (operator === 'IN' || operator === 'NOT IN') return { attribute, operator, values: this.parseList(operator) };
-    return { attribute, operator, value: this.parseValue(operator) };
+    if (operator === 'IN' || operator === 'NOT IN') return { attribute, operator, values: this.parseList(attribute, operator) };
+    return { attribute, operator, value: this.parseValue(attribute, operator) };
   }
 
   private parseOperator(attribute: string, allowed: readonly Operator[]): Operator {
@@ -237,13 +270,13 @@ class Parser {
     );
   }
 
-  private parseList(operator: ListOperator): ConditionValue[] {
+  private parseList(attribute: string, operator: ListOperator): ConditionValue[] {
     if (!this.isPunct('(')) this.fail(`Expected '(' after '${operator}', found ${describeToken(this.current)}`);
     this.advance();
     if (this.isPunct(')')) this.fail(`The list after '${operator}' must not be empty`);
     const values: ConditionValue[] = [];
     for (;;) {
-      values.push(this.parseValue(values.length === 0 ? "'('" : "','"));
+      values.push(this.parseValue(attribute, values.length === 0 ? "'('" : "','"));
       if (this.isPunct(')')) break;
       if (!this.isPunct(',')) this.fail(`Expected ',' or ')' in the list, found ${describeToken(this.current)}`);
       this.advance();
@@ -252,14 +285,28 @@ class Parser {
     return values;
   }
 
-  private parseValue(after: string): ConditionValue {
+  private parseValue(attribute: string, after: string): ConditionValue {
     const token = this.current;
     const stringsOnly = after === 'startsWith' || after === 'NOT startsWith';
-    if (token.kind === 'string') return this.advance().value;
-    if (token.kind === 'number' && !stringsOnly) return Number(this.advance().value);
-    const expected = stringsOnly ? 'a quoted string' : 'a quoted string or a number';
-    const shownAfter = after.startsWith("'") ? after : `'${after}'`;
-    return this.fail(`Expected ${expected} after ${shownAfter}, found ${describeToken(token)}`);
+    const isValue = token.kind === 'string' || (token.kind === 'number' && !stringsOnly);
+    if (!isValue) {
+      const expected = stringsOnly ? 'a quoted string' : 'a quoted string or a number';
+      const shownAfter = after.startsWith("'") ? after : `'${after}'`;
+      return this.fail(`Expected ${expected} after ${shownAfter}, found ${describeToken(token)}`);
+    }
+    const written: ConditionValue = token.kind === 'string' ? token.value : Number(token.value);
+    if (this.saving) {
+      const invalid = invalidLiteral(attribute, written);
+      if (invalid) this.fail(invalid);
+    }
+    const value = comparableValue(attribute, written);
+    if (token.kind === 'string' && value !== written) {
+      const quote = token.raw.charAt(0);
+      const escaped = String(value).replace(quote === '"' ? /["\\]/g : /['\\]/g, '\\$&');
+      this.rewrites.push({ start: token.start, end: token.end, literal: `${quote}${escaped}${quote}` });
+    }
+    this.advance();
+    return value;
   }
 
   /**

@@ -71,6 +71,10 @@ describe(`policy simulator (${testBackend})`, () => {
     });
     expect(await ask('acme-prod', 'notebook')).toMatchObject({ allowed: true, decidedBy: { policyName: 'Developer access' } });
     expect(await ask('acme-staging', 'dashboard')).toMatchObject({ allowed: true });
+    // For the whole account, the DENY bound to production counts; the policy is listed as such.
+    const accountWide = await ask('', 'dashboard');
+    expect(accountWide).toMatchObject({ allowed: false, decidedBy: { effect: 'DENY', policyName: 'No dashboard deletes in production' } });
+    expect(accountWide.policiesInEffect).toContain('No dashboard deletes in production (its DENY statements: it is bound to some environments)');
   });
 
   it('refuses identities, environments and attributes from outside, and non-admins', async () => {

@@ -5,7 +5,7 @@ import { ValidationError } from '@/lib/errors';
 import { parseMemberRef, simulateSchema, type SimulateInput } from '@/lib/validations/iam';
 import { assertAccountAdmin, parseInput, type IamActor } from './admin-guard';
 import { policiesFor, type Principal } from './effective-permissions';
-import { SERVICE_USER_EMAIL, operatorsFor } from './permissions';
+import { comparableValue, operatorsFor } from './permissions';
 import { evaluatePermission, type DecidingStatement } from './policy-evaluator';
 
 export interface SimulationResult {
@@ -69,8 +69,8 @@ export async function simulatePermission(db: Executor, actor: IamActor, input: S
     if (!operatorsFor(permission, attribute)) {
       throw ValidationError.field('attributes', `Permission '${permission}' has no attribute '${attribute}'`);
     }
-    // The token form asks with the lowercased email; the simulator asks the same way.
-    request[attribute] = attribute === SERVICE_USER_EMAIL ? value.trim().toLowerCase() : value;
+    // Shown as it is compared (an email trimmed and lowercased), which is how the real check compares it.
+    request[attribute] = comparableValue(attribute, value);
   }
 
   const inEffect = await policiesFor(db, accountId, principal, environmentId === '' ? null : environmentId);
@@ -83,6 +83,6 @@ export async function simulatePermission(db: Executor, actor: IamActor, input: S
     environmentName,
     permission,
     attributes: request,
-    policiesInEffect: inEffect.map((p) => p.policyName),
+    policiesInEffect: inEffect.map((p) => (p.denyOnly ? `${p.policyName} (its DENY statements: it is bound to some environments)` : p.policyName)),
   };
 }

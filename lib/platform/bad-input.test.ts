@@ -1,8 +1,16 @@
-// Every endpoint of the catalogue gets malformed bodies and parameters from a caller with every
-// scope and permission: the answer is a 4xx with a message, never a 5xx.
+// Every endpoint of the catalogue gets malformed bodies, fields and parameters from a caller with
+// every scope and permission: the answer is never a 5xx; a refusal is a 4xx whose message names the
+// field, the parameter or the body, and it changes nothing in the database. Each field of a valid
+// request (the endpoint's example body, with parameters naming things that exist) gets the wrong
+// type, NUL and lone surrogates (refused, or accepted without storing anything), huge and deeply
+// nested values (refused, naming the limit), SQL and HTML.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { databaseSnapshot } from '@/lib/db/snapshot';
 import { createTestDatabase, testBackend, type TestDatabase } from '@/lib/db/testing';
-import { ENDPOINTS, fillPath, pathParamNames, SCOPES } from './catalogue';
+import { ENDPOINTS, fillPath, pathParamNames, SCOPES, type Endpoint } from './catalogue';
+import { MAX_BODY_VALUES } from './input';
+import { IMPLEMENTED_ENDPOINTS } from './services';
+import { MAX_JSON_DEPTH } from './services/storage-json';
 import { createTestPlatform, insertTestToken, platformRequest, readResponse } from './testing';
 
 const BODIES: unknown[] = [
@@ -26,33 +34,189 @@ const BODIES: unknown[] = [
 
 const PARAMS = ['x', '%00', '..%2F..%2Fetc', 'a'.repeat(5000), '00000000-0000-0000-0000-000000000000', '<script>'];
 
+/** Bodies no endpoint takes: each is refused, naming the body. */
+const UNREADABLE: unknown[] = ['', 'not json', '{"unterminated": ', `${'['.repeat(10_000)}${']'.repeat(10_000)}`];
+
+const DEEP = `${'['.repeat(10_000)}1${']'.repeat(10_000)}`;
+const MANY = `[${Array.from({ length: MAX_BODY_VALUES + 1 }, () => '0').join(',')}]`;
+/** Text PostgreSQL cannot store: refused, or accepted without being stored. */
+const UNSTORABLE = ['nul\u0000byte', 'lone \uD800 surrogate', 'lone \uDC00'];
+const ODD_TEXT = ['', '   ', 'x'.repeat(100_000), "'; drop table documents; --", '<script>alert(1)</script>', '𝔘𝔫𝔦𝔠𝔬𝔡𝔢 ‮reversed‬ 🙂'];
+
+/** Values of another type than the valid one. */
+function wrongTypes(valid: unknown): unknown[] {
+  if (typeof valid === 'string') return [null, 42, true, {}, ['a']];
+  if (typeof valid === 'number') return [null, 'x', '1', {}, [1]];
+  if (typeof valid === 'boolean') return ['yes', null, 1];
+  if (Array.isArray(valid)) return ['x', null, 42, { 0: 'a' }, [null], [{}]];
+  if (valid && typeof valid === 'object') return ['x', null, 42, [1]];
+  return [null, 'x', {}];
+}
+
+type Call = { status: number; body: Record<string, unknown> };
+const messageOf = (r: Call) => (r.body.error as { message?: string } | undefined)?.message ?? '';
+
 describe(`malformed requests to every platform endpoint (${testBackend})`, () => {
   let database: TestDatabase;
   let platform: ReturnType<typeof createTestPlatform>;
   let token: string;
+  /** Path parameters that name things that exist, per endpoint. */
+  const validParams = new Map<string, Record<string, string>>();
 
   beforeAll(async () => {
     database = await createTestDatabase();
     platform = createTestPlatform(database.db);
     token = (await insertTestToken(database.db, { owner: 'admin@example.com', scopes: SCOPES.map((s) => s.name) })).token;
+    await buildWorld();
   });
   afterAll(async () => {
     platform.unsubscribe();
     await database.close();
   });
 
+  async function send(endpoint: Endpoint, path: string, body: unknown, query = ''): Promise<Call> {
+    const request = platformRequest('acme-prod', `${path}${query}`, { method: endpoint.method, token, body });
+    return readResponse(await platform.handle(request)).catch(() => ({ status: 599, body: {} }));
+  }
+
+  async function must(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
+    const response = await readResponse(await platform.handle(platformRequest('acme-prod', path, { method, token, body })));
+    expect(response.status, `${method} ${path}: ${JSON.stringify(response.body)}`).toBeLessThan(300);
+    return response.body;
+  }
+
+  async function buildWorld() {
+    const document = await must('POST', '/document/v1/documents', { name: 'Bad input', type: 'dashboard', content: {} });
+    await must('PUT', '/state/v1/apps/bad.input/app-states/k', { value: 1 });
+    await must('PUT', '/state/v1/apps/bad.input/user-app-states/k', { value: 1 });
+    const setting = await must('POST', '/settings/v1/objects', { schemaId: 'builtin:ownership.teams', value: { name: 'Bad input', identifier: 'bad-input' } });
+    await must('POST', '/app-engine/registry/v1/apps', { id: 'hello-world' });
+    await must('POST', '/app-engine/registry/v1/apps', { id: 'text-tools' });
+    const appSetting = await must('POST', '/app-settings/v1/apps/hello-world/objects', { schemaId: 'greeting', value: { salutation: 'Hi' } });
+    const workflow = await must('POST', '/automation/v1/workflows', {
+      title: 'Bad input',
+      tasks: [{ name: 'note', action: 'notification.send', input: { title: 'ran' } }],
+    });
+    const execution = await must('POST', `/automation/v1/workflows/${workflow.id as string}/run`, {});
+    const byEndpoint: Record<string, Record<string, string>> = {
+      'document.documents.get': { id: document.id as string },
+      'document.documents.update': { id: document.id as string },
+      'document.documents.delete': { id: document.id as string },
+      'settings.objects.update': { id: setting.objectId as string },
+      'settings.objects.delete': { id: setting.objectId as string },
+      'app-settings.objects.update': { appId: 'hello-world', id: appSetting.objectId as string },
+      'app-settings.objects.delete': { appId: 'hello-world', id: appSetting.objectId as string },
+      'automation.workflows.run': { id: workflow.id as string },
+      'automation.executions.get': { id: execution.id as string },
+      'app-engine.functions.run': { appId: 'text-tools', function: 'word-count' },
+      'davis.analyzers.execute': { name: 'linear-forecast' },
+    };
+    for (const endpoint of ENDPOINTS) {
+      const names = pathParamNames(endpoint.path);
+      const given = byEndpoint[endpoint.id] ?? {};
+      const appId = endpoint.service === 'app-settings' ? 'hello-world' : 'bad.input';
+      validParams.set(endpoint.id, Object.fromEntries(names.map((n) => [n, given[n] ?? (n === 'appId' ? appId : n === 'key' ? 'k' : 'x')])));
+    }
+  }
+
+  /** The example body, or the one the valid parameters need. */
+  function validBody(endpoint: Endpoint): unknown {
+    if (endpoint.id === 'app-engine.functions.run') return { text: 'two words' };
+    return IMPLEMENTED_ENDPOINTS.get(endpoint.id)?.exampleBody;
+  }
+
+  /**
+   * Checks one answer: never a 5xx; a refusal names what `names` matches and leaves the database
+   * as it was. Returns the answer for further checks.
+   */
+  async function refusalOrSuccess(
+    label: string,
+    run: () => Promise<Call>,
+    names: RegExp,
+    options: { whetherChanged?: boolean } = {},
+  ): Promise<{ response: Call; changed: boolean }> {
+    // A use of the token noted earlier is written first, so that only this request can change anything.
+    await platform.lastUsed.flush();
+    const before = await databaseSnapshot(database.db);
+    const response = await run();
+    // An accepted request may change things; whether it did is only looked at when asked.
+    const changed = response.status >= 400 || options.whetherChanged ? (await databaseSnapshot(database.db)) !== before : true;
+    expect(response.status, label).toBeLessThan(500);
+    if (response.status >= 400) {
+      expect(messageOf(response), label).toMatch(names);
+      expect(changed, `${label}: a refusal changed the database`).toBe(false);
+    }
+    return { response, changed };
+  }
+
+  const BODY = /^Invalid request body|request body is larger|^Too many records/;
+
   for (const endpoint of ENDPOINTS) {
+    const hasBody = endpoint.method === 'POST' || endpoint.method === 'PUT';
     it(`${endpoint.method} ${endpoint.path}`, async () => {
       const names = pathParamNames(endpoint.path);
-      const paths = names.length === 0 ? [endpoint.path] : PARAMS.map((p) => fillPath(endpoint.path, Object.fromEntries(names.map((n) => [n, p]))));
-      const bodies = endpoint.method === 'GET' || endpoint.method === 'DELETE' ? [undefined] : BODIES;
-      for (const path of paths) {
-        for (const body of bodies) {
-          const request = platformRequest('acme-prod', `${path}?limit=abc&cursor=%FF%FE`, { method: endpoint.method, token, body });
-          const response = await readResponse(await platform.handle(request)).catch(() => ({ status: 599, body: {} }));
-          const label = `${endpoint.method} ${path.slice(0, 80)} ${JSON.stringify(body)?.slice(0, 80)}`;
-          expect(response.status, label).toBeLessThan(500);
-          if (response.status >= 400) expect(JSON.stringify(response.body), label).toMatch(/"message":"[^"]+/);
+      const params = validParams.get(endpoint.id)!;
+      const validPath = fillPath(endpoint.path, params);
+      const body = hasBody ? validBody(endpoint) : undefined;
+
+      // A hostile value in each path parameter: a 400 naming it, or a 404 saying what is not there.
+      for (const name of names) {
+        for (const value of PARAMS) {
+          const path = fillPath(endpoint.path, { ...params, [name]: '\u0001' }).replace('%01', value);
+          const label = `${endpoint.method} ${path.slice(0, 80)}`;
+          const { response } = await refusalOrSuccess(label, () => send(endpoint, path, body), new RegExp(`path parameter '${name}'|^No |not installed|has no function|no analyzer`));
+          if (response.status === 400) expect(messageOf(response), label).toContain(`path parameter '${name}'`);
+        }
+      }
+
+      // Query parameters that are not numbers or page keys, or hold NUL (where the endpoint takes any).
+      const takesQuery = IMPLEMENTED_ENDPOINTS.get(endpoint.id)?.query !== undefined;
+      for (const query of takesQuery ? ['?limit=abc', '?limit=0', '?cursor=%FF%FE', '?page-key=nope', '?type=%00', '?limit=1&limit=2'] : []) {
+        const label = `${endpoint.method} ${validPath.slice(0, 80)}${query}`;
+        const { response } = await refusalOrSuccess(label, () => send(endpoint, validPath, body, query), /query parameter '/);
+        expect(response.status, label).toBe(400);
+      }
+
+      if (!hasBody) return;
+      for (const unreadable of UNREADABLE) {
+        const label = `${endpoint.method} ${validPath.slice(0, 80)} ${JSON.stringify(unreadable).slice(0, 40)}`;
+        const { response } = await refusalOrSuccess(label, () => send(endpoint, validPath, unreadable), BODY);
+        expect(response.status, label).toBe(400);
+      }
+      for (const heavy of [DEEP, MANY]) {
+        const label = `${endpoint.method} ${validPath.slice(0, 80)} ${heavy.slice(0, 20)}`;
+        const { response } = await refusalOrSuccess(label, () => send(endpoint, validPath, heavy), BODY);
+        expect(response.status, label).toBe(400);
+        expect(messageOf(response), label).toContain(heavy === DEEP ? `${MAX_JSON_DEPTH} levels` : `${MAX_BODY_VALUES} values`);
+      }
+      for (const whole of BODIES) {
+        const label = `${endpoint.method} ${validPath.slice(0, 80)} ${JSON.stringify(whole)?.slice(0, 80)}`;
+        await refusalOrSuccess(label, () => send(endpoint, validPath, whole), /^Invalid request body|request body is larger|^Too many records|^There is no|^The app|^No /);
+      }
+
+      if (!body || typeof body !== 'object' || Array.isArray(body)) return;
+      const valid = body as Record<string, unknown>;
+      for (const [field, value] of Object.entries(valid)) {
+        const namesField = new RegExp(`(field|parameter) '${field.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[.'…]`);
+        const label = (v: unknown) => `${endpoint.method} ${validPath.slice(0, 60)} ${field} = ${JSON.stringify(v)?.slice(0, 40)}`;
+        const withField = (v: unknown) => ({ ...valid, [field]: v });
+        for (const wrong of wrongTypes(value)) {
+          await refusalOrSuccess(label(wrong), () => send(endpoint, validPath, withField(wrong)), namesField);
+        }
+        for (const text of UNSTORABLE) {
+          const { response, changed } = await refusalOrSuccess(label(text), () => send(endpoint, validPath, withField(text)), namesField, { whetherChanged: true });
+          if (response.status < 400) expect(changed, `${label(text)}: stored text PostgreSQL cannot hold`).toBe(false);
+          if (response.status >= 400) expect(response.status, label(text)).toBe(400);
+        }
+        for (const text of ODD_TEXT) {
+          await refusalOrSuccess(label(text), () => send(endpoint, validPath, withField(text)), namesField);
+        }
+        const raw = (inner: string) => JSON.stringify(valid).replace(/\}$/, `,${JSON.stringify(field)}:${inner}}`);
+        for (const [heavy, limit] of [[DEEP, `${MAX_JSON_DEPTH} levels`], [MANY, `${MAX_BODY_VALUES} values`]] as const) {
+          const text = raw(heavy);
+          const { response } = await refusalOrSuccess(label(heavy.slice(0, 10)), () => send(endpoint, validPath, text), namesField);
+          expect(response.status, label(heavy.slice(0, 10))).toBe(400);
+          expect(messageOf(response), label(heavy.slice(0, 10))).toContain(limit);
         }
       }
     });

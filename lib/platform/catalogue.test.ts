@@ -7,6 +7,7 @@ import {
   endpointsForScope,
   fillPath,
   findEndpoint,
+  findEndpointById,
   isScopeName,
   pathParamNames,
   scopesOfService,
@@ -57,12 +58,19 @@ describe('catalogue', () => {
     }
   });
 
-  it('only names known scopes of the endpoint’s own service', () => {
+  it('only names known scopes of the endpoint’s own service, and read scopes of the services whose data it returns', () => {
     for (const endpoint of ENDPOINTS) {
       expect(endpoint.scopes.length).toBeGreaterThan(0);
-      for (const scope of [...endpoint.scopes, ...(endpoint.perRequestScopes ?? [])]) {
+      expect(endpoint.scopes[0]!.startsWith(`${endpoint.service}:`), endpoint.id).toBe(true);
+      for (const scope of [...endpoint.scopes, ...(endpoint.perRequestScopes ?? []), ...(endpoint.readsFrom ?? [])]) {
         expect(isScopeName(scope), `${endpoint.id}: ${scope}`).toBe(true);
-        expect(scope.startsWith(`${endpoint.service}:`)).toBe(true);
+        // Another service's scope is only ever one that reads its data, never one that changes it.
+        if (!scope.startsWith(`${endpoint.service}:`)) expect(scope, endpoint.id).toMatch(/:read$/);
+      }
+      for (const scope of endpoint.perRequestScopes ?? []) expect(scope.startsWith(`${endpoint.service}:`), endpoint.id).toBe(true);
+      for (const scope of endpoint.readsFrom ?? []) {
+        expect(scope.startsWith(`${endpoint.service}:`), endpoint.id).toBe(false);
+        expect(endpoint.description, endpoint.id).toContain(scope);
       }
       expect(endpoint.path.startsWith(`/${endpoint.service}/`)).toBe(true);
       expect(endpoint.id.startsWith(`${endpoint.service}.`)).toBe(true);
@@ -87,13 +95,24 @@ describe('catalogue', () => {
     expect(ENDPOINTS).toHaveLength(41);
   });
 
+  it('makes the calls that answer with another service’s data need its read scope', () => {
+    expect(findEndpoint('POST', '/davis-copilot/v1/document-search:execute')?.endpoint.scopes).toEqual([
+      'davis-copilot:document-search:execute',
+      'document:documents:read',
+    ]);
+    expect(findEndpointById('app-engine.functions.run')?.readsFrom).toEqual(['app-settings:objects:read']);
+    expect(findEndpointById('automation.executions.get')?.readsFrom).toEqual(['storage:buckets:read', ...Object.values(STORAGE_TABLE_READ_SCOPES)]);
+    expect(endpointsForScope('document:documents:read').map((e) => e.id)).toContain('davis-copilot.document-search.execute');
+  });
+
   it('describes what query:execute needs beyond storage:buckets:read', () => {
     const query = findEndpoint('POST', '/storage/query/v1/query:execute');
     expect(query?.endpoint.scopes).toEqual(['storage:buckets:read']);
     for (const scope of Object.values(STORAGE_TABLE_READ_SCOPES)) {
       expect(isScopeName(scope)).toBe(true);
       expect(query?.endpoint.description).toContain(scope);
-      expect(endpointsForScope(scope).map((e) => e.id)).toEqual(['storage.query.execute']);
+      // An execution can hold a query's records, so reading it back needs the table's scope too.
+      expect(endpointsForScope(scope).map((e) => e.id)).toEqual(['storage.query.execute', 'automation.executions.get']);
     }
   });
 

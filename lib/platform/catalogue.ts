@@ -47,6 +47,13 @@ export interface Endpoint {
    * the handler checks this one once it knows the request.
    */
   perRequestScopes?: readonly string[];
+  /**
+   * Read scopes of other services whose data the answer may carry, depending on the request (an
+   * app function that reads its app's settings, an execution that holds a storage query's
+   * records). The handler checks each that applies with `ctx.authorize`, with the attributes
+   * that service checks. A read scope of another service that every call needs is in `scopes`.
+   */
+  readsFrom?: readonly string[];
   summary: string;
   description?: string;
   /** One line describing the JSON request body, for the explorer and OpenAPI. */
@@ -183,12 +190,41 @@ export const ENDPOINTS: readonly Endpoint[] = [
 
   { id: 'automation.workflows.list', service: 'automation', method: 'GET', path: WORKFLOWS, scopes: ['automation:workflows:read'], summary: 'List workflows' },
   { id: 'automation.workflows.create', service: 'automation', method: 'POST', path: WORKFLOWS, scopes: ['automation:workflows:write'], summary: 'Create a workflow', requestBody: 'JSON object with title, tasks (each with name, action and input) and optionally description' },
-  { id: 'automation.workflows.run', service: 'automation', method: 'POST', path: `${WORKFLOWS}/{id}/run`, scopes: ['automation:workflows:run'], summary: 'Run a workflow', requestBody: 'JSON object, optionally with input (send {} to run without)' },
-  { id: 'automation.executions.get', service: 'automation', method: 'GET', path: '/automation/v1/executions/{id}', scopes: ['automation:workflows:read'], summary: 'Get a workflow execution' },
+  {
+    id: 'automation.workflows.run',
+    service: 'automation',
+    method: 'POST',
+    path: `${WORKFLOWS}/{id}/run`,
+    scopes: ['automation:workflows:run'],
+    summary: 'Run a workflow',
+    description: 'Each task also needs the scopes of the endpoint its action calls, as a direct call would.',
+    requestBody: 'JSON object, optionally with input (send {} to run without)',
+  },
+  {
+    id: 'automation.executions.get',
+    service: 'automation',
+    method: 'GET',
+    path: '/automation/v1/executions/{id}',
+    scopes: ['automation:workflows:read'],
+    readsFrom: ['storage:buckets:read', ...Object.values(STORAGE_TABLE_READ_SCOPES)],
+    summary: 'Get a workflow execution',
+    description:
+      "An execution holds its tasks' results: one with the records of a storage query also needs storage:buckets:read and the read scope of the queried table: storage:events:read, storage:bizevents:read or storage:logs:read.",
+  },
 
   { id: 'app-engine.apps.list', service: 'app-engine', method: 'GET', path: '/app-engine/registry/v1/apps', scopes: ['app-engine:apps:run'], summary: 'List installed apps' },
   { id: 'app-engine.apps.install', service: 'app-engine', method: 'POST', path: '/app-engine/registry/v1/apps', scopes: ['app-engine:apps:install'], summary: 'Install an app', requestBody: 'JSON object with the id of an app of the registry, and optionally its version' },
-  { id: 'app-engine.functions.run', service: 'app-engine', method: 'POST', path: '/app-engine/app-functions/v1/apps/{appId}/api/{function}', scopes: ['app-engine:functions:run'], summary: 'Call an app function', requestBody: 'Any JSON, passed to the function' },
+  {
+    id: 'app-engine.functions.run',
+    service: 'app-engine',
+    method: 'POST',
+    path: '/app-engine/app-functions/v1/apps/{appId}/api/{function}',
+    scopes: ['app-engine:functions:run'],
+    readsFrom: ['app-settings:objects:read'],
+    summary: 'Call an app function',
+    description: "A function that reads its app's settings (the registry lists which) also needs app-settings:objects:read for that app.",
+    requestBody: 'Any JSON, passed to the function',
+  },
 
   { id: 'notification.self-notifications.list', service: 'notification', method: 'GET', path: '/notification/v2/self-notifications', scopes: ['notification:self-notifications:read'], summary: 'List notifications to yourself' },
   { id: 'notification.self-notifications.create', service: 'notification', method: 'POST', path: '/notification/v2/self-notifications', scopes: ['notification:self-notifications:write'], summary: 'Create a notification to yourself', requestBody: 'JSON object with title, and optionally message and severity' },
@@ -196,7 +232,17 @@ export const ENDPOINTS: readonly Endpoint[] = [
   { id: 'davis.analyzers.list', service: 'davis', method: 'GET', path: '/davis/analyzers/v1/analyzers', scopes: ['davis:analyzers:read'], summary: 'List analyzers' },
   { id: 'davis.analyzers.execute', service: 'davis', method: 'POST', path: '/davis/analyzers/v1/analyzers/{name}:execute', scopes: ['davis:analyzers:execute'], summary: 'Run an analyzer', requestBody: "JSON object with series (an array of numbers) and the analyzer's options" },
 
-  { id: 'davis-copilot.document-search.execute', service: 'davis-copilot', method: 'POST', path: '/davis-copilot/v1/document-search:execute', scopes: ['davis-copilot:document-search:execute'], summary: 'Search documents in plain words', description: 'Returns ranked documents.', requestBody: 'JSON object with query, and optionally limit' },
+  {
+    id: 'davis-copilot.document-search.execute',
+    service: 'davis-copilot',
+    method: 'POST',
+    path: '/davis-copilot/v1/document-search:execute',
+    // The answer carries documents' names and text: it needs what reading them directly needs.
+    scopes: ['davis-copilot:document-search:execute', 'document:documents:read'],
+    summary: 'Search documents in plain words',
+    description: 'Returns ranked documents, only of the types the owner may read.',
+    requestBody: 'JSON object with query, and optionally limit',
+  },
 
   { id: 'email.emails.send', service: 'email', method: 'POST', path: '/email/v1/emails', scopes: ['email:emails:send'], summary: 'Send an email', description: 'Kept in an outbox; delivered over SMTP when configured.', requestBody: 'JSON object with to, subject and body, and optionally cc, bcc and contentType' },
 
@@ -223,9 +269,11 @@ export function endpointsOfService(service: ServiceId): readonly Endpoint[] {
   return ENDPOINTS.filter((e) => e.service === service);
 }
 
-/** Endpoints that need the scope, always (`scopes`) or depending on the request (`perRequestScopes`). */
+/** Endpoints that need the scope, always (`scopes`) or depending on the request (`perRequestScopes`, `readsFrom`). */
 export function endpointsForScope(scope: string): readonly Endpoint[] {
-  return ENDPOINTS.filter((e) => e.scopes.includes(scope) || (e.perRequestScopes?.includes(scope) ?? false));
+  return ENDPOINTS.filter(
+    (e) => e.scopes.includes(scope) || (e.perRequestScopes?.includes(scope) ?? false) || (e.readsFrom?.includes(scope) ?? false),
+  );
 }
 
 export function findEndpointById(id: string): Endpoint | undefined {

@@ -37,7 +37,10 @@ import { ownerDecision, ownerSummary, requirePermission, Verifier, type Verified
 // e.g. an app ID or a document type). When the attribute lives in the stored resource, the
 // handler calls `ctx.authorize(scope, attributes)` once it has read (and locked) it; a list
 // handler keeps only the items `ctx.permits` allows. A scope that depends on the request
-// (catalogue `perRequestScopes`, e.g. the table a query reads) is checked with `ctx.authorize`.
+// (catalogue `perRequestScopes`, e.g. the table a query reads, and `readsFrom`, e.g. the app
+// settings an app function reads) is checked with `ctx.authorize`. An endpoint whose answer
+// carries another service's data always needs that service's read scope too, as a direct read
+// would (document search needs `document:documents:read`, and checks it per document type).
 
 export interface PlatformHandlerOptions {
   getDb: () => Promise<Db>;
@@ -91,7 +94,8 @@ function context(verified: VerifiedToken, db: Db, now: Date, readCache: ReadCach
       environmentIds: token.environmentIds,
     },
     owner: verified.owner,
-    permits: (permission, attributes) => ownerDecision(verified, permission, attributes).allowed,
+    // Like `authorize`, without the refusal: a list keeps an item only if the token may read it too.
+    permits: (permission, attributes) => token.scopes.has(permission) && ownerDecision(verified, permission, attributes).allowed,
     authorize: (scope, attributes) => requirePermission(verified, scope, attributes),
     ownerPermissions: () => ownerSummary(verified),
     readCache,

@@ -70,4 +70,35 @@ describe(`rotation seen from the platform API (${testBackend})`, () => {
     expect(await listDocuments(old.token)).toBe(403);
     expect(await listDocuments(successor.token)).toBe(200);
   });
+
+  it('never lets rotations make more than 10 of a user\'s tokens answer', async () => {
+    const { actor } = await demoIdentities(database.db);
+    const bob = actor('bob@example.com');
+    const start = new Date('2026-03-03T10:00:00Z');
+    clock = start;
+    const secrets: string[] = [];
+    const tokenIds: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const made = await generatePlatformToken(database.db, bob, tokenInput({ name: `Bob ${i}`, expiration: 'never' }), start);
+      secrets.push(made.token);
+      tokenIds.push(made.tokenId);
+    }
+    const rotation = (tokenId: string, oldExpiresAt: Date | null) => ({
+      tokenId,
+      expireOld: oldExpiresAt ? ('later' as const) : ('immediately' as const),
+      oldExpiresAt: oldExpiresAt?.toISOString() ?? '',
+      name: 'Rotated',
+      expiration: 'never' as const,
+      expiresAt: '',
+    });
+    for (const tokenId of tokenIds) {
+      for (const until of [new Date('2036-01-01T00:00:00Z'), new Date(start.getTime() + 7 * 24 * HOUR), null]) {
+        const rotated = await rotateToken(database.db, bob, rotation(tokenId, until), start).catch(() => null);
+        if (rotated) secrets.push(rotated.token);
+      }
+    }
+    clock = new Date(start.getTime() + 1);
+    const statuses = await Promise.all(secrets.map(listDocuments));
+    expect(statuses.filter((s) => s === 200)).toHaveLength(10);
+  });
 });

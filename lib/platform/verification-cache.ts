@@ -14,7 +14,9 @@ import type { OwnerPolicies, TokenRecord, VerificationRecord } from './verificat
 // and the account of each environment. Changes of this instance arrive through onChanges right
 // after commit, those of other instances through LISTEN; the time-to-live bounds how stale an
 // entry can get when a notification is lost. While the listener is down (on PostgreSQL), nothing
-// is served from memory, because notifications may be missing.
+// is served from memory, because notifications may be missing. Unknown public IDs and
+// environments are remembered apart from known ones, in a smaller map of their own: anyone can
+// make up IDs, and a flood of them must neither grow memory nor push out the tokens in use.
 
 /** The owner's policies in effect in one environment, with what each permission needs, computed once. */
 export interface OwnerAccess {
@@ -43,20 +45,25 @@ export interface VerificationCacheOptions {
   /** How long an unknown public ID or environment is remembered. */
   negativeTtlMs?: number;
   maxEntries?: number;
+  /** How many unknown public IDs and environments are remembered at most (oldest go first). */
+  maxUnknownEntries?: number;
   /** False until the change listener has connected (PostgreSQL); true where no other instance can exist. */
   trusted?: boolean;
   clock?: () => number;
 }
 
 export class VerificationCache {
-  private readonly tokens = new Map<string, Entry<TokenRecord | null>>();
+  private readonly tokens = new Map<string, Entry<TokenRecord>>();
   private readonly owners = new Map<string, Entry<CachedOwner>>();
-  private readonly environments = new Map<string, Entry<string | null>>();
+  private readonly environments = new Map<string, Entry<string>>();
+  /** Unknown public IDs (`token:…`) and environments (`environment:…`). */
+  private readonly unknown = new Map<string, Entry<null>>();
   /** The owner key of each token seen: a token's account and owner never change, so no change removes it. */
   private readonly tokenOwners = new Map<string, Entry<string>>();
   private readonly ttlMs: number;
   private readonly negativeTtlMs: number;
   private readonly maxEntries: number;
+  private readonly maxUnknownEntries: number;
   private readonly clock: () => number;
   private trusted: boolean;
   /** Bumped by every invalidation, so that a lookup that raced with a change is not stored. */
@@ -66,6 +73,7 @@ export class VerificationCache {
     this.ttlMs = options.ttlMs;
     this.negativeTtlMs = Math.min(options.negativeTtlMs ?? 5_000, options.ttlMs);
     this.maxEntries = options.maxEntries ?? 50_000;
+    this.maxUnknownEntries = options.maxUnknownEntries ?? 5_000;
     this.trusted = options.trusted ?? true;
     this.clock = options.clock ?? Date.now;
   }
@@ -86,7 +94,7 @@ export class VerificationCache {
   }
 
   token(publicId: string): TokenRecord | null | undefined {
-    return this.read(this.tokens, publicId, this.clock());
+    return this.readToken(publicId, this.clock());
   }
 
   /** In one pass, what a warm verification needs; each part is undefined when not cached. */
@@ -95,13 +103,10 @@ export class VerificationCache {
     environmentId: string,
   ): { token: TokenRecord | null | undefined; owner?: CachedOwner; environmentAccountId?: string | null } {
     const now = this.clock();
-    const token = this.read(this.tokens, publicId, now);
+    const token = this.readToken(publicId, now);
     if (!token) return { token };
-    return {
-      token,
-      owner: this.read(this.owners, token.ownerKey, now),
-      environmentAccountId: this.read(this.environments, environmentId, now),
-    };
+    const environmentAccountId = this.read(this.environments, environmentId, now) ?? this.read(this.unknown, `environment:${environmentId}`, now);
+    return { token, owner: this.read(this.owners, token.ownerKey, now), environmentAccountId };
   }
 
   /** The cached policies of the token's owner, when the token was seen before and they are cached. */
@@ -120,15 +125,21 @@ export class VerificationCache {
       token && record.ownerPolicies ? { ...record.ownerPolicies, accountId: token.accountId, byEnvironment: new Map() } : undefined;
     if (!this.trusted || generation !== this.generation) return fresh;
     const now = this.clock();
-    this.write(this.tokens, publicId, token, now + (token ? this.ttlMs : this.negativeTtlMs));
-    if (!token) return undefined;
+    if (!token) {
+      this.tokens.delete(publicId);
+      this.write(this.unknown, `token:${publicId}`, null, now + this.negativeTtlMs, this.maxUnknownEntries);
+      return undefined;
+    }
+    this.unknown.delete(`token:${publicId}`);
+    this.write(this.tokens, publicId, token, now + this.ttlMs);
     this.write(this.tokenOwners, publicId, token.ownerKey, Infinity);
-    this.write(
-      this.environments,
-      environmentId,
-      record.environmentAccountId,
-      now + (record.environmentAccountId ? this.ttlMs : this.negativeTtlMs),
-    );
+    if (record.environmentAccountId) {
+      this.unknown.delete(`environment:${environmentId}`);
+      this.write(this.environments, environmentId, record.environmentAccountId, now + this.ttlMs);
+    } else {
+      this.environments.delete(environmentId);
+      this.write(this.unknown, `environment:${environmentId}`, null, now + this.negativeTtlMs, this.maxUnknownEntries);
+    }
     const key = token.ownerKey;
     if (fresh) this.write(this.owners, key, fresh, now + this.ttlMs);
     return fresh ?? this.read(this.owners, key, now);
@@ -139,10 +150,11 @@ export class VerificationCache {
     for (const change of changes) {
       if (change.kind === 'token') {
         this.tokens.delete(change.publicId);
+        this.unknown.delete(`token:${change.publicId}`);
         continue;
       }
       const { accountId } = change;
-      for (const [key, entry] of this.tokens) if (entry.value?.accountId === accountId) this.tokens.delete(key);
+      for (const [key, entry] of this.tokens) if (entry.value.accountId === accountId) this.tokens.delete(key);
       for (const [key, entry] of this.owners) if (entry.value.accountId === accountId) this.owners.delete(key);
       for (const [key, entry] of this.environments) if (entry.value === accountId) this.environments.delete(key);
     }
@@ -154,10 +166,15 @@ export class VerificationCache {
     this.tokens.clear();
     this.owners.clear();
     this.environments.clear();
+    this.unknown.clear();
   }
 
-  get size(): { tokens: number; owners: number; environments: number } {
-    return { tokens: this.tokens.size, owners: this.owners.size, environments: this.environments.size };
+  get size(): { tokens: number; owners: number; environments: number; unknown: number } {
+    return { tokens: this.tokens.size, owners: this.owners.size, environments: this.environments.size, unknown: this.unknown.size };
+  }
+
+  private readToken(publicId: string, now: number): TokenRecord | null | undefined {
+    return this.read(this.tokens, publicId, now) ?? this.read(this.unknown, `token:${publicId}`, now);
   }
 
   private read<T>(map: Map<string, Entry<T>>, key: string, now: number): T | undefined {
@@ -171,10 +188,10 @@ export class VerificationCache {
     return entry.value;
   }
 
-  private write<T>(map: Map<string, Entry<T>>, key: string, value: T, until: number): void {
+  private write<T>(map: Map<string, Entry<T>>, key: string, value: T, until: number, maxEntries = this.maxEntries): void {
     map.delete(key);
     // Oldest first: a Map iterates in insertion order, and a rewrite moves the key to the end.
-    if (map.size >= this.maxEntries) {
+    if (map.size >= maxEntries) {
       const oldest = map.keys().next();
       if (!oldest.done) map.delete(oldest.value);
     }

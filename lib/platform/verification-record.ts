@@ -197,6 +197,15 @@ function createLookup(db: Db, withPolicies: boolean): Lookup {
 
 const lookups = new WeakMap<Db, Map<boolean, Lookup>>();
 
+/** No such function, or not even the session's pg_temp schema it lived in. */
+function isMissingSessionFunction(error: unknown): boolean {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    const code = (e as { code?: unknown }).code;
+    if (code === '42883' || code === '3F000') return true;
+  }
+  return false;
+}
+
 function toOwnerPolicies(rows: PolicyRow[]): OwnerPolicies {
   return {
     bindings: rows.map((r) => ({ policyId: r.policyId, environmentIds: r.accountWide ? null : (r.environmentIds ?? []) })),
@@ -222,9 +231,17 @@ export async function loadVerificationRecord(
 ): Promise<VerificationRecord> {
   let byKind = lookups.get(db);
   if (!byKind) lookups.set(db, (byKind = new Map()));
-  let lookup = byKind.get(withPolicies);
-  if (!lookup) byKind.set(withPolicies, (lookup = createLookup(db, withPolicies)));
-  const raw = await lookup({ publicId, environmentId });
+  const lookup = () => {
+    let found = byKind.get(withPolicies);
+    if (!found) byKind.set(withPolicies, (found = createLookup(db, withPolicies)));
+    return found({ publicId, environmentId });
+  };
+  const raw = await lookup().catch((error: unknown) => {
+    // The session function is gone with its session (the embedded database was reopened): again.
+    if (!isMissingSessionFunction(error)) throw error;
+    byKind.delete(withPolicies);
+    return lookup();
+  });
   // An unknown token ends verification; the environment does not matter then.
   if (raw === null) return { token: null, environmentAccountId: null, ownerPolicies: null };
   const row: RecordRow = typeof raw === 'string' ? (JSON.parse(raw) as RecordRow) : raw;

@@ -15,6 +15,10 @@ import { loadVerificationRecord, type TokenRecord } from './verification-record'
 // One shortcut keeps the warm path at one SHA-256: when the public ID is already cached, the
 // full hash comparison decides at once, and the checksum is computed only to word a refusal.
 // Answers are the same as in the strict order, and a bad checksum never reaches the database.
+//
+// An unknown public ID is refused after the same work as a known one with a wrong secret (the
+// hash, a constant-time comparison, the checksum for the wording), from memory or after a lookup
+// alike, so that the time of a refusal does not tell whether a token ID exists.
 
 /** A request whose token passed every check up to the scopes of its endpoint. */
 export interface VerifiedToken {
@@ -60,6 +64,27 @@ function invalid(token: string) {
   return unauthorized(parseToken(token) ? MESSAGES.invalid : MESSAGES.badChecksum);
 }
 
+// Compared against when the public ID is unknown. No token hashes to it: a SHA-256 of all zeros
+// would be a preimage nobody can find.
+const UNKNOWN_TOKEN_HASH = Buffer.alloc(32);
+
+/**
+ * Whether the presented token hashes to the stored hash, compared in constant time; for an
+ * unknown token (null) the same hash and comparison run against a hash no token has.
+ */
+export function secretMatches(token: string, secretHash: Buffer | null): boolean {
+  const actual = hash('sha256', token, 'buffer');
+  const known = secretHash !== null && secretHash.length === actual.length;
+  const equal = timingSafeEqual(actual, known ? secretHash : UNKNOWN_TOKEN_HASH);
+  return known && equal;
+}
+
+/** The refusal of an unknown public ID, after the work a known one with a wrong secret costs. */
+function unknownToken(token: string) {
+  secretMatches(token, null);
+  return invalid(token);
+}
+
 /** Everything after the lookup: the secret, status and expiry, environment, scopes and owner. */
 function check(
   token: string,
@@ -68,8 +93,7 @@ function check(
   environmentAccountId: string | null,
   request: VerifyRequest,
 ): VerifiedToken {
-  const actual = hash('sha256', token, 'buffer');
-  if (actual.length !== record.secretHash.length || !timingSafeEqual(actual, record.secretHash)) throw invalid(token);
+  if (!secretMatches(token, record.secretHash)) throw invalid(token);
   if (record.status === 'disabled') throw unauthorized(`The token ${record.tokenId} is disabled.`);
   if (record.expiresAt && record.expiresAt.getTime() <= request.now.getTime()) {
     throw forbidden(`The token ${record.tokenId} expired at ${record.expiresAt.toISOString()}.`);
@@ -102,7 +126,7 @@ export class Verifier {
     const { token, publicId } = bearerToken(request.authorization);
     const hit = this.deps.cache.lookup(publicId, request.environmentId);
     // Remembered as unknown: the answer is the same as after a lookup.
-    if (hit.token === null) throw invalid(token);
+    if (hit.token === null) throw unknownToken(token);
     if (!hit.token || !hit.owner || hit.environmentAccountId === undefined) return undefined;
     return check(token, hit.token, hit.owner, hit.environmentAccountId, request);
   }
@@ -121,7 +145,7 @@ export class Verifier {
       const generation = cache.currentGeneration;
       const loaded = await loadVerificationRecord(db, publicId, request.environmentId, withPolicies);
       const owner = cache.store(publicId, request.environmentId, loaded, generation);
-      if (!loaded.token) throw unauthorized(MESSAGES.invalid);
+      if (!loaded.token) throw unknownToken(token);
       if (owner) return check(token, loaded.token, owner, loaded.environmentAccountId, request);
       // The cached policies went away meanwhile (a change, or their time was up): read them too.
       withPolicies = true;

@@ -2,7 +2,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '@/lib/db';
 import { platformTokenEnvironments, platformTokens, serviceUsers, users, type TokenStatus } from '@/lib/db/schema';
-import { generateToken } from '@/lib/tokens/format';
+import { composeToken, generateToken, PUBLIC_LENGTH, TOKEN_PREFIX } from '@/lib/tokens/format';
 
 export interface TestTokenOptions {
   accountId?: string;
@@ -79,4 +79,14 @@ export async function insertTestTokens(db: Db, options: TestTokenOptions[]): Pro
   const tokens: TestToken[] = [];
   for (const one of options) tokens.push(await insertTestToken(db, one));
   return tokens;
+}
+
+/**
+ * The same token ID with another secret whose checksum holds, as anyone can compute it: what
+ * guessing a known token's secret sends.
+ */
+export function withWrongSecret(token: string): string {
+  const publicId = token.slice(TOKEN_PREFIX.length + 1, TOKEN_PREFIX.length + 1 + PUBLIC_LENGTH);
+  const otherRandom = generateToken().token.slice(TOKEN_PREFIX.length + PUBLIC_LENGTH + 2, -6);
+  return composeToken(publicId, otherRandom);
 }

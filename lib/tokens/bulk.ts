@@ -1,10 +1,10 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm';
-import { assertAdminNow } from '@/lib/accounts/admin-access';
 import type { Actor } from '@/lib/auth/users';
 import { transactWithChanges } from '@/lib/changes';
 import type { Db, Executor } from '@/lib/db';
 import { auditEvents, platformTokens, type AuditAction } from '@/lib/db/schema';
 import type { BulkTokenAction, TokenSelection } from '@/lib/validations/admin-tokens';
+import { authorizeBulkTokenAction } from './access';
 import { resolveTokenFilter, tokenFilterCondition } from './admin-filter';
 import { formatTokenId, TOKEN_PREFIX } from './format';
 
@@ -63,7 +63,8 @@ export async function bulkTokenAction(
   now: Date,
 ): Promise<BulkTokenResult> {
   return transactWithChanges(db, async (tx, publish) => {
-    await assertAdminNow(tx, actor, accountId);
+    // Enabling includes service users' tokens: an admin may enable any token of the account.
+    await authorizeBulkTokenAction(tx, actor, accountId, action);
 
     const details = selection.kind === 'filter' ? sql`, 'filter', ${JSON.stringify(selection.filter)}::jsonb` : sql``;
     const result = await tx.execute(sql`

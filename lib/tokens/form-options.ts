@@ -65,7 +65,7 @@ export async function loadTokenFormOptions(db: Executor, userId: string): Promis
   const [envRows, serviceUserRows, counts, self] = await Promise.all([
     db.select().from(environments).where(inArray(environments.accountId, accountIds)).orderBy(asc(environments.name)),
     db.select().from(serviceUsers).where(inArray(serviceUsers.accountId, accountIds)).orderBy(asc(serviceUsers.email)),
-    tokenCountsByAccount(db, userId),
+    tokenCountsByAccount(db, userId, new Date()),
     db.query.users.findFirst({ columns: { email: true }, where: (u, { eq: equals }) => equals(u.id, userId) }),
   ]);
 

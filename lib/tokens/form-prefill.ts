@@ -1,5 +1,9 @@
+import type { Executor } from '@/lib/db';
+import { AppError, NotFoundError } from '@/lib/errors';
 import type { TokenFormInput } from '@/lib/validations/tokens';
+import { authorizeTokenAction, type TokenActor } from './access';
 import type { TokenFormAccount } from './form-options';
+import { findMyToken } from './list';
 import { composeName } from './names';
 import type { TokenView } from './view';
 
@@ -27,6 +31,24 @@ export function duplicatePrefill(token: TokenView, now: Date): TokenFormInput {
     serviceUserId: token.owner.serviceUserId ?? '',
     scopes: [...token.scopes],
   };
+}
+
+export type DuplicateSource = { ok: true; token: TokenView } | { ok: false; notFound: boolean; message: string };
+
+/**
+ * The token a duplicate's form is prefilled from, if the actor may duplicate it now: the same
+ * people as for duplicating itself (its creator or owner, still a member, and still allowed to
+ * use its service user). Whether token management is on is for the form and its submission.
+ */
+export async function findTokenToDuplicate(db: Executor, actor: TokenActor, tokenId: string, now: Date): Promise<DuplicateSource> {
+  try {
+    await authorizeTokenAction(db, actor, tokenId, 'prefill');
+  } catch (error) {
+    if (error instanceof AppError) return { ok: false, notFound: error instanceof NotFoundError, message: error.message };
+    throw error;
+  }
+  const token = await findMyToken(db, actor.userId, tokenId, now);
+  return token ? { ok: true, token } : { ok: false, notFound: true, message: `Token ${tokenId} was not found.` };
 }
 
 /**

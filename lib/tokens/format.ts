@@ -81,10 +81,14 @@ export function verifyTokenHash(token: string, storedHash: string): boolean {
   return timingSafeEqual(actual, expected);
 }
 
+/** The whole token of a public ID and the random part of a secret, its checksum appended. */
+export function composeToken(publicId: string, secretRandom: string): string {
+  return `${formatTokenId(publicId)}.${secretRandom}${checksum(publicId, secretRandom)}`;
+}
+
 export function generateToken(): GeneratedToken {
   const publicId = randomAlphanumeric(PUBLIC_LENGTH);
-  const secretRandom = randomAlphanumeric(SECRET_RANDOM_LENGTH);
-  const token = `${formatTokenId(publicId)}.${secretRandom}${checksum(publicId, secretRandom)}`;
+  const token = composeToken(publicId, randomAlphanumeric(SECRET_RANDOM_LENGTH));
   return { token, publicId, tokenId: formatTokenId(publicId), secretHash: hashToken(token) };
 }
 

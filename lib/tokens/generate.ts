@@ -2,11 +2,10 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { recordAudit } from '@/lib/audit';
 import { transactWithChanges } from '@/lib/changes';
 import type { Db, Tx } from '@/lib/db';
-import { environments, platformTokens, serviceUsers } from '@/lib/db/schema';
+import { environments, serviceUsers } from '@/lib/db/schema';
 import { ValidationError } from '@/lib/errors';
-import { canUseServiceUser } from '@/lib/iam/effective-permissions';
 import type { TokenFormValues } from '@/lib/validations/tokens';
-import { tokenNotFound, tokenVisibleTo, type TokenActor } from './access';
+import { authorizeTokenAction, mayUseServiceUserNow, type TokenActor } from './access';
 import { resolveExpiry } from './expiration';
 import { insertToken } from './insert';
 import { assertBelowLimit, lockForGeneration, type GenerationGrant } from './limits';
@@ -42,8 +41,7 @@ async function resolveOwner(
         .where(and(eq(serviceUsers.id, input.serviceUserId), eq(serviceUsers.accountId, grant.accountId)))
     : [];
   if (!serviceUser) return { error: `Choose a service user of ${grant.accountName}` };
-  const decision = await canUseServiceUser(tx, grant.accountId, actor.userId, serviceUser.email);
-  if (!decision.allowed) {
+  if (!(await mayUseServiceUserNow(tx, grant.accountId, actor.userId, serviceUser.email))) {
     return { error: `You may not generate tokens for ${serviceUser.email}: no policy grants you iam:service-users:use for it` };
   }
   return { ownerUserId: null, ownerServiceUserId: serviceUser.id, email: serviceUser.email };
@@ -62,8 +60,8 @@ async function checkEnvironments(tx: Tx, grant: GenerationGrant, input: TokenFor
 
 /**
  * Generates a platform token from the create form (or, with `sourceTokenId`, a duplicate of a
- * token the actor may see). Every rule is checked again here; the row, its environments and the
- * audit event are written in one transaction, or nothing is.
+ * token the actor may duplicate now). Every rule is checked again here; the row, its environments
+ * and the audit event are written in one transaction, or nothing is.
  */
 export async function generatePlatformToken(
   db: Db,
@@ -73,16 +71,10 @@ export async function generatePlatformToken(
   options: { sourceTokenId?: string } = {},
 ): Promise<GeneratedSecret> {
   return transactWithChanges(db, async (tx, publish) => {
-    if (options.sourceTokenId) {
-      const publicId = options.sourceTokenId.slice(options.sourceTokenId.indexOf('.') + 1);
-      const [source] = await tx
-        .select({ id: platformTokens.id })
-        .from(platformTokens)
-        .where(and(eq(platformTokens.publicId, publicId), tokenVisibleTo(actor.userId)));
-      if (!source) throw tokenNotFound(options.sourceTokenId);
-    }
-
+    // The generation lock first: the source's checks lock the same membership row when both are
+    // in one account, and taking the stronger lock second could deadlock two such requests.
     const grant = await lockForGeneration(tx, input.accountId, actor.userId);
+    if (options.sourceTokenId) await authorizeTokenAction(tx, actor, options.sourceTokenId, 'duplicate');
     const expiry = resolveExpiry(input.expiration, input.expiresAt, now);
     const environmentIds = await checkEnvironments(tx, grant, input);
     const owner = await resolveOwner(tx, actor, grant, input);
@@ -94,7 +86,7 @@ export async function generatePlatformToken(
       throw new ValidationError(Object.values(errors)[0]!, errors);
     }
 
-    await assertBelowLimit(tx, grant, actor.userId);
+    await assertBelowLimit(tx, grant, actor.userId, now);
 
     const inserted = await insertToken(tx, {
       accountId: grant.accountId,

@@ -3,9 +3,8 @@ import { recordAudit } from '@/lib/audit';
 import { transactWithChanges } from '@/lib/changes';
 import type { Db } from '@/lib/db';
 import { platformTokens, type TokenStatus } from '@/lib/db/schema';
-import { ForbiddenError } from '@/lib/errors';
 import { formatTokenId } from './format';
-import { lockTokenForActor, type TokenActor } from './access';
+import { authorizeTokenAction, type TokenActor } from './access';
 
 export interface TokenChangeResult {
   tokenId: string;
@@ -16,16 +15,11 @@ export interface TokenChangeResult {
 
 async function setStatus(db: Db, actor: TokenActor, tokenId: string, status: TokenStatus): Promise<TokenChangeResult> {
   return transactWithChanges(db, async (tx, publish) => {
-    const { token, accountName, allowTokenManagement, actorIsAdmin } = await lockTokenForActor(tx, actor, tokenId);
-    const result = { tokenId: formatTokenId(token.publicId), name: token.name };
-    if (token.status === status) return { ...result, changed: false };
     // An admin who switched token management off may have disabled tokens on purpose; only an
     // admin may bring one back while it is off (disabling stays open to everyone, rule 7).
-    if (status === 'active' && !allowTokenManagement && !actorIsAdmin) {
-      throw new ForbiddenError(
-        `An admin of ${accountName} has turned off "Allow to manage platform tokens", so only an admin can enable tokens there.`,
-      );
-    }
+    const { token } = await authorizeTokenAction(tx, actor, tokenId, status === 'active' ? 'enable' : 'disable');
+    const result = { tokenId: formatTokenId(token.publicId), name: token.name };
+    if (token.status === status) return { ...result, changed: false };
     await tx.update(platformTokens).set({ status }).where(eq(platformTokens.id, token.id));
     await recordAudit(tx, actor, {
       accountId: token.accountId,
@@ -50,7 +44,7 @@ export function enableToken(db: Db, actor: TokenActor, tokenId: string): Promise
 /** Deletes a token the actor may act on, for good; the audit log keeps its token ID and name. */
 export async function deleteToken(db: Db, actor: TokenActor, tokenId: string): Promise<TokenChangeResult> {
   return transactWithChanges(db, async (tx, publish) => {
-    const { token } = await lockTokenForActor(tx, actor, tokenId);
+    const { token } = await authorizeTokenAction(tx, actor, tokenId, 'delete');
     await tx.delete(platformTokens).where(eq(platformTokens.id, token.id));
     const id = formatTokenId(token.publicId);
     await recordAudit(tx, actor, { accountId: token.accountId, action: 'token.deleted', tokenId: id, targetName: token.name });

@@ -34,7 +34,7 @@ describe(`the limit of ${TOKEN_LIMIT} tokens per user and account (${testBackend
     const made = [];
     for (let i = 1; i <= TOKEN_LIMIT; i++) made.push(await generate('alice@example.com', `Alice ${i}`));
     await expect(generate('alice@example.com', 'Eleventh')).rejects.toThrow(new ConflictError(LIMIT_MESSAGE));
-    expect((await tokenCountsByAccount(database.db, demo.actor('alice@example.com').userId)).get('acme')).toBe(TOKEN_LIMIT);
+    expect((await tokenCountsByAccount(database.db, demo.actor('alice@example.com').userId, NOW)).get('acme')).toBe(TOKEN_LIMIT);
 
     // Disabled and expired tokens still count.
     await disableToken(database.db, demo.actor('alice@example.com'), made[0]!.tokenId);
@@ -47,14 +47,14 @@ describe(`the limit of ${TOKEN_LIMIT} tokens per user and account (${testBackend
     // Another account has its own limit.
     await generate('alice@example.com', 'In Globex', 'globex');
 
-    // A deleted token frees a place; so does one superseded by a rotation.
+    // A deleted token frees a place; so does one superseded by a rotation, once its overlap ends.
     await deleteToken(database.db, demo.actor('alice@example.com'), made[2]!.tokenId);
     await generate('alice@example.com', 'After delete');
     await expect(generate('alice@example.com', 'Too many again')).rejects.toBeInstanceOf(ConflictError);
-    await database.db
-      .update(platformTokens)
-      .set({ rotatedAt: NOW })
-      .where(eq(platformTokens.publicId, made[3]!.tokenId.slice(7)));
+    const superseded = eq(platformTokens.publicId, made[3]!.tokenId.slice(7));
+    await database.db.update(platformTokens).set({ rotatedAt: NOW, expiresAt: new Date(NOW.getTime() + 1000) }).where(superseded);
+    await expect(generate('alice@example.com', 'During the overlap')).rejects.toThrow(new ConflictError(LIMIT_MESSAGE));
+    await database.db.update(platformTokens).set({ expiresAt: NOW }).where(superseded);
     await generate('alice@example.com', 'After rotation');
     const counted = await database.db
       .select({ id: platformTokens.id })
@@ -75,6 +75,6 @@ describe(`the limit of ${TOKEN_LIMIT} tokens per user and account (${testBackend
       expect(r.reason).toBeInstanceOf(ConflictError);
       expect((r.reason as Error).message).toBe(LIMIT_MESSAGE);
     }
-    expect((await tokenCountsByAccount(database.db, demo.actor('bob@example.com').userId)).get('acme')).toBe(TOKEN_LIMIT);
+    expect((await tokenCountsByAccount(database.db, demo.actor('bob@example.com').userId, NOW)).get('acme')).toBe(TOKEN_LIMIT);
   });
 });

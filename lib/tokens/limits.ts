@@ -1,4 +1,4 @@
-import { and, count, eq, isNull, sql } from 'drizzle-orm';
+import { and, count, eq, gt, isNull, or, sql } from 'drizzle-orm';
 import type { Executor, Tx } from '@/lib/db';
 import { accountMembers, accounts, platformTokens, type MemberRole } from '@/lib/db/schema';
 import { ConflictError, ValidationError } from '@/lib/errors';
@@ -7,12 +7,17 @@ import { ConflictError, ValidationError } from '@/lib/errors';
 export const TOKEN_LIMIT = 10;
 
 /**
- * The tokens that count against a user's limit in an account: those they generated there,
- * disabled and expired ones included; deleted ones are gone, and ones superseded by a rotation
- * (`rotated_at` set) no longer count.
+ * The tokens that count against a user's limit in an account at `now`: those they generated
+ * there, disabled and expired ones included; deleted ones are gone, and one superseded by a
+ * rotation (`rotated_at` set) counts until its overlap ends (its expiry, at most 7 days after the
+ * rotation), so that rotating never yields more working tokens than the limit.
  */
-export function countedAgainstLimit(accountId: string, userId: string) {
-  return and(eq(platformTokens.accountId, accountId), eq(platformTokens.createdById, userId), isNull(platformTokens.rotatedAt));
+export function countedAgainstLimit(accountId: string, userId: string, now: Date) {
+  return and(eq(platformTokens.accountId, accountId), generatedAndCounting(userId, now));
+}
+
+function generatedAndCounting(userId: string, now: Date) {
+  return and(eq(platformTokens.createdById, userId), or(isNull(platformTokens.rotatedAt), gt(platformTokens.expiresAt, now)));
 }
 
 export function limitMessage(accountName: string): string {
@@ -53,30 +58,32 @@ export async function lockForGeneration(tx: Tx, accountId: string, userId: strin
 }
 
 /**
- * Refuses a new token once the user holds the limit. Call it after lockForGeneration in the same
- * transaction, so the count cannot change before the insert. `excludingTokenId` is a token the
- * same transaction supersedes (a rotation), which stops counting once it commits.
+ * Refuses a new token once the user holds the limit at `now`. Call it after lockForGeneration
+ * (or authorizeTokenAction for a rotation) in the same transaction, so the count cannot change
+ * before the insert. `excludingTokenId` is a token the same transaction stops at once (a rotation
+ * with "Immediately"), which no longer counts once it commits; `refusal` words the refusal.
  */
 export async function assertBelowLimit(
   tx: Tx,
   grant: GenerationGrant,
   userId: string,
-  excludingTokenId?: string,
+  now: Date,
+  options: { excludingTokenId?: string; refusal?: () => Error } = {},
 ): Promise<void> {
-  const excluding = excludingTokenId ? sql` and ${platformTokens.id} <> ${excludingTokenId}` : sql``;
+  const excluding = options.excludingTokenId ? sql` and ${platformTokens.id} <> ${options.excludingTokenId}` : sql``;
   const [row] = await tx
     .select({ n: count() })
     .from(platformTokens)
-    .where(sql`${countedAgainstLimit(grant.accountId, userId)}${excluding}`);
-  if ((row?.n ?? 0) >= TOKEN_LIMIT) throw new ConflictError(limitMessage(grant.accountName));
+    .where(sql`${countedAgainstLimit(grant.accountId, userId, now)}${excluding}`);
+  if ((row?.n ?? 0) >= TOKEN_LIMIT) throw options.refusal?.() ?? new ConflictError(limitMessage(grant.accountName));
 }
 
-/** How many tokens count against the user's limit, per account the user is a member of. */
-export async function tokenCountsByAccount(db: Executor, userId: string): Promise<Map<string, number>> {
+/** How many tokens count against the user's limit at `now`, per account the user is a member of. */
+export async function tokenCountsByAccount(db: Executor, userId: string, now: Date): Promise<Map<string, number>> {
   const rows = await db
     .select({ accountId: platformTokens.accountId, n: count() })
     .from(platformTokens)
-    .where(and(eq(platformTokens.createdById, userId), isNull(platformTokens.rotatedAt)))
+    .where(generatedAndCounting(userId, now))
     .groupBy(platformTokens.accountId);
   return new Map(rows.map((r) => [r.accountId, r.n]));
 }

@@ -1,7 +1,8 @@
-import { and, asc, desc, eq, inArray, or, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Executor } from '@/lib/db';
 import { accounts, environments, platformTokenEnvironments, platformTokens, serviceUsers, users } from '@/lib/db/schema';
+import { listedAsMine } from './access';
 import { formatTokenId } from './format';
 import { tokenState } from './status';
 import type { TokenView } from './view';
@@ -92,11 +93,11 @@ export async function loadTokenViews(db: Executor, where: SQL, now: Date): Promi
 }
 
 /**
- * My platform tokens: every token the user generated or owns, across accounts (tokens the user
- * generated for a service user included).
+ * My platform tokens: every token the user generated or owns, across the accounts they are still
+ * a member of (tokens the user generated for a service user included).
  */
 export function listMyTokens(db: Executor, userId: string, now: Date): Promise<TokenView[]> {
-  return loadTokenViews(db, or(eq(platformTokens.createdById, userId), eq(platformTokens.ownerUserId, userId))!, now);
+  return loadTokenViews(db, listedAsMine(userId), now);
 }
 
 /** One token the user may see on My platform tokens, e.g. to prefill a duplicate; null otherwise. */
@@ -104,10 +105,7 @@ export async function findMyToken(db: Executor, userId: string, tokenId: string,
   const publicId = tokenId.slice(tokenId.indexOf('.') + 1);
   const [view] = await loadTokenViews(
     db,
-    and(
-      eq(platformTokens.publicId, publicId),
-      or(eq(platformTokens.createdById, userId), eq(platformTokens.ownerUserId, userId)),
-    )!,
+    and(eq(platformTokens.publicId, publicId), listedAsMine(userId))!,
     now,
   );
   return view ?? null;

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onChanges, type Change } from '@/lib/changes';
 import { accounts, auditEvents, platformTokenEnvironments, platformTokens } from '@/lib/db/schema';
 import { createTestDatabase, testBackend, type TestDatabase } from '@/lib/db/testing';
-import { ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
 import { demoIdentities, type DemoIdentities } from '@/lib/testing/demo';
 import { rotateTokenSchema, type RotateTokenInput } from '@/lib/validations/rotation';
 import { hashToken } from './format';
@@ -130,16 +130,50 @@ describe(`rotating tokens (${testBackend})`, () => {
     expect((await rowOf(short.tokenId)).rotatedAt).toBeNull();
   });
 
-  it('works at the limit of 10, since the superseded token stops counting', async () => {
+  it('works at the limit of 10 with "Immediately"; with "Later" the old token holds its place until it expires', async () => {
     const bob = demo.actor('bob@example.com');
     const made = [];
     for (let i = 0; i < TOKEN_LIMIT; i++) {
       made.push(await generatePlatformToken(database.db, bob, tokenInput({ name: `Bob ${i}` }), NOW));
     }
     await expect(generatePlatformToken(database.db, bob, tokenInput(), NOW)).rejects.toBeInstanceOf(ConflictError);
-    const rotated = await rotateToken(database.db, bob, rotation(made[0]!.tokenId), NOW);
+    const later = await rotateToken(database.db, bob, rotation(made[0]!.tokenId), NOW).catch((e: unknown) => e);
+    expect(later).toBeInstanceOf(ValidationError);
+    expect((later as ValidationError).fieldErrors).toEqual({
+      expireOld:
+        'You already have 10 platform tokens in Acme Corp, the most allowed, and the old token would count until it expires. Choose "Immediately", or delete a token first.',
+    });
+    expect((await rowOf(made[0]!.tokenId)).rotatedAt).toBeNull();
+    const rotated = await rotateToken(database.db, bob, rotation(made[0]!.tokenId, { expireOld: 'immediately' }), NOW);
     expect(rotated.tokenId).toMatch(/^dt0s16\./);
     await expect(generatePlatformToken(database.db, bob, tokenInput(), NOW)).rejects.toBeInstanceOf(ConflictError);
+  });
+
+  it('keeps "Old token expires at" within 7 days from now, in the form\'s schema and on the server', async () => {
+    const old = await generatePlatformToken(database.db, alice(), tokenInput({ name: 'Long overlap', expiration: 'never' }), NOW);
+    const week = NOW.getTime() + 7 * 24 * HOUR;
+    const tooLong = await rotateToken(database.db, alice(), rotation(old.tokenId, { oldExpiresAt: new Date(week + 1).toISOString() }), NOW).catch(
+      (e: unknown) => e,
+    );
+    expect(tooLong).toBeInstanceOf(ValidationError);
+    expect((tooLong as ValidationError).fieldErrors).toEqual({ oldExpiresAt: '"Old token expires at" can be at most 7 days from now' });
+    expect((await rowOf(old.tokenId)).rotatedAt).toBeNull();
+
+    const parsed = rotateTokenSchema.safeParse({
+      tokenId: old.tokenId,
+      expireOld: 'later',
+      oldExpiresAt: new Date(Date.now() + 8 * 24 * HOUR).toISOString(),
+      name: 'Rotated',
+      expiration: 'never',
+      expiresAt: '',
+    });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues).toEqual([
+      expect.objectContaining({ path: ['oldExpiresAt'], message: '"Old token expires at" can be at most 7 days from now' }),
+    ]);
+
+    const result = await rotateToken(database.db, alice(), rotation(old.tokenId, { oldExpiresAt: new Date(week).toISOString() }), NOW);
+    expect(result.oldExpiresAt).toBe(new Date(week).toISOString());
   });
 
   it("hides other people's tokens and respects the admin toggle", async () => {
@@ -152,7 +186,14 @@ describe(`rotating tokens (${testBackend})`, () => {
     } finally {
       await database.db.update(accounts).set({ allowTokenManagement: true }).where(eq(accounts.id, 'acme'));
     }
-    const byAdmin = await rotateToken(database.db, demo.actor('admin@example.com'), rotation(old.tokenId), NOW);
-    expect((await rowOf(byAdmin.tokenId)).ownerUserId).toBe(alice().userId);
+    // An admin sees the token but may not rotate it: the new secret would act as alice.
+    await expect(rotateToken(database.db, demo.actor('admin@example.com'), rotation(old.tokenId), NOW)).rejects.toThrow(
+      new ForbiddenError(
+        `Only the person who generated ${old.tokenId} can rotate it: that hands out a new secret acting as its owner. As an admin you can disable or delete it.`,
+      ),
+    );
+    expect((await rowOf(old.tokenId)).rotatedAt).toBeNull();
+    const byAlice = await rotateToken(database.db, alice(), rotation(old.tokenId), NOW);
+    expect((await rowOf(byAlice.tokenId)).ownerUserId).toBe(alice().userId);
   });
 });

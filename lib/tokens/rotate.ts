@@ -2,16 +2,15 @@ import { eq } from 'drizzle-orm';
 import { recordAudit } from '@/lib/audit';
 import { transactWithChanges } from '@/lib/changes';
 import type { Db, Tx } from '@/lib/db';
-import { platformTokenEnvironments, platformTokens, serviceUsers, type PlatformToken } from '@/lib/db/schema';
+import { platformTokenEnvironments, platformTokens, type PlatformToken } from '@/lib/db/schema';
 import { ConflictError, ValidationError } from '@/lib/errors';
-import { canUseServiceUser } from '@/lib/iam/effective-permissions';
 import type { RotateTokenValues } from '@/lib/validations/rotation';
-import { lockTokenForActor, type TokenActor } from './access';
+import { authorizeTokenAction, type TokenActor } from './access';
 import { resolveExpiry } from './expiration';
 import { formatTokenId } from './format';
 import type { GeneratedSecret } from './generate';
 import { insertToken } from './insert';
-import { assertBelowLimit, lockForGeneration } from './limits';
+import { assertBelowLimit, TOKEN_LIMIT, type GenerationGrant } from './limits';
 import { checkOldExpiry, rotationRefusal } from './rotation-proposals';
 import { tokenState } from './status';
 
@@ -19,6 +18,10 @@ export interface RotatedToken extends GeneratedSecret {
   oldTokenId: string;
   /** When the old token stops working (now, for "Immediately"). */
   oldExpiresAt: string;
+}
+
+function laterAtLimitMessage(accountName: string): string {
+  return `You already have ${TOKEN_LIMIT} platform tokens in ${accountName}, the most allowed, and the old token would count until it expires. Choose "Immediately", or delete a token first.`;
 }
 
 /** Only an active token that has not been rotated yet can be rotated. */
@@ -44,9 +47,12 @@ async function assertRotatable(tx: Tx, token: PlatformToken, now: Date): Promise
  */
 export async function rotateToken(db: Db, actor: TokenActor, input: RotateTokenValues, now: Date): Promise<RotatedToken> {
   return transactWithChanges(db, async (tx, publish) => {
-    const { token: old } = await lockTokenForActor(tx, actor, input.tokenId);
+    // Only the token's creator (or owner) may, while a member, token management is on and,
+    // for a service user's token, while they may use that service user. The membership row stays
+    // locked, as for generating, so that the limit below holds.
+    const { token: old, accountName, role } = await authorizeTokenAction(tx, actor, input.tokenId, 'rotate');
     await assertRotatable(tx, old, now);
-    const grant = await lockForGeneration(tx, old.accountId, actor.userId, 'tokenId');
+    const grant: GenerationGrant = { accountId: old.accountId, accountName, role };
 
     const errors: Record<string, string> = {};
     let oldExpiresAt = now;
@@ -57,16 +63,20 @@ export async function rotateToken(db: Db, actor: TokenActor, input: RotateTokenV
     }
     const expiry = resolveExpiry(input.expiration, input.expiresAt, now);
     if (!expiry.ok) errors.expiresAt = expiry.message;
-    if (old.ownerServiceUserId) {
-      const [owner] = await tx.select({ email: serviceUsers.email }).from(serviceUsers).where(eq(serviceUsers.id, old.ownerServiceUserId));
-      if (!owner || !(await canUseServiceUser(tx, old.accountId, actor.userId, owner.email)).allowed) {
-        errors.tokenId = `You may not generate tokens for ${owner?.email ?? 'this service user'}, so you cannot rotate this token`;
-      }
-    }
     if (!expiry.ok || Object.keys(errors).length > 0) throw new ValidationError(Object.values(errors)[0]!, errors);
 
-    // A token superseded here stops counting against the limit, so rotating works at the limit.
-    await assertBelowLimit(tx, grant, actor.userId, old.id);
+    // The old token counts until its overlap ends: with "Immediately" a rotation works at the
+    // limit, with "Later" it needs a free place, so no rotation yields more working tokens.
+    const oldStopsNow = oldExpiresAt.getTime() <= now.getTime();
+    await assertBelowLimit(
+      tx,
+      grant,
+      actor.userId,
+      now,
+      oldStopsNow
+        ? { excludingTokenId: old.id }
+        : { refusal: () => ValidationError.field('expireOld', laterAtLimitMessage(grant.accountName)) },
+    );
 
     const reach = await tx
       .select({ environmentId: platformTokenEnvironments.environmentId })

@@ -33,7 +33,7 @@ describe('rotation proposals', () => {
     expect(proposeOldExpiry(soon, now)).toEqual(soon);
   });
 
-  it('accepts an old expiry after now and not after the old token expires', () => {
+  it('accepts an old expiry after now, within 7 days and not after the old token expires', () => {
     const now = new Date('2026-04-30T23:59:00Z');
     const own = new Date('2026-05-01T00:30:00Z');
     expect(checkOldExpiry(new Date('2026-05-01T00:00:00Z'), own, now)).toEqual({ ok: true });
@@ -43,7 +43,14 @@ describe('rotation proposals', () => {
       message: 'The old token already expires at May 1, 2026, 12:30 AM UTC; choose that time or earlier',
     });
     expect(checkOldExpiry(now, own, now)).toMatchObject({ ok: false });
-    expect(checkOldExpiry(new Date('2030-01-01T00:00:00Z'), null, now)).toEqual({ ok: true });
+    // At most 7 days from now, however long the old token would have lived.
+    const week = new Date(now.getTime() + 7 * 24 * 60 * 60 * 1000);
+    expect(checkOldExpiry(week, null, now)).toEqual({ ok: true });
+    expect(checkOldExpiry(new Date(week.getTime() + 1), null, now)).toEqual({
+      ok: false,
+      message: '"Old token expires at" can be at most 7 days from now',
+    });
+    expect(checkOldExpiry(new Date('2030-01-01T00:00:00Z'), null, now)).toMatchObject({ ok: false });
     expect(checkOldExpiry(new Date('nope'), null, now)).toMatchObject({ ok: false });
   });
 });

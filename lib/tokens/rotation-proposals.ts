@@ -8,6 +8,19 @@ import { composeName } from './names';
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** How long the old token keeps working by default when it expires "Later". */
 export const DEFAULT_OVERLAP_MS = DAY_MS;
+/**
+ * The longest overlap (rule 2): a superseded token counts against the limit until it ends, so a
+ * short bound keeps both tokens of a rotation from holding two places for long.
+ */
+export const MAX_OVERLAP_DAYS = 7;
+export const MAX_OVERLAP_MS = MAX_OVERLAP_DAYS * DAY_MS;
+export const OVERLAP_TOO_LONG_MESSAGE = `"Old token expires at" can be at most ${MAX_OVERLAP_DAYS} days from now`;
+
+/** The latest "Old token expires at" allowed at `now`: a week ahead, or the token's own expiry if sooner. */
+export function latestOldExpiry(oldExpiresAt: Date | null, now: Date): Date {
+  const cap = new Date(now.getTime() + MAX_OVERLAP_MS);
+  return oldExpiresAt && oldExpiresAt.getTime() < cap.getTime() ? oldExpiresAt : cap;
+}
 
 /** `dd.MM.yyyy` of the instant in the time zone. */
 export function formatDayMonthYear(at: Date, timeZone: string): string {
@@ -36,12 +49,16 @@ export function proposeOldExpiry(oldExpiresAt: Date | null, now: Date): Date {
 
 export type BoundCheck = { ok: true } | { ok: false; message: string };
 
-/** "Old token expires at" must be after now and not after the old token's own expiry. */
+/**
+ * "Old token expires at" must be after now, at most 7 days from now, and not after the old
+ * token's own expiry.
+ */
 export function checkOldExpiry(at: Date, oldExpiresAt: Date | null, now: Date): BoundCheck {
   if (Number.isNaN(at.getTime())) return { ok: false, message: 'Choose when the old token expires' };
   if (at.getTime() <= now.getTime()) {
     return { ok: false, message: 'The old token must expire in the future; choose "Immediately" to stop it now' };
   }
+  if (at.getTime() > now.getTime() + MAX_OVERLAP_MS) return { ok: false, message: OVERLAP_TOO_LONG_MESSAGE };
   if (oldExpiresAt && at.getTime() > oldExpiresAt.getTime()) {
     return {
       ok: false,

@@ -80,7 +80,10 @@ export type UnbindPolicyInput = z.input<typeof unbindPolicySchema>;
 
 // ---- Policies ------------------------------------------------------------------------------
 
-/** Statement text that parses; the message names the line and column of the first error. */
+/**
+ * Statement text that parses and can be saved (an email condition names a valid email); the
+ * message names the line and column of the first error.
+ */
 export const policyStatementsSchema = z
   .string({ error: 'Enter the policy statements' })
   .max(MAX_POLICY_LENGTH, { error: `The policy can be at most ${MAX_POLICY_LENGTH} characters` })
@@ -89,7 +92,7 @@ export const policyStatementsSchema = z
       context.addIssue({ code: 'custom', message: 'Enter at least one statement' });
       return;
     }
-    const parsed = parsePolicy(text);
+    const parsed = parsePolicy(text, { saving: true });
     if (!parsed.ok) context.addIssue({ code: 'custom', message: formatPolicyError(parsed.error) });
     else if (parsed.statements.length === 0) context.addIssue({ code: 'custom', message: 'Enter at least one statement' });
   });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_OVERLAP_MS, OVERLAP_TOO_LONG_MESSAGE } from '@/lib/tokens/rotation-proposals';
 import { expirationFields, tokenIdSchema, tokenNameSchema } from './tokens';
 
 /** The rotate dialog: how the old token ends, and the new token's name and expiry. */
@@ -12,8 +13,14 @@ export const rotateTokenSchema = z
     ...expirationFields,
   })
   .superRefine((value, ctx) => {
-    if (value.expireOld === 'later' && (!value.oldExpiresAt || Number.isNaN(Date.parse(value.oldExpiresAt)))) {
-      ctx.addIssue({ code: 'custom', path: ['oldExpiresAt'], message: 'Choose when the old token expires' });
+    if (value.expireOld === 'later') {
+      const at = value.oldExpiresAt ? Date.parse(value.oldExpiresAt) : Number.NaN;
+      if (Number.isNaN(at)) {
+        ctx.addIssue({ code: 'custom', path: ['oldExpiresAt'], message: 'Choose when the old token expires' });
+      } else if (at > Date.now() + MAX_OVERLAP_MS) {
+        // Against this clock; the server checks again against its own (checkOldExpiry).
+        ctx.addIssue({ code: 'custom', path: ['oldExpiresAt'], message: OVERLAP_TOO_LONG_MESSAGE });
+      }
     }
     if (value.expiration === 'custom' && (!value.expiresAt || Number.isNaN(Date.parse(value.expiresAt)))) {
       ctx.addIssue({ code: 'custom', path: ['expiresAt'], message: 'Choose the expiration date' });

@@ -3,8 +3,8 @@
 import { headers } from 'next/headers';
 import { AuthError, CredentialsSignin } from 'next-auth';
 import { signIn } from '@/auth';
-import { signInRetryAfter, tooManySignInsMessage } from '@/lib/auth/sign-in-limits';
-import { clientIp } from '@/lib/http/client-ip';
+import { tooManySignInsMessage } from '@/lib/auth/sign-in-limits';
+import { portalOrigin } from '@/lib/auth/origin';
 import { safeCallbackPath, signInSchema } from '@/lib/validations/auth';
 import { toFieldErrors, type ActionResult } from '@/lib/validations/result';
 
@@ -23,10 +23,9 @@ export async function signInAction(input: unknown, callbackUrl: unknown): Promis
     const fieldErrors = toFieldErrors(parsed.error);
     return { ok: false, message: Object.values(fieldErrors)[0] ?? INVALID, fieldErrors };
   }
-  const wait = signInRetryAfter(clientIp(await headers()), parsed.data.email);
-  if (wait > 0) return { ok: false, message: tooManySignInsMessage(wait), fieldErrors: {} };
+  // The sign-in limits are checked where the password is: in the provider's authorize().
   try {
-    await signIn('credentials', { ...parsed.data, redirectTo: safeCallbackPath(callbackUrl) });
+    await signIn('credentials', { ...parsed.data, redirectTo: safeCallbackPath(callbackUrl, portalOrigin(await headers())) });
   } catch (error) {
     const limited = rateLimitedSeconds(error);
     if (limited > 0) return { ok: false, message: tooManySignInsMessage(limited), fieldErrors: {} };

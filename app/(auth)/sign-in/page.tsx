@@ -1,6 +1,8 @@
 import type { Metadata } from 'next';
+import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { currentActor } from '@/app/_lib/session';
+import { portalOrigin } from '@/lib/auth/origin';
 import { safeCallbackPath } from '@/lib/validations/auth';
 import { SignInForm } from './sign-in-form';
 
@@ -8,7 +10,7 @@ export const metadata: Metadata = { title: 'Sign in' };
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string | string[] }> }) {
   const { callbackUrl } = await searchParams;
-  const target = safeCallbackPath(Array.isArray(callbackUrl) ? callbackUrl[0] : callbackUrl);
+  const target = safeCallbackPath(Array.isArray(callbackUrl) ? callbackUrl[0] : callbackUrl, portalOrigin(await headers()));
   if (await currentActor()) redirect(target);
   return (
     <main className="flex min-h-screen items-center justify-center px-4">

@@ -12,7 +12,8 @@ export const metadata: Metadata = { title: 'My platform tokens' };
 export default async function MyPlatformTokensPage() {
   const actor = await requireActor();
   const db = await getDb();
-  const [tokens, counts] = await Promise.all([listMyTokens(db, actor.userId, new Date()), tokenCountsByAccount(db, actor.userId)]);
+  const now = new Date();
+  const [tokens, counts] = await Promise.all([listMyTokens(db, actor.userId, now), tokenCountsByAccount(db, actor.userId, now)]);
   const accounts = actor.memberships.map((m) => ({
     id: m.accountId,
     name: m.accountName,

@@ -40,11 +40,25 @@ export interface Query {
 export const MAX_RESULT_RECORDS = 10_000;
 /** Records returned when the query does not end in a `limit`. */
 export const DEFAULT_RESULT_RECORDS = 1_000;
-/** Queries longer than this are refused before parsing. */
+
+// What one query may ask for. The parser refuses anything beyond, so the SQL built from a query
+// stays small (compile-sql.test.ts checks the largest one) and costs little to plan; how long it
+// runs over the data is bounded by its statement timeout (execute.ts).
+
+/** Characters of query text; longer queries are refused before parsing. */
 export const MAX_QUERY_LENGTH = 10_000;
-/** At most this many fields in one `fields` command, and group fields in one `summarize`. */
-export const MAX_FIELDS = 50;
-export const MAX_GROUP_FIELDS = 10;
-/** At most this many commands after `fetch`, and conditions in one `filter`. */
-export const MAX_COMMANDS = 50;
+/** Commands after `fetch`. */
+export const MAX_COMMANDS = 20;
+/** Conditions in all the query's filters. */
 export const MAX_CONDITIONS = 50;
+/** Sort fields in all the query's sorts. */
+export const MAX_SORT_FIELDS = 10;
+/** Fields in all the query's `fields` commands (one command's list is one SQL call of at most 100 arguments). */
+export const MAX_FIELDS = 50;
+/** Group fields in all the query's `summarize … by`. */
+export const MAX_GROUP_FIELDS = 10;
+/** Characters of one field name, and dot-separated parts of a nested one. */
+export const MAX_FIELD_NAME_LENGTH = 200;
+export const MAX_FIELD_PARTS = 10;
+/** Characters of one string literal. */
+export const MAX_STRING_LENGTH = 1_000;

@@ -171,7 +171,8 @@ describe('executeQuery', () => {
     }
   });
 
-  // PGlite runs in one thread without timers, so only PostgreSQL can cancel a statement.
+  // On the embedded database a stopped statement ends this file's in-memory database for good;
+  // storage-bounds.test.ts stops one on a database that is reopened.
   it.skipIf(testBackend === 'pglite')('cancels a query that runs longer than its timeout', async () => {
     await database.db.execute(sql`insert into storage_records (environment_id, "table", "timestamp", record)
       select 'acme-staging', 'events', now(), jsonb_build_object('i', i, 'text', md5(i::text)) from generate_series(1, 200000) i`);

@@ -1,5 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '@/lib/db';
+import { transactionWithTimeout } from '@/lib/db/client';
+import { isStatementTimeout } from '@/lib/db/statement-timeout';
 import type { Query } from './ast';
 import { compileQuery } from './compile-sql';
 import type { JsonRecord } from './semantics';
@@ -20,25 +22,21 @@ function inColumnOrder(record: JsonRecord, columns: readonly string[]): JsonReco
   return out;
 }
 
-/** How long one query may run on PostgreSQL before it is cancelled. */
-export const QUERY_TIMEOUT_MS = 15_000;
+/**
+ * How long one query may run. On PostgreSQL it holds a pool connection meanwhile, on the embedded
+ * database the database itself (one statement at a time): a query past it is stopped.
+ */
+export const QUERY_TIMEOUT_MS = 5_000;
 
-/** The query ran longer than QUERY_TIMEOUT_MS and was cancelled. */
+/** The query ran longer than its timeout and was stopped. */
 export class QueryTimeoutError extends Error {
   override name = 'QueryTimeoutError';
 }
 
-function isCancellation(error: unknown): boolean {
-  for (let e: unknown = error; e instanceof Error; e = e.cause) {
-    if ((e as { code?: unknown }).code === '57014') return true;
-  }
-  return false;
-}
-
 /**
  * Runs a parsed query over the environment's records; only that environment is ever read. It runs
- * in a read-only transaction with a statement timeout, so no query can change data or hold a
- * connection for long.
+ * in a read-only transaction whose statements stop after the timeout, so no query can change data
+ * or hold a connection, or the embedded database, for long.
  */
 export async function executeQuery(
   db: Db,
@@ -50,13 +48,12 @@ export async function executeQuery(
   const { statement, cap, columns } = compileQuery(query, environmentId);
   let result: unknown;
   try {
-    result = await db.transaction(async (tx) => {
+    result = await transactionWithTimeout(db, timeoutMs, async (tx) => {
       await tx.execute(sql`set transaction read only`);
-      await tx.execute(sql.raw(`set local statement_timeout = ${timeoutMs}`));
       return tx.execute(statement);
     });
   } catch (error) {
-    if (isCancellation(error)) throw new QueryTimeoutError(`The query ran longer than ${timeoutMs / 1000} seconds and was cancelled.`);
+    if (isStatementTimeout(error)) throw new QueryTimeoutError(`The query ran longer than ${timeoutMs / 1000} seconds and was cancelled.`);
     throw error;
   }
   const rows = (result as unknown as { rows: { r: JsonRecord | string }[] }).rows;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseQuery } from './parser';
-import { QuerySyntaxError } from './query-error';
+import { QueryLimitError, QuerySyntaxError } from './query-error';
 
 function errorOf(text: string): QuerySyntaxError {
   try {
@@ -75,7 +75,7 @@ describe('parseQuery', () => {
     ['fetch logs | sort a up', 21, "expected '|' or the end of the query but found 'up'"],
     ['fetch logs | limit -1', 20, 'limit needs a whole number from 0 to 10000'],
     ['fetch logs | limit 2.5', 20, 'limit needs a whole number'],
-    ['fetch logs | limit 10001', 20, 'limit can be at most 10000'],
+    ['fetch logs | limit 10001', 20, 'A limit may be at most 10000'],
     ['fetch logs | limit ten', 20, 'limit needs a whole number'],
     ['fetch logs | summarize sum(x)', 24, 'summarize supports count() only'],
     ['fetch logs | summarize count(), by {a}', 36, "expected ':' but found '{'"],
@@ -103,15 +103,52 @@ describe('parseQuery', () => {
     expect(error.offset).toBe('fetch logs\n| filter status == 500\n| sort timestamp '.length);
   });
 
-  it('refuses oversized queries and too many commands, fields or conditions', () => {
-    expect(errorOf(`fetch logs | filter a == "${'x'.repeat(10_000)}"`).message).toContain('longer than 10000 characters');
-    expect(errorOf(`fetch logs${' | limit 1'.repeat(51)}`).message).toContain('at most 50 commands');
-    const fields = Array.from({ length: 51 }, (_, i) => `f${i}`).join(', ');
-    expect(errorOf(`fetch logs | fields ${fields}`).message).toContain('fields can name at most 50 fields');
-    const by = Array.from({ length: 11 }, (_, i) => `f${i}`).join(', ');
-    expect(errorOf(`fetch logs | summarize count(), by: {${by}}`).message).toContain('summarize by can name at most 10 fields');
-    const conditions = Array.from({ length: 51 }, (_, i) => `f == ${i}`).join(' and ');
-    expect(errorOf(`fetch logs | filter ${conditions}`).message).toContain('at most 50 conditions');
+  const list = (n: number, item: (i: number) => string, separator = ', ') => Array.from({ length: n }, (_, i) => item(i)).join(separator);
+
+  const sortedByA = `fetch logs | sort ${list(4_990, () => 'a', ',')}`;
+  // Each case: the query, the message naming the limit, and the column of the first item past it.
+  it.each([
+    ['a query of 10,001 characters', `fetch logs | filter a == "${'x'.repeat(9_975)}"`, 'A query may be at most 10000 characters long.', null],
+    ['21 commands', `fetch logs${' | limit 1'.repeat(21)}`, 'A query may have at most 20 commands', 'limit 1'],
+    ['51 conditions in one filter', `fetch logs | filter ${list(51, (i) => `f == ${i}`, ' and ')}`, 'A query may have at most 50 filter conditions', 'f == 50'],
+    ['51 conditions in two filters', `fetch logs | filter ${list(30, (i) => `f == ${i}`, ' and ')} | filter ${list(21, (i) => `contains(g, "${i}")`, ' and ')}`, 'A query may have at most 50 filter conditions', 'contains(g, "20")'],
+    ['11 sort fields in one sort', `fetch logs | sort ${list(11, (i) => `f${i}`)}`, 'A query may sort by at most 10 fields', 'f10'],
+    ['11 sort fields in two sorts', `fetch logs | sort ${list(6, (i) => `f${i} desc`)} | sort ${list(5, (i) => `g${i}`)}`, 'A query may sort by at most 10 fields', 'g4'],
+    ['one field sorted by 4,990 times', sortedByA, 'A query may sort by at most 10 fields', 'fetch logs | sort '.length + 21],
+    ['51 listed fields in one fields', `fetch logs | fields ${list(51, (i) => `f${i}`)}`, "A query's fields commands may list at most 50 fields", 'f50'],
+    ['51 listed fields in two fields', `fetch logs | fields ${list(40, (i) => `f${i}`)} | fields ${list(11, (i) => `f${i}`)}`, "A query's fields commands may list at most 50 fields", 'f10'],
+    ['11 group fields in one summarize', `fetch logs | summarize count(), by: {${list(11, (i) => `f${i}`)}}`, 'A query may group by at most 10 fields', 'f10'],
+    ['11 group fields in two summarizes', `fetch logs | summarize count(), by: {${list(6, (i) => `f${i}`)}} | summarize n = count(), by: {${list(5, (i) => `g${i}`)}}`, 'A query may group by at most 10 fields', 'g4'],
+    ['a field name of 201 characters', `fetch logs | filter ${'a'.repeat(201)} == 1`, 'A field name may be at most 200 characters long', 21],
+    ['a field name of 201 characters in backticks', `fetch logs | sort \`${'a'.repeat(201)}\``, 'A field name may be at most 200 characters long', 19],
+    ['a field of 11 parts', `fetch logs | fields ${list(11, (i) => `p${i}`, '.')}`, 'A field name may have at most 10 parts separated by dots', 21],
+    ['a string of 1,001 characters', `fetch logs | filter a == "${'x'.repeat(1_001)}"`, 'A string in a query may be at most 1000 characters long', 26],
+    ['a contains() text of 1,001 characters', `fetch logs | filter contains(a, '${'x'.repeat(1_001)}')`, 'A string in a query may be at most 1000 characters long', 33],
+    ['limit 10001', 'fetch logs | limit 10001', 'A limit may be at most 10000', 20],
+  ] as const)('refuses %s, naming the limit', (_label, text, message, at) => {
+    const error = errorOf(text);
+    expect(error).toBeInstanceOf(QueryLimitError);
+    if (at === null) {
+      expect(error.message).toBe(message);
+      return;
+    }
+    const column = typeof at === 'number' ? at : text.lastIndexOf(at) + 1;
+    expect(error.message).toBe(`${message} (line 1, column ${column}).`);
+  });
+
+  it('accepts a query at every limit', () => {
+    const query = parseQuery(
+      [
+        `fetch logs | filter ${list(50, (i) => `f${i} == ${i}`, ' and ')}`,
+        `sort ${list(5, (i) => `${list(10, (j) => `s${i}${j}`, '.')} desc`)} | sort ${list(5, (i) => `t${i}`)}`,
+        `fields ${list(50, (i) => `f${i}`)}`,
+        `summarize count(), by: {${list(10, (i) => `f${i}`)}}`,
+        ...Array.from({ length: 15 }, () => 'limit 10000'),
+      ].join(' | '),
+    );
+    expect(query.commands).toHaveLength(20);
+    const long = parseQuery(`fetch logs | filter contains(\`${'a'.repeat(200)}\`, "${'x'.repeat(1_000)}")`);
+    expect(long.commands[0]).toMatchObject({ conditions: [{ field: { name: 'a'.repeat(200) }, text: 'x'.repeat(1_000) }] });
   });
 
   it('never throws anything but a QuerySyntaxError on arbitrary input', () => {

@@ -12,15 +12,22 @@
 //              | 'contains' '(' field ',' string ')'
 //   field     := name ('.' name)* | '`' any text '`'
 //   literal   := string | number | 'true' | 'false' | 'null'
+//
+// Beyond the grammar, a query stays within the limits of ast.ts (commands, conditions, sort,
+// group and listed fields, field names, strings), each refused with a message naming it.
 
 import { STORAGE_TABLE_READ_SCOPES, type StorageTable } from '@/lib/platform/catalogue';
 import {
   MAX_COMMANDS,
   MAX_CONDITIONS,
+  MAX_FIELD_NAME_LENGTH,
+  MAX_FIELD_PARTS,
   MAX_FIELDS,
   MAX_GROUP_FIELDS,
   MAX_QUERY_LENGTH,
   MAX_RESULT_RECORDS,
+  MAX_SORT_FIELDS,
+  MAX_STRING_LENGTH,
   type Command,
   type ComparisonOperator,
   type Condition,
@@ -30,7 +37,7 @@ import {
   type SortKey,
 } from './ast';
 import { QueryLexer, type Token } from './lexer';
-import { QuerySyntaxError } from './query-error';
+import { QueryLimitError, QuerySyntaxError } from './query-error';
 
 const TABLES = Object.keys(STORAGE_TABLE_READ_SCOPES) as StorageTable[];
 const COMMANDS = ['filter', 'fields', 'sort', 'summarize', 'limit'] as const;
@@ -38,7 +45,7 @@ const COMPARISONS: readonly string[] = ['==', '!=', '<', '<=', '>', '>='];
 
 export function parseQuery(text: string): Query {
   if (text.length > MAX_QUERY_LENGTH) {
-    throw new QuerySyntaxError(`the query is longer than ${MAX_QUERY_LENGTH} characters`, MAX_QUERY_LENGTH, text);
+    throw new QueryLimitError(`A query may be at most ${MAX_QUERY_LENGTH} characters long.`, MAX_QUERY_LENGTH, text, { position: false });
   }
   return new Parser(text).query();
 }
@@ -46,6 +53,8 @@ export function parseQuery(text: string): Query {
 class Parser {
   private readonly lexer: QueryLexer;
   private current: Token;
+  /** What the query has used so far of the limits that hold across its commands. */
+  private used = { conditions: 0, sortFields: 0, fields: 0, groupFields: 0 };
 
   constructor(private readonly text: string) {
     this.lexer = new QueryLexer(text);
@@ -63,8 +72,8 @@ class Parser {
     const commands: Command[] = [];
     while (!this.atEnd()) {
       if (!this.isPunct('|')) throw this.error(`expected '|' or the end of the query but found ${this.describe(this.current)}`);
-      if (commands.length === MAX_COMMANDS) throw this.error(`a query can have at most ${MAX_COMMANDS} commands`);
       this.advance();
+      if (commands.length === MAX_COMMANDS) throw this.limit(`A query may have at most ${MAX_COMMANDS} commands.`);
       commands.push(this.command());
     }
     return { table: tableToken.value as StorageTable, commands };
@@ -86,14 +95,13 @@ class Parser {
       case 'summarize':
         return this.summarize();
       case 'limit':
-        return this.limit();
+        return this.limitCommand();
     }
   }
 
   private filter(): Command {
     const conditions: Condition[] = [this.condition()];
     while (this.isWord('and')) {
-      if (conditions.length === MAX_CONDITIONS) throw this.error(`a filter can have at most ${MAX_CONDITIONS} conditions`);
       this.advance();
       conditions.push(this.condition());
     }
@@ -101,6 +109,7 @@ class Parser {
   }
 
   private condition(): Condition {
+    this.count('conditions', MAX_CONDITIONS, `A query may have at most ${MAX_CONDITIONS} filter conditions.`);
     if (this.isWord('contains') && this.peekIsParen()) {
       this.advance();
       this.expectPunct('(');
@@ -108,6 +117,7 @@ class Parser {
       this.expectPunct(',');
       const textToken = this.current;
       if (textToken.kind !== 'string') throw this.error(`contains() needs a string in quotes but found ${this.describe(textToken)}`);
+      this.checkString(textToken);
       this.advance();
       this.expectPunct(')');
       return { kind: 'contains', field, text: textToken.value };
@@ -131,6 +141,7 @@ class Parser {
   private literal(): Literal {
     const token = this.current;
     if (token.kind === 'string') {
+      this.checkString(token);
       this.advance();
       return token.value;
     }
@@ -148,7 +159,7 @@ class Parser {
   }
 
   private fields(): Command {
-    const fields = this.fieldList(MAX_FIELDS, 'fields');
+    const fields = this.fieldList(() => this.count('fields', MAX_FIELDS, `A query's fields commands may list at most ${MAX_FIELDS} fields.`));
     const seen = new Set<string>();
     for (const f of fields) {
       if (seen.has(f.name)) throw new QuerySyntaxError(`the field ${f.name} is listed twice`, f.start, this.text);
@@ -161,6 +172,7 @@ class Parser {
     const keys: SortKey[] = [];
     do {
       if (keys.length > 0) this.advance();
+      this.count('sortFields', MAX_SORT_FIELDS, `A query may sort by at most ${MAX_SORT_FIELDS} fields.`);
       const field = this.field();
       let direction: SortKey['direction'] = 'asc';
       if (this.isWord('asc') || this.isWord('desc')) {
@@ -191,7 +203,7 @@ class Parser {
       this.expectWord('by', `expected by: {…} but found ${this.describe(this.current)}`);
       this.expectPunct(':');
       this.expectPunct('{');
-      by.push(...this.fieldList(MAX_GROUP_FIELDS, 'summarize by'));
+      by.push(...this.fieldList(() => this.count('groupFields', MAX_GROUP_FIELDS, `A query may group by at most ${MAX_GROUP_FIELDS} fields.`)));
       this.expectPunct('}');
       const names = new Set<string>([countName]);
       for (const f of by) {
@@ -202,22 +214,24 @@ class Parser {
     return { kind: 'summarize', countName, by };
   }
 
-  private limit(): Command {
+  private limitCommand(): Command {
     const token = this.current;
     if (token.kind !== 'number' || !/^(0|[1-9][0-9]*)$/.test(token.value)) {
       throw this.error(`limit needs a whole number from 0 to ${MAX_RESULT_RECORDS} but found ${this.describe(token)}`);
     }
     const count = Number(token.value);
-    if (count > MAX_RESULT_RECORDS) throw this.error(`limit can be at most ${MAX_RESULT_RECORDS}`);
+    if (count > MAX_RESULT_RECORDS) throw this.limit(`A limit may be at most ${MAX_RESULT_RECORDS}.`);
     this.advance();
     return { kind: 'limit', count };
   }
 
-  private fieldList(max: number, what: string): FieldRef[] {
+  /** A comma-separated list of fields; `each` runs before every field is read. */
+  private fieldList(each: () => void): FieldRef[] {
+    each();
     const fields = [this.field()];
     while (this.isPunct(',')) {
-      if (fields.length === max) throw this.error(`${what} can name at most ${max} fields`);
       this.advance();
+      each();
       fields.push(this.field());
     }
     return fields;
@@ -225,15 +239,22 @@ class Parser {
 
   private field(): FieldRef {
     const token = this.current;
-    if (token.kind === 'field') {
-      this.advance();
-      return { name: token.value, path: [token.value], start: token.start };
-    }
-    if (token.kind === 'word') {
-      this.advance();
-      return { name: token.value, path: token.value.split('.'), start: token.start };
-    }
-    throw this.error(`expected a field name but found ${this.describe(token)}`);
+    if (token.kind !== 'field' && token.kind !== 'word') throw this.error(`expected a field name but found ${this.describe(token)}`);
+    if (token.value.length > MAX_FIELD_NAME_LENGTH) throw this.limit(`A field name may be at most ${MAX_FIELD_NAME_LENGTH} characters long.`);
+    const path = token.kind === 'field' ? [token.value] : token.value.split('.');
+    if (path.length > MAX_FIELD_PARTS) throw this.limit(`A field name may have at most ${MAX_FIELD_PARTS} parts separated by dots.`);
+    this.advance();
+    return { name: token.value, path, start: token.start };
+  }
+
+  private checkString(token: Token): void {
+    if (token.value.length > MAX_STRING_LENGTH) throw this.limit(`A string in a query may be at most ${MAX_STRING_LENGTH} characters long.`, token);
+  }
+
+  /** Counts one more of a limit that holds across the query, at the current token. */
+  private count(what: keyof Parser['used'], max: number, message: string): void {
+    if (this.used[what] === max) throw this.limit(message);
+    this.used[what]++;
   }
 
   private atEnd(): boolean {
@@ -282,5 +303,9 @@ class Parser {
 
   private error(message: string, at: Token = this.current): QuerySyntaxError {
     return new QuerySyntaxError(message, at.start, this.text);
+  }
+
+  private limit(message: string, at: Token = this.current): QueryLimitError {
+    return new QueryLimitError(message, at.start, this.text);
   }
 }

@@ -21,3 +21,13 @@ function position(text: string, offset: number): { line: number; column: number 
   const lines = before.split('\n');
   return { line: lines.length, column: (lines.at(-1)?.length ?? 0) + 1 };
 }
+
+/** A query beyond one of the limits of ast.ts; the message names the limit. */
+export class QueryLimitError extends QuerySyntaxError {
+  override name = 'QueryLimitError';
+
+  constructor(detail: string, offset: number, text: string, options: { position?: boolean } = {}) {
+    super(detail, offset, text);
+    this.message = options.position === false ? detail : `${detail.replace(/\.$/, '')} (line ${this.line}, column ${this.column}).`;
+  }
+}

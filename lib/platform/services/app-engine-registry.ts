@@ -15,6 +15,8 @@ export interface AppFunctionContext {
 export interface AppFunction {
   name: string;
   description: string;
+  /** Whether the function is given its app's settings; a call then needs app-settings:objects:read for the app. */
+  readsSettings?: boolean;
   input: z.ZodType<unknown>;
   run(input: unknown, ctx: AppFunctionContext): unknown;
 }
@@ -28,7 +30,13 @@ export interface BuiltInApp {
   functions: readonly AppFunction[];
 }
 
-function fn<I>(definition: { name: string; description: string; input: z.ZodType<I>; run(input: I, ctx: AppFunctionContext): unknown }): AppFunction {
+function fn<I>(definition: {
+  name: string;
+  description: string;
+  readsSettings?: boolean;
+  input: z.ZodType<I>;
+  run(input: I, ctx: AppFunctionContext): unknown;
+}): AppFunction {
   return definition as AppFunction;
 }
 
@@ -55,7 +63,8 @@ const helloWorld: BuiltInApp = {
   functions: [
     fn({
       name: 'greet',
-      description: 'Returns a greeting for `name`.',
+      description: 'Returns a greeting for `name`, in the words of the app settings.',
+      readsSettings: true,
       input: z.strictObject({ name: z.string({ error: 'must be a string' }).trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters') }),
       run: ({ name }, ctx) => {
         const greeting = ctx.settings.get(GREETING_SCHEMA);
@@ -154,7 +163,8 @@ const unitConverter: BuiltInApp = {
   functions: [
     fn({
       name: 'convert',
-      description: `Converts \`value\` from one unit to another of the same kind (${UNITS.join(', ')}).`,
+      description: `Converts \`value\` from one unit to another of the same kind (${UNITS.join(', ')}), rounded as the app settings say.`,
+      readsSettings: true,
       input: z
         .strictObject({
           value: z.number({ error: 'must be a number' }).refine(Number.isFinite, 'must be a finite number'),
@@ -184,5 +194,10 @@ export function findBuiltInApp(appId: string): BuiltInApp | undefined {
 }
 
 export function functionView(f: AppFunction) {
-  return { name: f.name, description: f.description, input: z.toJSONSchema(f.input, { io: 'input', unrepresentable: 'any' }) };
+  return {
+    name: f.name,
+    description: f.description,
+    readsSettings: f.readsSettings ?? false,
+    input: z.toJSONSchema(f.input, { io: 'input', unrepresentable: 'any' }),
+  };
 }

@@ -62,7 +62,11 @@ describe('app engine', () => {
     expect(words).toMatchObject({ status: 200, body: { characters: 13, words: 3, lines: 2 } });
     const slug = await call('POST', '/app-engine/app-functions/v1/apps/text-tools/api/slugify', { text: 'Crème Brûlée: 2 ways!' });
     expect(slug.body).toEqual({ slug: 'creme-brulee-2-ways' });
-    const temperature = await call('POST', '/app-engine/app-functions/v1/apps/unit-converter/api/convert', { value: 100, from: 'C', to: 'F' });
+    // The converter reads its app settings (the precision): that takes their read scope, which the CI bot lacks.
+    const converter = (
+      await insertTestToken(database.db, { owner: 'admin@example.com', scopes: ['app-engine:functions:run', 'app-settings:objects:read'] })
+    ).token;
+    const temperature = await call('POST', '/app-engine/app-functions/v1/apps/unit-converter/api/convert', { value: 100, from: 'C', to: 'F' }, converter);
     expect(temperature.body).toEqual({ value: 212, unit: 'F' });
   });
 
@@ -131,6 +135,33 @@ describe('app settings', () => {
     await call('POST', APPS, { id: 'unit-converter' }, admin, 'acme-staging');
     expect((await call('DELETE', `${SETTINGS}/unit-converter/objects/${id}`, undefined, admin, 'acme-staging')).status).toBe(404);
     expect((await call('DELETE', `${SETTINGS}/hello-world/objects/${id}`, undefined, admin, 'acme-staging')).status).toBe(200);
+  });
+
+  it("needs app-settings:objects:read for a function that reads its app's settings", async () => {
+    await call('POST', APPS, { id: 'hello-world' }, admin);
+    await call('POST', APPS, { id: 'text-tools' }, admin);
+    const functionsOnly = (await insertTestToken(database.db, { owner: 'admin@example.com', scopes: ['app-engine:functions:run'] })).token;
+    const refused = await call('POST', '/app-engine/app-functions/v1/apps/hello-world/api/greet', { name: 'Alice' }, functionsOnly);
+    expect(refused.status).toBe(403);
+    expect(message(refused)).toBe("Missing scope 'app-settings:objects:read': the token was not generated with it.");
+    // A function that does not read settings needs no more than the function scope.
+    const words = await call('POST', '/app-engine/app-functions/v1/apps/text-tools/api/word-count', { text: 'a b' }, functionsOnly);
+    expect(words).toMatchObject({ status: 200, body: { words: 2 } });
+
+    // The CI bot may call functions, but its policies grant no app settings.
+    const bot = (
+      await insertTestToken(database.db, {
+        owner: 'ci-bot@service.example.com',
+        creator: 'alice@example.com',
+        scopes: ['app-engine:functions:run', 'app-settings:objects:read'],
+      })
+    ).token;
+    const botRefused = await call('POST', '/app-engine/app-functions/v1/apps/hello-world/api/greet', { name: 'Alice' }, bot);
+    expect(botRefused.status).toBe(403);
+    expect(message(botRefused)).toContain("lacks the permission 'app-settings:objects:read'");
+    const listed = await call('GET', APPS, undefined, token);
+    const hello = (listed.body.available as { id: string; functions: { name: string; readsSettings: boolean }[] }[]).find((a) => a.id === 'hello-world');
+    expect(hello!.functions).toEqual([expect.objectContaining({ name: 'greet', readsSettings: true })]);
   });
 
   it('needs app-settings permissions of the owner', async () => {

@@ -7,7 +7,12 @@ import { BUILT_IN_APPS, findBuiltInApp, functionView, type BuiltInApp } from './
 import { ownerColumns } from './principal';
 
 // The app engine: the registry of built-in apps, their installation per environment, and calls
-// of their functions. Only an installed app's functions run, with the input its schema accepts.
+// of their functions. Only an installed app's functions run, with the input its schema accepts;
+// only a function that declares it reads its app's settings is given them.
+
+/** The policy attribute of app settings: the app whose settings objects are read or written. */
+export const APP_SETTINGS_APP_ID = 'app-settings:app-id';
+const APP_SETTINGS_READ = 'app-settings:objects:read';
 
 export const appIdParam = z.string().regex(/^[a-z0-9][a-z0-9.-]{0,199}$/, 'must be an app ID: lowercase letters, digits, "." or "-"');
 
@@ -116,7 +121,10 @@ export const runAppFunction = defineEndpoint({
       const field = issue && issue.path.length > 0 ? `field '${issue.path.map(String).join('.')}'` : null;
       throw badRequest(field ? `Invalid request body ${field}: ${issue?.message}` : `Invalid request body: ${issue?.message ?? 'invalid value'}`);
     }
-    return ok(fn.run(parsed.data, { settings: await appSettings(ctx, app.id), now: ctx.now }));
+    // The result can show the settings (a greeting's words): reading them needs what a direct read needs.
+    if (fn.readsSettings) ctx.authorize(APP_SETTINGS_READ, { [APP_SETTINGS_APP_ID]: app.id });
+    const settings = fn.readsSettings ? await appSettings(ctx, app.id) : new Map<string, Record<string, unknown>>();
+    return ok(fn.run(parsed.data, { settings, now: ctx.now }));
   },
 });
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { created, defineEndpoint, ok, type PlatformContext } from '../endpoint';
-import { appIdParam, requireInstalledApp } from './app-engine';
+import { APP_SETTINGS_APP_ID, appIdParam, requireInstalledApp } from './app-engine';
 import { pageQuery } from './pagination';
 import {
   createObject,
@@ -16,8 +16,6 @@ import {
 // The app-settings service: settings objects of one installed app, checked against the schemas
 // the app declares in the registry. The app ID is the `app-settings:app-id` attribute.
 
-const APP_ID = 'app-settings:app-id';
-
 async function appScope(ctx: PlatformContext, appId: string): Promise<SettingsScope> {
   const app = await requireInstalledApp(ctx, appId);
   return {
@@ -32,7 +30,7 @@ async function appScope(ctx: PlatformContext, appId: string): Promise<SettingsSc
 
 const appParams = z.object({ appId: appIdParam });
 const objectParams = z.object({ appId: appIdParam, ...objectIdParams });
-const appAttributes = <P extends { appId: string }>({ params }: { params: P }) => ({ [APP_ID]: params.appId });
+const appAttributes = <P extends { appId: string }>({ params }: { params: P }) => ({ [APP_SETTINGS_APP_ID]: params.appId });
 
 export const listAppSettingsObjects = defineEndpoint({
   id: 'app-settings.objects.list',

@@ -3,15 +3,13 @@ import type { RequestAttributes } from '@/lib/iam/policy-evaluator';
 import { findEndpointById } from '../catalogue';
 import type { AnyEndpointDefinition, EndpointDefinition, EndpointInput, PlatformContext, PlatformResult } from '../endpoint';
 import { badRequest, forbidden, PlatformError } from '../errors';
+import { checkBodyValue, DEFAULT_MAX_BODY_BYTES } from '../input';
 import { missingScopeMessage, ownerLacksMessage } from '../verify';
 
 // Calls an endpoint of the platform from inside the platform (a workflow task) with the calling
 // token's context, making the checks a direct call gets from the wrapper, in the same order: each
 // scope of the endpoint in the token and (at least for some requests) in the owner's policies,
 // then the input schemas, then the owner's permission for the request's attributes.
-
-// The wrapper's default limit of a request body (lib/platform/input.ts).
-const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
 export interface InternalInput {
   params?: Record<string, unknown>;
@@ -53,6 +51,7 @@ export async function invokeEndpoint<P, Q, B>(
     const max = definition.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     const size = Buffer.byteLength(JSON.stringify(input.body) ?? '', 'utf8');
     if (size > max) throw new PlatformError(413, `The request body is larger than ${max} bytes.`);
+    checkBodyValue(input.body);
   }
   const checked: EndpointInput<P, Q, B> = {
     params: validate(definition.params, input.params ?? {}),

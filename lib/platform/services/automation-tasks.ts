@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { ATTRIBUTES } from '@/lib/iam/permissions';
+import type { RequestAttributes } from '@/lib/iam/policy-evaluator';
+import { STORAGE_TABLE_READ_SCOPES, type StorageTable } from '../catalogue';
 import type { EndpointDefinition } from '../endpoint';
 import type { InternalInput } from './automation-invoke';
 import { sendEmailEndpoint } from './email';
@@ -14,15 +17,47 @@ import { executeStorageQuery } from './storage';
 
 type AnyDefinition = EndpointDefinition<never, never, never>;
 
+/** A permission, with the request attributes its service checks it with. */
+export interface ScopeCheck {
+  scope: string;
+  attributes?: RequestAttributes;
+}
+
 export interface TaskAction {
   description: string;
   endpoint: AnyDefinition;
   toRequest(input: Record<string, unknown>): InternalInput;
+  /**
+   * What reading this task's stored result back needs (the execution is read later, possibly
+   * with another token of the same owner): the read permissions of the other services' data it
+   * holds. A result that only echoes the task's own input holds none.
+   */
+  resultReads(result: unknown): readonly ScopeCheck[];
 }
 
-function action<P, Q, B>(endpoint: EndpointDefinition<P, Q, B>, description: string, toRequest: TaskAction['toRequest']): TaskAction {
-  return { endpoint: endpoint as unknown as AnyDefinition, description, toRequest };
+function action<P, Q, B>(
+  endpoint: EndpointDefinition<P, Q, B>,
+  description: string,
+  toRequest: TaskAction['toRequest'],
+  resultReads: TaskAction['resultReads'],
+): TaskAction {
+  return { endpoint: endpoint as unknown as AnyDefinition, description, toRequest, resultReads };
 }
+
+const TABLES = Object.keys(STORAGE_TABLE_READ_SCOPES) as StorageTable[];
+const isTable = (value: unknown): value is StorageTable => typeof value === 'string' && (TABLES as string[]).includes(value);
+
+/** A query's records need what `query:execute` needs for their table; when the table is unknown, every table's. */
+function queryResultReads(result: unknown): ScopeCheck[] {
+  const table = (result as { metadata?: { table?: unknown } } | null)?.metadata?.table;
+  const tables = isTable(table) ? [table] : TABLES;
+  return tables.flatMap((t) => [
+    { scope: 'storage:buckets:read', attributes: { [ATTRIBUTES['storage:table'].name]: t } },
+    { scope: STORAGE_TABLE_READ_SCOPES[t] },
+  ]);
+}
+
+const echoesInput = (): ScopeCheck[] => [];
 
 /** A referenced result (records, say) becomes JSON text where the endpoint takes text. */
 function asText(input: Record<string, unknown>, field: string): Record<string, unknown> {
@@ -31,20 +66,29 @@ function asText(input: Record<string, unknown>, field: string): Record<string, u
 }
 
 export const TASK_ACTIONS: Readonly<Record<string, TaskAction>> = {
-  'storage.query': action(executeStorageQuery, 'Runs a storage query: input { query }. Result: { records, metadata }.', (input) => ({ body: input })),
-  'state.set': action(putAppState, 'Sets an app state value: input { appId, key, value }.', ({ appId, key, value }) => ({
-    params: { appId, key },
-    body: { value },
-  })),
+  'storage.query': action(
+    executeStorageQuery,
+    'Runs a storage query: input { query }. Result: { records, metadata }.',
+    (input) => ({ body: input }),
+    queryResultReads,
+  ),
+  'state.set': action(
+    putAppState,
+    'Sets an app state value: input { appId, key, value }.',
+    ({ appId, key, value }) => ({ params: { appId, key }, body: { value } }),
+    echoesInput,
+  ),
   'email.send': action(
     sendEmailEndpoint,
     'Sends an email: input { to, subject, body, cc?, bcc?, contentType? }; a body that is not text is sent as JSON.',
     (input) => ({ body: { ...input, ...asText(input, 'body') } }),
+    echoesInput,
   ),
   'notification.send': action(
     createSelfNotificationEndpoint,
     'Notifies the token owner: input { title, message?, severity? }; a message that is not text is sent as JSON.',
     (input) => ({ body: { ...input, ...asText(input, 'message') } }),
+    echoesInput,
   ),
 };
 

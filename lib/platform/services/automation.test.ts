@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emailMessages } from '@/lib/db/schema';
 import { createTestDatabase, type TestDatabase } from '@/lib/db/testing';
-import { createTestPlatform, insertTestToken, platformRequest, readResponse } from '../testing';
+import { createTestPlatform, grantTestPolicy, insertTestToken, platformRequest, readResponse } from '../testing';
 
 let database: TestDatabase;
 let platform: ReturnType<typeof createTestPlatform>;
@@ -159,6 +159,37 @@ describe('runs', () => {
     ]);
     expect((await call('GET', `/automation/v1/executions/${execution.id}`, undefined, alice)).status).toBe(404);
     expect((await call('GET', `/automation/v1/executions/${execution.id}`, undefined, exporter, 'acme-staging')).status).toBe(404);
+  });
+
+  it("needs the read scopes of what the execution's tasks read to read it back", async () => {
+    const id = await createWorkflow([
+      { name: 'export', action: 'storage.query', input: { query: 'fetch bizevents | summarize count()' } },
+      { name: 'mail', action: 'email.send', input: { to: 'finance@example.com', subject: 'Count', body: '{{ tasks.export.records }}' } },
+    ]);
+    const execution = await run(id, exporter);
+    expect(execution.state).toBe('success');
+    const path = `/automation/v1/executions/${execution.id}`;
+    // Another token of the same owner, with the automation scope only.
+    const owner = { owner: 'exporter@service.example.com', creator: 'admin@example.com' };
+    const automationOnly = (await insertTestToken(database.db, { ...owner, scopes: ['automation:workflows:read'] })).token;
+    const refused = await call('GET', path, undefined, automationOnly);
+    expect(refused.status).toBe(403);
+    expect(message(refused)).toBe(
+      "Missing scope 'storage:buckets:read': the token was not generated with it. The execution holds what its task 'export' read.",
+    );
+    const otherTable = (await insertTestToken(database.db, { ...owner, scopes: ['automation:workflows:read', 'storage:buckets:read', 'storage:logs:read'] })).token;
+    expect(message(await call('GET', path, undefined, otherTable))).toContain("Missing scope 'storage:bizevents:read'");
+    const reader = (await insertTestToken(database.db, { ...owner, scopes: ['automation:workflows:read', 'storage:buckets:read', 'storage:bizevents:read'] })).token;
+    expect((await call('GET', path, undefined, reader)).status).toBe(200);
+  });
+
+  it('needs the owner’s permission for the queried table to read an execution back', async () => {
+    const id = await createWorkflow([{ name: 'export', action: 'storage.query', input: { query: 'fetch bizevents | summarize count()' } }]);
+    const execution = await run(id, exporter);
+    await grantTestPolicy(database.db, 'acme', 'exporter@service.example.com', 'DENY storage:buckets:read WHERE storage:table = "bizevents";');
+    const refused = await call('GET', `/automation/v1/executions/${execution.id}`, undefined, exporter);
+    expect(refused.status).toBe(403);
+    expect(message(refused)).toContain("lacks the permission 'storage:buckets:read' in environment 'acme-prod' (a policy denies it)");
   });
 
   it('refuses to run a workflow of another environment, and bad input', async () => {

@@ -5,7 +5,7 @@ import { serviceUsers, users, workflowExecutions, workflows } from '@/lib/db/sch
 import type { Principal } from '@/lib/iam/effective-permissions';
 import { AppError } from '@/lib/errors';
 import { created, defineEndpoint, ok, type PlatformContext } from '../endpoint';
-import { badRequest, notFound, PlatformError } from '../errors';
+import { badRequest, forbidden, notFound, PlatformError } from '../errors';
 import { checkInternalInput, invokeEndpoint } from './automation-invoke';
 import { ACTION_NAMES, hasReferences, references, resolveReferences, TASK_ACTIONS, taskName, TaskReferenceError } from './automation-tasks';
 import { pageKey, pageQuery, readPageKey } from './pagination';
@@ -218,6 +218,28 @@ export async function runWorkflow(ctx: PlatformContext, workflowId: string, inpu
   return executionView(row!);
 }
 
+/**
+ * An execution keeps what its tasks read with the runner's token (a query's records); reading it
+ * back, possibly with another token of the same owner, needs what reading that data directly needs.
+ */
+function authorizeResults(ctx: PlatformContext, tasks: unknown): void {
+  const stored = Array.isArray(tasks) ? (tasks as Partial<TaskResult>[]) : [];
+  for (const task of stored) {
+    if (task.state !== 'success') continue;
+    const action = TASK_ACTIONS[String(task.action)];
+    // An action this release no longer knows: its result could hold anything, so nobody reads it.
+    if (!action) throw forbidden(`The execution holds the result of task '${String(task.name)}', whose action '${String(task.action)}' is unknown.`);
+    for (const { scope, attributes } of action.resultReads(task.result)) {
+      try {
+        ctx.authorize(scope, attributes);
+      } catch (error) {
+        if (!(error instanceof PlatformError)) throw error;
+        throw new PlatformError(error.status, `${error.message} The execution holds what its task '${String(task.name)}' read.`, error.headers);
+      }
+    }
+  }
+}
+
 function ownerMatch(owner: Principal) {
   return owner.kind === 'user' ? eq(workflowExecutions.ownerUserId, owner.userId) : eq(workflowExecutions.ownerServiceUserId, owner.serviceUserId);
 }
@@ -281,6 +303,7 @@ export const getExecution = defineEndpoint({
       .from(workflowExecutions)
       .where(and(eq(workflowExecutions.id, params.id), eq(workflowExecutions.environmentId, ctx.environmentId), ownerMatch(ctx.owner)));
     if (!row) throw notFound(`No execution with ID '${params.id}' in this environment that this token's owner ran.`);
+    authorizeResults(ctx, row.tasks);
     return ok(executionView(row));
   },
 });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { transactWithChanges } from '@/lib/changes';
 import { groupMembers, groups, policies, policyBindings, users } from '@/lib/db/schema';
 import { createTestDatabase, type TestDatabase } from '@/lib/db/testing';
-import { createTestPlatform, insertTestToken, platformRequest, readResponse } from '../testing';
+import { createTestPlatform, grantTestPolicy, insertTestToken, platformRequest, readResponse } from '../testing';
 
 let database: TestDatabase;
 let platform: ReturnType<typeof createTestPlatform>;
@@ -13,7 +13,12 @@ const SEARCH = '/davis-copilot/v1/document-search:execute';
 beforeAll(async () => {
   database = await createTestDatabase();
   platform = createTestPlatform(database.db);
-  token = (await insertTestToken(database.db, { owner: 'admin@example.com', scopes: ['document:documents:write', 'davis-copilot:document-search:execute'] })).token;
+  token = (
+    await insertTestToken(database.db, {
+      owner: 'admin@example.com',
+      scopes: ['document:documents:read', 'document:documents:write', 'davis-copilot:document-search:execute'],
+    })
+  ).token;
   const documents = [
     { name: 'Checkout latency', type: 'dashboard', content: { tiles: [{ title: 'p99 latency of checkout requests' }, { title: 'Errors' }] } },
     { name: 'Payments overview', type: 'dashboard', content: { tiles: [{ title: 'Failed payments by provider' }], note: 'checkout flow' } },
@@ -56,10 +61,44 @@ describe('document search', () => {
     expect(names(await call('POST', SEARCH, { query: 'checkout', limit: 1 }))).toHaveLength(1);
   });
 
+  it('still searches when a document holds more distinct words than a full-text vector can', async () => {
+    // 120,000 distinct words: PostgreSQL's tsvector of all of them is over its 1 MB limit.
+    const words = Array.from({ length: 120_000 }, (_, i) => `w${i.toString(36)}x`).join(' ');
+    expect((await call('POST', '/document/v1/documents', { name: 'Word list', type: 'notebook', content: { words } }, 'acme-staging')).status).toBe(201);
+    const response = await call('POST', SEARCH, { query: 'checkout latency' }, 'acme-staging');
+    expect(response.status).toBe(200);
+    expect(names(response)).toEqual(['Checkout latency in staging']);
+    expect(names(await call('POST', SEARCH, { query: 'w0x' }, 'acme-staging'))).toEqual(['Word list']);
+  });
+
   it('refuses an empty query naming the field', async () => {
     const response = await call('POST', SEARCH, { query: ' ' });
     expect(response.status).toBe(400);
     expect((response.body.error as { message: string }).message).toContain("'query': must not be empty");
+  });
+
+  it('needs document:documents:read in the token, as reading the documents directly does', async () => {
+    const searchOnly = (
+      await insertTestToken(database.db, { owner: 'admin@example.com', scopes: ['document:documents:write', 'davis-copilot:document-search:execute'] })
+    ).token;
+    const response = await call('POST', SEARCH, { query: 'checkout latency' }, 'acme-prod', searchOnly);
+    expect(response.status).toBe(403);
+    expect((response.body.error as { message: string }).message).toBe("Missing scope 'document:documents:read': the token was not generated with it.");
+  });
+
+  it('needs document:documents:read of the owner', async () => {
+    // The exporter's policies grant storage, not documents.
+    const exporter = (
+      await insertTestToken(database.db, {
+        owner: 'exporter@service.example.com',
+        creator: 'admin@example.com',
+        scopes: ['document:documents:read', 'davis-copilot:document-search:execute'],
+      })
+    ).token;
+    await grantTestPolicy(database.db, 'acme', 'exporter@service.example.com', 'ALLOW davis-copilot:document-search:execute;');
+    const response = await call('POST', SEARCH, { query: 'checkout latency' }, 'acme-prod', exporter);
+    expect(response.status).toBe(403);
+    expect((response.body.error as { message: string }).message).toContain("lacks the permission 'document:documents:read'");
   });
 
   it('leaves out document types the owner may not read', async () => {

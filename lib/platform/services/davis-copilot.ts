@@ -2,12 +2,15 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { documents } from '@/lib/db/schema';
 import { defineEndpoint, ok, type PlatformContext } from '../endpoint';
+import { badRequest } from '../errors';
 import { storableString } from './storage-json';
 
 // Davis CoPilot document search: ranks the environment's documents for a query in plain words
 // with PostgreSQL full-text search (english configuration): the name weighs most, then the text
-// in the content (string values only, not JSON keys), then the type. Only documents whose type
-// the owner may read (`document:documents:read`) are searched.
+// in the content (string values only, not JSON keys; the first SEARCHED_TEXT_CHARS of it), then
+// the type. The answer carries names and
+// text, so the call needs `document:documents:read` as a direct read does (catalogue), and only
+// documents of the types the token and its owner may read are searched.
 
 const READ = 'document:documents:read';
 const TYPE = 'document:document-type';
@@ -17,39 +20,77 @@ export const documentSearchBody = z.object({
   limit: z.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(100, 'must be at most 100').default(10),
 });
 
-const CONTENT_TEXT = sql`(case when jsonb_typeof(${documents.content}) = 'string' then ${documents.content} #>> '{}'
-  else (select string_agg(v #>> '{}', ' ') from jsonb_path_query(${documents.content}, 'strict $.** ? (@.type() == "string")') v) end)`;
+/** How much of a document's text is searched: its tsvector stays far below PostgreSQL's 1 MB limit, and its cost bounded. */
+export const SEARCHED_TEXT_CHARS = 100_000;
+/** How long a search may run on PostgreSQL before it is cancelled (PGlite has no statement timeout). */
+export const SEARCH_TIMEOUT_MS = 10_000;
+
+// The text of the content: a string as it is, else its string values (not its keys), from the start.
+const CONTENT_TEXT = sql`left(coalesce(case when jsonb_typeof(${documents.content}) = 'string' then ${documents.content} #>> '{}'
+  else (select string_agg(v #>> '{}', ' ') from jsonb_path_query(${documents.content}, 'strict $.** ? (@.type() == "string")') v) end, ''), ${sql.raw(String(SEARCHED_TEXT_CHARS))})`;
 const DOCUMENT_VECTOR = sql`(setweight(to_tsvector('english', ${documents.name}), 'A')
-  || setweight(jsonb_to_tsvector('english', ${documents.content}, '["string"]'), 'B')
+  || setweight(to_tsvector('english', ${CONTENT_TEXT}), 'B')
   || setweight(to_tsvector('english', ${documents.type}), 'C'))`;
+
+function isCancellation(error: unknown): boolean {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    if ((e as { code?: unknown }).code === '57014') return true;
+  }
+  return false;
+}
 
 export async function searchDocuments(ctx: PlatformContext, query: string, limit: number) {
   const typeRows = await ctx.db.selectDistinct({ type: documents.type }).from(documents).where(eq(documents.environmentId, ctx.environmentId));
   const readable = typeRows.map((r) => r.type).filter((type) => ctx.permits(READ, { [TYPE]: type }));
   if (readable.length === 0) return [];
   const tsQuery = sql`websearch_to_tsquery('english', ${query})`;
-  const rank = sql<number>`ts_rank(${DOCUMENT_VECTOR}, ${tsQuery})`;
-  const rows = await ctx.db
-    .select({
-      id: documents.id,
-      name: documents.name,
-      type: documents.type,
-      updatedAt: documents.updatedAt,
-      score: rank.mapWith(Number),
-      snippet: sql<string | null>`ts_headline('english', coalesce(${CONTENT_TEXT}, ''), ${tsQuery}, 'MaxFragments=2, MaxWords=20, MinWords=5, StartSel=**, StopSel=**')`,
-    })
-    .from(documents)
-    .where(and(eq(documents.environmentId, ctx.environmentId), inArray(documents.type, readable), sql`${DOCUMENT_VECTOR} @@ ${tsQuery}`))
-    .orderBy(sql`${rank} desc`, sql`${documents.updatedAt} desc`, documents.id)
-    .limit(limit);
-  return rows.map((r) => ({
-    id: r.id,
-    name: r.name,
-    type: r.type,
-    score: r.score,
-    snippet: r.snippet ?? '',
-    updatedAt: r.updatedAt.toISOString(),
-  }));
+  try {
+    return await ctx.db.transaction(async (tx) => {
+      await tx.execute(sql`set transaction read only`);
+      await tx.execute(sql.raw(`set local statement_timeout = ${SEARCH_TIMEOUT_MS}`));
+      // Each document's vector is computed once (OFFSET keeps the subquery from being merged into
+      // the outer one, which would compute it for the match and again for the rank) …
+      const candidates = tx
+        .select({ id: documents.id, updatedAt: documents.updatedAt, vector: sql`${DOCUMENT_VECTOR}`.as('vector') })
+        .from(documents)
+        .where(and(eq(documents.environmentId, ctx.environmentId), inArray(documents.type, readable)))
+        .offset(0)
+        .as('candidates');
+      const ranked = tx
+        .select({ id: candidates.id, updatedAt: candidates.updatedAt, score: sql<number>`ts_rank(${candidates.vector}, ${tsQuery})`.as('score') })
+        .from(candidates)
+        .where(sql`${candidates.vector} @@ ${tsQuery}`)
+        .orderBy(sql`score desc`, sql`${candidates.updatedAt} desc`, candidates.id)
+        .limit(limit)
+        .as('ranked');
+      // … and a snippet only for the documents returned.
+      const rows = await tx
+        .select({
+          id: documents.id,
+          name: documents.name,
+          type: documents.type,
+          updatedAt: documents.updatedAt,
+          score: sql`${ranked.score}`.mapWith(Number),
+          snippet: sql<string | null>`ts_headline('english', ${CONTENT_TEXT}, ${tsQuery}, 'MaxFragments=2, MaxWords=20, MinWords=5, StartSel=**, StopSel=**')`,
+        })
+        .from(ranked)
+        .innerJoin(documents, eq(documents.id, ranked.id))
+        .orderBy(sql`${ranked.score} desc`, sql`${documents.updatedAt} desc`, documents.id);
+      return rows.map((r) => ({
+        id: r.id,
+        name: r.name,
+        type: r.type,
+        score: r.score,
+        snippet: r.snippet ?? '',
+        updatedAt: r.updatedAt.toISOString(),
+      }));
+    });
+  } catch (error) {
+    if (isCancellation(error)) {
+      throw badRequest(`The search ran longer than ${SEARCH_TIMEOUT_MS / 1000} seconds and was cancelled. Use more specific words.`);
+    }
+    throw error;
+  }
 }
 
 export const executeDocumentSearch = defineEndpoint({

@@ -6,6 +6,7 @@ import { created, defineEndpoint, ok, type PlatformContext } from '../endpoint';
 import { notFound } from '../errors';
 import { pageKey, pageQuery, readPageKey } from './pagination';
 import { ownerColumns, ownerView } from './principal';
+import { storableJson, storableString } from './storage-json';
 
 // The document service: documents (dashboards, notebooks, …) of an environment. A document's type
 // is the `document:document-type` attribute, so policies can allow or deny per type; a list shows
@@ -16,17 +17,15 @@ const WRITE = 'document:documents:write';
 const DELETE = 'document:documents:delete';
 const TYPE = 'document:document-type';
 
-const name = z
-  .string({ error: 'is required and must be a string' })
-  .trim()
-  .min(1, 'must not be empty')
-  .max(255, 'must be at most 255 characters');
+const name = storableString(
+  z.string({ error: 'is required and must be a string' }).trim().min(1, 'must not be empty').max(255, 'must be at most 255 characters'),
+);
 const type = z
   .string({ error: 'is required and must be a string' })
   .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/, 'must be 1-100 letters, digits, ".", "_", ":" or "-", starting with a letter or digit');
-const content = z
-  .json({ error: 'is required: a JSON value or a string' })
-  .refine((v) => v !== null, 'must not be null: a JSON value or a string');
+const content = storableJson(
+  z.json({ error: 'is required: a JSON value or a string' }).refine((v) => v !== null, 'must not be null: a JSON value or a string'),
+);
 
 const idParams = z.object({ id: z.uuid('must be a document ID (a UUID)') });
 

@@ -7,6 +7,7 @@ import { notFound } from '../errors';
 import type { ReadCache } from '../read-cache';
 import { preparedPerDatabase } from './prepared';
 import { ownerColumns } from './principal';
+import { storableJson } from './storage-json';
 
 // The state service: key-value state of an app, shared by everyone in the environment
 // (app-states) or kept per identity (user-app-states, keyed by the token's owner, so every token
@@ -25,9 +26,9 @@ const keySchema = z
 
 const params = z.object({ appId: appIdSchema, key: keySchema });
 const putBody = z.object({
-  value: z
-    .json({ error: 'is required: a JSON value or a string' })
-    .refine((v) => v !== null, 'must not be null: a JSON value or a string'),
+  value: storableJson(
+    z.json({ error: 'is required: a JSON value or a string' }).refine((v) => v !== null, 'must not be null: a JSON value or a string'),
+  ),
 });
 const MAX_STATE_BYTES = 1024 * 1024;
 

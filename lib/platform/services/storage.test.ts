@@ -123,6 +123,26 @@ describe('storage query:execute', () => {
     expect(message(missing)).toContain("'query'");
   });
 
+  const list = (n: number, item: (i: number) => string, separator = ', ') => Array.from({ length: n }, (_, i) => item(i)).join(separator);
+
+  it.each([
+    ['the query of 4,990 sort fields', `fetch logs | sort ${list(4_990, () => 'a', ',')}`, 'A query may sort by at most 10 fields (line 1, column 39).'],
+    ['a query over 10,000 characters', `fetch logs | filter a == "${'x'.repeat(10_000)}"`, 'A query may be at most 10000 characters long.'],
+    ['21 commands', `fetch logs${' | limit 5'.repeat(21)}`, 'A query may have at most 20 commands (line 1, column 214).'],
+    ['51 filter conditions', `fetch logs | filter ${list(51, (i) => `n == ${i}`, ' and ')}`, 'A query may have at most 50 filter conditions (line 1, column 611).'],
+    ['51 listed fields', `fetch logs | fields ${list(51, (i) => `f${i}`)}`, "A query's fields commands may list at most 50 fields (line 1, column 261)."],
+    ['11 group fields', `fetch logs | summarize count(), by: {${list(11, (i) => `g${i}`)}}`, 'A query may group by at most 10 fields (line 1, column 78).'],
+    ['a field name of 201 characters', `fetch logs | fields ${'f'.repeat(201)}`, 'A field name may be at most 200 characters long (line 1, column 21).'],
+    ['a field of 11 parts', `fetch logs | sort ${list(11, (i) => `p${i}`, '.')}`, 'A field name may have at most 10 parts separated by dots (line 1, column 19).'],
+    ['a string of 1,001 characters', `fetch logs | filter contains(content, "${'x'.repeat(1_001)}")`, 'A string in a query may be at most 1000 characters long (line 1, column 39).'],
+    ['limit 10001', 'fetch logs | limit 10001', 'A limit may be at most 10000 (line 1, column 20).'],
+  ])('refuses %s with a 400 naming the limit', async (_label, query, limit) => {
+    const { token } = await insertTestToken(database.db, { scopes: ['storage:buckets:read', 'storage:logs:read'] });
+    const response = await call('acme-staging', QUERY, token, { query });
+    expect(response.status).toBe(400);
+    expect(message(response)).toBe(`Invalid request body field 'query': ${limit}`);
+  });
+
   it("needs storage:buckets:read and the fetched table's read scope", async () => {
     const noTable = await insertTestToken(database.db, { scopes: ['storage:buckets:read', 'storage:logs:read'] });
     const refused = await call('acme-staging', QUERY, noTable.token, { query: 'fetch bizevents' });

@@ -20,7 +20,7 @@ const load = cache(async (rawTokenId: string) => {
   if (!parsed.success) notFound();
   const actor = await requireActor();
   const db = await getDb();
-  const [page, counts] = await Promise.all([loadTokenPage(db, actor, parsed.data, new Date()), tokenCountsByAccount(db, actor.userId)]);
+  const [page, counts] = await Promise.all([loadTokenPage(db, actor, parsed.data, new Date()), tokenCountsByAccount(db, actor.userId, new Date())]);
   if (!page) notFound();
   return { actor, page, counts };
 });

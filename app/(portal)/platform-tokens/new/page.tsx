@@ -4,9 +4,8 @@ import { notFound } from 'next/navigation';
 import { requireActor } from '@/app/_lib/session';
 import { TokenForm } from '@/components/platform-tokens/token-form';
 import { getDb } from '@/lib/db';
-import { duplicatePrefill, emptyTokenForm } from '@/lib/tokens/form-prefill';
+import { duplicatePrefill, emptyTokenForm, findTokenToDuplicate } from '@/lib/tokens/form-prefill';
 import { loadTokenFormOptions } from '@/lib/tokens/form-options';
-import { findMyToken } from '@/lib/tokens/list';
 import { tokenIdSchema } from '@/lib/validations/tokens';
 
 export const metadata: Metadata = { title: 'Generate a platform token' };
@@ -18,13 +17,19 @@ export default async function NewPlatformTokenPage({ searchParams }: { searchPar
   const accounts = await loadTokenFormOptions(db, actor.userId);
 
   let sourceTokenId: string | undefined;
+  let refusal: string | null = null;
   let initial = emptyTokenForm(accounts);
   if (duplicate !== undefined) {
     const parsed = tokenIdSchema.safeParse(duplicate);
-    const source = parsed.success ? await findMyToken(db, actor.userId, parsed.data, new Date()) : null;
-    if (!source) notFound();
-    sourceTokenId = source.tokenId;
-    initial = duplicatePrefill(source, new Date());
+    if (!parsed.success) notFound();
+    const source = await findTokenToDuplicate(db, actor, parsed.data, new Date());
+    if (!source.ok && source.notFound) notFound();
+    if (source.ok) {
+      sourceTokenId = source.token.tokenId;
+      initial = duplicatePrefill(source.token, new Date());
+    } else {
+      refusal = source.message;
+    }
   }
 
   return (
@@ -33,14 +38,18 @@ export default async function NewPlatformTokenPage({ searchParams }: { searchPar
         <Link href="/platform-tokens" prefetch={false} className="text-sm text-brand-700 hover:underline">
           ← My platform tokens
         </Link>
-        <h1 className="mt-2 text-2xl font-semibold">{sourceTokenId ? 'Duplicate a platform token' : 'Generate a platform token'}</h1>
+        <h1 className="mt-2 text-2xl font-semibold">{sourceTokenId || refusal ? 'Duplicate a platform token' : 'Generate a platform token'}</h1>
         <p className="mt-1 text-sm text-slate-600">
           {sourceTokenId
             ? `A new token with the properties of ${sourceTokenId}. Change what you need; the original stays as it is.`
             : 'A platform token acts as its owner, only with the scopes you choose, in the environments you choose.'}
         </p>
       </div>
-      {accounts.length === 0 ? (
+      {refusal ? (
+        <p role="alert" className="rounded-md border border-slate-200 bg-white p-6 text-sm text-slate-700">
+          {refusal}
+        </p>
+      ) : accounts.length === 0 ? (
         <p className="rounded-md border border-slate-200 bg-white p-6 text-sm text-slate-700">
           You are not a member of any account, so there is nowhere to generate a token.
         </p>

@@ -1,14 +1,18 @@
 import type { NextRequest } from 'next/server';
 import { handlers } from '@/auth';
-import { signInRetryAfter, tooManySignInsMessage } from '@/lib/auth/sign-in-limits';
-import { clientIp } from '@/lib/http/client-ip';
+import { signInAttempt, signInRetryAfter, tooManySignInsMessage } from '@/lib/auth/sign-in-limits';
 
 export const { GET } = handlers;
 
 /** A client that failed too often gets a 429 before its credentials are even looked at. */
 export async function POST(request: NextRequest) {
   if (request.nextUrl.pathname.endsWith('/callback/credentials')) {
-    const wait = signInRetryAfter(clientIp(request.headers));
+    const form = await request
+      .clone()
+      .formData()
+      .catch(() => null);
+    const email = form?.get('email');
+    const wait = signInRetryAfter(signInAttempt(request.headers, typeof email === 'string' ? email : undefined));
     if (wait > 0) {
       return Response.json(
         { error: { code: 429, message: tooManySignInsMessage(wait) } },

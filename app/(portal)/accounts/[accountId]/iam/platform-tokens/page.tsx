@@ -25,7 +25,7 @@ export default async function AccountPlatformTokensPage({
   const query = parseAdminTokenListParams(await searchParams);
   const db = await getDb();
   const now = new Date();
-  const [page, counts] = await Promise.all([listAccountTokens(db, actor, accountId, query, now), tokenCountsByAccount(db, actor.userId)]);
+  const [page, counts] = await Promise.all([listAccountTokens(db, actor, accountId, query, now), tokenCountsByAccount(db, actor.userId, now)]);
   // Not awaited: the count streams in after the page, so it never holds the list up.
   const count = countAccountTokens(db, actor, accountId, query, now);
   return (

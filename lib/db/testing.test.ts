@@ -1,0 +1,54 @@
+import { eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { databaseSnapshot } from './snapshot';
+import { accounts } from './schema';
+import { createTestDatabase, testBackend } from './testing';
+
+describe(`test databases on ${testBackend}`, () => {
+  it('are copies of their own: what one writes is in no other, open at the same time or made after', async () => {
+    const first = await createTestDatabase();
+    const second = await createTestDatabase();
+    try {
+      const fresh = await databaseSnapshot(second.db);
+      await first.db.insert(accounts).values({ id: 'initech', name: 'Initech' });
+      await first.db.update(accounts).set({ name: 'Renamed' }).where(eq(accounts.id, 'acme'));
+      expect(await databaseSnapshot(second.db)).toBe(fresh);
+      await first.close();
+      const third = await createTestDatabase();
+      try {
+        expect(await databaseSnapshot(third.db)).toBe(fresh);
+        expect((await third.db.select().from(accounts)).map((a) => a.name).sort()).toEqual(['Acme Corp', 'Globex']);
+      } finally {
+        await third.close();
+      }
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('tells which table changed, with its row count', async () => {
+    const database = await createTestDatabase();
+    try {
+      const before = (await databaseSnapshot(database.db)).split('\n');
+      await database.db.insert(accounts).values({ id: 'initech', name: 'Initech' });
+      const after = (await databaseSnapshot(database.db)).split('\n');
+      const changed = after.filter((line, i) => line !== before[i]);
+      expect(changed).toHaveLength(1);
+      expect(changed[0]).toMatch(/^accounts: 3 rows, md5 [0-9a-f]{32}$/);
+    } finally {
+      await database.close();
+    }
+  });
+
+  it('start empty, migrated or seeded as asked', async () => {
+    const empty = await createTestDatabase({ migrate: false });
+    const migrated = await createTestDatabase({ seed: false });
+    try {
+      expect(await databaseSnapshot(empty.db)).toBe('');
+      expect(await databaseSnapshot(migrated.db)).toMatch(/^accounts: 0 rows,/m);
+    } finally {
+      await empty.close();
+      await migrated.close();
+    }
+  });
+});
