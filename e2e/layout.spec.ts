@@ -166,3 +166,33 @@ test.describe('Layout at every width', () => {
     });
   }
 });
+
+// Opening a list prefetches no other list: each would be a full query the person may never see.
+test.describe('Prefetching', () => {
+  const HEAVY = /^\/(platform-tokens|outbox|accounts\/[^/]+\/iam\/(platform-tokens|activity|groups|policies|service-users))\/?$/;
+
+  for (const [user, path] of [
+    ['alice', '/platform-tokens'],
+    ['admin', '/accounts/acme/iam/platform-tokens'],
+    ['admin', '/accounts/acme/iam/activity'],
+    ['admin', '/accounts/acme/iam/groups'],
+    ['admin', '/accounts/acme/iam/policies'],
+  ] as const) {
+    test(`${path} prefetches no list (${user})`, async ({ browser }) => {
+      const page = await signedIn(browser, user, 1440);
+      const prefetched: string[] = [];
+      page.on('request', (request) => {
+        const headers = request.headers();
+        if (headers['next-router-prefetch'] || headers['purpose'] === 'prefetch') prefetched.push(request.url());
+      });
+      await page.goto(path);
+      await page.waitForLoadState('networkidle');
+      // Hovering a row's link is the other moment Next.js prefetches.
+      await page.getByRole('main').getByRole('link').first().hover();
+      await page.waitForLoadState('networkidle');
+      const lists = prefetched.filter((url) => HEAVY.test(new URL(url).pathname) || new URL(url).search.replace(/_rsc=[^&]*&?/, '').length > 1);
+      expect(lists, `prefetched from ${path}: ${prefetched.join(', ') || 'nothing'}`).toEqual([]);
+      await page.context().close();
+    });
+  }
+});

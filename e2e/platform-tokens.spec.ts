@@ -254,8 +254,18 @@ test.describe('My platform tokens', () => {
       // Choosing it anyway does nothing.
       await duplicate.click({ force: true });
       await expect(page).toHaveURL(/\/platform-tokens$/);
-      await expect(page.getByRole('menuitem', { name: 'Rotate' })).not.toHaveAttribute('aria-disabled', 'true');
-      await page.keyboard.press('Escape');
+      // Rotating stays, only with the old token stopping at once: it would count until it expires.
+      await page.getByRole('menuitem', { name: 'Rotate' }).click();
+      const rotate = page.getByRole('dialog', { name: 'Rotate platform token' });
+      await expect(rotate.getByRole('radio', { name: 'Immediately' })).toBeChecked();
+      const later = rotate.getByRole('radio', { name: 'Later' });
+      await expect(later).toBeDisabled();
+      await expect(later).toHaveAccessibleDescription(
+        'You have 10 of 10 platform tokens in Globex. The old token would count until it expires, so it can only stop immediately.',
+      );
+      await expect(rotate.getByLabel('Old token expires at')).toHaveCount(0);
+      await rotate.getByRole('button', { name: 'Cancel' }).click();
+      await expect(rotate).toHaveCount(0);
     } finally {
       await tokens.goto();
       for (const { name, tokenId } of made) await tokens.delete(name, tokenId);

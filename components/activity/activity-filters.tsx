@@ -64,7 +64,7 @@ export function ActivityFilters({
       </FilterField>
       <div className="flex gap-2">
         <Button type="submit">Apply filters</Button>
-        <Link href={basePath} className="inline-flex h-10 items-center rounded-md px-3 text-sm font-medium text-slate-700 hover:bg-slate-100">
+        <Link href={basePath} prefetch={false} className="inline-flex h-10 items-center rounded-md px-3 text-sm font-medium text-slate-700 hover:bg-slate-100">
           Clear filters
         </Link>
       </div>

@@ -66,7 +66,7 @@ export function GroupBindings({
           {bindings.map((b) => (
             <tr key={b.policyId}>
               <Td>
-                <Link href={`${base}/policies/${b.policyId}`} className="font-medium text-brand-700 hover:underline">
+                <Link href={`${base}/policies/${b.policyId}`} prefetch={false} className="font-medium text-brand-700 hover:underline">
                   {b.policyName}
                 </Link>
               </Td>

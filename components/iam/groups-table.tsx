@@ -42,7 +42,7 @@ export function GroupsTable({ accountId, groups }: { accountId: string; groups: 
           {groups.map((group) => (
             <tr key={group.id}>
               <Td>
-                <Link href={`${base}/${group.id}`} className="font-medium text-brand-700 hover:underline">
+                <Link href={`${base}/${group.id}`} prefetch={false} className="font-medium text-brand-700 hover:underline">
                   {group.name}
                 </Link>
               </Td>

@@ -46,7 +46,7 @@ export function PoliciesTable({ accountId, policies }: { accountId: string; poli
           {policies.map((policy) => (
             <tr key={policy.id}>
               <Td>
-                <Link href={`${base}/${policy.id}`} className="font-medium text-brand-700 hover:underline">
+                <Link href={`${base}/${policy.id}`} prefetch={false} className="font-medium text-brand-700 hover:underline">
                   {policy.name}
                 </Link>
               </Td>
@@ -57,7 +57,7 @@ export function PoliciesTable({ accountId, policies }: { accountId: string; poli
               <Td className="text-right tabular-nums">{policy.groupCount}</Td>
               <Td className="whitespace-nowrap text-slate-600"><When at={policy.updatedAt} /></Td>
               <RowActions>
-                <Link href={`${base}/${policy.id}`} className="inline-flex h-8 items-center rounded-md px-3 text-sm font-medium text-slate-700 hover:bg-slate-100">
+                <Link href={`${base}/${policy.id}`} prefetch={false} className="inline-flex h-8 items-center rounded-md px-3 text-sm font-medium text-slate-700 hover:bg-slate-100">
                   Edit<span className="sr-only"> {policy.name}</span>
                 </Link>
                 <RowAction label="Delete" subject={policy.name} danger onClick={() => setDeleting(policy)} />

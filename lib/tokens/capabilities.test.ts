@@ -52,6 +52,16 @@ describe('the actions offered on a token', () => {
     expect(reason(full, 'duplicate')).toBe('You have 10 of 10 platform tokens in Acme Corp. Delete one to duplicate this one.');
     expect(reason(full, 'rotate')).toBeUndefined();
   });
+
+  it('rotates at the limit only with the old token stopping at once, and says why "Later" is unavailable', () => {
+    const laterReason = (context: TokenActionContext) => tokenActions(context).find((a) => a.kind === 'rotate')?.laterUnavailable;
+    expect(laterReason({ ...base, tokenCount: 10 })).toBe(
+      'You have 10 of 10 platform tokens in Acme Corp. The old token would count until it expires, so it can only stop immediately.',
+    );
+    expect(laterReason({ ...base, tokenCount: 9 })).toBeUndefined();
+    // Rotating is unavailable altogether while token management is off: one reason is enough.
+    expect(laterReason({ ...base, tokenCount: 10, allowTokenManagement: false })).toBeUndefined();
+  });
 });
 
 describe('what stops generating a token in the chosen account', () => {

@@ -12,6 +12,11 @@ export interface TokenAction {
   kind: TokenActionKind;
   /** Why the action cannot be taken now; absent when it can. */
   unavailable?: string;
+  /**
+   * Rotating at the token limit: only with "Immediately", since the old token would count until
+   * it expires; why "Later" is unavailable.
+   */
+  laterUnavailable?: string;
 }
 
 export interface TokenActionContext {
@@ -33,7 +38,8 @@ export interface TokenActionContext {
  * The actions offered, in menu order. Anyone who may see the token may disable, enable and
  * delete it (enabling while token management is off is for admins). Rotating and duplicating
  * hand out a new secret that acts as the owner, so they are offered to its creator and to the
- * owner only; not while token management is off, and duplicating not at the token limit.
+ * owner only; not while token management is off, and duplicating not at the token limit (rotating
+ * there only with the old token stopping at once).
  */
 export function tokenActions(context: TokenActionContext): TokenAction[] {
   const denied = context.allowTokenManagement ? undefined : managementDeniedMessage(context.accountName);
@@ -47,11 +53,14 @@ export function tokenActions(context: TokenActionContext): TokenAction[] {
     actions.push({ kind: 'disable' });
   }
   if (context.isCreator || context.isOwner) {
-    actions.push({ kind: 'rotate', unavailable: denied });
-    const atLimit =
-      context.tokenCount >= context.limit
-        ? `You have ${context.tokenCount} of ${context.limit} platform tokens in ${context.accountName}. Delete one to duplicate this one.`
-        : undefined;
+    const full = context.tokenCount >= context.limit;
+    const held = `You have ${context.tokenCount} of ${context.limit} platform tokens in ${context.accountName}.`;
+    actions.push({
+      kind: 'rotate',
+      unavailable: denied,
+      laterUnavailable: full && !denied ? `${held} The old token would count until it expires, so it can only stop immediately.` : undefined,
+    });
+    const atLimit = full ? `${held} Delete one to duplicate this one.` : undefined;
     actions.push({ kind: 'duplicate', unavailable: denied ?? atLimit });
   }
   actions.push({ kind: 'delete' });
