@@ -135,6 +135,27 @@ test.describe('My platform tokens', () => {
     await context.close();
   });
 
+  test('marks a token that expires within 7 days, in the list and on its page', async ({ alicePage: page }) => {
+    const tokens = new PlatformTokensPage(page);
+    const soon = unique('E2E soon');
+    const later = unique('E2E later');
+    const a = await tokens.generate({ name: soon, account: 'Acme Corp', expiration: '7 days', scopes: ['document:documents:read'] });
+    const b = await tokens.generate({ name: later, account: 'Acme Corp', expiration: '30 days', scopes: ['document:documents:read'] });
+    try {
+      await expect(tokens.row(a.tokenId)).toContainText('in 7 days');
+      await expect(tokens.row(a.tokenId).getByText('Expires soon', { exact: true })).toBeVisible();
+      await expect(tokens.row(b.tokenId)).toContainText('in 30 days');
+      await expect(tokens.row(b.tokenId).getByText('Expires soon', { exact: true })).toHaveCount(0);
+      await tokens.row(a.tokenId).getByRole('link', { name: soon }).click();
+      await expect(page.getByRole('heading', { name: soon, level: 1 })).toBeVisible();
+      await expect(page.getByText('Expires soon', { exact: true })).toBeVisible();
+    } finally {
+      await tokens.goto();
+      await tokens.delete(soon, a.tokenId);
+      await tokens.delete(later, b.tokenId);
+    }
+  });
+
   test('shows each broken rule at its field, including the ones only the server can check', async ({ alicePage: page }) => {
     const tokens = new PlatformTokensPage(page);
     await tokens.goto();

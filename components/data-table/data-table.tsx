@@ -30,6 +30,31 @@ function SortIcon({ direction }: { direction: 'asc' | 'desc' | null }) {
   return <ArrowUpDown aria-hidden className="size-3.5 opacity-40" />;
 }
 
+/**
+ * A sortable header's label with its arrow. A header that wraps keeps its last word with the
+ * arrow, so the arrow never ends up alone on a line.
+ */
+function SortLabel({ label, direction }: { label: React.ReactNode; direction: 'asc' | 'desc' | null }) {
+  if (typeof label !== 'string' || !label.includes(' ')) {
+    return (
+      <span className="inline-flex items-center gap-1 whitespace-nowrap">
+        {label}
+        <SortIcon direction={direction} />
+      </span>
+    );
+  }
+  const cut = label.lastIndexOf(' ');
+  return (
+    <>
+      {label.slice(0, cut + 1)}
+      <span className="inline-flex items-center gap-1 whitespace-nowrap">
+        {label.slice(cut + 1)}
+        <SortIcon direction={direction} />
+      </span>
+    </>
+  );
+}
+
 function HeaderCell<T>({ header, sortLink, compact }: { header: Header<T, unknown>; sortLink?: SortControl; compact: boolean }) {
   const { column } = header;
   const label = header.isPlaceholder ? null : flexRender(column.columnDef.header, header.getContext());
@@ -44,18 +69,16 @@ function HeaderCell<T>({ header, sortLink, compact }: { header: Header<T, unknow
       aria-sort={direction === 'asc' ? 'ascending' : direction === 'desc' ? 'descending' : sortable ? 'none' : undefined}
     >
       {link ? (
-        <Link href={link.href} scroll={false} prefetch={false} className="inline-flex items-center gap-1 uppercase hover:text-slate-900">
-          {label}
-          <SortIcon direction={link.current} />
+        <Link href={link.href} scroll={false} prefetch={false} className="uppercase hover:text-slate-900">
+          <SortLabel label={label} direction={link.current} />
         </Link>
       ) : clientSort !== undefined ? (
         <button
           type="button"
-          className="inline-flex items-center gap-1 uppercase hover:text-slate-900"
+          className="text-left uppercase hover:text-slate-900"
           onClick={column.getToggleSortingHandler()}
         >
-          {label}
-          <SortIcon direction={clientSort} />
+          <SortLabel label={label} direction={clientSort} />
         </button>
       ) : (
         label

@@ -63,7 +63,7 @@ function FormFooter({
 }) {
   const invalid = FIELD_LABELS.filter(([field]) => errors[field]);
   return (
-    <div className="sticky bottom-0 z-10 -mx-4 border-t border-slate-200 bg-white/95 px-4 py-3 shadow-[0_-4px_12px_-6px_rgb(0_0_0/0.15)] backdrop-blur sm:-mx-6 sm:px-6">
+    <div className="sticky bottom-0 z-10 -mx-4 border-t border-slate-200 bg-white/95 px-4 py-3 shadow-[0_-4px_12px_-6px_rgb(0_0_0/0.15)] backdrop-blur sm:mx-0 sm:rounded-t-lg sm:border-x">
       <div className="flex flex-wrap items-center gap-x-4 gap-y-2">
         <p className="text-sm font-medium text-slate-700" aria-live="polite">
           {scopeCount} {scopeCount === 1 ? 'scope' : 'scopes'} selected
