@@ -196,3 +196,26 @@ test.describe('Prefetching', () => {
     });
   }
 });
+
+test.describe('The shell', () => {
+  test("names the app in the title, has a favicon, and no page asks for anything that is not there", async ({ browser }) => {
+    const page = await signedIn(browser, 'admin', 1280);
+    const missing: string[] = [];
+    page.on('response', (response) => {
+      if (response.status() === 404) missing.push(response.url());
+    });
+    for (const path of ['/platform-tokens', '/platform-tokens/new', '/api-explorer', '/accounts/acme/iam/platform-tokens']) {
+      await page.goto(path);
+      await page.waitForLoadState('networkidle');
+    }
+    expect(missing).toEqual([]);
+    await page.goto('/platform-tokens');
+    await expect(page).toHaveTitle('My platform tokens · Platform tokens portal');
+    const icon = await page.locator('link[rel="icon"]').first().getAttribute('href');
+    expect(icon).toBeTruthy();
+    const response = await page.request.get(icon!);
+    expect(response.status()).toBe(200);
+    expect(response.headers()['content-type']).toMatch(/^image\//);
+    await page.context().close();
+  });
+});

@@ -142,6 +142,12 @@ test.describe('My platform tokens', () => {
     const a = await tokens.generate({ name: soon, account: 'Acme Corp', expiration: '7 days', scopes: ['document:documents:read'] });
     const b = await tokens.generate({ name: later, account: 'Acme Corp', expiration: '30 days', scopes: ['document:documents:read'] });
     try {
+      // The outcome's notice can be dismissed.
+      const notice = page.getByRole('status').filter({ hasText: `Generated “${later}”` });
+      await expect(notice).toBeVisible();
+      await page.getByRole('button', { name: 'Dismiss' }).click();
+      await expect(notice).toHaveCount(0);
+
       await expect(tokens.row(a.tokenId)).toContainText('in 7 days');
       await expect(tokens.row(a.tokenId).getByText('Expires soon', { exact: true })).toBeVisible();
       await expect(tokens.row(b.tokenId)).toContainText('in 30 days');
@@ -166,6 +172,12 @@ test.describe('My platform tokens', () => {
     await expect(page.getByText('Enter a token name')).toBeVisible();
     await expect(page.getByText('Choose at least one environment, or apply the token to the account')).toBeVisible();
     await expect(page.getByText('Choose at least one scope')).toBeVisible();
+    // The bar by Generate sums them up, each a link to its field.
+    const summary = page.getByText(/fields? needs? attention:/).locator('..');
+    await expect(summary).toContainText('3 fields need attention:');
+    await expect(summary.getByRole('link')).toHaveText(['Token name', 'Environments', 'Scopes']);
+    await summary.getByRole('link', { name: 'Token name' }).click();
+    await expect(page.getByLabel('Token name')).toBeFocused();
 
     // "Apply to account" makes environments unnecessary; a past custom date is refused by the server.
     await page.getByLabel('Token name').fill(unique('E2E past'));
@@ -178,6 +190,12 @@ test.describe('My platform tokens', () => {
     await expect(page.getByRole('alert').filter({ hasText: 'The expiration date must be in the future' })).toBeVisible();
     await expect(page.getByLabel('Custom expiration date')).toHaveAttribute('aria-invalid', 'true');
     await expect(page.getByRole('dialog')).toHaveCount(0);
+
+    // Fixing the field takes the refusal away: nothing stale stays on the form.
+    await page.getByLabel('Expiration date', { exact: true }).selectOption({ label: '30 days' });
+    await expect(page.getByRole('alert').filter({ hasText: 'The expiration date must be in the future' })).toHaveCount(0);
+    await expect(page.getByText('The expiration date must be in the future')).toHaveCount(0);
+    await expect(page.getByText(/fields? needs? attention:/)).toHaveCount(0);
   });
 
   test('generates for a service user only where a policy allows it, and marks scopes its owner lacks', async ({

@@ -79,6 +79,8 @@ async function shoot(page, name) {
   await page.waitForLoadState('networkidle');
   // The Next.js dev indicator is absent from production builds; hide the mouse's hover states.
   await page.mouse.move(0, HEIGHT - 1);
+  // Colour transitions (a button that just became available) finish before the picture.
+  await page.evaluate(() => Promise.all(document.getAnimations().map((animation) => animation.finished)));
   await page.screenshot({ path: path.join(outDir, `${name}.png`) });
   console.log(`docs/screenshots/${name}.png`);
 }
