@@ -13,6 +13,7 @@ function endpoint(page: Page, method: string, path: string) {
 
 test.describe('API explorer', () => {
   test('lists services, endpoints and scopes, and answers a call without a token with 401', async ({ alicePage: page }) => {
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
     await page.goto('/platform-tokens');
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'API explorer' }).click();
     await expect(page.getByRole('heading', { name: 'API explorer', level: 1 })).toBeVisible();
