@@ -22,34 +22,50 @@ const ADMIN_PAGES = [
   '/accounts/acme/iam/simulator',
 ];
 
-test('the sign-in page has no serious accessibility violation', async ({ page }) => {
-  await page.goto('/sign-in');
-  expect(await seriousViolations(page)).toEqual([]);
-});
+// Every check runs in light and in dark mode, which follows the system setting.
+const SCHEMES = ['light', 'dark'] as const;
 
-for (const path of ADMIN_PAGES) {
-  test(`${path} has no serious accessibility violation`, async ({ adminPage }) => {
-    await adminPage.goto(path);
-    await expect(adminPage.getByRole('main')).toBeVisible();
-    expect(await seriousViolations(adminPage)).toEqual([]);
+for (const colorScheme of SCHEMES) {
+  test(`the sign-in page has no serious accessibility violation (${colorScheme})`, async ({ page }) => {
+    await page.emulateMedia({ colorScheme });
+    await page.goto('/sign-in');
+    expect(await seriousViolations(page)).toEqual([]);
   });
+
+  for (const path of ADMIN_PAGES) {
+    test(`${path} has no serious accessibility violation (${colorScheme})`, async ({ adminPage }) => {
+      await adminPage.emulateMedia({ colorScheme });
+      await adminPage.goto(path);
+      await expect(adminPage.getByRole('main')).toBeVisible();
+      expect(await seriousViolations(adminPage)).toEqual([]);
+    });
+  }
 }
 
-test('the token actions menu and a confirm dialog have no serious violation', async ({ alicePage }) => {
-  await alicePage.goto('/platform-tokens/new');
-  await alicePage.getByLabel('Token name').fill('Accessibility check');
-  await alicePage.getByRole('checkbox', { name: 'document:documents:read' }).check();
-  await alicePage.getByRole('button', { name: 'Generate' }).click();
-  const secret = alicePage.getByRole('dialog');
-  await expect(secret.getByLabel('Token')).toBeVisible();
-  expect(await seriousViolations(alicePage)).toEqual([]);
-  await secret.getByRole('button', { name: 'Finish and exit' }).click();
-  await alicePage.getByRole('button', { name: 'Actions for Accessibility check' }).click();
-  expect(await seriousViolations(alicePage)).toEqual([]);
-  await alicePage.getByRole('menuitem', { name: 'Delete' }).click();
-  const confirm = alicePage.getByRole('alertdialog');
-  await expect(confirm).toBeVisible();
-  expect(await seriousViolations(alicePage)).toEqual([]);
-  await confirm.getByRole('button', { name: 'Delete' }).click();
-  await expect(alicePage.getByRole('button', { name: 'Actions for Accessibility check' })).toHaveCount(0);
-});
+for (const colorScheme of SCHEMES) {
+  test(`the secret dialog, a token page, the actions menu and a confirm dialog have no serious violation (${colorScheme})`, async ({ alicePage }) => {
+    await alicePage.emulateMedia({ colorScheme });
+    await alicePage.goto('/platform-tokens/new');
+    await alicePage.getByLabel('Token name').fill('Accessibility check');
+    await alicePage.getByRole('checkbox', { name: 'document:documents:read' }).check();
+    await alicePage.getByRole('button', { name: 'Generate' }).click();
+    const secret = alicePage.getByRole('dialog');
+    await expect(secret.getByLabel('Token')).toBeVisible();
+    expect(await seriousViolations(alicePage)).toEqual([]);
+    await secret.getByRole('button', { name: 'Finish and exit' }).click();
+    await expect(alicePage.getByRole('status').filter({ hasText: 'Generated' })).toBeVisible();
+    expect(await seriousViolations(alicePage)).toEqual([]);
+    await alicePage.getByRole('link', { name: 'Accessibility check' }).click();
+    await expect(alicePage.getByRole('heading', { name: 'Accessibility check', level: 1 })).toBeVisible();
+    expect(await seriousViolations(alicePage)).toEqual([]);
+    await alicePage.goBack();
+    await alicePage.getByRole('button', { name: 'Actions for Accessibility check' }).click();
+    expect(await seriousViolations(alicePage)).toEqual([]);
+    await alicePage.getByRole('menuitem', { name: 'Delete' }).click();
+    const confirm = alicePage.getByRole('alertdialog');
+    await expect(confirm).toBeVisible();
+    expect(await seriousViolations(alicePage)).toEqual([]);
+    await confirm.getByRole('button', { name: 'Delete' }).click();
+    await expect(alicePage.getByRole('button', { name: 'Actions for Accessibility check' })).toHaveCount(0);
+  });
+}

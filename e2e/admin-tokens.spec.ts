@@ -126,6 +126,9 @@ test.describe('Identity & access management › Platform tokens', () => {
   test('"Deny" stops generating tokens in Acme but not in Globex, and "Allow" restores it', async ({ adminPage, alicePage }) => {
     const toggle = adminPage.getByRole('switch', { name: 'Allow to manage platform tokens' });
     const dialog = adminPage.getByRole('alertdialog');
+    const alice = new PlatformTokensPage(alicePage);
+    const acmeName = unique('e2e-admin-acme');
+    const { tokenId: acmeTokenId } = await alice.generate({ name: acmeName, account: 'Acme Corp', scopes: ['document:documents:read'] });
     await adminPage.goto(ACME_TOKENS);
     await expect(toggle).toBeChecked();
     try {
@@ -141,8 +144,18 @@ test.describe('Identity & access management › Platform tokens', () => {
       await expect(toggle).not.toBeChecked();
       await expect(adminPage.getByRole('status').filter({ hasText: 'Token management is denied in Acme Corp' })).toBeVisible();
 
-      const alice = new PlatformTokensPage(alicePage);
+      // Alice's Acme token keeps Rotate and Duplicate in its menu, unavailable and saying why.
       await alice.goto();
+      await alice.openActions(acmeName);
+      const denied = 'An admin of Acme Corp has turned off "Allow to manage platform tokens", so no tokens can be generated, duplicated or rotated there.';
+      for (const item of ['Rotate', 'Duplicate']) {
+        const menuitem = alicePage.getByRole('menuitem', { name: item });
+        await expect(menuitem).toHaveAttribute('aria-disabled', 'true');
+        await expect(menuitem).toHaveAccessibleDescription(denied);
+      }
+      await expect(alicePage.getByRole('menuitem', { name: 'Delete' })).not.toHaveAttribute('aria-disabled', 'true');
+      await alicePage.keyboard.press('Escape');
+
       await alicePage.getByRole('button', { name: 'Platform token' }).click();
       await expect(alicePage.getByRole('option', { name: 'Acme Corp (token management turned off)' })).toBeDisabled();
       await expect(alicePage.getByText('Acme Corp cannot be chosen')).toBeVisible();
@@ -159,6 +172,8 @@ test.describe('Identity & access management › Platform tokens', () => {
         await dialog.getByRole('button', { name: 'Allow' }).click();
       }
       await expect(toggle).toBeChecked();
+      await alice.goto();
+      await alice.delete(acmeName, acmeTokenId);
     }
 
     await adminPage.goto('/accounts/acme/iam/activity?action=account.token_management_denied');

@@ -13,6 +13,7 @@ function endpoint(page: Page, method: string, path: string) {
 
 test.describe('API explorer', () => {
   test('lists services, endpoints and scopes, and answers a call without a token with 401', async ({ alicePage: page }) => {
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
     await page.goto('/platform-tokens');
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'API explorer' }).click();
     await expect(page.getByRole('heading', { name: 'API explorer', level: 1 })).toBeVisible();
@@ -35,6 +36,32 @@ test.describe('API explorer', () => {
     await expect(response.getByLabel('Response body')).toContainText('Malformed token');
     await expect(list.getByLabel('Equivalent curl command')).toContainText('Authorization: Bearer $TOKEN');
     await expect(list.getByLabel('Equivalent curl command')).not.toContainText('not-a-token');
+    // How long the call took, and its curl command a click away.
+    await expect(response.getByTestId('response-time')).toHaveText(/^\d[\d,]* ms$/);
+    await list.getByRole('button', { name: 'Copy curl command' }).click();
+    await expect(list.getByRole('button', { name: 'Copied' })).toBeVisible();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(await list.getByLabel('Equivalent curl command').textContent());
+  });
+
+  test('finds endpoints by path, scope or summary, and jumps to a service from the list', async ({ alicePage: page }) => {
+    await page.goto('/api-explorer');
+    const services = page.getByRole('navigation', { name: 'Services' });
+    await expect(services.getByRole('link')).not.toHaveCount(0);
+    const search = page.getByRole('searchbox', { name: 'Search endpoints' });
+    await search.fill('ingest/v1/BIZevents');
+    await expect(page.getByText('1 endpoint', { exact: true })).toBeVisible();
+    await expect(endpoint(page, 'POST', '/storage/ingest/v1/bizevents')).toBeVisible();
+    await expect(page.getByRole('heading', { name: 'Storage', level: 2 })).toBeVisible();
+    await expect(page.getByRole('heading', { name: 'Document', level: 2 })).toHaveCount(0);
+    await expect(services.getByRole('link')).toHaveCount(1);
+    await search.fill('no such endpoint anywhere');
+    await expect(page.getByText('0 endpoints')).toBeVisible();
+    await expect(page.getByText('No endpoint matches “no such endpoint anywhere”.')).toBeVisible();
+    await search.fill('');
+
+    await services.getByRole('link', { name: /^Email/ }).click();
+    await expect(page).toHaveURL(/#service-email$/);
+    await expect(page.getByRole('heading', { name: 'Email', level: 2 })).toBeInViewport();
   });
 
   test('sends a pasted token with "Try it out", and shows status, headers, body and curl', async ({ alicePage: page }) => {

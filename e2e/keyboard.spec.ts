@@ -161,7 +161,7 @@ test.describe('Keyboard only', () => {
         await finishByKeyboard(page);
       }
 
-      await tabTo(page, page.getByRole('link', { name: 'Identity & access management (Acme Corp)' }));
+      await tabTo(page, page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Identity & access management', exact: true }));
       await page.keyboard.press('Enter');
       await expect(page.getByRole('heading', { name: 'Platform tokens', level: 1 })).toBeVisible();
       await expect(page).toHaveURL(/\/accounts\/acme\/iam\/platform-tokens/);

@@ -1,4 +1,4 @@
-import { expect, test } from './fixtures';
+import { expect, storageStatePath, test } from './fixtures';
 import { PlatformTokensPage } from './pages/platform-tokens-page';
 
 // My platform tokens as alice and bob: generate with the secret shown once, the Actions menu,
@@ -27,7 +27,15 @@ test.describe('My platform tokens', () => {
     await expect(dialog).toContainText('will not be shown again');
     const secret = await dialog.getByRole('textbox', { name: 'Token' }).inputValue();
     expect(secret).toMatch(/^dt0s16\.[A-Z0-9]{24}\.[A-Z0-9]{64}$/);
+
+    // Neither Escape nor a click beside the dialog loses the secret; they point at the way out.
+    await page.keyboard.press('Escape');
+    await page.mouse.click(5, 5);
+    await expect(dialog).toBeVisible();
+    await expect(dialog.getByRole('status')).toContainText('then choose “Finish and exit”');
+
     await dialog.getByRole('button', { name: 'Copy' }).click();
+    await expect(dialog.getByRole('button', { name: 'Copied' })).toBeVisible();
     await expect(dialog.getByRole('status')).toHaveText('Copied to the clipboard.');
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret);
     await dialog.getByRole('button', { name: 'Finish and exit' }).click();
@@ -43,12 +51,15 @@ test.describe('My platform tokens', () => {
     await expect(row).toContainText('Never');
     await expect(page.getByRole('status').filter({ hasText: `Generated “${name}”` })).toBeVisible();
 
-    // The secret is gone from the client: not on this page, not after a reload.
+    // The secret is gone from the client: not on this page, not after a reload; nor is the
+    // outcome in the URL, so a reload does not tell it again.
     const secretPart = secret.slice(32);
     expect(await page.content()).not.toContain(secretPart);
+    expect(new URL(page.url()).search).toBe('');
     await page.reload();
     await expect(row).toContainText('Active');
     expect(await page.content()).not.toContain(secretPart);
+    await expect(page.getByRole('status').filter({ hasText: `Generated “${name}”` })).toHaveCount(0);
 
     await tokens.act(name, tokenId, 'Disable');
     await expect(row).toContainText('Disabled');
@@ -89,6 +100,68 @@ test.describe('My platform tokens', () => {
     await expect(page.getByRole('status').filter({ hasText: 'Deleted' })).toContainText(tokenId);
   });
 
+  test('copies the secret without the clipboard API, or leaves it selected to copy by hand', async ({ browser }) => {
+    const context = await browser.newContext({ storageState: storageStatePath('alice') });
+    // A browser that refuses the clipboard API (plain http, no permission).
+    await context.addInitScript(() => {
+      Object.defineProperty(navigator, 'clipboard', {
+        value: { writeText: () => Promise.reject(new DOMException('Not allowed', 'NotAllowedError')) },
+      });
+    });
+    const page = await context.newPage();
+    const tokens = new PlatformTokensPage(page);
+    const name = unique('E2E copy');
+    await tokens.goto();
+    await tokens.openCreateForm();
+    await tokens.fillAndGenerate({ name, account: 'Acme Corp', scopes: ['document:documents:read'] });
+    const dialog = tokens.secretDialog();
+    const field = dialog.getByRole('textbox', { name: 'Token' });
+    const secret = await field.inputValue();
+
+    await dialog.getByRole('button', { name: 'Copy' }).click();
+    await expect(dialog.getByRole('button', { name: 'Copied' })).toBeVisible();
+    expect(await field.evaluate((el: HTMLTextAreaElement) => el.value.slice(el.selectionStart, el.selectionEnd))).toBe(secret);
+
+    // Where copying the selection fails too, the token stays selected and the dialog says how to copy it.
+    await page.evaluate(() => {
+      document.execCommand = () => false;
+    });
+    await expect(dialog.getByRole('button', { name: 'Copy' })).toBeVisible({ timeout: 8_000 });
+    await dialog.getByRole('button', { name: 'Copy' }).click();
+    await expect(dialog.getByRole('status')).toHaveText('The token is selected: press Ctrl+C to copy it.');
+    await expect(field).toBeFocused();
+    const { tokenId } = await tokens.takeSecret();
+    await tokens.delete(name, tokenId);
+    await context.close();
+  });
+
+  test('marks a token that expires within 7 days, in the list and on its page', async ({ alicePage: page }) => {
+    const tokens = new PlatformTokensPage(page);
+    const soon = unique('E2E soon');
+    const later = unique('E2E later');
+    const a = await tokens.generate({ name: soon, account: 'Acme Corp', expiration: '7 days', scopes: ['document:documents:read'] });
+    const b = await tokens.generate({ name: later, account: 'Acme Corp', expiration: '30 days', scopes: ['document:documents:read'] });
+    try {
+      // The outcome's notice can be dismissed.
+      const notice = page.getByRole('status').filter({ hasText: `Generated “${later}”` });
+      await expect(notice).toBeVisible();
+      await page.getByRole('button', { name: 'Dismiss' }).click();
+      await expect(notice).toHaveCount(0);
+
+      await expect(tokens.row(a.tokenId)).toContainText('in 7 days');
+      await expect(tokens.row(a.tokenId).getByText('Expires soon', { exact: true })).toBeVisible();
+      await expect(tokens.row(b.tokenId)).toContainText('in 30 days');
+      await expect(tokens.row(b.tokenId).getByText('Expires soon', { exact: true })).toHaveCount(0);
+      await tokens.row(a.tokenId).getByRole('link', { name: soon }).click();
+      await expect(page.getByRole('heading', { name: soon, level: 1 })).toBeVisible();
+      await expect(page.getByText('Expires soon', { exact: true })).toBeVisible();
+    } finally {
+      await tokens.goto();
+      await tokens.delete(soon, a.tokenId);
+      await tokens.delete(later, b.tokenId);
+    }
+  });
+
   test('shows each broken rule at its field, including the ones only the server can check', async ({ alicePage: page }) => {
     const tokens = new PlatformTokensPage(page);
     await tokens.goto();
@@ -99,6 +172,12 @@ test.describe('My platform tokens', () => {
     await expect(page.getByText('Enter a token name')).toBeVisible();
     await expect(page.getByText('Choose at least one environment, or apply the token to the account')).toBeVisible();
     await expect(page.getByText('Choose at least one scope')).toBeVisible();
+    // The bar by Generate sums them up, each a link to its field.
+    const summary = page.getByText(/fields? needs? attention:/).locator('..');
+    await expect(summary).toContainText('3 fields need attention:');
+    await expect(summary.getByRole('link')).toHaveText(['Token name', 'Environments', 'Scopes']);
+    await summary.getByRole('link', { name: 'Token name' }).click();
+    await expect(page.getByLabel('Token name')).toBeFocused();
 
     // "Apply to account" makes environments unnecessary; a past custom date is refused by the server.
     await page.getByLabel('Token name').fill(unique('E2E past'));
@@ -111,6 +190,12 @@ test.describe('My platform tokens', () => {
     await expect(page.getByRole('alert').filter({ hasText: 'The expiration date must be in the future' })).toBeVisible();
     await expect(page.getByLabel('Custom expiration date')).toHaveAttribute('aria-invalid', 'true');
     await expect(page.getByRole('dialog')).toHaveCount(0);
+
+    // Fixing the field takes the refusal away: nothing stale stays on the form.
+    await page.getByLabel('Expiration date', { exact: true }).selectOption({ label: '30 days' });
+    await expect(page.getByRole('alert').filter({ hasText: 'The expiration date must be in the future' })).toHaveCount(0);
+    await expect(page.getByText('The expiration date must be in the future')).toHaveCount(0);
+    await expect(page.getByText(/fields? needs? attention:/)).toHaveCount(0);
   });
 
   test('generates for a service user only where a policy allows it, and marks scopes its owner lacks', async ({
@@ -171,7 +256,7 @@ test.describe('My platform tokens', () => {
   });
 
   test('refuses the 11th token in an account, naming the limit and the account', async ({ alicePage: page }) => {
-    test.setTimeout(240_000);
+    test.setTimeout(480_000);
     const tokens = new PlatformTokensPage(page);
     const prefix = unique('E2E limit');
     const made: { name: string; tokenId: string }[] = [];
@@ -186,16 +271,40 @@ test.describe('My platform tokens', () => {
       }
       await expect(pill).toHaveText('Globex: 10 of 10');
 
-      await tokens.openCreateForm();
+      // The form says so before anything is filled in, and Generate is unavailable with the reason.
+      await page.getByRole('button', { name: 'Platform token' }).click();
       await page.getByLabel('Account', { exact: true }).selectOption({ label: 'Globex' });
       await expect(page.getByText('You have 10 of 10 platform tokens in Globex. Delete one to generate another.')).toBeVisible();
-      await tokens.fillAndGenerate({ name: `${prefix} eleventh`, scopes: ['state:app-states:read'] });
-      await expect(
-        page.getByRole('alert').filter({
-          hasText: 'You already have 10 platform tokens in Globex, the most allowed. Delete one to generate another.',
-        }),
-      ).toBeVisible();
-      await expect(page.getByRole('dialog')).toHaveCount(0);
+      const full = 'Globex already holds 10 of your 10 platform tokens, the most allowed: delete one there, or choose another account.';
+      await expect(page.getByText(full, { exact: true })).toBeVisible();
+      const generate = page.getByRole('button', { name: 'Generate' });
+      await expect(generate).toBeDisabled();
+      await expect(generate).toHaveAccessibleDescription(`Generate is unavailable: ${full}`);
+      await page.getByLabel('Account', { exact: true }).selectOption({ label: 'Acme Corp' });
+      await expect(generate).toBeEnabled();
+
+      // Duplicating one of them is unavailable too, and says why; rotating stays open.
+      await tokens.goto();
+      const last = made[made.length - 1]!;
+      await tokens.openActions(last.name);
+      const duplicate = page.getByRole('menuitem', { name: 'Duplicate' });
+      await expect(duplicate).toHaveAttribute('aria-disabled', 'true');
+      await expect(duplicate).toHaveAccessibleDescription('You have 10 of 10 platform tokens in Globex. Delete one to duplicate this one.');
+      // Choosing it anyway does nothing.
+      await duplicate.click({ force: true });
+      await expect(page).toHaveURL(/\/platform-tokens$/);
+      // Rotating stays, only with the old token stopping at once: it would count until it expires.
+      await page.getByRole('menuitem', { name: 'Rotate' }).click();
+      const rotate = page.getByRole('dialog', { name: 'Rotate platform token' });
+      await expect(rotate.getByRole('radio', { name: 'Immediately' })).toBeChecked();
+      const later = rotate.getByRole('radio', { name: 'Later' });
+      await expect(later).toBeDisabled();
+      await expect(later).toHaveAccessibleDescription(
+        'You have 10 of 10 platform tokens in Globex. The old token would count until it expires, so it can only stop immediately.',
+      );
+      await expect(rotate.getByLabel('Old token expires at')).toHaveCount(0);
+      await rotate.getByRole('button', { name: 'Cancel' }).click();
+      await expect(rotate).toHaveCount(0);
     } finally {
       await tokens.goto();
       for (const { name, tokenId } of made) await tokens.delete(name, tokenId);

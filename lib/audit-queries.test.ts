@@ -9,7 +9,7 @@ import { actorByEmail } from '@/lib/testing/demo';
 import { insertTestTokens, type TestToken } from '@/lib/testing/tokens';
 import { bulkTokenAction } from '@/lib/tokens/bulk';
 import { parseActivityParams, type ActivityQuery } from '@/lib/validations/activity';
-import { listActivity } from './audit-queries';
+import { listActivity, listTokenActivity } from './audit-queries';
 
 const query = (params: Record<string, string> = {}): ActivityQuery => parseActivityParams(params);
 
@@ -84,15 +84,36 @@ describe(`Activity on ${testBackend}`, () => {
   });
 
   it('ignores malformed filters in the URL', () => {
-    expect(parseActivityParams({ action: 'drop table', from: '2020-02-30', to: 'yesterday', page: '-1', size: '7' })).toEqual({
+    expect(
+      parseActivityParams({ action: 'drop table', from: '2020-02-30', to: 'yesterday', page: '-1', size: '7', tz: 'Mars/Olympus' }),
+    ).toEqual({
       actor: '',
       token: '',
       action: '',
       from: '',
       to: '',
+      tz: 'UTC',
       page: 1,
       size: 25,
     });
+  });
+
+  it('reads "From" and "To" as days of the reader’s time zone, the one the times are shown in', async () => {
+    // 23:30 UTC on 5 May is already 6 May in Berlin.
+    await database.db.update(auditEvents).set({ createdAt: new Date('2020-05-05T23:30:00Z') }).where(eq(auditEvents.action, 'token.deleted'));
+    const on = (day: string, tz?: string) =>
+      listActivity(database.db, admin, 'acme', query({ from: day, to: day, action: 'token.deleted', ...(tz ? { tz } : {}) }));
+    expect((await on('2020-05-06', 'Europe/Berlin')).events).toHaveLength(1);
+    expect((await on('2020-05-05', 'Europe/Berlin')).events).toHaveLength(0);
+    expect((await on('2020-05-05')).events).toHaveLength(1);
+    expect((await on('2020-05-06')).events).toHaveLength(0);
+  });
+
+  it('lists a token’s own activity, bulk events that name it included, and no other token’s', async () => {
+    const events = await listTokenActivity(database.db, 'acme', tokens[0]!.tokenId, 50);
+    expect(events.map((e) => e.action)).toEqual(['tokens.bulk_disabled', 'token.generated']);
+    expect((await listTokenActivity(database.db, 'globex', tokens[0]!.tokenId, 50)).length).toBe(0);
+    expect((await listTokenActivity(database.db, 'acme', tokens[0]!.tokenId, 1)).length).toBe(1);
   });
 
   it('is for the account’s admins only', async () => {

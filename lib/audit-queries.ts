@@ -3,6 +3,7 @@ import { assertAdminOf } from '@/lib/accounts/admin-access';
 import type { Actor } from '@/lib/auth/users';
 import type { Executor } from '@/lib/db';
 import { auditEvents, type AuditAction } from '@/lib/db/schema';
+import { zonedDayStart } from '@/lib/time-zone';
 import { isTokenId, TOKEN_PREFIX } from '@/lib/tokens/format';
 import type { ActivityQuery } from '@/lib/validations/activity';
 
@@ -54,11 +55,6 @@ function tokenCondition(text: string): SQL {
   return ilike(auditEvents.tokenId, `%${escapeLike(text)}%`);
 }
 
-function dayStart(day: string, plusDays = 0): Date {
-  const date = new Date(`${day}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + plusDays);
-  return date;
-}
 
 /** One page of the account's audit events, newest first, filtered by actor, token, action and days. */
 export async function listActivity(db: Executor, actor: Actor, accountId: string, query: ActivityQuery): Promise<ActivityPage> {
@@ -67,9 +63,22 @@ export async function listActivity(db: Executor, actor: Actor, accountId: string
   if (query.actor) conditions.push(ilike(auditEvents.actorEmail, `%${escapeLike(query.actor)}%`));
   if (query.token) conditions.push(tokenCondition(query.token));
   if (query.action) conditions.push(eq(auditEvents.action, query.action));
-  if (query.from) conditions.push(gte(auditEvents.createdAt, dayStart(query.from)));
-  if (query.to) conditions.push(lt(auditEvents.createdAt, dayStart(query.to, 1)));
+  if (query.from) conditions.push(gte(auditEvents.createdAt, zonedDayStart(query.from, query.tz)));
+  if (query.to) conditions.push(lt(auditEvents.createdAt, zonedDayStart(query.to, query.tz, 1)));
 
+  const rows = await selectEvents(db, and(...conditions)!, query.size + 1, (query.page - 1) * query.size);
+  return { hasNextPage: rows.length > query.size, events: rows.slice(0, query.size) };
+}
+
+/**
+ * A token's own activity, newest first: the events about it, bulk ones that list it included.
+ * For the token's page, whose reader may see the token; not for the account's log as a whole.
+ */
+export function listTokenActivity(db: Executor, accountId: string, tokenId: string, limit: number): Promise<ActivityEvent[]> {
+  return selectEvents(db, and(eq(auditEvents.accountId, accountId), tokenCondition(tokenId))!, limit, 0);
+}
+
+async function selectEvents(db: Executor, where: SQL, limit: number, offset: number): Promise<ActivityEvent[]> {
   const rows = await db
     .select({
       id: auditEvents.id,
@@ -84,23 +93,19 @@ export async function listActivity(db: Executor, actor: Actor, accountId: string
       tokenCount: sql<number | null>`jsonb_array_length(case when jsonb_typeof(${auditEvents.details} -> 'tokenIds') = 'array' then ${auditEvents.details} -> 'tokenIds' end)`,
     })
     .from(auditEvents)
-    .where(and(...conditions))
+    .where(where)
     .orderBy(sql`${auditEvents.createdAt} desc nulls last`, desc(auditEvents.id))
-    .limit(query.size + 1)
-    .offset((query.page - 1) * query.size);
-
-  return {
-    hasNextPage: rows.length > query.size,
-    events: rows.slice(0, query.size).map((r) => ({
-      id: r.id,
-      createdAt: r.createdAt,
-      actorEmail: r.actorEmail,
-      action: r.action,
-      tokenId: r.tokenId ? redactSecrets(r.tokenId) : null,
-      targetName: r.targetName ? redactSecrets(r.targetName) : null,
-      details: redactSecrets(r.details ?? {}),
-      tokenIds: redactSecrets(r.tokenIds ?? []),
-      tokenCount: r.tokenCount === null ? null : Number(r.tokenCount),
-    })),
-  };
+    .limit(limit)
+    .offset(offset);
+  return rows.map((r) => ({
+    id: r.id,
+    createdAt: r.createdAt,
+    actorEmail: r.actorEmail,
+    action: r.action,
+    tokenId: r.tokenId ? redactSecrets(r.tokenId) : null,
+    targetName: r.targetName ? redactSecrets(r.targetName) : null,
+    details: redactSecrets(r.details ?? {}),
+    tokenIds: redactSecrets(r.tokenIds ?? []),
+    tokenCount: r.tokenCount === null ? null : Number(r.tokenCount),
+  }));
 }

@@ -28,8 +28,8 @@ vi.mock('@/lib/db', async (importOriginal) => ({
 
 const { currentActor, requireAccountAdmin, requireActor } = await import('./session');
 const { signOutAction } = await import('./sign-out');
-const { disableTokenAction, generateTokenAction } = await import('@/app/(portal)/platform-tokens/actions');
-const { createGroupAction } = await import('@/app/(portal)/accounts/[accountId]/iam/groups/actions');
+const { disableTokenAction, generateTokenAction } = await import('@/app/_actions/platform-tokens');
+const { createGroupAction } = await import('@/app/_actions/groups');
 const { tokenFormFields } = await import('@/lib/tokens/test-support');
 
 const COOKIE = 'authjs.session-token';

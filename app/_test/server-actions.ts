@@ -72,22 +72,22 @@ const NOT_SECRET_RECIPIENTS: Who[] = [...NOT_TOKEN_PEOPLE, 'admin'];
 const tokenForm = (overrides: Partial<TokenFormInput> = {}) => tokenFormFields({ name: 'Matrix token', ...overrides });
 
 export const FIXTURES: Record<string, Fixture> = {
-  '(portal)/platform-tokens/actions.ts#generateTokenAction': {
+  '_actions/platform-tokens.ts#generateTokenAction': {
     allowed: 'alice',
     refused: ['outsider', 'globexAdmin'],
     input: () => tokenForm(),
   },
-  '(portal)/platform-tokens/actions.ts#duplicateTokenAction': {
+  '_actions/platform-tokens.ts#duplicateTokenAction': {
     allowed: 'alice',
     refused: NOT_SECRET_RECIPIENTS,
     namesObjects: true,
     input: (w) => ({ ...tokenForm({ name: 'Duplicate of: Matrix' }), sourceTokenId: w.aliceToken }),
   },
-  '(portal)/platform-tokens/actions.ts#disableTokenAction': { allowed: 'alice', refused: NOT_TOKEN_PEOPLE, namesObjects: true,
+  '_actions/platform-tokens.ts#disableTokenAction': { allowed: 'alice', refused: NOT_TOKEN_PEOPLE, namesObjects: true,
     input: (w) => ({ tokenId: w.aliceToken }) },
-  '(portal)/platform-tokens/actions.ts#enableTokenAction': { allowed: 'admin', refused: NOT_TOKEN_PEOPLE, input: (w) => ({ tokenId: w.aliceToken }) },
-  '(portal)/platform-tokens/actions.ts#deleteTokenAction': { allowed: 'alice', refused: NOT_TOKEN_PEOPLE, input: (w) => ({ tokenId: w.aliceToken }) },
-  '(portal)/platform-tokens/actions.ts#rotateTokenAction': {
+  '_actions/platform-tokens.ts#enableTokenAction': { allowed: 'admin', refused: NOT_TOKEN_PEOPLE, input: (w) => ({ tokenId: w.aliceToken }) },
+  '_actions/platform-tokens.ts#deleteTokenAction': { allowed: 'alice', refused: NOT_TOKEN_PEOPLE, input: (w) => ({ tokenId: w.aliceToken }) },
+  '_actions/platform-tokens.ts#rotateTokenAction': {
     allowed: 'alice',
     refused: NOT_SECRET_RECIPIENTS,
     input: (w) => ({
@@ -99,105 +99,105 @@ export const FIXTURES: Record<string, Fixture> = {
       expiresAt: '',
     }),
   },
-  '(portal)/accounts/[accountId]/iam/groups/actions.ts#createGroupAction': {
+  '_actions/groups.ts#createGroupAction': {
     allowed: 'admin',
     refused: NOT_ADMINS,
     input: () => ({ accountId: 'acme', name: 'Matrix group', description: '' }),
   },
-  '(portal)/accounts/[accountId]/iam/groups/actions.ts#renameGroupAction': {
+  '_actions/groups.ts#renameGroupAction': {
     allowed: 'admin',
     refused: NOT_ADMINS,
     namesObjects: true,
     input: (w) => ({ accountId: 'acme', groupId: w.group, name: 'Renamed', description: '' }),
   },
-  '(portal)/accounts/[accountId]/iam/groups/actions.ts#deleteGroupAction': {
+  '_actions/groups.ts#deleteGroupAction': {
     allowed: 'admin',
     refused: NOT_ADMINS,
     namesObjects: true,
     input: (w) => ({ accountId: 'acme', groupId: w.group }),
   },
-  '(portal)/accounts/[accountId]/iam/groups/actions.ts#deleteGroupAndReturnAction': {
+  '_actions/groups.ts#deleteGroupAndReturnAction': {
     allowed: 'admin',
     refused: NOT_ADMINS,
     namesObjects: true,
     input: (w) => ({ accountId: 'acme', groupId: w.group }),
   },
-  '(portal)/accounts/[accountId]/iam/groups/actions.ts#addGroupMemberAction': {
+  '_actions/groups.ts#addGroupMemberAction': {
     allowed: 'admin',
     refused: NOT_ADMINS,
     namesObjects: true,
     input: (w) => ({ accountId: 'acme', groupId: w.group, member: `service-user:${w.ciBot}` }),
   },
-  '(portal)/accounts/[accountId]/iam/groups/actions.ts#removeGroupMemberAction': {
+  '_actions/groups.ts#removeGroupMemberAction': {
     allowed: 'admin',
     refused: NOT_ADMINS,
     namesObjects: true,
     input: (w) => ({ accountId: 'acme', groupId: w.group, member: `user:${w.id(EMAILS.alice)}` }),
   },
-  '(portal)/accounts/[accountId]/iam/groups/actions.ts#bindPolicyAction': {
+  '_actions/groups.ts#bindPolicyAction': {
     allowed: 'admin',
     refused: NOT_ADMINS,
     namesObjects: true,
     input: (w) => ({ accountId: 'acme', groupId: w.group, policyId: w.policy, accountWide: false, environmentIds: ['acme-prod'] }),
   },
-  '(portal)/accounts/[accountId]/iam/groups/actions.ts#unbindPolicyAction': {
+  '_actions/groups.ts#unbindPolicyAction': {
     allowed: 'admin',
     refused: NOT_ADMINS,
     namesObjects: true,
     input: (w) => ({ accountId: 'acme', groupId: w.group, policyId: w.policy }),
   },
-  '(portal)/accounts/[accountId]/iam/policies/actions.ts#createPolicyAction': {
+  '_actions/policies.ts#createPolicyAction': {
     allowed: 'admin',
     refused: NOT_ADMINS,
     input: () => ({ accountId: 'acme', name: 'Matrix policy', description: '', statements: 'ALLOW document:documents:read;' }),
   },
-  '(portal)/accounts/[accountId]/iam/policies/actions.ts#updatePolicyAction': {
+  '_actions/policies.ts#updatePolicyAction': {
     allowed: 'admin',
     refused: NOT_ADMINS,
     namesObjects: true,
     input: (w) => ({ accountId: 'acme', policyId: w.policy, name: 'Developer access', description: '', statements: 'DENY document:documents:read;' }),
   },
-  '(portal)/accounts/[accountId]/iam/policies/actions.ts#deletePolicyAction': {
+  '_actions/policies.ts#deletePolicyAction': {
     allowed: 'admin',
     refused: NOT_ADMINS,
     namesObjects: true,
     input: (w) => ({ accountId: 'acme', policyId: w.policy }),
   },
-  '(portal)/accounts/[accountId]/iam/policies/actions.ts#deletePolicyAndReturnAction': {
+  '_actions/policies.ts#deletePolicyAndReturnAction': {
     allowed: 'admin',
     refused: NOT_ADMINS,
     namesObjects: true,
     input: (w) => ({ accountId: 'acme', policyId: w.policy }),
   },
-  '(portal)/accounts/[accountId]/iam/service-users/actions.ts#createServiceUserAction': {
+  '_actions/service-users.ts#createServiceUserAction': {
     allowed: 'admin',
     refused: NOT_ADMINS,
     input: () => ({ accountId: 'acme', email: 'matrix@service.example.com', name: 'Matrix', description: '' }),
   },
-  '(portal)/accounts/[accountId]/iam/service-users/actions.ts#deleteServiceUserAction': {
+  '_actions/service-users.ts#deleteServiceUserAction': {
     allowed: 'admin',
     refused: NOT_ADMINS,
     namesObjects: true,
     input: (w) => ({ accountId: 'acme', serviceUserId: w.ciBot }),
   },
-  '(portal)/accounts/[accountId]/iam/simulator/actions.ts#simulateAction': {
+  '_actions/simulator.ts#simulateAction': {
     allowed: 'admin',
     refused: NOT_ADMINS,
     namesObjects: true,
     input: (w) => ({ accountId: 'acme', identity: `user:${w.id(EMAILS.alice)}`, environmentId: 'acme-prod', permission: 'document:documents:read', attributes: {} }),
   },
-  '(portal)/accounts/[accountId]/iam/platform-tokens/actions.ts#bulkTokensAction': {
+  '_actions/admin-tokens.ts#bulkTokensAction': {
     allowed: 'admin',
     refused: NOT_ADMINS,
     namesObjects: true,
     input: (w) => ({ accountId: 'acme', action: 'disable', selection: { kind: 'ids', tokenIds: [w.aliceToken] } }),
   },
-  '(portal)/accounts/[accountId]/iam/platform-tokens/actions.ts#previewSelectionAction': {
+  '_actions/admin-tokens.ts#previewSelectionAction': {
     allowed: 'admin',
     refused: NOT_ADMINS,
     input: () => ({ accountId: 'acme', filter: { q: '', status: 'all', sort: 'created', dir: 'desc', page: 1, size: 25 } }),
   },
-  '(portal)/accounts/[accountId]/iam/platform-tokens/actions.ts#setTokenManagementAction': {
+  '_actions/admin-tokens.ts#setTokenManagementAction': {
     allowed: 'admin',
     refused: NOT_ADMINS,
     input: () => ({ accountId: 'acme', allow: false }),

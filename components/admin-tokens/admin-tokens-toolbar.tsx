@@ -23,9 +23,11 @@ const SEARCH_DELAY_MS = 300;
 export function AdminTokensToolbar({
   query,
   onChange,
+  searchRef,
 }: {
   query: AdminTokenListQuery;
   onChange: (changes: Partial<AdminTokenListQuery>, options?: { replace?: boolean }) => void;
+  searchRef?: React.Ref<HTMLInputElement>;
 }) {
   const searchId = useId();
   const statusId = useId();
@@ -57,6 +59,7 @@ export function AdminTokensToolbar({
           Search tokens
         </label>
         <Input
+          ref={searchRef}
           id={searchId}
           name="q"
           type="search"

@@ -3,11 +3,12 @@
 import type { RowSelectionState } from '@tanstack/react-table';
 import { useRouter } from 'next/navigation';
 import { useRef, useState } from 'react';
+import { useNotice } from '@/components/ui/notice';
 import type { TokenManagementResult } from '@/lib/accounts/token-management';
 import type { TokenCount } from '@/lib/tokens/admin-queries';
+import type { TokenRow } from '@/lib/tokens/token-row';
 import { adminTokenListSearch, type AdminTokenListQuery } from '@/lib/validations/admin-tokens';
 import type { ActionResult } from '@/lib/validations/result';
-import type { AdminTokenView } from './admin-token-view';
 import { AdminTokensPagination } from './admin-tokens-pagination';
 import { AdminTokensTable } from './admin-tokens-table';
 import { AdminTokensToolbar } from './admin-tokens-toolbar';
@@ -21,7 +22,7 @@ export interface AdminTokensViewProps {
   allowTokenManagement: boolean;
   basePath: string;
   query: AdminTokenListQuery;
-  tokens: AdminTokenView[];
+  tokens: TokenRow[];
   hasNextPage: boolean;
   count: Promise<TokenCount>;
   actions: BulkActions & {
@@ -34,12 +35,14 @@ function SelectableList({
   props,
   navigation: { href, go, pending },
   onDone,
-  outcomeRef,
+  outcome,
+  searchBox,
 }: {
   props: AdminTokensViewProps;
   navigation: ReturnType<typeof useListNavigation>;
   onDone: (message: string) => void;
-  outcomeRef: React.RefObject<HTMLElement | null>;
+  outcome: () => HTMLElement | null;
+  searchBox: () => HTMLElement | null;
 }) {
   const { query, tokens } = props;
   const [rowSelection, setRowSelection] = useState<RowSelectionState>({});
@@ -67,7 +70,7 @@ function SelectableList({
           clear();
           onDone(message);
         }}
-        outcomeRef={outcomeRef}
+        outcome={outcome}
       />
       <AdminTokensTable
         caption={`Platform tokens of ${props.accountName}`}
@@ -76,6 +79,7 @@ function SelectableList({
         href={href}
         busy={pending}
         rowSelection={rowSelection}
+        searchBox={searchBox}
         onRowSelectionChange={(next) => {
           setRowSelection(next);
           // Unticking a row means the admin no longer wants every matching token.
@@ -98,14 +102,12 @@ function SelectableList({
 export function AdminTokensView(props: AdminTokensViewProps) {
   const router = useRouter();
   const navigation = useListNavigation(props.basePath, props.query);
-  const [message, setMessage] = useState<string | null>(null);
-  const statusRef = useRef<HTMLParagraphElement>(null);
+  const { notify, element } = useNotice();
+  const searchRef = useRef<HTMLInputElement | null>(null);
 
   function done(text: string) {
-    setMessage(text);
+    notify(text);
     router.refresh();
-    // The button that opened the dialog may be disabled now; keep focus on the outcome.
-    setTimeout(() => statusRef.current?.focus(), 0);
   }
 
   return (
@@ -121,17 +123,15 @@ export function AdminTokensView(props: AdminTokensViewProps) {
         onChange={props.actions.setTokenManagement}
         onDone={done}
       />
-      <p ref={statusRef} tabIndex={-1} role="status" className="text-sm text-slate-800 empty:hidden focus:outline-none">
-        {message}
-      </p>
       {/* Outside the keyed list, so typing in the search box survives the navigation it causes. */}
-      <AdminTokensToolbar query={props.query} onChange={navigation.go} />
+      <AdminTokensToolbar query={props.query} onChange={navigation.go} searchRef={searchRef} />
       <SelectableList
         key={adminTokenListSearch(props.query)}
         props={props}
         navigation={navigation}
         onDone={done}
-        outcomeRef={statusRef}
+        outcome={element}
+        searchBox={() => searchRef.current}
       />
     </div>
   );

@@ -95,7 +95,7 @@ export function BulkActionBar({
   onSelectAllMatching,
   onClearSelection,
   onDone,
-  outcomeRef,
+  outcome,
 }: {
   accountId: string;
   filter: AdminTokenFilter;
@@ -108,7 +108,7 @@ export function BulkActionBar({
   onClearSelection: () => void;
   onDone: (message: string) => void;
   /** Where focus goes after a change: the message that tells its outcome. */
-  outcomeRef?: React.RefObject<HTMLElement | null>;
+  outcome?: () => HTMLElement | null;
 }) {
   const [pending, setPending] = useState<PendingAction | null>(null);
   const [preparing, setPreparing] = useState(false);
@@ -184,7 +184,8 @@ export function BulkActionBar({
           // After a change, to its outcome; otherwise back to the button that asked.
           if (changed.current) {
             changed.current = false;
-            if (outcomeRef?.current) return outcomeRef.current;
+            const target = outcome?.();
+            if (target) return target;
           }
           return opener.current && !opener.current.disabled ? opener.current : null;
         }}

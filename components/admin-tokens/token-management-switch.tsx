@@ -49,7 +49,7 @@ export function TokenManagementSwitch({
         aria-describedby={hintId}
         className="relative mt-0.5 inline-flex h-6 w-11 shrink-0 items-center rounded-full bg-slate-300 transition-colors data-[state=checked]:bg-brand-600"
       >
-        <Switch.Thumb className="block size-5 translate-x-0.5 rounded-full bg-white shadow transition-transform data-[state=checked]:translate-x-[1.375rem]" />
+        <Switch.Thumb className="block size-5 translate-x-0.5 rounded-full bg-on-accent shadow transition-transform data-[state=checked]:translate-x-[1.375rem]" />
       </Switch.Root>
       <div className="space-y-0.5">
         <label htmlFor={id} className="block text-sm font-medium text-slate-900">

@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { Field } from '@/components/ui/field';
-import { Select } from '@/components/ui/input';
+import { Input, Select } from '@/components/ui/input';
 import type { ExplorerEndpoint, ExplorerEnvironment, ExplorerService } from '@/lib/platform/explorer';
 import { EndpointTryOut } from './endpoint-try-out';
 
@@ -28,9 +28,9 @@ function EndpointCard({
   const headingId = `endpoint-${endpoint.id.replace(/[^A-Za-z0-9-]/g, '-')}`;
   const panelId = `${headingId}-try-out`;
   return (
-    <section aria-labelledby={headingId} className="rounded-lg border border-slate-200 bg-white p-4">
+    <section aria-labelledby={headingId} className="min-w-0 rounded-lg border border-slate-200 bg-white p-4">
       <div className="flex flex-wrap items-start justify-between gap-3">
-        <div className="space-y-1">
+        <div className="min-w-0 space-y-1">
           <h3 id={headingId} className="flex flex-wrap items-center gap-2 font-mono text-sm">
             <span className={`rounded px-2 py-0.5 text-xs font-semibold ${METHOD_COLORS[endpoint.method] ?? ''}`}>{endpoint.method}</span>
             <span className="break-all">{endpoint.path}</span>
@@ -43,7 +43,7 @@ function EndpointCard({
           <p className="text-xs text-slate-600">
             Scope{endpoint.scopes.length > 1 ? 's' : ''}:{' '}
             {endpoint.scopes.map((scope) => (
-              <code key={scope} className="mr-1 rounded bg-slate-100 px-1 py-0.5">
+              <code key={scope} className="mr-1 break-all rounded bg-slate-100 px-1 py-0.5">
                 {scope}
               </code>
             ))}
@@ -51,7 +51,7 @@ function EndpointCard({
               <>
                 {' '}and one of{' '}
                 {endpoint.perRequestScopes.map((scope) => (
-                  <code key={scope} className="mr-1 rounded bg-slate-100 px-1 py-0.5">
+                  <code key={scope} className="mr-1 break-all rounded bg-slate-100 px-1 py-0.5">
                     {scope}
                   </code>
                 ))}
@@ -68,60 +68,110 @@ function EndpointCard({
   );
 }
 
-/** The API explorer of PRODUCT.md §5: every service and endpoint with its scopes, and "Try it out". */
+function matches(endpoint: ExplorerEndpoint, words: string[]): boolean {
+  if (words.length === 0) return true;
+  const haystack = [endpoint.method, endpoint.path, endpoint.summary, endpoint.description ?? '', ...endpoint.scopes, ...endpoint.perRequestScopes]
+    .join(' ')
+    .toLowerCase();
+  return words.every((word) => haystack.includes(word));
+}
+
+/**
+ * The API explorer of PRODUCT.md §5: every service and endpoint with its scopes, a search over
+ * them, the list of services to jump to, and "Try it out".
+ */
 export function ApiExplorer({ services, environments }: { services: ExplorerService[]; environments: ExplorerEnvironment[] }) {
   const [environmentId, setEnvironmentId] = useState(environments[0]?.id ?? '');
   const [authorization, setAuthorization] = useState('');
   const [openId, setOpenId] = useState<string | null>(null);
+  const [search, setSearch] = useState('');
+  const words = search.trim().toLowerCase().split(/\s+/).filter(Boolean);
+  const shown = services
+    .map((service) => ({ ...service, endpoints: service.endpoints.filter((e) => matches(e, words)) }))
+    .filter((service) => service.endpoints.length > 0);
+  const total = shown.reduce((n, s) => n + s.endpoints.length, 0);
 
   return (
-    <div className="space-y-8">
-      <div className="max-w-md">
-        <Field id="explorer-environment" label="Environment" hint="Requests go to /e/<environment>/platform/…">
-          <Select
-            id="explorer-environment"
-            aria-describedby="explorer-environment-hint"
-            value={environmentId}
-            onChange={(e) => setEnvironmentId(e.target.value)}
-            disabled={environments.length === 0}
-          >
-            {environments.length === 0 ? <option value="">No environments</option> : null}
-            {environments.map((env) => (
-              <option key={env.id} value={env.id}>
-                {env.accountName}: {env.name} ({env.id})
-              </option>
-            ))}
-          </Select>
+    <div className="grid grid-cols-[minmax(0,1fr)] gap-8 lg:grid-cols-[14rem_minmax(0,1fr)]">
+      <aside className="space-y-4 lg:sticky lg:top-4 lg:max-h-[calc(100vh-2rem)] lg:self-start lg:overflow-y-auto">
+        <Field id="explorer-search" label="Search endpoints">
+          <Input
+            id="explorer-search"
+            type="search"
+            placeholder="Path, scope or summary"
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+            autoComplete="off"
+          />
         </Field>
-      </div>
-      {services.map((service) => (
-        <section key={service.id} aria-labelledby={`service-${service.id}`} className="space-y-3">
-          <div>
-            <h2 id={`service-${service.id}`} className="text-lg font-semibold">
-              {service.title}
-            </h2>
-            <p className="text-sm text-slate-600">{service.description}</p>
-          </div>
-          <ul className="space-y-3">
-            {service.endpoints.map((endpoint) => (
-              <li key={endpoint.id}>
-                <EndpointCard
-                  endpoint={endpoint}
-                  open={openId === endpoint.id}
-                  onToggle={() => setOpenId((current) => (current === endpoint.id ? null : endpoint.id))}
+        <p className="text-sm text-slate-600" aria-live="polite">
+          {total} {total === 1 ? 'endpoint' : 'endpoints'}
+        </p>
+        <nav aria-label="Services">
+          <ul className="flex flex-wrap gap-1 lg:flex-col">
+            {shown.map((service) => (
+              <li key={service.id}>
+                <a
+                  href={`#service-${service.id}`}
+                  className="flex items-center justify-between gap-2 rounded-md px-2 py-1 text-sm text-slate-700 hover:bg-slate-100 max-lg:border max-lg:border-slate-200 max-lg:bg-white"
                 >
-                  <EndpointTryOut
-                    endpoint={endpoint}
-                    environmentId={environmentId}
-                    authorization={authorization}
-                    onAuthorizationChange={setAuthorization}
-                  />
-                </EndpointCard>
+                  {service.title}
+                  <span className="text-xs text-slate-500">{service.endpoints.length}</span>
+                </a>
               </li>
             ))}
           </ul>
-        </section>
-      ))}
+        </nav>
+      </aside>
+      <div className="min-w-0 space-y-8">
+        <div className="max-w-md">
+          <Field id="explorer-environment" label="Environment" hint="Requests go to /e/<environment>/platform/…">
+            <Select
+              id="explorer-environment"
+              aria-describedby="explorer-environment-hint"
+              value={environmentId}
+              onChange={(e) => setEnvironmentId(e.target.value)}
+              disabled={environments.length === 0}
+            >
+              {environments.length === 0 ? <option value="">No environments</option> : null}
+              {environments.map((env) => (
+                <option key={env.id} value={env.id}>
+                  {env.accountName}: {env.name} ({env.id})
+                </option>
+              ))}
+            </Select>
+          </Field>
+        </div>
+        {shown.length === 0 ? <p className="text-sm text-slate-600">No endpoint matches “{search}”.</p> : null}
+        {shown.map((service) => (
+          <section key={service.id} aria-labelledby={`service-${service.id}`} className="scroll-mt-4 space-y-3">
+            <div>
+              <h2 id={`service-${service.id}`} className="scroll-mt-4 text-lg font-semibold">
+                {service.title}
+              </h2>
+              <p className="text-sm text-slate-600">{service.description}</p>
+            </div>
+            <ul className="space-y-3">
+              {service.endpoints.map((endpoint) => (
+                <li key={endpoint.id}>
+                  <EndpointCard
+                    endpoint={endpoint}
+                    open={openId === endpoint.id}
+                    onToggle={() => setOpenId((current) => (current === endpoint.id ? null : endpoint.id))}
+                  >
+                    <EndpointTryOut
+                      endpoint={endpoint}
+                      environmentId={environmentId}
+                      authorization={authorization}
+                      onAuthorizationChange={setAuthorization}
+                    />
+                  </EndpointCard>
+                </li>
+              ))}
+            </ul>
+          </section>
+        ))}
+      </div>
     </div>
   );
 }

@@ -1,7 +1,8 @@
 'use client';
 
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { Button } from '@/components/ui/button';
+import { CopyButton } from '@/components/ui/copy-button';
 import { describedBy, Field, FormAlert } from '@/components/ui/field';
 import { Input, Textarea } from '@/components/ui/input';
 import type { ExplorerEndpoint } from '@/lib/platform/explorer';
@@ -20,15 +21,19 @@ function fieldId(endpoint: ExplorerEndpoint, name: string): string {
   return `${endpoint.id.replace(/[^A-Za-z0-9-]/g, '-')}-${name.replace(/[^A-Za-z0-9-]/g, '-')}`;
 }
 
-async function readResponse(response: Response): Promise<ExplorerResponse> {
+/** Sends the request and reads the whole answer, timing both. */
+async function sendRequest(url: string, init: RequestInit): Promise<ExplorerResponse> {
+  const started = performance.now();
+  const response = await fetch(url, init);
   const text = await response.text();
+  const milliseconds = Math.round(performance.now() - started);
   let body = text;
   try {
     body = JSON.stringify(JSON.parse(text), null, 2);
   } catch {
     // not JSON: shown as it came
   }
-  return { status: response.status, statusText: response.statusText, headers: [...response.headers.entries()], body };
+  return { status: response.status, statusText: response.statusText, headers: [...response.headers.entries()], body, milliseconds };
 }
 
 /** "Try it out" for one endpoint: the Authorization field, parameters and body, "Send", the response and curl. */
@@ -40,6 +45,7 @@ export function EndpointTryOut({ endpoint, environmentId, authorization, onAutho
   const [response, setResponse] = useState<ExplorerResponse | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
 
+  const curlRef = useRef<HTMLPreElement>(null);
   const request = buildRequest(environmentId, endpoint, pathValues, queryValues, endpoint.requestBody ? body : null);
 
   async function send(event: React.FormEvent) {
@@ -52,14 +58,14 @@ export function EndpointTryOut({ endpoint, environmentId, authorization, onAutho
       if (header) headers.Authorization = header;
       if (request.body !== null) headers['Content-Type'] = 'application/json';
       // The token goes in the header only; cookies of the portal are not sent along.
-      const result = await fetch(request.url, {
+      const result = await sendRequest(request.url, {
         method: request.method,
         headers,
         body: request.body,
         credentials: 'omit',
         cache: 'no-store',
       });
-      setResponse(await readResponse(result));
+      setResponse(result);
     } catch (error) {
       setResponse(null);
       setFailure(`The request could not be sent: ${error instanceof Error ? error.message : String(error)}`);
@@ -69,8 +75,9 @@ export function EndpointTryOut({ endpoint, environmentId, authorization, onAutho
   }
 
   const authorizationId = fieldId(endpoint, 'authorization');
+  const curl = curlCommand(typeof window === 'undefined' ? '' : window.location.origin, request);
   return (
-    <form onSubmit={send} className="mt-4 space-y-4 rounded-md border border-slate-200 bg-slate-50 p-4" noValidate>
+    <form onSubmit={send} className="mt-4 min-w-0 space-y-4 rounded-md border border-slate-200 bg-slate-50 p-3 sm:p-4" noValidate>
       <Field
         id={authorizationId}
         label="Authorization"
@@ -131,11 +138,19 @@ export function EndpointTryOut({ endpoint, environmentId, authorization, onAutho
       </Button>
       <FormAlert message={failure} />
       {response ? <ResponseView response={response} /> : null}
-      <div>
-        <h4 className="text-sm font-medium text-slate-800">curl</h4>
-        <pre className="mt-1 overflow-x-auto rounded bg-slate-900 p-3 text-xs text-slate-100" aria-label="Equivalent curl command">
-          {curlCommand(typeof window === 'undefined' ? '' : window.location.origin, request)}
+      <div className="space-y-1">
+        <div className="flex flex-wrap items-center justify-between gap-2">
+          <h4 className="text-sm font-medium text-slate-800">curl</h4>
+          <CopyButton text={curl} target={() => curlRef.current} label="Copy curl command" copiedMessage="Copied the curl command." />
+        </div>
+        <pre
+          ref={curlRef}
+          className="overflow-x-auto rounded bg-[#0f172a] p-3 text-xs text-[#e2e8f0]"
+          aria-label="Equivalent curl command"
+        >
+          {curl}
         </pre>
+        <p className="text-xs text-slate-500">It reads your token from <code>$TOKEN</code>, so the token stays out of your shell history.</p>
       </div>
     </form>
   );

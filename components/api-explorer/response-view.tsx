@@ -3,6 +3,8 @@ export interface ExplorerResponse {
   statusText: string;
   headers: [string, string][];
   body: string;
+  /** From sending the request to reading the whole response. */
+  milliseconds: number;
 }
 
 /** The response of "Send": status, headers and body, announced when it arrives. */
@@ -17,10 +19,13 @@ export function ResponseView({ response }: { response: ExplorerResponse }) {
           {response.status}
           {response.statusText ? ` ${response.statusText}` : ''}
         </span>
+        <span className="ml-3 text-slate-600">
+          Time: <span data-testid="response-time">{response.milliseconds.toLocaleString('en-US')} ms</span>
+        </span>
       </p>
       <div>
         <h5 className="text-xs font-medium uppercase tracking-wide text-slate-600">Headers</h5>
-        <dl className="mt-1 grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 font-mono text-xs">
+        <dl className="mt-1 grid grid-cols-1 gap-x-4 gap-y-1 font-mono text-xs sm:grid-cols-[max-content_1fr]">
           {response.headers.map(([name, value]) => (
             <div key={name} className="contents">
               <dt className="text-slate-600">{name}</dt>

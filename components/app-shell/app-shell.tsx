@@ -1,7 +1,10 @@
+import { Suspense } from 'react';
 import { signOutAction } from '@/app/_lib/sign-out';
-import { Button } from '@/components/ui/button';
+import { NoticeProvider, NoticeRegion } from '@/components/ui/notice';
+import { TooltipProvider } from '@/components/ui/when';
 import type { Actor } from '@/lib/auth/users';
-import { NavLink } from './nav-link';
+import { MainNav } from './main-nav';
+import { NavigationProgress } from './navigation-progress';
 
 export interface NavItem {
   href: string;
@@ -17,12 +20,13 @@ export function navItems(actor: Actor): NavItem[] {
     { href: '/api-explorer', label: 'API explorer' },
     { href: '/outbox', label: 'Outbox' },
   ];
-  const adminOf = actor.memberships.filter((m) => m.role === 'admin');
-  for (const m of adminOf) {
+  // One entry for every account the person administers; the account is chosen inside.
+  const adminOf = actor.memberships.find((m) => m.role === 'admin');
+  if (adminOf) {
     items.push({
-      href: `/accounts/${encodeURIComponent(m.accountId)}/iam/platform-tokens`,
-      match: `/accounts/${encodeURIComponent(m.accountId)}/iam`,
-      label: adminOf.length > 1 ? `Identity & access management (${m.accountName})` : 'Identity & access management',
+      href: `/accounts/${encodeURIComponent(adminOf.accountId)}/iam/platform-tokens`,
+      match: '/accounts',
+      label: 'Identity & access management',
     });
   }
   return items;
@@ -30,38 +34,25 @@ export function navItems(actor: Actor): NavItem[] {
 
 export function AppShell({ actor, children }: { actor: Actor; children: React.ReactNode }) {
   return (
-    <div className="min-h-screen">
-      <a
-        href="#main"
-        className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2"
-      >
-        Skip to content
-      </a>
-      <header className="border-b border-slate-200 bg-white">
-        <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-4 px-4 py-3">
-          <span className="text-base font-semibold text-brand-800">Platform tokens</span>
-          <nav aria-label="Main" className="flex flex-1 flex-wrap gap-1">
-            {navItems(actor).map((item) => (
-              <NavLink key={item.href} href={item.href} match={item.match}>
-                {item.label}
-              </NavLink>
-            ))}
-          </nav>
-          <div className="flex items-center gap-3">
-            <span className="text-sm text-slate-600" data-testid="signed-in-email">
-              {actor.email}
-            </span>
-            <form action={signOutAction}>
-              <Button type="submit" variant="secondary" size="sm">
-                Sign out
-              </Button>
-            </form>
-          </div>
+    <NoticeProvider>
+      <TooltipProvider>
+        <div className="min-h-screen">
+          <Suspense fallback={null}>
+            <NavigationProgress />
+          </Suspense>
+          <a
+            href="#main"
+            className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2"
+          >
+            Skip to content
+          </a>
+          <MainNav items={navItems(actor)} email={actor.email} signOut={signOutAction} />
+          <main id="main" tabIndex={-1} className="relative mx-auto max-w-[96rem] px-4 py-6 focus:outline-none sm:px-6 sm:py-8">
+            <NoticeRegion />
+            {children}
+          </main>
         </div>
-      </header>
-      <main id="main" className="mx-auto max-w-7xl px-4 py-8">
-        {children}
-      </main>
-    </div>
+      </TooltipProvider>
+    </NoticeProvider>
   );
 }

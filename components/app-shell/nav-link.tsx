@@ -11,9 +11,11 @@ export function NavLink({ href, match, children }: { href: string; match?: strin
   return (
     <Link
       href={href}
+      // The pages behind the navigation are per-request lists; loading them all on every page is waste.
+      prefetch={false}
       aria-current={active ? 'page' : undefined}
       className={cn(
-        'rounded-md px-3 py-2 text-sm font-medium',
+        'whitespace-nowrap rounded-md px-3 py-2 text-sm font-medium',
         active ? 'bg-brand-50 text-brand-800' : 'text-slate-700 hover:bg-slate-100',
       )}
     >

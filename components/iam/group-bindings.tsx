@@ -4,7 +4,7 @@ import { zodResolver } from '@hookform/resolvers/zod';
 import Link from 'next/link';
 import { useState } from 'react';
 import { useForm, useWatch } from 'react-hook-form';
-import { bindPolicyAction, unbindPolicyAction } from '@/app/(portal)/accounts/[accountId]/iam/groups/actions';
+import { bindPolicyAction, unbindPolicyAction } from '@/app/_actions/groups';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { describedBy, Field, FieldError, errorId } from '@/components/ui/field';
@@ -14,7 +14,7 @@ import type { GroupBinding } from '@/lib/iam/iam-queries';
 import { bindPolicySchema, type BindPolicyInput } from '@/lib/validations/iam';
 import { applyActionErrors } from './field-errors';
 import { EmptyRow, IamTable, RowAction, RowActions, Td, Th } from './iam-table';
-import { OutcomeStatus, useOutcome } from './outcome-status';
+import { useOutcome } from './outcome-status';
 
 interface Named {
   id: string;
@@ -53,7 +53,6 @@ export function GroupBindings({
           Bind policy
         </Button>
       </div>
-      <OutcomeStatus outcome={outcome} />
       <IamTable caption={`Policies bound to ${group.name}`}>
         <thead className="bg-slate-50">
           <tr>
@@ -67,7 +66,7 @@ export function GroupBindings({
           {bindings.map((b) => (
             <tr key={b.policyId}>
               <Td>
-                <Link href={`${base}/policies/${b.policyId}`} className="font-medium text-brand-700 hover:underline">
+                <Link href={`${base}/policies/${b.policyId}`} prefetch={false} className="font-medium text-brand-700 hover:underline">
                   {b.policyName}
                 </Link>
               </Td>

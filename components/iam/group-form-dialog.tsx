@@ -5,10 +5,11 @@ import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import type { z } from 'zod';
-import { createGroupAction, renameGroupAction } from '@/app/(portal)/accounts/[accountId]/iam/groups/actions';
+import { createGroupAction, renameGroupAction } from '@/app/_actions/groups';
 import { describedBy, Field } from '@/components/ui/field';
 import { FormDialog } from '@/components/ui/form-dialog';
 import { Input, Textarea } from '@/components/ui/input';
+import { useNotice } from '@/components/ui/notice';
 import { createGroupSchema } from '@/lib/validations/iam';
 import { applyActionErrors } from './field-errors';
 
@@ -28,6 +29,7 @@ export function GroupFormDialog({
   onOpenChange: (open: boolean) => void;
 }) {
   const router = useRouter();
+  const { notify } = useNotice();
   const [message, setMessage] = useState<string | null>(null);
   const {
     register,
@@ -51,7 +53,13 @@ export function GroupFormDialog({
     }
     onOpenChange(false);
     reset();
-    if (!group && result.data) router.push(`/accounts/${encodeURIComponent(accountId)}/iam/groups/${result.data.id}`);
+    if (!group && result.data) {
+      const page = `/accounts/${encodeURIComponent(accountId)}/iam/groups/${result.data.id}`;
+      notify(`Created group ${values.name}.`, { path: page });
+      router.push(page);
+    } else {
+      notify(`Saved group ${values.name}.`);
+    }
   });
 
   const prefix = group ? `group-${group.id}` : 'new-group';

@@ -4,7 +4,7 @@ import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import type { z } from 'zod';
-import { addGroupMemberAction, removeGroupMemberAction } from '@/app/(portal)/accounts/[accountId]/iam/groups/actions';
+import { addGroupMemberAction, removeGroupMemberAction } from '@/app/_actions/groups';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { describedBy, Field } from '@/components/ui/field';
@@ -14,7 +14,7 @@ import type { Identity } from '@/lib/iam/iam-queries';
 import { groupMemberSchema } from '@/lib/validations/iam';
 import { applyActionErrors } from './field-errors';
 import { EmptyRow, IamTable, RowAction, RowActions, Td, Th } from './iam-table';
-import { OutcomeStatus, useOutcome } from './outcome-status';
+import { useOutcome } from './outcome-status';
 
 const kindLabel = (kind: Identity['kind']) => (kind === 'user' ? 'User' : 'Service user');
 
@@ -45,7 +45,6 @@ export function GroupMembers({
           Add member
         </Button>
       </div>
-      <OutcomeStatus outcome={outcome} />
       <IamTable caption={`Members of ${group.name}`}>
         <thead className="bg-slate-50">
           <tr>

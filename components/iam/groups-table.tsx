@@ -2,13 +2,13 @@
 
 import Link from 'next/link';
 import { useState } from 'react';
-import { deleteGroupAction, deleteGroupAndReturnAction } from '@/app/(portal)/accounts/[accountId]/iam/groups/actions';
+import { deleteGroupAction, deleteGroupAndReturnAction } from '@/app/_actions/groups';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import type { GroupRow } from '@/lib/iam/iam-queries';
 import { GroupFormDialog } from './group-form-dialog';
 import { EmptyRow, IamPageHeader, IamTable, RowAction, RowActions, Td, Th } from './iam-table';
-import { OutcomeStatus, useOutcome } from './outcome-status';
+import { useOutcome } from './outcome-status';
 
 type RowAction = { kind: 'rename' | 'delete'; group: GroupRow } | null;
 
@@ -27,7 +27,6 @@ export function GroupsTable({ accountId, groups }: { accountId: string; groups: 
         description="Users and service users get their permissions through groups: each policy bound to a group applies to all its members, account-wide or in chosen environments."
         actions={<Button onClick={() => setCreating(true)}>Create group</Button>}
       />
-      <OutcomeStatus outcome={outcome} />
       <IamTable caption="Groups of the account">
         <thead className="bg-slate-50">
           <tr>
@@ -43,7 +42,7 @@ export function GroupsTable({ accountId, groups }: { accountId: string; groups: 
           {groups.map((group) => (
             <tr key={group.id}>
               <Td>
-                <Link href={`${base}/${group.id}`} className="font-medium text-brand-700 hover:underline">
+                <Link href={`${base}/${group.id}`} prefetch={false} className="font-medium text-brand-700 hover:underline">
                   {group.name}
                 </Link>
               </Td>

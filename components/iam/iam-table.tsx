@@ -1,10 +1,11 @@
+import { tableFrame } from '@/components/data-table/table-styles';
 import { Button } from '@/components/ui/button';
 import { cn } from '@/lib/cn';
 
 /** A plain data table with a caption for screen readers; IAM lists are short enough to show whole. */
 export function IamTable({ caption, children }: { caption: string; children: React.ReactNode }) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+    <div className={tableFrame}>
       <table className="min-w-full divide-y divide-slate-200 text-sm">
         <caption className="sr-only">{caption}</caption>
         {children}

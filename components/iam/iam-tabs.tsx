@@ -19,7 +19,7 @@ export function IamTabs({ accountId }: { accountId: string }) {
   const base = `/accounts/${encodeURIComponent(accountId)}/iam`;
   return (
     <nav aria-label="Identity & access management" className="border-b border-slate-200">
-      <ul className="-mb-px flex flex-wrap gap-1">
+      <ul className="-mb-px flex gap-1 overflow-x-auto">
         {TABS.map((tab) => {
           const href = `${base}/${tab.segment}`;
           const active = pathname === href || pathname.startsWith(`${href}/`);
@@ -27,9 +27,10 @@ export function IamTabs({ accountId }: { accountId: string }) {
             <li key={tab.segment}>
               <Link
                 href={href}
+                prefetch={false}
                 aria-current={active ? 'page' : undefined}
                 className={cn(
-                  'inline-block border-b-2 px-3 py-2 text-sm font-medium',
+                  'inline-block whitespace-nowrap border-b-2 px-3 py-2 text-sm font-medium',
                   active
                     ? 'border-brand-600 text-brand-800'
                     : 'border-transparent text-slate-600 hover:border-slate-300 hover:text-slate-900',

@@ -1,51 +1,32 @@
 'use client';
 
-import { useRef, useState } from 'react';
+import { useRef } from 'react';
+import { useNotice } from '@/components/ui/notice';
 
 export interface Outcome {
-  message: string | null;
-  /** Shows what a confirm dialog just did; the status line takes focus when that dialog closes. */
+  /** Shows what a confirm dialog just did; the page's notice takes focus when that dialog closes. */
   report: (message: string) => void;
-  /** For `ConfirmDialog`'s `returnFocus`: the status line after a report, else nothing (focus goes back to the opener). */
+  /** For `ConfirmDialog`'s `returnFocus`: the notice after a report, else nothing (focus goes back to the opener). */
   returnFocus: () => HTMLElement | null;
-  /** Callback ref for the status line. */
-  attach: (element: HTMLParagraphElement | null) => void;
 }
 
 /**
- * The outcome of a row's confirm dialog, such as "Deleted group Ops.". The row, and the button
- * that opened the dialog with it, are gone once the change is made: without somewhere to go,
- * focus would fall to the page and a keyboard user would start over from the top.
+ * The outcome of a row's confirm dialog, such as "Deleted group Ops.", told by the page's notice.
+ * The row, and the button that opened the dialog with it, are gone once the change is made:
+ * without somewhere to go, focus would fall to the page and a keyboard user would start over.
  */
 export function useOutcome(): Outcome {
-  const [message, setMessage] = useState<string | null>(null);
-  const element = useRef<HTMLParagraphElement | null>(null);
+  const { notify, element } = useNotice();
   const reported = useRef(false);
   return {
-    message,
-    report(next) {
+    report(message) {
       reported.current = true;
-      setMessage(next);
+      notify(message);
     },
     returnFocus() {
       const done = reported.current;
       reported.current = false;
-      return done ? element.current : null;
-    },
-    attach(node) {
-      element.current = node;
+      return done ? element() : null;
     },
   };
-}
-
-/**
- * The status line of an `Outcome`, focusable from script only. Kept in the accessibility tree while
- * empty, so that screen readers know the live region before its first message.
- */
-export function OutcomeStatus({ outcome: { message, attach } }: { outcome: Outcome }) {
-  return (
-    <p ref={attach} tabIndex={-1} role="status" className={message ? 'text-sm text-slate-800 focus:outline-none' : 'sr-only'}>
-      {message}
-    </p>
-  );
 }

@@ -2,13 +2,14 @@
 
 import Link from 'next/link';
 import { useState } from 'react';
-import { deletePolicyAction, deletePolicyAndReturnAction } from '@/app/(portal)/accounts/[accountId]/iam/policies/actions';
+import { deletePolicyAction, deletePolicyAndReturnAction } from '@/app/_actions/policies';
+import { buttonClassName } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
+import { When } from '@/components/ui/when';
 import type { PolicyRow } from '@/lib/iam/iam-queries';
 import { EmptyRow, IamPageHeader, IamTable, RowAction, RowActions, Td, Th } from './iam-table';
-import { OutcomeStatus, useOutcome } from './outcome-status';
+import { useOutcome } from './outcome-status';
 
-const dateTime = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
 
 export function PoliciesTable({ accountId, policies }: { accountId: string; policies: PolicyRow[] }) {
   const [deleting, setDeleting] = useState<PolicyRow | null>(null);
@@ -23,13 +24,12 @@ export function PoliciesTable({ accountId, policies }: { accountId: string; poli
         actions={
           <Link
             href={`${base}/new`}
-            className="inline-flex h-10 items-center rounded-md bg-brand-600 px-4 text-sm font-medium text-white hover:bg-brand-700"
+            className={buttonClassName()}
           >
             Create policy
           </Link>
         }
       />
-      <OutcomeStatus outcome={outcome} />
       <IamTable caption="Policies of the account">
         <thead className="bg-slate-50">
           <tr>
@@ -37,7 +37,7 @@ export function PoliciesTable({ accountId, policies }: { accountId: string; poli
             <Th>Description</Th>
             <Th className="text-right">Statements</Th>
             <Th className="text-right">Groups</Th>
-            <Th>Updated (UTC)</Th>
+            <Th>Updated</Th>
             <Th className="sr-only">Actions</Th>
           </tr>
         </thead>
@@ -46,7 +46,7 @@ export function PoliciesTable({ accountId, policies }: { accountId: string; poli
           {policies.map((policy) => (
             <tr key={policy.id}>
               <Td>
-                <Link href={`${base}/${policy.id}`} className="font-medium text-brand-700 hover:underline">
+                <Link href={`${base}/${policy.id}`} prefetch={false} className="font-medium text-brand-700 hover:underline">
                   {policy.name}
                 </Link>
               </Td>
@@ -55,9 +55,9 @@ export function PoliciesTable({ accountId, policies }: { accountId: string; poli
                 {policy.statementCount ?? <span className="text-red-700">Does not parse</span>}
               </Td>
               <Td className="text-right tabular-nums">{policy.groupCount}</Td>
-              <Td className="whitespace-nowrap text-slate-600">{dateTime.format(policy.updatedAt)}</Td>
+              <Td className="whitespace-nowrap text-slate-600"><When at={policy.updatedAt} /></Td>
               <RowActions>
-                <Link href={`${base}/${policy.id}`} className="inline-flex h-8 items-center rounded-md px-3 text-sm font-medium text-slate-700 hover:bg-slate-100">
+                <Link href={`${base}/${policy.id}`} prefetch={false} className="inline-flex h-8 items-center rounded-md px-3 text-sm font-medium text-slate-700 hover:bg-slate-100">
                   Edit<span className="sr-only"> {policy.name}</span>
                 </Link>
                 <RowAction label="Delete" subject={policy.name} danger onClick={() => setDeleting(policy)} />

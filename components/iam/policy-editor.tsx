@@ -6,10 +6,11 @@ import { useRouter } from 'next/navigation';
 import { useMemo, useRef, useState } from 'react';
 import { Controller, useForm, useWatch } from 'react-hook-form';
 import type { z } from 'zod';
-import { createPolicyAction, updatePolicyAction } from '@/app/(portal)/accounts/[accountId]/iam/policies/actions';
-import { Button } from '@/components/ui/button';
+import { createPolicyAction, updatePolicyAction } from '@/app/_actions/policies';
+import { Button, buttonClassName } from '@/components/ui/button';
 import { describedBy, errorId, Field, FormAlert } from '@/components/ui/field';
 import { Input } from '@/components/ui/input';
+import { useNotice } from '@/components/ui/notice';
 import { parsePolicy } from '@/lib/iam/policy-parser';
 import { createPolicySchema } from '@/lib/validations/iam';
 import { applyActionErrors } from './field-errors';
@@ -34,6 +35,7 @@ export function PolicyEditor({
   const router = useRouter();
   const editor = useRef<StatementsEditorHandle>(null);
   const [message, setMessage] = useState<string | null>(null);
+  const { notify } = useNotice();
   const {
     register,
     control,
@@ -61,6 +63,7 @@ export function PolicyEditor({
       setMessage(applyActionErrors(result, setError, ['name', 'description', 'statements']));
       return;
     }
+    notify(policy ? `Saved policy ${values.name}.` : `Created policy ${values.name}.`, { path: list });
     router.push(list);
   });
 
@@ -130,7 +133,7 @@ export function PolicyEditor({
         <Button type="submit" disabled={isSubmitting} aria-busy={isSubmitting || undefined}>
           {policy ? 'Save policy' : 'Create policy'}
         </Button>
-        <Link href={list} className="inline-flex h-10 items-center rounded-md border border-slate-300 bg-white px-4 text-sm font-medium text-slate-800 hover:bg-slate-100">
+        <Link href={list} className={buttonClassName('secondary')}>
           Cancel
         </Link>
       </div>

@@ -1,7 +1,7 @@
 'use client';
 
 import { useState } from 'react';
-import { simulateAction } from '@/app/(portal)/accounts/[accountId]/iam/simulator/actions';
+import { simulateAction } from '@/app/_actions/simulator';
 import { Button } from '@/components/ui/button';
 import { describedBy, Field, FormAlert } from '@/components/ui/field';
 import { Input, Select } from '@/components/ui/input';
@@ -58,7 +58,7 @@ export function PolicySimulator({
   const users = identities.filter((i) => i.kind === 'user');
   const services = identities.filter((i) => i.kind === 'service-user');
   return (
-    <div className="grid gap-6 lg:grid-cols-2">
+    <div className="grid grid-cols-[minmax(0,1fr)] gap-6 lg:grid-cols-2">
       <form onSubmit={simulate} noValidate className="space-y-4 rounded-lg border border-slate-200 bg-white p-4" aria-label="Simulate a permission check">
         <FormAlert message={message} />
         <Field id="sim-identity" label="Identity" error={errors.identity}>

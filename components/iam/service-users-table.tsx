@@ -4,9 +4,10 @@ import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import type { z } from 'zod';
-import { createServiceUserAction, deleteServiceUserAction } from '@/app/(portal)/accounts/[accountId]/iam/service-users/actions';
+import { createServiceUserAction, deleteServiceUserAction } from '@/app/_actions/service-users';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
+import { When } from '@/components/ui/when';
 import { describedBy, Field } from '@/components/ui/field';
 import { FormDialog } from '@/components/ui/form-dialog';
 import { Input, Textarea } from '@/components/ui/input';
@@ -14,9 +15,8 @@ import type { ServiceUserRow } from '@/lib/iam/iam-queries';
 import { createServiceUserSchema } from '@/lib/validations/iam';
 import { applyActionErrors } from './field-errors';
 import { EmptyRow, IamPageHeader, IamTable, RowAction, RowActions, Td, Th } from './iam-table';
-import { OutcomeStatus, useOutcome } from './outcome-status';
+import { useOutcome } from './outcome-status';
 
-const date = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeZone: 'UTC' });
 const count = (n: number, one: string, many: string) => (n === 1 ? `1 ${one}` : `${n} ${many}`);
 
 export function ServiceUsersTable({ accountId, serviceUsers }: { accountId: string; serviceUsers: ServiceUserRow[] }) {
@@ -31,7 +31,6 @@ export function ServiceUsersTable({ accountId, serviceUsers }: { accountId: stri
         description="Non-human identities of the account. They cannot sign in; people who may use them (iam:service-users:use) generate tokens for them, and those tokens act with the service user's permissions."
         actions={<Button onClick={() => setCreating(true)}>Create service user</Button>}
       />
-      <OutcomeStatus outcome={outcome} />
       <IamTable caption="Service users of the account">
         <thead className="bg-slate-50">
           <tr>
@@ -40,7 +39,7 @@ export function ServiceUsersTable({ accountId, serviceUsers }: { accountId: stri
             <Th>Description</Th>
             <Th className="text-right">Groups</Th>
             <Th className="text-right">Tokens</Th>
-            <Th>Created (UTC)</Th>
+            <Th>Created</Th>
             <Th className="sr-only">Actions</Th>
           </tr>
         </thead>
@@ -53,7 +52,7 @@ export function ServiceUsersTable({ accountId, serviceUsers }: { accountId: stri
               <Td className="text-slate-600">{s.description}</Td>
               <Td className="text-right tabular-nums">{s.groupCount}</Td>
               <Td className="text-right tabular-nums">{s.tokenCount}</Td>
-              <Td className="whitespace-nowrap text-slate-600">{date.format(s.createdAt)}</Td>
+              <Td className="whitespace-nowrap text-slate-600"><When at={s.createdAt} /></Td>
               <RowActions>
                 <RowAction label="Delete" subject={s.email} danger onClick={() => setDeleting(s)} />
               </RowActions>

@@ -1,4 +1,4 @@
-import { DateTime } from '@/components/platform-tokens/local-time';
+import { When } from '@/components/ui/when';
 import { TokenIdCell } from '@/components/platform-tokens/token-cells';
 import { LogTable } from '@/components/ui/log-table';
 import { cn } from '@/lib/cn';
@@ -33,7 +33,7 @@ export function OutboxTable({ emails }: { emails: OutboxEmail[] }) {
       {emails.map((e) => (
         <tr key={e.id}>
           <td className="whitespace-nowrap px-3 py-2 align-top">
-            <DateTime iso={e.createdAt} />
+            <When at={e.createdAt} />
           </td>
           <td className="px-3 py-2 align-top">
             <Recipients email={e} />

@@ -5,7 +5,7 @@ import { Input, Select } from '@/components/ui/input';
 import { formatDateTime } from '@/lib/tokens/display';
 import { EXPIRATION_CHOICES, EXPIRATION_LABELS, presetExpiry, type ExpirationChoice } from '@/lib/tokens/expiration';
 import { isoToLocalInput, localInputToIso } from './date-input';
-import { useNow } from './local-time';
+import { useNow } from '@/components/ui/when';
 
 /** "Expiration date": a preset, "Never", or a custom date-time in the reader's time zone. */
 export function ExpirationField({

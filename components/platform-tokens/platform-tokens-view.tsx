@@ -2,10 +2,11 @@
 
 import { KeyRound, Plus } from 'lucide-react';
 import Form from 'next/form';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import { Button } from '@/components/ui/button';
+import { useNotice } from '@/components/ui/notice';
 import { cn } from '@/lib/cn';
-import type { TokenView } from '@/lib/tokens/view';
+import type { TokenRow } from '@/lib/tokens/token-row';
 import { TokensTable } from './tokens-table';
 
 export interface AccountTokenCount {
@@ -47,31 +48,17 @@ function AccountCounts({ accounts }: { accounts: AccountTokenCount[] }) {
   );
 }
 
-/** My platform tokens: the "Platform token" button with counts per account, status messages and the table. */
-export function PlatformTokensView({
-  tokens,
-  accounts,
-  initialStatus,
-}: {
-  tokens: TokenView[];
-  accounts: AccountTokenCount[];
-  initialStatus: string | null;
-}) {
-  const [status, setStatus] = useState<string | null>(initialStatus);
-  const statusRef = useRef<HTMLDivElement>(null);
-  const wasEmpty = useRef(tokens.length === 0);
+/** My platform tokens: the "Platform token" button with counts per account, and the table. */
+export function PlatformTokensView({ tokens, accounts }: { tokens: TokenRow[]; accounts: AccountTokenCount[] }) {
+  const { element: notice } = useNotice();
   const empty = tokens.length === 0;
-
-  // Arriving from the create form, the outcome is where a keyboard user carries on from.
+  const wasEmpty = useRef(empty);
+  // Deleting the last token removes the table, and the search box that had focus with it: the
+  // outcome is where a keyboard user carries on from.
   useEffect(() => {
-    if (initialStatus) statusRef.current?.focus();
-  }, [initialStatus]);
-
-  // Deleting the last token removes the table, and the control that had focus with it.
-  useEffect(() => {
-    if (empty && !wasEmpty.current && document.activeElement === document.body) statusRef.current?.focus();
+    if (empty && !wasEmpty.current && document.activeElement === document.body) notice()?.focus();
     wasEmpty.current = empty;
-  }, [empty]);
+  }, [empty, notice]);
 
   return (
     <div className="space-y-6">
@@ -80,16 +67,13 @@ export function PlatformTokensView({
           <h1 className="text-2xl font-semibold">My platform tokens</h1>
           <p className="mt-1 text-sm text-slate-600">Tokens you generated or that act as you, across your accounts.</p>
         </div>
-        <div className="flex flex-col items-end gap-2">
+        <div className="flex flex-col items-start gap-2 sm:items-end">
           <CreateButton>
             <Plus aria-hidden className="size-4" />
             Platform token
           </CreateButton>
           <AccountCounts accounts={accounts} />
         </div>
-      </div>
-      <div ref={statusRef} tabIndex={-1} role="status" className={cn('text-sm', status ? 'rounded-md border border-green-200 bg-green-50 px-3 py-2 text-green-900' : 'sr-only')}>
-        {status}
       </div>
       {empty ? (
         <div className="flex flex-col items-center gap-3 rounded-lg border border-dashed border-slate-300 bg-white px-6 py-12 text-center">
@@ -102,7 +86,7 @@ export function PlatformTokensView({
           <CreateButton variant="secondary">Generate your first token</CreateButton>
         </div>
       ) : (
-        <TokensTable tokens={tokens} onStatus={setStatus} onFocusLost={() => statusRef.current?.focus()} />
+        <TokensTable tokens={tokens} />
       )}
     </div>
   );

@@ -3,7 +3,7 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useLayoutEffect, useRef, useState } from 'react';
 import { Controller, useForm, useWatch } from 'react-hook-form';
-import { rotateTokenAction } from '@/app/(portal)/platform-tokens/actions';
+import { rotateTokenAction } from '@/app/_actions/platform-tokens';
 import { Button } from '@/components/ui/button';
 import { Dialog, DialogClose, DialogContent, DialogFooter } from '@/components/ui/dialog';
 import { describedBy, Field, FormAlert } from '@/components/ui/field';
@@ -17,7 +17,7 @@ import {
   proposeRotationName,
   rotationRefusal,
 } from '@/lib/tokens/rotation-proposals';
-import type { TokenView } from '@/lib/tokens/view';
+import type { TokenRow } from '@/lib/tokens/token-row';
 import { rotateTokenSchema, type RotateTokenInput, type RotateTokenValues } from '@/lib/validations/rotation';
 import { isoToLocalInput, localInputToIso } from './date-input';
 import { ExpirationField } from './expiration-field';
@@ -27,13 +27,13 @@ import { TokenSecretDialog, type SecretToShow } from './token-secret-dialog';
 const FIELDS = new Set<keyof RotateTokenInput>(['expireOld', 'oldExpiresAt', 'name', 'expiration', 'expiresAt']);
 
 /** The proposals, computed in the browser: the name carries the user's local date. */
-function proposals(token: TokenView): RotateTokenInput {
+function proposals(token: TokenRow, laterUnavailable: boolean): RotateTokenInput {
   const now = new Date();
   const expiresAt = token.expiresAt ? new Date(token.expiresAt) : null;
   const next = proposeNewExpiry({ createdAt: new Date(token.createdAt), expiresAt }, now);
   return {
     tokenId: token.tokenId,
-    expireOld: 'later',
+    expireOld: laterUnavailable ? 'immediately' : 'later',
     oldExpiresAt: proposeOldExpiry(expiresAt, now).toISOString(),
     name: proposeRotationName(token.name, now, Intl.DateTimeFormat().resolvedOptions().timeZone),
     expiration: next ? 'custom' : 'never',
@@ -51,7 +51,7 @@ export function RotateTokenDialog({
   onDone,
   returnFocus,
 }: {
-  token: TokenView;
+  token: TokenRow;
   onClose: () => void;
   onDone: (message: string) => void;
   /** Where focus goes once the dialog has closed (its opener, a menu item, is gone). */
@@ -71,7 +71,8 @@ export function RotateTokenDialog({
     rotated: token.rotatedAt !== null,
     successorTokenId: token.rotatedToTokenId,
   });
-  const [defaults] = useState(() => proposals(token));
+  const laterUnavailable = token.actions.find((a) => a.kind === 'rotate')?.laterUnavailable;
+  const [defaults] = useState(() => proposals(token, laterUnavailable !== undefined));
   const {
     register,
     control,
@@ -156,8 +157,15 @@ export function RotateTokenDialog({
                   <input type="radio" value="immediately" className="size-4" {...register('expireOld')} />
                   Immediately
                 </label>
-                <label className="inline-flex items-center gap-2 text-sm">
-                  <input type="radio" value="later" className="size-4" {...register('expireOld')} />
+                <label className={laterUnavailable ? 'inline-flex items-center gap-2 text-sm text-slate-500' : 'inline-flex items-center gap-2 text-sm'}>
+                  <input
+                    type="radio"
+                    value="later"
+                    className="size-4"
+                    disabled={laterUnavailable !== undefined}
+                    aria-describedby={laterUnavailable ? 'rotate-later-unavailable' : undefined}
+                    {...register('expireOld')}
+                  />
                   Later
                 </label>
               </div>
@@ -166,6 +174,11 @@ export function RotateTokenDialog({
                   ? 'For a leaked token: it stops working as soon as you rotate.'
                   : 'Both tokens work until then, so you can switch over without downtime.'}
               </p>
+              {laterUnavailable ? (
+                <p id="rotate-later-unavailable" className="text-xs text-slate-700">
+                  {laterUnavailable}
+                </p>
+              ) : null}
             </fieldset>
             {expireOld === 'later' ? (
               <Field id="oldExpiresAt" label="Old token expires at" error={oldError} hint={oldHint}>

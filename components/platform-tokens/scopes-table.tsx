@@ -123,69 +123,63 @@ export function ScopesTable({
         </p>
       ) : null}
       {groups.length === 0 ? <p className="text-sm text-slate-600">No scope matches “{filter}”.</p> : null}
-      <div className="overflow-hidden rounded-md border border-slate-200 bg-white">
-        <table className="w-full text-left text-sm">
-          <caption className="sr-only">Scopes by service, with the endpoints each scope grants</caption>
-          <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-600">
-            <tr>
-              <th scope="col" className="px-3 py-2">Scope</th>
-              <th scope="col" className="px-3 py-2">Endpoints it grants</th>
-            </tr>
-          </thead>
-          {groups.map(({ service, scopes }) => (
-            <tbody key={service.id} className="border-t border-slate-200">
-              <tr className="bg-slate-50/60">
-                <th scope="colgroup" colSpan={2} className="px-3 py-2">
-                  <div className="flex flex-wrap items-center justify-between gap-2">
-                    <span className="font-semibold text-slate-900">
-                      {service.title} <span className="font-normal text-slate-500">— {service.description}</span>
-                    </span>
-                    <SelectAll service={service} names={scopes.map((s) => s.name)} selected={chosen} onToggle={toggle} />
-                  </div>
-                </th>
-              </tr>
+      {/* A list per service rather than a table: on a phone each scope stacks above its endpoints. */}
+      <div className="divide-y divide-slate-200 overflow-hidden rounded-md border border-slate-200 bg-white">
+        <div aria-hidden className="hidden bg-slate-50 px-3 py-2 text-xs font-semibold uppercase tracking-wide text-slate-600 md:grid md:grid-cols-2 md:gap-4">
+          <span>Scope</span>
+          <span>Endpoints it grants</span>
+        </div>
+        {groups.map(({ service, scopes }) => (
+          <section key={service.id} aria-labelledby={`scope-service-${service.id}`}>
+            <div className="flex flex-wrap items-center justify-between gap-2 bg-slate-50/60 px-3 py-2">
+              <h3 id={`scope-service-${service.id}`} className="text-sm">
+                <span className="font-semibold text-slate-900">{service.title}</span>{' '}
+                <span className="font-normal text-slate-500">— {service.description}</span>
+              </h3>
+              <SelectAll service={service} names={scopes.map((s) => s.name)} selected={chosen} onToggle={toggle} />
+            </div>
+            <ul className="divide-y divide-slate-100">
               {scopes.map((scope) => {
                 const holding = holdingOf(scope.name);
                 const noteId = `scope-note-${scope.name}`;
                 return (
-                  <tr key={scope.name} className="border-t border-slate-100 align-top">
-                    <td className="px-3 py-2">
+                  <li key={scope.name} className="grid gap-1 px-3 py-2 text-sm md:grid-cols-2 md:gap-4">
+                    <div className="min-w-0">
                       <label className="flex items-start gap-2">
                         <input
                           type="checkbox"
-                          className="mt-0.5 size-4"
+                          className="mt-0.5 size-4 shrink-0"
                           checked={chosen.has(scope.name)}
                           onChange={(e) => toggle([scope.name], e.target.checked)}
                           aria-describedby={holding.kind === 'all' ? undefined : noteId}
                         />
-                        <span className="font-mono text-xs">{scope.name}</span>
+                        <span className="break-all font-mono text-xs">{scope.name}</span>
                       </label>
                       <p className="ml-6 text-xs text-slate-600">{scope.description}</p>
                       {holding.kind === 'none' ? (
                         <p id={noteId} className="ml-6 mt-1 text-xs font-medium text-amber-800">
-                          not granted to {ownerEmail}</p>
+                          not granted to {ownerEmail}
+                        </p>
                       ) : holding.kind === 'some' ? (
                         <p id={noteId} className="ml-6 mt-1 text-xs font-medium text-amber-800">
                           granted to {ownerEmail} only in {holding.environments.join(', ')}
                         </p>
                       ) : null}
-                    </td>
-                    <td className="px-3 py-2">
-                      <ul className="space-y-0.5">
-                        {(ENDPOINTS_BY_SCOPE.get(scope.name) ?? []).map((e) => (
-                          <li key={e.id} className="font-mono text-xs text-slate-700">
-                            <span className="inline-block w-14 font-semibold">{e.method}</span>
-                            {e.path}
-                          </li>
-                        ))}
-                      </ul>
-                    </td>
-                  </tr>
+                    </div>
+                    <ul aria-label={`Endpoints ${scope.name} grants`} className="ml-6 space-y-0.5 md:ml-0">
+                      {(ENDPOINTS_BY_SCOPE.get(scope.name) ?? []).map((e) => (
+                        <li key={e.id} className="flex gap-2 font-mono text-xs text-slate-700">
+                          <span className="w-12 shrink-0 font-semibold">{e.method}</span>
+                          <span className="min-w-0 break-all">{e.path}</span>
+                        </li>
+                      ))}
+                    </ul>
+                  </li>
                 );
               })}
-            </tbody>
-          ))}
-        </table>
+            </ul>
+          </section>
+        ))}
       </div>
     </fieldset>
   );

@@ -1,8 +1,8 @@
 'use client';
 
-import { deleteTokenAction, disableTokenAction, enableTokenAction } from '@/app/(portal)/platform-tokens/actions';
+import { deleteTokenAction, disableTokenAction, enableTokenAction } from '@/app/_actions/platform-tokens';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
-import type { TokenView } from '@/lib/tokens/view';
+import type { TokenRow } from '@/lib/tokens/token-row';
 import { TokenIdCell } from './token-cells';
 
 export type ConfirmKind = 'disable' | 'enable' | 'delete';
@@ -39,7 +39,7 @@ export function TokenConfirmDialog({
   returnFocus,
 }: {
   kind: ConfirmKind;
-  token: TokenView;
+  token: TokenRow;
   onClose: () => void;
   onDone: (message: string) => void;
   /** Where focus goes once the dialog has closed (its opener, a menu item, is gone). */

@@ -1,14 +1,17 @@
 'use client';
 
 import { zodResolver } from '@hookform/resolvers/zod';
+import { CircleAlert, TriangleAlert } from 'lucide-react';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useMemo, useState } from 'react';
-import { Controller, useForm, useWatch } from 'react-hook-form';
-import { duplicateTokenAction, generateTokenAction } from '@/app/(portal)/platform-tokens/actions';
-import { Button } from '@/components/ui/button';
+import { Controller, useForm, useWatch, type FieldErrors } from 'react-hook-form';
+import { duplicateTokenAction, generateTokenAction } from '@/app/_actions/platform-tokens';
+import { startNavigation } from '@/components/app-shell/navigation-progress';
+import { Button, buttonClassName } from '@/components/ui/button';
 import { describedBy, Field, FormAlert } from '@/components/ui/field';
 import { Input } from '@/components/ui/input';
+import { useNotice } from '@/components/ui/notice';
 import type { TokenFormAccount } from '@/lib/tokens/form-options';
 import { tokenFormSchema, type TokenFormInput, type TokenFormValues } from '@/lib/validations/tokens';
 import { ExpirationField } from './expiration-field';
@@ -18,17 +21,114 @@ import { TokenSecretDialog, type SecretToShow } from './token-secret-dialog';
 import { useHydrated } from './use-hydrated';
 import { useScopeHolding } from './use-scope-holding';
 
-const FIELDS = new Set<keyof TokenFormInput>([
-  'name',
-  'expiration',
-  'expiresAt',
-  'accountId',
-  'appliesToAccount',
-  'environmentIds',
-  'generateFor',
-  'serviceUserId',
-  'scopes',
-]);
+/** The form's fields in the order they appear, with the label the error summary links by. */
+const FIELD_LABELS: [keyof TokenFormInput, string][] = [
+  ['name', 'Token name'],
+  ['expiration', 'Expiration date'],
+  ['expiresAt', 'Custom expiration date'],
+  ['accountId', 'Account'],
+  ['appliesToAccount', 'Apply to account'],
+  ['environmentIds', 'Environments'],
+  ['generateFor', 'Generate for'],
+  ['serviceUserId', 'Owner'],
+  ['scopes', 'Scopes'],
+];
+const FIELDS = new Set(FIELD_LABELS.map(([field]) => field));
+const FORM_ALERT_ID = 'token-form-alert';
+
+function focusField(id: string) {
+  const target = document.getElementById(id);
+  target?.scrollIntoView({ block: 'center' });
+  target?.focus({ preventScroll: true });
+}
+
+/**
+ * The bar that stays at the bottom of the window while the form is long: how many scopes are
+ * chosen, what stops the form (with links to each field), Cancel and Generate.
+ */
+function FormFooter({
+  scopeCount,
+  errors,
+  message,
+  blocked,
+  submitting,
+  hydrated,
+}: {
+  scopeCount: number;
+  errors: FieldErrors<TokenFormInput>;
+  message: string | null;
+  blocked: string | null;
+  submitting: boolean;
+  hydrated: boolean;
+}) {
+  const invalid = FIELD_LABELS.filter(([field]) => errors[field]);
+  return (
+    <div className="sticky bottom-0 z-10 -mx-4 border-t border-slate-200 bg-white/95 px-4 py-3 shadow-[0_-4px_12px_-6px_rgb(0_0_0/0.15)] backdrop-blur sm:mx-0 sm:rounded-t-lg sm:border-x">
+      <div className="flex flex-wrap items-center gap-x-4 gap-y-2">
+        <p className="text-sm font-medium text-slate-700" aria-live="polite">
+          {scopeCount} {scopeCount === 1 ? 'scope' : 'scopes'} selected
+        </p>
+        <div className="min-w-0 flex-1 text-sm" aria-live="polite">
+          {blocked ? (
+            <p id="generate-blocked" className="flex items-start gap-1.5 text-amber-800">
+              <TriangleAlert aria-hidden className="mt-0.5 size-4 shrink-0" />
+              <span>Generate is unavailable: {blocked}</span>
+            </p>
+          ) : invalid.length > 0 ? (
+            <p className="flex flex-wrap items-center gap-x-2 gap-y-1 text-red-800">
+              <CircleAlert aria-hidden className="size-4 shrink-0" />
+              <span>
+                {invalid.length === 1 ? '1 field needs' : `${invalid.length} fields need`} attention:
+              </span>
+              {invalid.map(([field, label], index) => (
+                <span key={field}>
+                  <a
+                    href={`#${field}`}
+                    className="font-medium underline underline-offset-2"
+                    onClick={(event) => {
+                      event.preventDefault();
+                      focusField(field);
+                    }}
+                  >
+                    {label}
+                  </a>
+                  {index < invalid.length - 1 ? ',' : ''}
+                </span>
+              ))}
+            </p>
+          ) : message ? (
+            <p className="flex items-center gap-1.5 text-red-800">
+              <CircleAlert aria-hidden className="size-4 shrink-0" />
+              <a
+                href={`#${FORM_ALERT_ID}`}
+                className="font-medium underline underline-offset-2"
+                onClick={(event) => {
+                  event.preventDefault();
+                  focusField(FORM_ALERT_ID);
+                }}
+              >
+                Not generated: see why
+              </a>
+            </p>
+          ) : null}
+        </div>
+        <div className="ml-auto flex gap-2">
+          <Link href="/platform-tokens" prefetch={false} className={buttonClassName('secondary')}>
+            Cancel
+          </Link>
+          <Button
+            type="submit"
+            disabled={!hydrated || submitting || blocked !== null}
+            aria-busy={submitting || undefined}
+            aria-describedby={blocked ? 'generate-blocked' : undefined}
+          >
+            {submitting ? 'Generating…' : 'Generate'}
+          </Button>
+        </div>
+      </div>
+    </div>
+  );
+}
 
 /**
  * The create form of PRODUCT.md §5, also used prefilled to duplicate a token. The new token's
@@ -45,7 +145,9 @@ export function TokenForm({
 }) {
   const router = useRouter();
   const hydrated = useHydrated();
-  const [message, setMessage] = useState<string | null>(null);
+  const { notify } = useNotice();
+  // What the server said, and the values it said it about: it no longer applies once they change.
+  const [refusal, setRefusal] = useState<{ message: string; values: string } | null>(null);
   const [secret, setSecret] = useState<SecretToShow | null>(null);
   const form = useForm<TokenFormInput, unknown, TokenFormValues>({
     resolver: zodResolver(tokenFormSchema),
@@ -62,9 +164,12 @@ export function TokenForm({
   const values = useWatch({ control });
   const account = useMemo(() => accounts.find((a) => a.id === values.accountId), [accounts, values.accountId]);
   const { holdingOf, ownerEmail } = useScopeHolding(account, values);
+  const blocked = account ? account.blocked : 'Choose an account where you may generate tokens.';
+  const message = refusal && refusal.values === JSON.stringify(values) ? refusal.message : null;
 
   const onSubmit = handleSubmit(async (input) => {
-    setMessage(null);
+    setRefusal(null);
+    const submitted = JSON.stringify(form.getValues());
     const result = sourceTokenId ? await duplicateTokenAction({ ...input, sourceTokenId }) : await generateTokenAction(input);
     if (!result.ok) {
       let placed = false;
@@ -74,82 +179,102 @@ export function TokenForm({
           placed = true;
         }
       }
-      setMessage(result.message);
+      setRefusal({ message: result.message, values: submitted });
+      if (!placed) focusField(FORM_ALERT_ID);
       return;
     }
     setSecret({ tokenId: result.data.tokenId, name: result.data.name, token: result.data.token });
   });
 
   const nameError = errors.name?.message;
+  const deniedEverywhere = accounts.every((a) => !a.allowTokenManagement);
   return (
     <>
-    <form onSubmit={onSubmit} noValidate className="space-y-6" aria-label={sourceTokenId ? 'Duplicate platform token' : 'Generate platform token'}>
-      <FormAlert message={message} />
-      <div className="grid gap-6 md:grid-cols-2">
-        <Field id="name" label="Token name" error={nameError}>
-          <Input autoComplete="off" maxLength={300} {...describedBy('name', nameError)} {...register('name')} />
-        </Field>
+      <form
+        onSubmit={onSubmit}
+        noValidate
+        className="max-w-5xl space-y-6"
+        aria-label={sourceTokenId ? 'Duplicate platform token' : 'Generate platform token'}
+      >
+        {blocked && (account || deniedEverywhere) ? (
+          <div className="flex items-start gap-2 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900">
+            <TriangleAlert aria-hidden className="mt-0.5 size-4 shrink-0" />
+            <p>
+              {deniedEverywhere
+                ? 'An admin has turned off “Allow to manage platform tokens” in every account you belong to, so no token can be generated now.'
+                : blocked}
+            </p>
+          </div>
+        ) : null}
+        <div id={FORM_ALERT_ID} tabIndex={-1} className="focus:outline-none">
+          <FormAlert message={message} />
+        </div>
+        <div className="grid gap-6 md:grid-cols-2">
+          <Field id="name" label="Token name" error={nameError}>
+            <Input autoComplete="off" maxLength={300} {...describedBy('name', nameError)} {...register('name')} />
+          </Field>
+          <Controller
+            control={control}
+            name="expiration"
+            render={({ field }) => (
+              <ExpirationField
+                choice={field.value}
+                onChoiceChange={field.onChange}
+                customIso={values.expiresAt ?? ''}
+                onCustomChange={(iso) => setValue('expiresAt', iso, { shouldValidate: form.formState.isSubmitted })}
+                choiceError={errors.expiration?.message}
+                customError={errors.expiresAt?.message}
+              />
+            )}
+          />
+        </div>
+        <TokenAccountField
+          accounts={accounts}
+          register={register('accountId', {
+            onChange: (event: React.ChangeEvent<HTMLSelectElement>) => {
+              const next = accounts.find((a) => a.id === event.target.value);
+              setValue('environmentIds', next?.environments.map((e) => e.id) ?? []);
+              setValue('generateFor', 'myself');
+              setValue('serviceUserId', '');
+            },
+          })}
+          error={errors.accountId?.message}
+          selected={account}
+        />
+        <TokenReachField control={control} account={account} error={errors.environmentIds?.message} />
+        <TokenOwnerField control={control} account={account} register={register} errors={errors} />
         <Controller
           control={control}
-          name="expiration"
+          name="scopes"
           render={({ field }) => (
-            <ExpirationField
-              choice={field.value}
-              onChoiceChange={field.onChange}
-              customIso={values.expiresAt ?? ''}
-              onCustomChange={(iso) => setValue('expiresAt', iso, { shouldValidate: form.formState.isSubmitted })}
-              choiceError={errors.expiration?.message}
-              customError={errors.expiresAt?.message}
+            <ScopesTable
+              selected={field.value}
+              onChange={field.onChange}
+              ownerEmail={ownerEmail}
+              holdingOf={holdingOf}
+              error={errors.scopes?.message}
             />
           )}
         />
-      </div>
-      <TokenAccountField
-        accounts={accounts}
-        register={register('accountId', {
-          onChange: (event: React.ChangeEvent<HTMLSelectElement>) => {
-            const next = accounts.find((a) => a.id === event.target.value);
-            setValue('environmentIds', next?.environments.map((e) => e.id) ?? []);
-            setValue('generateFor', 'myself');
-            setValue('serviceUserId', '');
-          },
-        })}
-        error={errors.accountId?.message}
-        selected={account}
-      />
-      <TokenReachField control={control} account={account} error={errors.environmentIds?.message} />
-      <TokenOwnerField control={control} account={account} register={register} errors={errors} />
-      <Controller
-        control={control}
-        name="scopes"
-        render={({ field }) => (
-          <ScopesTable
-            selected={field.value}
-            onChange={field.onChange}
-            ownerEmail={ownerEmail}
-            holdingOf={holdingOf}
-            error={errors.scopes?.message}
-          />
-        )}
-      />
-      <div className="flex gap-2">
-        <Button type="submit" disabled={!hydrated || isSubmitting} aria-busy={isSubmitting || undefined}>
-          Generate
-        </Button>
-        <Link
-          href="/platform-tokens"
-          className="inline-flex h-10 items-center rounded-md border border-slate-300 bg-white px-4 text-sm font-medium text-slate-800 hover:bg-slate-100"
-        >
-          Cancel
-        </Link>
-      </div>
-    </form>
-    <TokenSecretDialog
+        <FormFooter
+          scopeCount={values.scopes?.length ?? 0}
+          errors={errors}
+          message={message}
+          blocked={blocked}
+          submitting={isSubmitting}
+          hydrated={hydrated}
+        />
+      </form>
+      <TokenSecretDialog
         secret={secret}
         onFinish={() => {
-          const tokenId = secret?.tokenId;
+          if (secret) {
+            // Said on the list, once: the message lives in memory, not in the URL.
+            notify(`Generated “${secret.name}” (${secret.tokenId}).`, { path: '/platform-tokens', focus: true });
+          }
           setSecret(null);
-          router.push(tokenId ? `/platform-tokens?generated=${encodeURIComponent(tokenId)}` : '/platform-tokens');
+          startNavigation();
+          router.push('/platform-tokens');
         }}
       />
     </>

@@ -1,3 +1,6 @@
+import { tableClass, tableFrame, tbodyClass, thClass, theadClass } from '@/components/data-table/table-styles';
+import { cn } from '@/lib/cn';
+
 /** A read-only table of records, newest first, with a caption for screen readers and a line in place of no rows. */
 export function LogTable({
   caption,
@@ -5,6 +8,7 @@ export function LogTable({
   rowCount,
   emptyText,
   children,
+  className,
 }: {
   caption: string;
   columns: readonly string[];
@@ -12,21 +16,22 @@ export function LogTable({
   emptyText: React.ReactNode;
   /** The rows (`<tr>`), one cell per column. */
   children: React.ReactNode;
+  className?: string;
 }) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-      <table className="w-full text-left text-sm">
+    <div className={cn(tableFrame, className)}>
+      <table className={tableClass}>
         <caption className="sr-only">{caption}</caption>
-        <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-600">
+        <thead className={theadClass}>
           <tr>
             {columns.map((h) => (
-              <th key={h} scope="col" className="whitespace-nowrap px-3 py-2 font-semibold">
+              <th key={h} scope="col" className={thClass}>
                 {h}
               </th>
             ))}
           </tr>
         </thead>
-        <tbody className="divide-y divide-slate-100">
+        <tbody className={tbodyClass}>
           {children}
           {rowCount === 0 ? <EmptyRow colSpan={columns.length}>{emptyText}</EmptyRow> : null}
         </tbody>

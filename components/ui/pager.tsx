@@ -20,7 +20,7 @@ function PageLink({
   children,
 }: { target: number; enabled: boolean; children: string } & Pick<PageLinksProps, 'href' | 'scroll'>) {
   return enabled ? (
-    <Link className={linkClass} href={href(target)} scroll={scroll}>
+    <Link className={linkClass} href={href(target)} scroll={scroll} prefetch={false}>
       {children}
     </Link>
   ) : (

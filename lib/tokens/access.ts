@@ -98,6 +98,17 @@ export function listedAsMine(userId: string): SQL {
   )!;
 }
 
+/**
+ * Who may see one token (rule 8): its creator or owner while a member of its account, or an
+ * admin of that account. For reads; a change asks authorizeTokenAction.
+ */
+export function tokenVisibleTo(userId: string): SQL {
+  return or(
+    listedAsMine(userId),
+    sql`exists (select 1 from ${accountMembers} where ${accountMembers.accountId} = ${platformTokens.accountId} and ${accountMembers.userId} = ${userId} and ${accountMembers.role} = 'admin')`,
+  )!;
+}
+
 export interface ActionableToken {
   token: PlatformToken;
   accountName: string;

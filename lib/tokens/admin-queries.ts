@@ -2,7 +2,7 @@ import { count, eq, inArray, sql } from 'drizzle-orm';
 import { assertAdminOf } from '@/lib/accounts/admin-access';
 import type { Actor } from '@/lib/auth/users';
 import type { Executor } from '@/lib/db';
-import { accounts, environments, platformTokenEnvironments, platformTokens, serviceUsers, users } from '@/lib/db/schema';
+import { accounts, environments, platformTokenEnvironments, platformTokens, serviceUsers, users, type TokenStatus } from '@/lib/db/schema';
 import type { AdminTokenFilter, AdminTokenListQuery } from '@/lib/validations/admin-tokens';
 import { resolveTokenFilter, tokenFilterCondition, tokenOrder, tokenPageCondition } from './admin-filter';
 import { formatTokenId } from './format';
@@ -16,6 +16,7 @@ export interface AdminTokenRow {
   publicId: string;
   tokenId: string;
   name: string;
+  status: TokenStatus;
   state: TokenState;
   accountId: string;
   accountName: string;
@@ -24,10 +25,15 @@ export interface AdminTokenRow {
   ownerEmail: string;
   ownerIsServiceUser: boolean;
   createdByEmail: string | null;
+  createdById: string | null;
+  ownerUserId: string | null;
   createdAt: Date;
   expiresAt: Date | null;
   lastUsedAt: Date | null;
   lastUsedIp: string | null;
+  rotatedAt: Date | null;
+  rotatedToTokenId: string | null;
+  rotatedFromTokenId: string | null;
 }
 
 export interface AdminTokenPage {
@@ -64,6 +70,9 @@ export async function listAccountTokens(
       expiresAt: platformTokens.expiresAt,
       lastUsedAt: platformTokens.lastUsedAt,
       lastUsedIp: platformTokens.lastUsedIp,
+      rotatedAt: platformTokens.rotatedAt,
+      rotatedToId: platformTokens.rotatedToId,
+      rotatedFromId: platformTokens.rotatedFromId,
     })
     .from(platformTokens)
     .where(tokenPageCondition(await resolveTokenFilter(db, accountId, query, now), order, offset + query.size + 1))
@@ -75,6 +84,7 @@ export async function listAccountTokens(
   const [account] = await db.select({ name: accounts.name }).from(accounts).where(eq(accounts.id, accountId));
   const people = await emailsOf(db, users, page.flatMap((t) => [t.ownerUserId, t.createdById]));
   const services = await emailsOf(db, serviceUsers, page.map((t) => t.ownerServiceUserId));
+  const linked = await publicIdsOf(db, page.flatMap((t) => [t.rotatedToId, t.rotatedFromId]));
   const environmentNames = await environmentsOf(
     db,
     page.filter((t) => !t.appliesToAccount).map((t) => t.id),
@@ -87,6 +97,7 @@ export async function listAccountTokens(
         publicId: t.publicId,
         tokenId: formatTokenId(t.publicId),
         name: t.name,
+        status: t.status,
         state: tokenState(t, now),
         accountId,
         accountName: account?.name ?? accountId,
@@ -95,10 +106,15 @@ export async function listAccountTokens(
         ownerEmail: serviceEmail ?? (t.ownerUserId ? people.get(t.ownerUserId) : undefined) ?? '',
         ownerIsServiceUser: serviceEmail !== undefined,
         createdByEmail: (t.createdById ? people.get(t.createdById) : undefined) ?? null,
+        createdById: t.createdById,
+        ownerUserId: t.ownerUserId,
         createdAt: t.createdAt,
         expiresAt: t.expiresAt,
         lastUsedAt: t.lastUsedAt,
         lastUsedIp: t.lastUsedIp,
+        rotatedAt: t.rotatedAt,
+        rotatedToTokenId: t.rotatedToId ? (linked.get(t.rotatedToId) ?? null) : null,
+        rotatedFromTokenId: t.rotatedFromId ? (linked.get(t.rotatedFromId) ?? null) : null,
       };
     }),
   };
@@ -113,6 +129,17 @@ async function emailsOf(
   if (wanted.length === 0) return new Map();
   const rows = await db.select({ id: table.id, email: table.email }).from(table).where(inArray(table.id, wanted));
   return new Map(rows.map((r) => [r.id, r.email]));
+}
+
+/** Token IDs of the tokens the page's tokens were rotated from or to. */
+async function publicIdsOf(db: Executor, ids: (string | null)[]): Promise<Map<string, string>> {
+  const wanted = [...new Set(ids.filter((id): id is string => id !== null))];
+  if (wanted.length === 0) return new Map();
+  const rows = await db
+    .select({ id: platformTokens.id, publicId: platformTokens.publicId })
+    .from(platformTokens)
+    .where(inArray(platformTokens.id, wanted));
+  return new Map(rows.map((r) => [r.id, formatTokenId(r.publicId)]));
 }
 
 async function environmentsOf(db: Executor, tokenIds: string[]): Promise<Map<string, string[]>> {

@@ -4,31 +4,31 @@ const LOCALE = 'en-US';
 
 const relative = new Intl.RelativeTimeFormat(LOCALE, { numeric: 'auto' });
 
-const UNITS: readonly [Intl.RelativeTimeFormatUnit, number][] = [
-  ['year', 365 * 24 * 3600],
-  ['month', 30 * 24 * 3600],
-  ['week', 7 * 24 * 3600],
-  ['day', 24 * 3600],
-  ['hour', 3600],
-  ['minute', 60],
-];
+const MINUTE = 60;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
 
-/** "5 minutes ago", "in 3 days", "just now" — relative to `now`. */
+/**
+ * "5 minutes ago", "in 30 days", "just now" — relative to `now`. Days up to two months (token
+ * lifetimes are chosen in days: 7, 30, 60, 90), then months, then years.
+ */
 export function formatRelativeTime(date: Date, now: Date): string {
   const seconds = Math.round((date.getTime() - now.getTime()) / 1000);
   const abs = Math.abs(seconds);
   if (abs < 45) return seconds <= 0 ? 'just now' : 'in a few seconds';
-  for (const [unit, size] of UNITS) {
-    if (abs >= size * (unit === 'minute' ? 0.75 : 1)) {
-      return relative.format(Math.round(seconds / size), unit);
-    }
-  }
-  return relative.format(Math.round(seconds / 60), 'minute');
+  if (abs < 45 * MINUTE) return relative.format(Math.round(seconds / MINUTE), 'minute');
+  if (abs < 22 * HOUR) return relative.format(Math.round(seconds / HOUR), 'hour');
+  if (abs < 61 * DAY) return relative.format(Math.round(seconds / DAY), 'day');
+  if (abs < 350 * DAY) return relative.format(Math.round(seconds / (30.44 * DAY)), 'month');
+  return relative.format(Math.round(seconds / (365.25 * DAY)), 'year');
 }
 
 const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
 
-/** "Mar 5, 2026, 2:30 PM" in the given time zone (the runtime's own when omitted). */
+/**
+ * "Mar 5, 2026, 2:30 PM GMT+1" in the given time zone (the runtime's own when omitted): always
+ * with the zone, so an exact time never reads as another zone's.
+ */
 export function formatDateTime(date: Date, timeZone?: string): string {
   const key = timeZone ?? '';
   let format = dateTimeFormats.get(key);
@@ -39,9 +39,26 @@ export function formatDateTime(date: Date, timeZone?: string): string {
       day: 'numeric',
       hour: 'numeric',
       minute: '2-digit',
-      ...(timeZone ? { timeZone, timeZoneName: 'short' } : {}),
+      timeZoneName: 'short',
+      ...(timeZone ? { timeZone } : {}),
     });
     dateTimeFormats.set(key, format);
   }
   return format.format(date);
+}
+
+/** The exact time with the zone's name as well: "Mar 5, 2026, 2:30 PM GMT+1 (Europe/Berlin)". */
+export function formatExactTime(date: Date, timeZone: string): string {
+  const exact = formatDateTime(date, timeZone);
+  return timeZone === 'UTC' ? exact : `${exact} (${timeZone})`;
+}
+
+/** Tokens that expire within this long are marked in every list. */
+export const EXPIRING_SOON_MS = 7 * 24 * 60 * 60 * 1000;
+
+/** Whether a token that still works stops within EXPIRING_SOON_MS of `now`. */
+export function expiresSoon(expiresAt: Date | null, now: Date): boolean {
+  if (!expiresAt) return false;
+  const left = expiresAt.getTime() - now.getTime();
+  return left > 0 && left <= EXPIRING_SOON_MS;
 }

@@ -5,6 +5,7 @@ import { canUseServiceUser, loadPrincipalPolicies, type Principal } from '@/lib/
 import { policiesInEffect } from '@/lib/iam/policies-in-effect';
 import { grantedPermissions } from '@/lib/iam/policy-evaluator';
 import { isScopeName } from '@/lib/platform/catalogue';
+import { generationBlock } from './capabilities';
 import { TOKEN_LIMIT, tokenCountsByAccount } from './limits';
 
 /** Whom a token can be generated for in one account, and which scopes they hold where. */
@@ -26,9 +27,12 @@ export interface TokenFormAccount {
   environments: { id: string; name: string }[];
   /** "Myself" first, then the service users the user may generate tokens for. */
   owners: TokenOwnerOption[];
+  /** Why no token can be generated here now (token management off, or the limit reached). */
+  blocked: string | null;
 }
 
-async function scopesByEnvironment(
+/** Scope names the principal holds now, per environment of the account. */
+export async function scopesByEnvironment(
   db: Executor,
   accountId: string,
   principal: Principal,
@@ -88,14 +92,16 @@ export async function loadTokenFormOptions(db: Executor, userId: string): Promis
           scopesByEnvironment: await scopesByEnvironment(db, account.id, { kind: 'service-user', serviceUserId: s.id }, envIds),
         });
       }
+      const tokenCount = counts.get(account.id) ?? 0;
       return {
         id: account.id,
         name: account.name,
         allowTokenManagement: account.allowTokenManagement,
-        tokenCount: counts.get(account.id) ?? 0,
+        tokenCount,
         limit: TOKEN_LIMIT,
         environments: envs,
         owners,
+        blocked: generationBlock({ ...account, tokenCount, limit: TOKEN_LIMIT }),
       };
     }),
   );

@@ -15,6 +15,8 @@ const view: TokenView = {
   environments: [{ id: 'acme-prod', name: 'Production' }],
   owner: { email: 'ci-bot@service.example.com', isServiceUser: true, serviceUserId: '6f1c2a8e-0000-4000-8000-000000000001' },
   createdByEmail: 'alice@example.com',
+  createdById: null,
+  ownerUserId: null,
   scopes: ['storage:logs:read', 'storage:buckets:read'],
   expiresAt: '2026-05-01T00:00:00.000Z',
   createdAt: '2026-04-01T00:00:00.000Z',
@@ -72,6 +74,7 @@ describe('a new token', () => {
       limit: 10,
       environments: [{ id: `${id}-prod`, name: 'Production' }],
       owners: [],
+      blocked: null,
     });
     expect(emptyTokenForm([account('globex', false), account('acme', true)])).toMatchObject({
       accountId: 'acme',

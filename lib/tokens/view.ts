@@ -14,6 +14,9 @@ export interface TokenView {
   environments: { id: string; name: string }[];
   owner: { email: string; isServiceUser: boolean; serviceUserId: string | null };
   createdByEmail: string | null;
+  /** Who generated it and whom it acts as (a user), to tell which actions a reader is offered. */
+  createdById: string | null;
+  ownerUserId: string | null;
   scopes: string[];
   expiresAt: string | null;
   createdAt: string;

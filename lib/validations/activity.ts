@@ -1,4 +1,5 @@
 import { auditActions, type AuditAction } from '@/lib/db/schema';
+import { validTimeZone } from '@/lib/time-zone';
 import { withoutSecret } from './admin-tokens';
 
 // The Activity page keeps its filters in the URL; this reads them forgivingly (anything
@@ -13,9 +14,11 @@ export interface ActivityQuery {
   /** A token ID (or part of one). */
   token: string;
   action: AuditAction | '';
-  /** Days as YYYY-MM-DD, in UTC, both included. */
+  /** Days as YYYY-MM-DD, in `tz`, both included. */
   from: string;
   to: string;
+  /** The reader's time zone, which the page's times are shown in too; UTC when not given. */
+  tz: string;
   page: number;
   size: ActivityPageSize;
 }
@@ -41,6 +44,7 @@ export function parseActivityParams(params: SearchParams): ActivityQuery {
     action: auditActions.find((a) => a === action) ?? '',
     from: validDay(first(params.from)),
     to: validDay(first(params.to)),
+    tz: validTimeZone(first(params.tz)) ?? 'UTC',
     page: Number.isSafeInteger(page) && page >= 1 && page <= 1_000_000 ? page : 1,
     size: ACTIVITY_PAGE_SIZES.find((s) => s === size) ?? 25,
   };
@@ -49,6 +53,7 @@ export function parseActivityParams(params: SearchParams): ActivityQuery {
 export function activitySearch(query: ActivityQuery): string {
   const params = new URLSearchParams();
   for (const key of ['actor', 'token', 'action', 'from', 'to'] as const) if (query[key]) params.set(key, query[key]);
+  if ((query.from || query.to) && query.tz !== 'UTC') params.set('tz', query.tz);
   if (query.size !== 25) params.set('size', String(query.size));
   if (query.page !== 1) params.set('page', String(query.page));
   const s = params.toString();

@@ -35,7 +35,7 @@ export default async function NewPlatformTokenPage({ searchParams }: { searchPar
   return (
     <div className="space-y-6">
       <div>
-        <Link href="/platform-tokens" className="text-sm text-brand-700 hover:underline">
+        <Link href="/platform-tokens" prefetch={false} className="text-sm text-brand-700 hover:underline">
           ← My platform tokens
         </Link>
         <h1 className="mt-2 text-2xl font-semibold">{sourceTokenId || refusal ? 'Duplicate a platform token' : 'Generate a platform token'}</h1>

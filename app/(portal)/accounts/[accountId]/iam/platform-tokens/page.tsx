@@ -1,12 +1,14 @@
 import type { Metadata } from 'next';
 import { requireAccountAdmin } from '@/app/_lib/session';
-import { toAdminTokenView } from '@/components/admin-tokens/admin-token-view';
 import { AdminTokensView } from '@/components/admin-tokens/admin-tokens-view';
 import { membershipOf } from '@/lib/auth/users';
 import { getDb } from '@/lib/db';
 import { countAccountTokens, listAccountTokens } from '@/lib/tokens/admin-queries';
+import { tokenActionsFor } from '@/lib/tokens/capabilities';
+import { tokenCountsByAccount } from '@/lib/tokens/limits';
+import { tokenRowFromAdmin } from '@/lib/tokens/token-row';
 import { parseAdminTokenListParams } from '@/lib/validations/admin-tokens';
-import { bulkTokensAction, previewSelectionAction, setTokenManagementAction } from './actions';
+import { bulkTokensAction, previewSelectionAction, setTokenManagementAction } from '@/app/_actions/admin-tokens';
 
 export const metadata: Metadata = { title: 'Platform tokens' };
 
@@ -23,7 +25,7 @@ export default async function AccountPlatformTokensPage({
   const query = parseAdminTokenListParams(await searchParams);
   const db = await getDb();
   const now = new Date();
-  const page = await listAccountTokens(db, actor, accountId, query, now);
+  const [page, counts] = await Promise.all([listAccountTokens(db, actor, accountId, query, now), tokenCountsByAccount(db, actor.userId, now)]);
   // Not awaited: the count streams in after the page, so it never holds the list up.
   const count = countAccountTokens(db, actor, accountId, query, now);
   return (
@@ -33,7 +35,7 @@ export default async function AccountPlatformTokensPage({
       allowTokenManagement={membership.allowTokenManagement}
       basePath={`/accounts/${encodeURIComponent(accountId)}/iam/platform-tokens`}
       query={query}
-      tokens={page.rows.map(toAdminTokenView)}
+      tokens={page.rows.map((row) => tokenRowFromAdmin(row, tokenActionsFor(actor, row, counts)))}
       hasNextPage={page.hasNextPage}
       count={count}
       actions={{ bulk: bulkTokensAction, preview: previewSelectionAction, setTokenManagement: setTokenManagementAction }}

@@ -47,7 +47,7 @@ export default async function PolicyPage({ params }: { params: Promise<{ account
         }
         actions={<PolicyDeleteButton accountId={accountId} policy={{ id: policy.id, name: policy.name, groupCount: policy.groups.length }} />}
       />
-      <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_24rem]">
+      <div className="grid grid-cols-[minmax(0,1fr)] gap-6 lg:grid-cols-[minmax(0,1fr)_24rem]">
         <PolicyEditor
           accountId={accountId}
           policy={{ id: policy.id, name: policy.name, description: policy.description, statements: policy.statements }}

@@ -16,7 +16,7 @@ export default async function NewPolicyPage({ params }: { params: Promise<{ acco
         ← All policies
       </Link>
       <IamPageHeader title="Create policy" description="Bind it to a group afterwards to grant its permissions to the group's members." />
-      <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_24rem]">
+      <div className="grid grid-cols-[minmax(0,1fr)] gap-6 lg:grid-cols-[minmax(0,1fr)_24rem]">
         <PolicyEditor accountId={accountId} />
         <PolicyHelp />
       </div>

@@ -11,7 +11,8 @@ import { duplicateTokenSchema, tokenActionSchema, tokenFormSchema } from '@/lib/
 // The generated token travels only in the return value of these actions, whose responses Next.js
 // marks `Cache-Control: no-store`; nothing here logs, redirects with or stores it.
 
-const refresh = () => revalidatePath('/platform-tokens');
+// The list and every token's page under it.
+const refresh = () => revalidatePath('/platform-tokens', 'layout');
 
 export const generateTokenAction = userAction(tokenFormSchema, async (input, { actor, db }) => {
   const generated = await generatePlatformToken(db, actor, input, new Date());
