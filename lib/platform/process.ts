@@ -27,7 +27,8 @@ function startListener(state: PlatformProcess): void {
   state.listenerStarting = true;
   getDatabase().then(
     (database) => {
-      const url = config().databaseUrl;
+      // LISTEN needs a session of its own: a direct connection when DATABASE_URL is a pooler.
+      const url = config().databaseListenUrl;
       if (database.kind !== 'postgres' || !url) return;
       state.listener = new ChangeListener({
         connectionString: url,
