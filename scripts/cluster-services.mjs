@@ -76,16 +76,28 @@ async function waitForPort(port, child, output, what) {
   throw new Error(`${what} did not listen on ${port} within 15 s: ${output()}`);
 }
 
-function startProcess(program, args, user, what) {
-  const child = spawn(program, args, { ...user, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  for (const stream of [child.stdout, child.stderr]) stream.on('data', (chunk) => (output = (output + chunk).slice(-4000)));
+/**
+ * Starts the service with its output in a file of its folder, not a pipe: a pipe nobody reads
+ * (this process busy in a spawnSync) would fill and stall the service on its next log line.
+ */
+function startProcess(program, args, user, what, dir) {
+  const outputFile = path.join(dir, 'output.log');
+  const fd = fs.openSync(outputFile, 'a');
+  const child = spawn(program, args, { ...user, stdio: ['ignore', fd, fd] });
+  fs.closeSync(fd);
+  const output = () => {
+    try {
+      return fs.readFileSync(outputFile, 'utf8').slice(-4000);
+    } catch {
+      return '';
+    }
+  };
   const exited = new Promise((resolve) => child.once('exit', resolve));
   const stop = async (signal = 'SIGTERM') => {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     await exited;
   };
-  return { child, output: () => output, stop, what };
+  return { child, output, stop, what };
 }
 
 /**
@@ -113,7 +125,7 @@ export async function startPgBouncer({ serverUrl }) {
   const configFile = path.join(dir, 'pgbouncer.ini');
   fs.writeFileSync(configFile, config);
   if (runAs.uid !== undefined) for (const file of ['userlist.txt', 'pgbouncer.ini']) fs.chownSync(path.join(dir, file), runAs.uid, runAs.gid);
-  const service = startProcess(program, [configFile], runAs, 'pgbouncer');
+  const service = startProcess(program, [configFile], runAs, 'pgbouncer', dir);
   try {
     await waitForPort(port, service.child, service.output, 'pgbouncer');
   } catch (error) {
@@ -153,7 +165,7 @@ export async function startNginx({ upstreams }) {
   const configFile = path.join(dir, 'nginx.conf');
   fs.writeFileSync(configFile, config);
   // -e: nginx's start-up messages go to stderr instead of the system's log folder.
-  const service = startProcess(program, ['-p', dir, '-c', configFile, '-e', 'stderr'], runAs, 'nginx');
+  const service = startProcess(program, ['-p', dir, '-c', configFile, '-e', 'stderr'], runAs, 'nginx', dir);
   try {
     await waitForPort(port, service.child, service.output, 'nginx');
   } catch (error) {

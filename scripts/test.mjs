@@ -98,14 +98,29 @@ if (!only || only === 'e2e') {
   }
 }
 
-// After the end-to-end run, whose production build the instances reuse.
+// After the end-to-end run, whose production build the instances reuse. Each needs a PostgreSQL
+// server; nginx and PgBouncer are Debian's (.ci/run installs them).
 if (!only || only === 'cluster') {
   if (process.env.DATABASE_URL) {
-    const clusterReport = path.join(reports, 'cluster.json');
-    run('three instances behind nginx (scripts/cluster-test.mjs)', process.execPath, ['scripts/cluster-test.mjs', `--report=${clusterReport}`]);
-    countChecks(clusterReport);
+    const pooledReport = path.join(reports, 'vitest-pgbouncer.json');
+    run('integration tests through PgBouncer (scripts/pgbouncer-test.mjs)', process.execPath, [
+      'scripts/pgbouncer-test.mjs',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${pooledReport}`,
+    ]);
+    countVitest(pooledReport);
+    for (const pooled of [false, true]) {
+      const clusterReport = path.join(reports, `cluster${pooled ? '-pgbouncer' : ''}.json`);
+      run(
+        `three instances behind nginx${pooled ? ', through PgBouncer' : ''} (scripts/cluster-test.mjs)`,
+        process.execPath,
+        ['scripts/cluster-test.mjs', ...(pooled ? ['--pgbouncer'] : []), `--report=${clusterReport}`],
+      );
+      countChecks(clusterReport);
+    }
   } else {
-    console.log('\n(DATABASE_URL is not set: the test of several instances behind nginx is skipped)');
+    console.log('\n(DATABASE_URL is not set: the tests of several instances, nginx and PgBouncer are skipped)');
   }
 }
 
