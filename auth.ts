@@ -52,11 +52,11 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
         const parsed = signInSchema.safeParse(credentials);
         const email = parsed.success ? parsed.data.email : String(credentials?.email ?? '');
         const attempt = signInAttempt(request.headers, email);
-        const wait = signInRetryAfter(attempt);
+        const wait = await signInRetryAfter(attempt);
         if (wait > 0) throw new SignInRateLimited(wait);
         const user = parsed.success ? await authenticate(parsed.data.email, parsed.data.password) : null;
         if (!user) {
-          recordFailedSignIn(attempt);
+          await recordFailedSignIn(attempt);
           throw new CredentialsSignin();
         }
         // From now on this browser is counted on its own for this email (see the sign-in limits).

@@ -25,6 +25,33 @@ describe('configuration', () => {
     expect(() => readConfig({ DATABASE_URL: value })).toThrow(message);
   });
 
+  it('listens on DATABASE_URL unless DATABASE_LISTEN_URL names a direct connection, and then sends statements unnamed', () => {
+    const direct = readConfig({ DATABASE_URL: 'postgres://u:p@db.internal:5432/tokens' });
+    expect(direct.databaseListenUrl).toBe('postgres://u:p@db.internal:5432/tokens');
+    expect(direct.preparedStatements).toBe(true);
+    const pooled = readConfig({ DATABASE_URL: 'postgres://u:p@pooler:6432/tokens', DATABASE_LISTEN_URL: 'postgres://u:p@db.internal:5432/tokens' });
+    expect(pooled.databaseUrl).toBe('postgres://u:p@pooler:6432/tokens');
+    expect(pooled.databaseListenUrl).toBe('postgres://u:p@db.internal:5432/tokens');
+    expect(pooled.preparedStatements).toBe(false);
+    const newerPooler = readConfig({
+      DATABASE_URL: 'postgres://u:p@pooler:6432/tokens',
+      DATABASE_LISTEN_URL: 'postgres://u:p@db.internal:5432/tokens',
+      DATABASE_PREPARED_STATEMENTS: 'true',
+    });
+    expect(newerPooler.preparedStatements).toBe(true);
+    expect(readConfig({}).databaseListenUrl).toBeNull();
+  });
+
+  it('explains a DATABASE_LISTEN_URL that cannot work', () => {
+    expect(() => readConfig({ DATABASE_URL: 'postgres://u@h/db', DATABASE_LISTEN_URL: 'mysql://u@h/db' })).toThrow(
+      /DATABASE_LISTEN_URL must start with postgres:\/\//,
+    );
+    expect(() => readConfig({ DATABASE_LISTEN_URL: 'postgres://u@h/db' })).toThrow(/DATABASE_LISTEN_URL is set but DATABASE_URL is not/);
+    expect(() => readConfig({ DATABASE_URL: 'postgres://u@h/db', DATABASE_PREPARED_STATEMENTS: 'sometimes' })).toThrow(
+      /DATABASE_PREPARED_STATEMENTS/,
+    );
+  });
+
   it('names a bad setting', () => {
     expect(() => readConfig({ SEED_DEMO: 'maybe' })).toThrow(/SEED_DEMO/);
     expect(() => readConfig({ TOKEN_CACHE_TTL_SECONDS: '900' })).toThrow(/TOKEN_CACHE_TTL_SECONDS/);

@@ -13,6 +13,8 @@ const boolish = z
 
 const envSchema = z.object({
   DATABASE_URL: z.string().trim().optional(),
+  DATABASE_LISTEN_URL: z.string().trim().optional(),
+  DATABASE_PREPARED_STATEMENTS: boolish.optional(),
   DATA_DIR: z.string().trim().optional(),
   SEED_DEMO: boolish.optional(),
   AUTH_SECRET: z.string().optional(),
@@ -25,6 +27,10 @@ export interface AppConfig {
   /** `postgres` when DATABASE_URL is set, otherwise the embedded PGlite database. */
   databaseKind: 'postgres' | 'pglite';
   databaseUrl: string | null;
+  /** A direct connection for LISTEN when DATABASE_URL goes through a pooler; else DATABASE_URL. */
+  databaseListenUrl: string | null;
+  /** Named prepared statements (kept per server connection); off behind a pooler that cannot keep them. */
+  preparedStatements: boolean;
   dataDir: string;
   seedDemo: boolean;
   production: boolean;
@@ -44,22 +50,22 @@ function readAllowedOrigins(env: Record<string, string | undefined>): string[] {
   }
 }
 
-function validateDatabaseUrl(raw: string): string {
+function validateDatabaseUrl(raw: string, name = 'DATABASE_URL'): string {
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
     throw new ConfigError(
-      'DATABASE_URL is not a valid URL. Expected postgres://user:password@host:5432/database',
+      `${name} is not a valid URL. Expected postgres://user:password@host:5432/database`,
     );
   }
   if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
     throw new ConfigError(
-      `DATABASE_URL must start with postgres:// or postgresql:// (got "${url.protocol}//").`,
+      `${name} must start with postgres:// or postgresql:// (got "${url.protocol}//").`,
     );
   }
   if (!url.hostname && !url.searchParams.get('host')) {
-    throw new ConfigError('DATABASE_URL has no host. Expected postgres://user:password@host:5432/database');
+    throw new ConfigError(`${name} has no host. Expected postgres://user:password@host:5432/database`);
   }
   return raw;
 }
@@ -73,9 +79,15 @@ export function readConfig(env: Record<string, string | undefined> = process.env
   }
   const e = parsed.data;
   const databaseUrl = e.DATABASE_URL ? validateDatabaseUrl(e.DATABASE_URL) : null;
+  const listenUrl = e.DATABASE_LISTEN_URL ? validateDatabaseUrl(e.DATABASE_LISTEN_URL, 'DATABASE_LISTEN_URL') : null;
+  if (listenUrl && !databaseUrl) throw new ConfigError('DATABASE_LISTEN_URL is set but DATABASE_URL is not; set both or neither.');
   return {
     databaseKind: databaseUrl ? 'postgres' : 'pglite',
     databaseUrl,
+    databaseListenUrl: listenUrl ?? databaseUrl,
+    // A separate listen URL means DATABASE_URL is a pooler in transaction mode, where a statement
+    // prepared on one server connection is missing on the next (PgBouncer before 1.21).
+    preparedStatements: e.DATABASE_PREPARED_STATEMENTS ?? !listenUrl,
     dataDir: path.resolve(/*turbopackIgnore: true*/ e.DATA_DIR || '.data'),
     seedDemo: e.SEED_DEMO ?? true,
     production: e.NODE_ENV === 'production',

@@ -1,46 +1,90 @@
 /**
- * Counts failures per key in a fixed window and blocks the key once it has too many. Used for
- * failed sign-ins and failed bearer verifications, so that valid traffic is never slowed: only
- * failures are counted. State is per process; each instance limits on its own.
+ * Limits on failures (failed sign-ins, failed bearer verifications), so that valid traffic is
+ * never slowed: only failures are counted. A key may fail `limit` times in a window that starts
+ * at its first failure; then it is blocked until the window ends. Where the counts are kept is
+ * a `FailureStore`: this process's memory, or a table every instance shares
+ * (lib/failure-counts.ts), so that a limit holds for the cluster, not once per instance.
  */
-export class FailureLimiter {
-  private readonly windows = new Map<string, { count: number; resetAt: number }>();
+export interface FailureLimit {
+  /** Names the limit where the counts of several limits are kept together. */
+  scope: string;
+  limit: number;
+  windowMs: number;
+}
 
-  constructor(
-    private readonly options: { limit: number; windowMs: number; maxKeys?: number },
-  ) {}
+/** A key's failures in its current window, and when that window ends (epoch ms). */
+export interface FailureWindow {
+  count: number;
+  resetAt: number;
+}
 
-  /** Seconds until the key may try again, or 0 when it is not blocked. */
-  retryAfter(key: string, now = Date.now()): number {
-    const entry = this.windows.get(key);
-    if (!entry || entry.resetAt <= now) return 0;
-    return entry.count >= this.options.limit ? Math.ceil((entry.resetAt - now) / 1000) : 0;
+export interface LimitedKey {
+  limit: FailureLimit;
+  key: string;
+}
+
+export interface FailureStore {
+  /** Counts one failure of each key; returns each key's window with it counted, in the same order. */
+  fail(keys: readonly LimitedKey[], now: number): Promise<FailureWindow[]>;
+  /** Each key's current window, in the same order; null when it has none. */
+  read(keys: readonly LimitedKey[], now: number): Promise<(FailureWindow | null)[]>;
+}
+
+/** Seconds until the key may try again under this limit, or 0 when it is not blocked. */
+export function blockedFor(limit: FailureLimit, window: FailureWindow | null, now: number): number {
+  if (!window || window.resetAt <= now || window.count < limit.limit) return 0;
+  return Math.ceil((window.resetAt - now) / 1000);
+}
+
+/** A map whose entries end at a time, bounded in size: full of live entries, it drops the oldest. */
+export class ExpiringMap<V extends { resetAt: number }> {
+  private readonly entries = new Map<string, V>();
+
+  constructor(private readonly maxKeys = 100_000) {}
+
+  get(key: string, now: number): V | undefined {
+    const entry = this.entries.get(key);
+    return entry && entry.resetAt > now ? entry : undefined;
   }
 
-  /** Counts one failure; returns the seconds the key is now blocked for (0 if not blocked). */
-  fail(key: string, now = Date.now()): number {
-    let entry = this.windows.get(key);
-    if (!entry || entry.resetAt <= now) {
-      this.evictIfFull(now);
-      entry = { count: 0, resetAt: now + this.options.windowMs };
-      this.windows.set(key, entry);
-    }
-    entry.count += 1;
-    return this.retryAfter(key, now);
-  }
-
-  reset(key: string): void {
-    this.windows.delete(key);
+  set(key: string, value: V, now: number): void {
+    if (!this.entries.has(key)) this.evictIfFull(now);
+    this.entries.set(key, value);
   }
 
   private evictIfFull(now: number): void {
-    if (this.windows.size < (this.options.maxKeys ?? 100_000)) return;
-    for (const [key, entry] of this.windows) if (entry.resetAt <= now) this.windows.delete(key);
-    // Still full of live entries: drop the oldest rather than grow without bound.
-    while (this.windows.size >= (this.options.maxKeys ?? 100_000)) {
-      const oldest = this.windows.keys().next().value;
+    if (this.entries.size < this.maxKeys) return;
+    for (const [key, entry] of this.entries) if (entry.resetAt <= now) this.entries.delete(key);
+    while (this.entries.size >= this.maxKeys) {
+      const oldest = this.entries.keys().next().value;
       if (oldest === undefined) break;
-      this.windows.delete(oldest);
+      this.entries.delete(oldest);
     }
+  }
+}
+
+/** Counts in this process's memory: for the embedded database, whose process is the only instance. */
+export class MemoryFailureStore implements FailureStore {
+  private readonly windows: ExpiringMap<FailureWindow>;
+
+  constructor(options: { maxKeys?: number } = {}) {
+    this.windows = new ExpiringMap(options.maxKeys);
+  }
+
+  async fail(keys: readonly LimitedKey[], now: number): Promise<FailureWindow[]> {
+    return keys.map(({ limit, key }) => {
+      const id = `${limit.scope}\u0000${key}`;
+      const current = this.windows.get(id, now);
+      const next = current ? { count: current.count + 1, resetAt: current.resetAt } : { count: 1, resetAt: now + limit.windowMs };
+      this.windows.set(id, next, now);
+      return { ...next };
+    });
+  }
+
+  async read(keys: readonly LimitedKey[], now: number): Promise<(FailureWindow | null)[]> {
+    return keys.map(({ limit, key }) => {
+      const current = this.windows.get(`${limit.scope}\u0000${key}`, now);
+      return current ? { ...current } : null;
+    });
   }
 }

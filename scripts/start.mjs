@@ -41,6 +41,8 @@ if (needsBuild()) {
   if (build.status !== 0) process.exit(build.status ?? 1);
   fs.writeFileSync(stampFile, String(seen));
 }
+// `--build-only`: the build is up to date; the caller starts the servers (scripts/cluster-test.mjs).
+if (process.argv.includes('--build-only')) process.exit(0);
 
 const server = spawn(process.execPath, [path.join(root, 'scripts', 'server.mjs')], { cwd: root, env, stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));

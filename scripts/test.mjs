@@ -41,6 +41,13 @@ function countVitest(file) {
   totals.skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
 }
 
+function countChecks(file) {
+  if (!fs.existsSync(file)) return;
+  const report = JSON.parse(fs.readFileSync(file, 'utf8'));
+  totals.passed += report.passed ?? 0;
+  totals.failed += report.failed ?? 0;
+}
+
 function countPlaywright(file) {
   if (!fs.existsSync(file)) return;
   const stats = JSON.parse(fs.readFileSync(file, 'utf8')).stats ?? {};
@@ -49,7 +56,7 @@ function countPlaywright(file) {
   totals.skipped += stats.skipped ?? 0;
 }
 
-const only = process.argv[2]; // optional: static | unit | e2e
+const only = process.argv[2]; // optional: static | unit | e2e | cluster
 
 if (!only || only === 'static') {
   run('typecheck', bin('tsc'), ['--noEmit']);
@@ -88,6 +95,28 @@ if (!only || only === 'e2e') {
     const label = 'secret scan (the end-to-end database was not kept)';
     failures.push(label);
     steps.push({ label, ok: false, seconds: 0 });
+  }
+}
+
+// After the end-to-end run, whose production build the instances reuse. Each needs a PostgreSQL
+// server; nginx and PgBouncer are Debian's (.ci/run installs them).
+if (!only || only === 'cluster') {
+  if (process.env.DATABASE_URL) {
+    const pooledReport = path.join(reports, 'vitest-pgbouncer.json');
+    run('integration tests through PgBouncer (scripts/pgbouncer-test.mjs)', process.execPath, [
+      'scripts/pgbouncer-test.mjs',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${pooledReport}`,
+    ]);
+    countVitest(pooledReport);
+    // Directly on PostgreSQL; `node scripts/cluster-test.mjs --pgbouncer` runs it through the
+    // pooler too (the integration tests above already cover every query shape that way).
+    const clusterReport = path.join(reports, 'cluster.json');
+    run('three instances behind nginx (scripts/cluster-test.mjs)', process.execPath, ['scripts/cluster-test.mjs', `--report=${clusterReport}`]);
+    countChecks(clusterReport);
+  } else {
+    console.log('\n(DATABASE_URL is not set: the tests of several instances, nginx and PgBouncer are skipped)');
   }
 }
 

@@ -1,5 +1,6 @@
+import { failureStore } from '@/lib/failure-counts';
 import { clientIp, clientKey } from '@/lib/http/client-ip';
-import { FailureLimiter } from '@/lib/rate-limit';
+import { blockedFor, MemoryFailureStore, type FailureLimit, type FailureStore, type LimitedKey } from '@/lib/rate-limit';
 import { processSingleton } from '@/lib/singleton';
 import { deviceCookie, knownDevice } from './sign-in-device';
 
@@ -14,6 +15,10 @@ export interface SignInAttempt {
 }
 
 const WINDOW_MS = 10 * 60_000;
+const BY_CLIENT: FailureLimit = { scope: 'sign-in:client', limit: 20, windowMs: WINDOW_MS };
+const BY_CLIENT_AND_EMAIL: FailureLimit = { scope: 'sign-in:client-email', limit: 10, windowMs: WINDOW_MS };
+const BY_EMAIL: FailureLimit = { scope: 'sign-in:email', limit: 30, windowMs: WINDOW_MS };
+const BY_DEVICE: FailureLimit = { scope: 'sign-in:device', limit: 10, windowMs: WINDOW_MS };
 
 /**
  * Failed sign-ins, counted so that nobody can lock another person out and guessing one password
@@ -29,49 +34,52 @@ const WINDOW_MS = 10 * 60_000;
  *   email before still get in until the window is over.
  *
  * Unknown emails are counted the same way, so a block reveals nothing about which emails exist.
+ *
+ * The counts live in the store: on PostgreSQL the table every instance shares, so the limits hold
+ * for the cluster, and each attempt reads its counts there first (sign-ins are rare and each
+ * costs a password hash; a successful one writes no count).
  */
 export class SignInLimits {
-  private readonly byClient = new FailureLimiter({ limit: 20, windowMs: WINDOW_MS });
-  private readonly byClientAndEmail = new FailureLimiter({ limit: 10, windowMs: WINDOW_MS });
-  private readonly byEmail = new FailureLimiter({ limit: 30, windowMs: WINDOW_MS });
-  private readonly byDevice = new FailureLimiter({ limit: 10, windowMs: WINDOW_MS });
+  constructor(private readonly store: FailureStore = new MemoryFailureStore()) {}
 
   /** Seconds until this attempt may be made; 0 when it may be made now. */
-  retryAfter(attempt: SignInAttempt, now = Date.now()): number {
-    return Math.max(0, ...this.keys(attempt).map(([limiter, key]) => limiter.retryAfter(key, now)));
+  async retryAfter(attempt: SignInAttempt, now = Date.now()): Promise<number> {
+    const keys = this.keys(attempt);
+    const windows = await this.store.read(keys, now);
+    return Math.max(0, ...keys.map(({ limit }, i) => blockedFor(limit, windows[i] ?? null, now)));
   }
 
-  fail(attempt: SignInAttempt, now = Date.now()): void {
-    for (const [limiter, key] of this.keys(attempt)) limiter.fail(key, now);
+  async fail(attempt: SignInAttempt, now = Date.now()): Promise<void> {
+    await this.store.fail(this.keys(attempt), now);
   }
 
-  private keys({ ip, email, device }: SignInAttempt): [FailureLimiter, string][] {
+  private keys({ ip, email, device }: SignInAttempt): LimitedKey[] {
     const client = clientKey(ip);
     // Longer than any email that can sign in; keeps junk input from growing the keys.
     const address = email?.trim().toLowerCase().slice(0, 320);
-    if (address && device) return [[this.byDevice, `${device} ${address}`]];
-    if (!address) return [[this.byClient, client]];
+    if (address && device) return [{ limit: BY_DEVICE, key: `${device} ${address}` }];
+    if (!address) return [{ limit: BY_CLIENT, key: client }];
     return [
-      [this.byClient, client],
-      [this.byClientAndEmail, `${client} ${address}`],
-      [this.byEmail, address],
+      { limit: BY_CLIENT, key: client },
+      { limit: BY_CLIENT_AND_EMAIL, key: `${client} ${address}` },
+      { limit: BY_EMAIL, key: address },
     ];
   }
 }
 
-const limits = processSingleton('sign-in-limits', () => new SignInLimits());
+const limits = processSingleton('sign-in-limits', () => new SignInLimits(failureStore()));
 
 /** The attempt a request makes: its client address and, for this email, its device cookie. */
 export function signInAttempt(headers: Headers, email?: string): SignInAttempt {
   return { ip: clientIp(headers), email, device: email ? knownDevice(deviceCookie(headers), email) : null };
 }
 
-export function signInRetryAfter(attempt: SignInAttempt, now = Date.now()): number {
+export function signInRetryAfter(attempt: SignInAttempt, now = Date.now()): Promise<number> {
   return limits.retryAfter(attempt, now);
 }
 
-export function recordFailedSignIn(attempt: SignInAttempt, now = Date.now()): void {
-  limits.fail(attempt, now);
+export function recordFailedSignIn(attempt: SignInAttempt, now = Date.now()): Promise<void> {
+  return limits.fail(attempt, now);
 }
 
 export function tooManySignInsMessage(seconds: number): string {

@@ -1,12 +1,11 @@
 import path from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import { sql, type ExtractTablesWithRelations } from 'drizzle-orm';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
-import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
-import { Pool } from 'pg';
+import { Client, Pool } from 'pg';
 import { WorkerPglite, type DataDirFile } from './pglite-worker-client';
 import { installShortQueryErrors } from './query-errors';
 import * as schema from './schema';
@@ -29,7 +28,8 @@ export type DatabaseOptions =
       /** The files of a closed data directory an in-memory database starts as a copy of (test databases). */
       files?: readonly DataDirFile[];
     }
-  | { kind: 'postgres'; url: string; poolMax?: number };
+  /** `preparedStatements: false` sends every statement unnamed, for a pooler in transaction mode. */
+  | { kind: 'postgres'; url: string; poolMax?: number; preparedStatements?: boolean };
 
 export interface Database {
   kind: 'pglite' | 'postgres';
@@ -63,6 +63,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   }
   const pool = new Pool({
     connectionString: options.url,
+    Client: options.preparedStatements === false ? UnnamedStatementsClient : Client,
     max: options.poolMax ?? 10,
     connectionTimeoutMillis: 10_000,
     idleTimeoutMillis: 30_000,
@@ -76,28 +77,45 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 }
 
 /**
- * Applies the committed migrations; safe to run on every start and from several instances at once.
- * Without a statement bound: a migration may rewrite a large table, and another instance may hold
- * the lock meanwhile.
+ * A client that sends named prepared statements unnamed. Behind a pooler in transaction mode
+ * each transaction may get another server connection, where a statement named on an earlier
+ * one does not exist; unnamed, it is parsed again with every execution.
+ */
+class UnnamedStatementsClient extends Client {
+  override query(...args: unknown[]): never {
+    const [first] = args;
+    if (typeof first === 'object' && first !== null && 'name' in first && (first as { name?: unknown }).name) {
+      args[0] = { ...first, name: undefined };
+    }
+    return (super.query as (...a: unknown[]) => never)(...args);
+  }
+}
+
+/**
+ * Applies the committed migrations in one transaction, under a transaction-level advisory lock:
+ * safe to run on every start, from several instances at once, and through a pooler in
+ * transaction mode, where a session-level lock would stay behind on whichever server connection
+ * took it. The bookkeeping is drizzle's (`drizzle.__drizzle_migrations`, one row per migration).
+ * Without a statement bound: a migration may rewrite a large table, and another instance may
+ * hold the lock meanwhile.
  */
 export async function migrateDatabase(database: Database): Promise<void> {
-  if (database.kind === 'pglite') {
-    await withStatementBound(0, () => migratePglite(database.db as never, { migrationsFolder }));
-    return;
-  }
-  const client = await database.pool!.connect();
-  try {
-    await client.query('set statement_timeout = 0');
-    await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
-    try {
-      await migratePg(drizzlePg(client, { schema }), { migrationsFolder });
-    } finally {
-      await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
-    }
-  } finally {
-    // Closed rather than returned to the pool, with its unbounded session.
-    client.release(true);
-  }
+  const migrations = readMigrationFiles({ migrationsFolder });
+  await withStatementBound(0, () =>
+    database.db.transaction(async (tx) => {
+      await tx.execute(sql`set local statement_timeout = 0`);
+      await tx.execute(sql`select pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`);
+      await tx.execute(sql`create schema if not exists drizzle`);
+      await tx.execute(sql`create table if not exists drizzle.__drizzle_migrations (id serial primary key, hash text not null, created_at bigint)`);
+      const applied = await tx.execute(sql`select created_at from drizzle.__drizzle_migrations order by created_at desc limit 1`);
+      const [last] = (applied as unknown as { rows: { created_at: string | number }[] }).rows;
+      for (const migration of migrations) {
+        if (last && Number(last.created_at) >= migration.folderMillis) continue;
+        for (const statement of migration.sql) await tx.execute(sql.raw(statement));
+        await tx.execute(sql`insert into drizzle.__drizzle_migrations (hash, created_at) values (${migration.hash}, ${migration.folderMillis})`);
+      }
+    }),
+  );
 }
 
 /**

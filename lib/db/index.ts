@@ -12,7 +12,12 @@ async function start(): Promise<Database> {
   const settings = config();
   const database =
     settings.databaseKind === 'postgres'
-      ? await openDatabase({ kind: 'postgres', url: settings.databaseUrl!, poolMax: settings.poolMax })
+      ? await openDatabase({
+          kind: 'postgres',
+          url: settings.databaseUrl!,
+          poolMax: settings.poolMax,
+          preparedStatements: settings.preparedStatements,
+        })
       : await openDatabase({ kind: 'pglite', dataDir: settings.dataDir });
   try {
     await migrateDatabase(database);

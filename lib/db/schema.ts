@@ -609,3 +609,22 @@ export const sessions = pgTable(
 );
 
 export type UserSession = typeof sessions.$inferSelect;
+
+/**
+ * Failures per limited key (a failed sign-in or bearer verification) in its current window,
+ * shared by every instance so that a limit holds for the cluster. Written only on a failure.
+ * Unlogged (migration 0006): a crash of the server forgets recent failures, which costs
+ * nothing but a fresh window, and no write of it waits for the write-ahead log.
+ */
+export const failureCounts = pgTable(
+  'failure_counts',
+  {
+    /** Which limit counts it, e.g. `verification` or `sign-in:client`. */
+    scope: varchar('scope', { length: 40 }).notNull(),
+    /** SHA-256 of the client address, email or device it limits (base64url): no address or email is stored. */
+    key: varchar('key', { length: 43 }).notNull(),
+    count: integer('count').notNull(),
+    windowEndsAt: timestamp('window_ends_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.scope, t.key] })],
+);

@@ -4,17 +4,32 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { Client } from 'pg';
-import { migrateDatabase, openDatabase, type Database } from './client';
+import { readConfig } from '@/lib/config';
+import { migrateDatabase, openDatabase, type Database, type DatabaseOptions } from './client';
 import type { DataDirFile } from './pglite-worker-client';
 import { seedDemoData } from './seed';
 
 export interface TestDatabase extends Database {
-  /** The URL of the throwaway PostgreSQL database, or null on PGlite. */
+  /** The URL of the throwaway PostgreSQL database (through the pooler, if there is one), or null on PGlite. */
   url: string | null;
+  /** A direct connection to the same database, for LISTEN; null on PGlite. */
+  listenUrl: string | null;
 }
 
 /** The backend tests run on: PostgreSQL when DATABASE_URL is set, otherwise in-memory PGlite. */
 export const testBackend: 'postgres' | 'pglite' = process.env.DATABASE_URL ? 'postgres' : 'pglite';
+
+/**
+ * The server that test databases are made on, directly: DATABASE_LISTEN_URL when DATABASE_URL
+ * is a pooler (as in production, see lib/config.ts), since a pooler would keep connections to
+ * a template open and create and drop databases on a server connection other tests share.
+ */
+const directServerUrl = (): string | undefined => process.env.DATABASE_LISTEN_URL || process.env.DATABASE_URL;
+
+/** How a test opens one more pool on a test database: unnamed statements behind a pooler, as the app does. */
+export function testPostgresOptions(url: string, poolMax: number): DatabaseOptions {
+  return { kind: 'postgres', url, poolMax, preparedStatements: readConfig().preparedStatements };
+}
 
 /** What a test database holds when it is handed out. */
 type Content = 'empty' | 'migrated' | 'seeded';
@@ -59,7 +74,7 @@ async function fill(database: Database, content: Content): Promise<void> {
  * template1). Returns the teardown that removes them.
  */
 export async function prepareTestTemplates(): Promise<() => Promise<void>> {
-  const serverUrl = process.env.DATABASE_URL;
+  const serverUrl = directServerUrl();
   if (serverUrl) {
     const run = randomBytes(4).toString('hex');
     const names = { migrated: `test_template_${run}_migrated`, seeded: `test_template_${run}_seeded` };
@@ -173,9 +188,10 @@ async function createDatabase(serverUrl: string, name: string, template: string 
 export async function createTestDatabase(options: { seed?: boolean; migrate?: boolean } = {}): Promise<TestDatabase> {
   const content: Content = options.migrate === false ? 'empty' : (options.seed ?? true) ? 'seeded' : 'migrated';
   const prepared = templates();
-  const serverUrl = process.env.DATABASE_URL;
+  const serverUrl = directServerUrl();
   let database: Database;
   let url: string | null = null;
+  let listenUrl: string | null = null;
   let drop: (() => Promise<void>) | null = null;
   let copied: boolean;
   if (serverUrl) {
@@ -183,10 +199,11 @@ export async function createTestDatabase(options: { seed?: boolean; migrate?: bo
     const template = prepared?.kind === 'postgres' && prepared.serverUrl === serverUrl && content !== 'empty' ? prepared.names[content] : null;
     await createDatabase(serverUrl, name, template);
     copied = template !== null || content === 'empty';
-    url = databaseUrl(serverUrl, name);
+    url = databaseUrl(process.env.DATABASE_URL!, name);
+    listenUrl = databaseUrl(serverUrl, name);
     drop = () => adminQuery(serverUrl, `drop database if exists ${name} with (force)`);
     try {
-      database = await openDatabase({ kind: 'postgres', url, poolMax: 30 });
+      database = await openDatabase(testPostgresOptions(url, 30));
     } catch (error) {
       await drop().catch(() => undefined);
       throw error;
@@ -208,6 +225,7 @@ export async function createTestDatabase(options: { seed?: boolean; migrate?: bo
   return {
     ...database,
     url,
+    listenUrl,
     close: async () => {
       await database.close();
       await drop?.();

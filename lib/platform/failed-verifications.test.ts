@@ -1,6 +1,8 @@
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '@/lib/db';
-import { createTestDatabase, type TestDatabase } from '@/lib/db/testing';
+import { openDatabase, type Database } from '@/lib/db/client';
+import { createTestDatabase, testBackend, testPostgresOptions, type TestDatabase } from '@/lib/db/testing';
+import { TableFailureStore } from '@/lib/failure-counts';
 import { generateToken } from '@/lib/tokens/format';
 import { FailedVerifications } from './failed-verifications';
 import { createTestPlatform, insertTestToken, platformRequest, readResponse, type TestToken } from './testing';
@@ -110,4 +112,64 @@ it('counts an IPv6 /64 network as one client', async () => {
   for (let i = 0; i < LIMIT; i++) await call(`2001:db8:1:2::${(i + 1).toString(16)}`, unknownToken());
   expect((await call('2001:db8:1:2:ffff:ffff:ffff:ffff', unknownToken())).status).toBe(429);
   expect((await call('2001:db8:1:3::1', unknownToken())).status).toBe(401);
+});
+
+const failureRows = async (db: Db) =>
+  Number(((await db.execute('select count(*)::int as n from failure_counts')) as unknown as { rows: { n: number }[] }).rows[0]?.n);
+
+describe('counted in the table every instance shares', () => {
+  beforeEach(async () => {
+    await database.db.execute('delete from failure_counts');
+  });
+
+  const instance = (db: Db) =>
+    createTestPlatform(db, {
+      now: () => new Date(clock),
+      failedVerifications: new FailedVerifications({ limit: LIMIT, windowMs: 60_000, store: new TableFailureStore(async () => db) }),
+    });
+
+  it('writes nothing for valid requests and refusals of valid tokens', async () => {
+    const one = instance(database.db);
+    try {
+      for (let i = 0; i < 3; i++) {
+        expect((await readResponse(await one.handle(platformRequest('acme-prod', DOCS, { token: valid.token, ip: '10.1.0.1' })))).status).toBe(200);
+        expect((await readResponse(await one.handle(platformRequest('acme-prod', DOCS, { token: expired.token, ip: '10.1.0.1' })))).status).toBe(403);
+      }
+      expect(await failureRows(database.db)).toBe(0);
+    } finally {
+      one.unsubscribe();
+    }
+  });
+
+  describe.skipIf(testBackend !== 'postgres')('two instances on one PostgreSQL database', () => {
+    let other: Database;
+    beforeAll(async () => {
+      other = await openDatabase(testPostgresOptions(database.url!, 2));
+    });
+    afterAll(() => other.close());
+
+    it('blocks a client on both once its failures on both together reach the limit', async () => {
+      const first = instance(database.db);
+      const second = instance(other.db);
+      try {
+        const guess = async (on: typeof first) =>
+          (await readResponse(await on.handle(platformRequest('acme-prod', DOCS, { token: unknownToken(), ip: '10.1.0.2' })))).status;
+        // Alternating, as a load balancer would send them: LIMIT failures in all, not LIMIT on each.
+        const statuses: number[] = [];
+        for (let i = 0; i < LIMIT; i++) statuses.push(await guess(i % 2 === 0 ? first : second));
+        expect(statuses).toEqual([...Array(LIMIT - 1).fill(401), 429]);
+        // The instance that saw the block refuses from memory; the other learns it from its next failure's count.
+        expect(await guess(LIMIT % 2 === 0 ? first : second)).toBe(429);
+        expect(await guess(LIMIT % 2 === 0 ? second : first)).toBe(429);
+        expect(await guess(first)).toBe(429);
+        expect(await guess(second)).toBe(429);
+        // Another client is not affected on either.
+        const bystander = await readResponse(await second.handle(platformRequest('acme-prod', DOCS, { token: unknownToken(), ip: '10.1.0.3' })));
+        expect(bystander.status).toBe(401);
+      } finally {
+        first.unsubscribe();
+        second.unsubscribe();
+      }
+    });
+  });
 });

@@ -1,11 +1,17 @@
 import { clientKey } from '@/lib/http/client-ip';
-import { FailureLimiter } from '@/lib/rate-limit';
+import { blockedFor, ExpiringMap, MemoryFailureStore, type FailureLimit, type FailureStore } from '@/lib/rate-limit';
 import { PlatformError } from './errors';
 
 // Failed bearer verifications per client. Only failures (401s) are counted, so valid traffic is
-// never slowed; once a client has failed too often, what it sends is refused with 429 before
-// the database is asked, until its window ends. A blocked client's valid tokens that are already
-// in memory still work: the block costs an attacker its guesses, not a script its service.
+// never slowed and a successful verification writes nothing; once a client has failed too
+// often, what it sends is refused with 429 before the database is asked, until its window ends.
+// A blocked client's valid tokens that are already in memory still work: the block costs an
+// attacker its guesses, not a script its service.
+//
+// The counts live in the store (on PostgreSQL the table every instance shares), so the limit
+// holds for the cluster. Whether a client is blocked is answered from what this instance has
+// learnt from its own failures' counts, without a query: an instance that has not yet seen the
+// block lets one more failure through, whose count then blocks the client there too.
 
 export const FAILED_VERIFICATIONS_PER_MINUTE = 100;
 
@@ -13,33 +19,50 @@ export interface FailedVerificationsOptions {
   limit?: number;
   windowMs?: number;
   maxClients?: number;
+  /** Where the failures are counted; this process's memory when absent. */
+  store?: FailureStore;
 }
 
 export class FailedVerifications {
-  private readonly limiter: FailureLimiter;
+  private readonly limit: FailureLimit;
+  private readonly store: FailureStore;
+  private readonly blocked: ExpiringMap<{ resetAt: number }>;
 
   constructor(options: FailedVerificationsOptions = {}) {
-    this.limiter = new FailureLimiter({
+    this.limit = {
+      scope: 'verification',
       limit: options.limit ?? FAILED_VERIFICATIONS_PER_MINUTE,
       windowMs: options.windowMs ?? 60_000,
-      maxKeys: options.maxClients ?? 100_000,
-    });
+    };
+    this.store = options.store ?? new MemoryFailureStore({ maxKeys: options.maxClients ?? 100_000 });
+    this.blocked = new ExpiringMap(options.maxClients ?? 100_000);
   }
 
   /** Throws the 429 when this client is blocked; otherwise returns. */
   check(client: string | null, nowMs: number): void {
-    const wait = this.limiter.retryAfter(clientKey(client), nowMs);
-    if (wait > 0) throw tooManyFailures(wait);
+    const block = this.blocked.get(clientKey(client), nowMs);
+    if (block) throw tooManyFailures(Math.ceil((block.resetAt - nowMs) / 1000));
   }
 
   /**
    * Counts the error when it is a failed verification (401) and returns what to answer: the
    * error itself, or the 429 once this failure has blocked the client.
    */
-  count(error: unknown, client: string | null, nowMs: number): unknown {
+  async count(error: unknown, client: string | null, nowMs: number): Promise<unknown> {
     if (!(error instanceof PlatformError) || error.status !== 401) return error;
-    const wait = this.limiter.fail(clientKey(client), nowMs);
-    return wait > 0 ? tooManyFailures(wait) : error;
+    const key = clientKey(client);
+    let window;
+    try {
+      [window] = await this.store.fail([{ limit: this.limit, key }], nowMs);
+    } catch (failure) {
+      // The answer stays the 401 it was; the count is lost with the database.
+      console.error(`[platform] counting a failed verification failed: ${failure instanceof Error ? failure.message : String(failure)}`);
+      return error;
+    }
+    const wait = blockedFor(this.limit, window ?? null, nowMs);
+    if (wait === 0) return error;
+    this.blocked.set(key, { resetAt: window!.resetAt }, nowMs);
+    return tooManyFailures(wait);
   }
 }
 

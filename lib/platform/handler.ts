@@ -131,7 +131,7 @@ export function createPlatformHandler(options: PlatformHandlerOptions): (request
       limits?.check(client, nowMs);
       return await verifier.verify(request);
     } catch (error) {
-      throw limits ? limits.count(error, client, nowMs) : error;
+      throw limits ? await limits.count(error, client, nowMs) : error;
     }
   }
 

@@ -1,5 +1,6 @@
 import { applyChanges, onChanges } from '@/lib/changes';
 import { config } from '@/lib/config';
+import { failureStore } from '@/lib/failure-counts';
 import { getDatabase, getDb } from '@/lib/db';
 import { ChangeListener } from '@/lib/db/listener';
 import { clientIp } from '@/lib/http/client-ip';
@@ -27,7 +28,8 @@ function startListener(state: PlatformProcess): void {
   state.listenerStarting = true;
   getDatabase().then(
     (database) => {
-      const url = config().databaseUrl;
+      // LISTEN needs a session of its own: a direct connection when DATABASE_URL is a pooler.
+      const url = config().databaseListenUrl;
       if (database.kind !== 'postgres' || !url) return;
       state.listener = new ChangeListener({
         connectionString: url,
@@ -68,7 +70,8 @@ function create(): PlatformProcess {
       lastUsed: recorder,
       clientIp: (request) => clientIp(request.headers),
       beforeVerify: () => startListener(state),
-      failedVerifications: new FailedVerifications(),
+      // Counted in the table every instance shares on PostgreSQL, so the limit holds for the cluster.
+      failedVerifications: new FailedVerifications({ store: failureStore() }),
       // The embedded database has no other client, so what this process read stays right.
       readCache: settings.databaseKind === 'pglite' ? new ReadCache() : undefined,
     }),

@@ -5,7 +5,7 @@ import type { Tx } from '@/lib/db';
 import { openDatabase, type Database } from '@/lib/db/client';
 import { ChangeListener } from '@/lib/db/listener';
 import { platformTokens, policies } from '@/lib/db/schema';
-import { createTestDatabase, testBackend, type TestDatabase } from '@/lib/db/testing';
+import { createTestDatabase, testBackend, testPostgresOptions, type TestDatabase } from '@/lib/db/testing';
 import { createTestPlatform, insertTestToken, platformRequest, type TestToken } from './testing';
 
 // Caching and propagation: a change on one instance reaches the others through LISTEN/NOTIFY
@@ -97,12 +97,12 @@ describe.skipIf(testBackend !== 'postgres')('two instances on one PostgreSQL dat
   beforeAll(async () => {
     // The first instance has its own pool and learns of its own changes after commit; the second
     // has its own pool and cache and learns of the first's changes only through LISTEN.
-    other = await openDatabase({ kind: 'postgres', url: database.url!, poolMax: 4 });
+    other = await openDatabase(testPostgresOptions(database.url!, 4));
     first = createTestPlatform(database.db);
     second = createTestPlatform(other.db, { subscribe: false });
     second.cache.setTrusted(false);
     listener = new ChangeListener({
-      connectionString: database.url!,
+      connectionString: database.listenUrl!,
       onChanges: (changes) => second.cache.apply(changes),
       onConnectionChange: (connected) => {
         connectionChanges.push(connected);

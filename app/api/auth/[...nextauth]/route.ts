@@ -12,7 +12,7 @@ export async function POST(request: NextRequest) {
       .formData()
       .catch(() => null);
     const email = form?.get('email');
-    const wait = signInRetryAfter(signInAttempt(request.headers, typeof email === 'string' ? email : undefined));
+    const wait = await signInRetryAfter(signInAttempt(request.headers, typeof email === 'string' ? email : undefined));
     if (wait > 0) {
       return Response.json(
         { error: { code: 429, message: tooManySignInsMessage(wait) } },
