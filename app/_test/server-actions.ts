@@ -32,6 +32,22 @@ export function serverActionFiles(dir = APP): string[] {
 export const PUBLIC: Record<string, string> = {
   '(auth)/sign-in/actions.ts#signInAction': 'signing in is what a signed-out visitor does',
   '_lib/sign-out.ts#signOutAction': 'signing out only ends the caller’s own session',
+  '_actions/setup.ts#completeSetupAction': 'the setup code from the server log entitles the caller, once, on a portal without users',
+};
+
+/**
+ * A valid input for each public action that takes one, for the bad-input test (called signed out).
+ * Without a rightful caller to compare with, only the handling of malformed input is checked.
+ */
+export const PUBLIC_INPUTS: Record<string, (world: World) => unknown> = {
+  '_actions/setup.ts#completeSetupAction': () => ({
+    code: 'AAAAA-BBBBB-CCCCC-DDDDD',
+    accountName: 'Matrix',
+    name: 'Matrix',
+    email: 'matrix@example.com',
+    password: 'a calm river at dawn',
+    confirmPassword: 'a calm river at dawn',
+  }),
 };
 
 export type Who = 'alice' | 'bob' | 'admin' | 'outsider' | 'globexAdmin';
