@@ -86,6 +86,23 @@ const NOT_TOKEN_PEOPLE: Who[] = ['bob', 'outsider', 'globexAdmin'];
 const tokenForm = (overrides: Partial<TokenFormInput> = {}) => tokenFormFields({ name: 'Matrix token', ...overrides });
 
 export const FIXTURES: Record<string, Fixture> = {
+  '_actions/environments.ts#addEnvironmentAction': {
+    allowed: 'admin',
+    refused: NOT_ADMINS,
+    input: () => ({ accountId: 'acme', name: 'Matrix', environmentId: 'acme-matrix' }),
+  },
+  '_actions/environments.ts#renameEnvironmentAction': {
+    allowed: 'admin',
+    refused: NOT_ADMINS,
+    namesObjects: true,
+    input: () => ({ accountId: 'acme', environmentId: 'acme-staging', name: 'Renamed' }),
+  },
+  '_actions/environments.ts#deleteEnvironmentAction': {
+    allowed: 'admin',
+    refused: NOT_ADMINS,
+    namesObjects: true,
+    input: () => ({ accountId: 'acme', environmentId: 'acme-staging', confirmation: 'acme-staging' }),
+  },
   '(portal)/platform-tokens/actions.ts#generateTokenAction': {
     allowed: 'alice',
     refused: ['outsider', 'globexAdmin'],

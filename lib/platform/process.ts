@@ -9,6 +9,7 @@ import { createPlatformHandler } from './handler';
 import { LastUsedRecorder } from './last-used';
 import { ReadCache } from './read-cache';
 import { IMPLEMENTED_ENDPOINTS } from './services';
+import { dropDeletedEnvironments } from './services/state';
 import { VerificationCache } from './verification-cache';
 
 // The platform API of this process: one cache, one "last used" recorder and, on PostgreSQL, one
@@ -54,7 +55,12 @@ function create(): PlatformProcess {
     // trusted once the change listener is connected.
     trusted: settings.databaseKind === 'pglite',
   });
-  onChanges((changes) => cache.apply(changes));
+  // The embedded database has no other client, so what this process read stays right.
+  const readCache = settings.databaseKind === 'pglite' ? new ReadCache() : undefined;
+  onChanges((changes) => {
+    cache.apply(changes);
+    if (readCache) dropDeletedEnvironments(readCache, changes);
+  });
   const recorder = new LastUsedRecorder({ getDb });
   const state: PlatformProcess = {
     cache,
@@ -69,8 +75,7 @@ function create(): PlatformProcess {
       clientIp: (request) => clientIp(request.headers),
       beforeVerify: () => startListener(state),
       failedVerifications: new FailedVerifications(),
-      // The embedded database has no other client, so what this process read stays right.
-      readCache: settings.databaseKind === 'pglite' ? new ReadCache() : undefined,
+      readCache,
     }),
   };
   return state;

@@ -142,6 +142,7 @@ export class VerificationCache {
         continue;
       }
       const { accountId } = change;
+      if (change.kind === 'environment') this.environments.delete(change.environmentId);
       for (const [key, entry] of this.tokens) if (entry.value?.accountId === accountId) this.tokens.delete(key);
       for (const [key, entry] of this.owners) if (entry.value.accountId === accountId) this.owners.delete(key);
       for (const [key, entry] of this.environments) if (entry.value === accountId) this.environments.delete(key);
