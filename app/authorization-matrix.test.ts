@@ -21,7 +21,7 @@ vi.mock('@/app/_lib/session', () => ({
   requireAccountAdmin: async () => session.actor,
 }));
 vi.mock('next/headers', () => ({
-  headers: async () => new Headers({ 'x-forwarded-for': '192.0.2.1' }),
+  headers: async () => new Headers({ 'x-forwarded-for': '192.0.2.1', host: 'portal.test' }),
   cookies: async () => ({ get: () => undefined, set: () => undefined, delete: () => undefined }),
 }));
 vi.mock('@/lib/db', async (importOriginal) => ({

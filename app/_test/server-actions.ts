@@ -4,7 +4,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import type { Db } from '@/lib/db';
-import { accountMembers, groups, policies, users } from '@/lib/db/schema';
+import { newOneTimeCode } from '@/lib/auth/one-time-codes';
+import { accountMembers, groups, invitations, policies, users } from '@/lib/db/schema';
 import type { TestDatabase } from '@/lib/db/testing';
 import { demoIdentities } from '@/lib/testing/demo';
 import { insertTestToken } from '@/lib/testing/tokens';
@@ -33,6 +34,8 @@ export const PUBLIC: Record<string, string> = {
   '(auth)/sign-in/actions.ts#signInAction': 'signing in is what a signed-out visitor does',
   '_lib/sign-out.ts#signOutAction': 'signing out only ends the caller’s own session',
   '_actions/setup.ts#completeSetupAction': 'the setup code from the server log entitles the caller, once, on a portal without users',
+  '_actions/invitations.ts#acceptInvitationAction': 'the invitation link entitles a new person, once',
+  '_actions/sso.ts#signInWithSsoAction': 'starting single sign-on is what a signed-out visitor does',
 };
 
 /**
@@ -45,6 +48,12 @@ export const PUBLIC_INPUTS: Record<string, (world: World) => unknown> = {
     accountName: 'Matrix',
     name: 'Matrix',
     email: 'matrix@example.com',
+    password: 'a calm river at dawn',
+    confirmPassword: 'a calm river at dawn',
+  }),
+  '_actions/invitations.ts#acceptInvitationAction': (w) => ({
+    code: w.invitationCode,
+    name: 'Newcomer',
     password: 'a calm river at dawn',
     confirmPassword: 'a calm river at dawn',
   }),
@@ -66,6 +75,11 @@ export interface World {
   group: string;
   policy: string;
   ciBot: string;
+  /** A pending invitation to Acme for newcomer@example.com, and its link's code. */
+  invitation: string;
+  invitationCode: string;
+  /** The code of a pending invitation to Globex for bob@example.com. */
+  bobInvitationCode: string;
 }
 
 export interface Fixture {
@@ -86,6 +100,52 @@ const NOT_TOKEN_PEOPLE: Who[] = ['bob', 'outsider', 'globexAdmin'];
 const tokenForm = (overrides: Partial<TokenFormInput> = {}) => tokenFormFields({ name: 'Matrix token', ...overrides });
 
 export const FIXTURES: Record<string, Fixture> = {
+  '_actions/accounts.ts#createAccountAction': {
+    allowed: 'admin',
+    refused: ['alice', 'bob', 'outsider', 'globexAdmin'],
+    input: () => ({ name: 'Matrix Inc', adminEmail: 'boss@matrix.example' }),
+  },
+  '_actions/users.ts#inviteUserAction': {
+    allowed: 'admin',
+    refused: NOT_ADMINS,
+    input: (w) => ({ accountId: 'acme', email: 'matrix@example.com', role: 'member', groupIds: [w.group] }),
+  },
+  '_actions/users.ts#resendInvitationAction': {
+    allowed: 'admin',
+    refused: NOT_ADMINS,
+    namesObjects: true,
+    input: (w) => ({ accountId: 'acme', invitationId: w.invitation }),
+  },
+  '_actions/users.ts#revokeInvitationAction': {
+    allowed: 'admin',
+    refused: NOT_ADMINS,
+    namesObjects: true,
+    input: (w) => ({ accountId: 'acme', invitationId: w.invitation }),
+  },
+  '_actions/users.ts#changeRoleAction': {
+    allowed: 'admin',
+    refused: NOT_ADMINS,
+    namesObjects: true,
+    // Bob, a member of Acme only: Globex's admins may change the roles of Globex's members.
+    input: (w) => ({ accountId: 'acme', userId: w.id(EMAILS.bob), role: 'admin' }),
+  },
+  '_actions/users.ts#removalPreviewAction': {
+    allowed: 'admin',
+    refused: NOT_ADMINS,
+    namesObjects: true,
+    input: (w) => ({ accountId: 'acme', userId: w.id(EMAILS.bob) }),
+  },
+  '_actions/users.ts#removeMemberAction': {
+    allowed: 'admin',
+    refused: NOT_ADMINS,
+    namesObjects: true,
+    input: (w) => ({ accountId: 'acme', userId: w.id(EMAILS.bob) }),
+  },
+  '_actions/invitations.ts#joinWithInvitationAction': {
+    allowed: 'bob',
+    refused: ['alice', 'admin', 'outsider', 'globexAdmin'],
+    input: (w) => ({ code: w.bobInvitationCode }),
+  },
   '_actions/environments.ts#addEnvironmentAction': {
     allowed: 'admin',
     refused: NOT_ADMINS,
@@ -252,7 +312,19 @@ export async function buildWorld(database: TestDatabase): Promise<World> {
   const [group] = await db.select().from(groups).where(sql`${groups.accountId} = 'acme' and ${groups.name} = 'Developers'`);
   const [policy] = await db.select().from(policies).where(sql`${policies.accountId} = 'acme' and ${policies.name} = 'Developer access'`);
   const token = await insertTestToken(db, { owner: EMAILS.alice, scopes: ['document:documents:read'], environmentIds: ['acme-prod'] });
+  const invitationCode = newOneTimeCode();
+  const bobInvitationCode = newOneTimeCode();
+  const [invitation] = await db
+    .insert(invitations)
+    .values([
+      { accountId: 'acme', email: 'newcomer@example.com', role: 'member', codeHash: invitationCode.codeHash, expiresAt: sql`now() + interval '7 days'` },
+      { accountId: 'globex', email: EMAILS.bob, role: 'member', codeHash: bobInvitationCode.codeHash, expiresAt: sql`now() + interval '7 days'` },
+    ])
+    .returning({ id: invitations.id });
   return {
+    invitation: invitation!.id,
+    invitationCode: invitationCode.code,
+    bobInvitationCode: bobInvitationCode.code,
     db,
     id: demo.id,
     aliceToken: token.tokenId,

@@ -25,6 +25,7 @@ export function navItems(actor: Actor): NavItem[] {
       label: adminOf.length > 1 ? `Identity & access management (${m.accountName})` : 'Identity & access management',
     });
   }
+  if (actor.isInstanceAdmin) items.push({ href: '/admin/accounts', label: 'Accounts' });
   return items;
 }
 
@@ -48,9 +49,11 @@ export function AppShell({ actor, children }: { actor: Actor; children: React.Re
             ))}
           </nav>
           <div className="flex items-center gap-3">
-            <span className="text-sm text-slate-600" data-testid="signed-in-email">
-              {actor.email}
-            </span>
+            <NavLink href="/profile" label="Profile">
+              <span className="break-all" data-testid="signed-in-email">
+                {actor.email}
+              </span>
+            </NavLink>
             <form action={signOutAction}>
               <Button type="submit" variant="secondary" size="sm">
                 Sign out

@@ -1,12 +1,13 @@
 import { asc, count, eq, like, or, sql } from 'drizzle-orm';
-import type { AuditActor } from '@/lib/audit';
-import { recordAudit } from '@/lib/audit';
+import { recordAudit, type AuditActor } from '@/lib/audit';
 import type { Actor } from '@/lib/auth/users';
-import type { Executor } from '@/lib/db';
-import { accountMembers, accounts, environments, groupMembers, groups, policies, policyBindings } from '@/lib/db/schema';
+import type { Db, Executor } from '@/lib/db';
+import { accountMembers, accounts, environments, groupMembers, groups, policies, policyBindings, users } from '@/lib/db/schema';
 import { fullAccessPolicy } from '@/lib/db/seed';
 import { NotFoundError } from '@/lib/errors';
-import { environmentIdFromName } from '@/lib/validations/people';
+import { parseInput } from '@/lib/iam/admin-guard';
+import { insertInvitation, type SentInvitation } from '@/lib/people/invitations';
+import { createAccountSchema, environmentIdFromName, type CreateAccountInput } from '@/lib/validations/people';
 
 // Accounts: created by setting the portal up, and afterwards by an instance administrator.
 
@@ -109,4 +110,27 @@ export async function listAccounts(db: Executor, actor: Actor): Promise<AccountR
     .leftJoin(envs, eq(envs.accountId, accounts.id))
     .orderBy(asc(accounts.name), asc(accounts.id));
   return rows;
+}
+
+/**
+ * An instance administrator creates an account and invites its first admin by email: the
+ * invitation makes them its account admin and puts them in its "Administrators" group.
+ */
+export async function createAccount(db: Db, actor: Actor, input: CreateAccountInput, origin: string): Promise<{ accountId: string } & SentInvitation> {
+  const { name, adminEmail } = parseInput(createAccountSchema, input);
+  return db.transaction(async (tx) => {
+    const [me] = await tx.select({ isInstanceAdmin: users.isInstanceAdmin }).from(users).where(eq(users.id, actor.userId)).for('share');
+    if (!me?.isInstanceAdmin) throw new NotFoundError(INSTANCE_ADMIN_ONLY_MESSAGE);
+    const account = await insertAccount(tx, actor, { name });
+    const sent = await insertInvitation(tx, db, actor, {
+      accountId: account.accountId,
+      accountName: name,
+      email: adminEmail,
+      role: 'admin',
+      groupIds: [account.administratorsGroupId],
+      origin,
+    });
+    await recordAudit(tx, actor, { accountId: account.accountId, action: 'invitation.created', targetName: adminEmail, details: { role: 'admin', groupIds: [account.administratorsGroupId] } });
+    return { accountId: account.accountId, ...sent };
+  });
 }
