@@ -19,6 +19,7 @@ vi.mock('@/app/_lib/session', () => ({
   currentActor: async () => session.actor,
   requireActor: async () => session.actor,
   requireAccountAdmin: async () => session.actor,
+  currentSessionId: async () => null,
 }));
 vi.mock('next/headers', () => ({
   headers: async () => new Headers({ 'x-forwarded-for': '192.0.2.1', host: 'portal.test' }),

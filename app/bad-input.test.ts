@@ -17,6 +17,7 @@ vi.mock('@/app/_lib/session', () => ({
   currentActor: async () => session.actor,
   requireActor: async () => session.actor,
   requireAccountAdmin: async () => session.actor,
+  currentSessionId: async () => null,
 }));
 // Public actions read the client's address for their rate limits; here every call is one client.
 vi.mock('next/headers', () => ({

@@ -100,6 +100,14 @@ const NOT_TOKEN_PEOPLE: Who[] = ['bob', 'outsider', 'globexAdmin'];
 const tokenForm = (overrides: Partial<TokenFormInput> = {}) => tokenFormFields({ name: 'Matrix token', ...overrides });
 
 export const FIXTURES: Record<string, Fixture> = {
+  // One's own profile: only nobody signed in is refused; everyone acts on themselves.
+  '_actions/profile.ts#renameSelfAction': { allowed: 'alice', refused: [], input: () => ({ name: 'Alice Liddell' }) },
+  '_actions/profile.ts#changePasswordAction': {
+    allowed: 'alice',
+    refused: [],
+    input: () => ({ currentPassword: 'demo-password', password: 'a calm river at dawn', confirmPassword: 'a calm river at dawn' }),
+  },
+  '_actions/profile.ts#signOutEverywhereAction': { allowed: 'alice', refused: [], input: () => ({ confirm: true }) },
   '_actions/accounts.ts#createAccountAction': {
     allowed: 'admin',
     refused: ['alice', 'bob', 'outsider', 'globexAdmin'],
