@@ -5,7 +5,7 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import type { Db } from '@/lib/db';
 import { newOneTimeCode } from '@/lib/auth/one-time-codes';
-import { accountMembers, groups, invitations, policies, users } from '@/lib/db/schema';
+import { accountMembers, groups, invitations, passwordResets, policies, users } from '@/lib/db/schema';
 import type { TestDatabase } from '@/lib/db/testing';
 import { demoIdentities } from '@/lib/testing/demo';
 import { insertTestToken } from '@/lib/testing/tokens';
@@ -36,6 +36,8 @@ export const PUBLIC: Record<string, string> = {
   '_actions/setup.ts#completeSetupAction': 'the setup code from the server log entitles the caller, once, on a portal without users',
   '_actions/invitations.ts#acceptInvitationAction': 'the invitation link entitles a new person, once',
   '_actions/sso.ts#signInWithSsoAction': 'starting single sign-on is what a signed-out visitor does',
+  '_actions/password-reset.ts#requestPasswordResetAction': 'asking for a reset link is what a signed-out visitor does; the link goes to the email only',
+  '_actions/password-reset.ts#resetPasswordAction': 'the reset link entitles its holder, once',
 };
 
 /**
@@ -51,6 +53,8 @@ export const PUBLIC_INPUTS: Record<string, (world: World) => unknown> = {
     password: 'a calm river at dawn',
     confirmPassword: 'a calm river at dawn',
   }),
+  '_actions/password-reset.ts#requestPasswordResetAction': () => ({ email: 'alice@example.com' }),
+  '_actions/password-reset.ts#resetPasswordAction': (w) => ({ code: w.resetCode, password: 'a calm river at dawn', confirmPassword: 'a calm river at dawn' }),
   '_actions/invitations.ts#acceptInvitationAction': (w) => ({
     code: w.invitationCode,
     name: 'Newcomer',
@@ -80,6 +84,8 @@ export interface World {
   invitationCode: string;
   /** The code of a pending invitation to Globex for bob@example.com. */
   bobInvitationCode: string;
+  /** The code of alice's password-reset link. */
+  resetCode: string;
 }
 
 export interface Fixture {
@@ -329,7 +335,10 @@ export async function buildWorld(database: TestDatabase): Promise<World> {
       { accountId: 'globex', email: EMAILS.bob, role: 'member', codeHash: bobInvitationCode.codeHash, expiresAt: sql`now() + interval '7 days'` },
     ])
     .returning({ id: invitations.id });
+  const resetCode = newOneTimeCode();
+  await db.insert(passwordResets).values({ userId: demo.id(EMAILS.alice), codeHash: resetCode.codeHash, expiresAt: sql`now() + interval '1 hour'` });
   return {
+    resetCode: resetCode.code,
     invitation: invitation!.id,
     invitationCode: invitationCode.code,
     bobInvitationCode: bobInvitationCode.code,
