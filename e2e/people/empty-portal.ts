@@ -99,7 +99,10 @@ async function waitForHealth(url: string, child: ChildProcess, limitMs: number):
 export async function startEmptyPortal(options: { passwordSignIn?: boolean } = {}): Promise<EmptyPortal> {
   const root = path.resolve(__dirname, '..', '..');
   const [portalPort, oidcPort] = [await freePort(), await freePort()];
-  const url = `http://127.0.0.1:${portalPort}`;
+  // localhost rather than 127.0.0.1: Next.js presents every loopback address to the app as
+  // localhost, so next-auth's callback would otherwise see another redirect_uri than the one the
+  // sign-in sent, and the provider would rightly refuse the code.
+  const url = `http://localhost:${portalPort}`;
   const oidc = await startOpenIdProvider(oidcPort, url);
   const smtp = await startSmtpServer();
   const database = await freshDatabase();
