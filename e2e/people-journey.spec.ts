@@ -33,6 +33,14 @@ async function newPage(browser: Browser): Promise<Page> {
   return context.newPage();
 }
 
+/** At a phone's width the page itself never scrolls sideways (a wide table scrolls in its box). */
+async function expectNoSidewaysScrollOnPhone(page: Page) {
+  const size = page.viewportSize();
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBe(0);
+  if (size) await page.setViewportSize(size);
+}
+
 async function api(path: string, token: string) {
   return fetch(`${portal.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
 }
@@ -76,6 +84,7 @@ test('an admin adds an environment and invites a member, who accepts and generat
   await add.getByRole('button', { name: 'Add environment' }).click();
   await expect(add).toBeHidden();
   await expect(page.getByRole('row').filter({ hasText: 'staging-initech' })).toContainText('Staging Initech');
+  await expectNoSidewaysScrollOnPhone(page);
 
   await page.getByRole('link', { name: 'Users', exact: true }).click();
   await page.getByRole('button', { name: 'Invite user' }).click();
@@ -89,6 +98,7 @@ test('an admin adds an environment and invites a member, who accepts and generat
   expect(link).toMatch(new RegExp(`^${portal.url}/invitations/[A-Za-z0-9_-]{43}$`));
   await shown.getByRole('button', { name: 'Done' }).click();
   await expect(page.getByRole('row').filter({ hasText: MEMBER.email })).toContainText('Invited');
+  await expectNoSidewaysScrollOnPhone(page);
   // The email went out with the same link; the server log never shows it.
   await expect.poll(() => portal.smtp.received.length).toBeGreaterThan(0);
   expect(portal.smtp.received.at(-1)!.data.replace(/=\n/g, '')).toContain(link.slice(-20));

@@ -4,7 +4,9 @@ import { cn } from '@/lib/cn';
 /** A plain data table with a caption for screen readers; IAM lists are short enough to show whole. */
 export function IamTable({ caption, children }: { caption: string; children: React.ReactNode }) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+    // Positioned, so that the screen-reader-only text of cells scrolled out of view stays inside
+    // this box instead of widening the page.
+    <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white">
       <table className="min-w-full divide-y divide-slate-200 text-sm">
         <caption className="sr-only">{caption}</caption>
         {children}

@@ -2,6 +2,7 @@
 
 import { Dialog as DialogPrimitive } from 'radix-ui';
 import { useRef, useState } from 'react';
+import { DateTime } from '@/components/platform-tokens/local-time';
 import { Button } from '@/components/ui/button';
 import { Dialog, DialogContent, DialogFooter } from '@/components/ui/dialog';
 import { Input } from '@/components/ui/input';
@@ -67,7 +68,7 @@ export function InvitationLinkDialog({ shown, onClose }: { shown: LinkToShow | n
               {copied === 'yes' ? 'Copied to the clipboard.' : copied === 'failed' ? 'Copying failed: select the link and copy it yourself.' : ''}
             </p>
             <p id="invitation-link-warning" className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900">
-              This link is shown only now. It works once, until {new Date(shown.expiresAt).toUTCString().replace(' GMT', ' UTC')}.
+              This link is shown only now. It works once, until <DateTime iso={shown.expiresAt} />.
             </p>
           </div>
           <DialogFooter>

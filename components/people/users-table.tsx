@@ -92,7 +92,7 @@ export function UsersTable({
           {users.map((u) => (
             <tr key={u.key}>
               <Td className="font-medium">{u.name ?? <span className="text-slate-500">—</span>}</Td>
-              <Td className="break-all">{u.email}</Td>
+              <Td className="min-w-48 break-all">{u.email}</Td>
               <Td className="whitespace-nowrap">{ROLE_LABELS[u.role]}</Td>
               <Td>
                 <span className={cn('inline-flex whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset', STATUS_STYLE[u.status])}>
