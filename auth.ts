@@ -1,12 +1,15 @@
 import NextAuth, { CredentialsSignin } from 'next-auth';
 import Credentials from 'next-auth/providers/credentials';
+import type { Provider } from 'next-auth/providers';
 import { authConfig } from '@/auth.config';
 import { authSecret } from '@/lib/auth/secret';
 import { cookies, headers } from 'next/headers';
 import { DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE_SECONDS, deviceCookie, rememberDevice } from '@/lib/auth/sign-in-device';
 import { createSession, revokeSession } from '@/lib/auth/sessions';
 import { recordFailedSignIn, signInAttempt, signInRetryAfter } from '@/lib/auth/sign-in-limits';
+import { OIDC_PROVIDER_ID, resolveSsoSignIn } from '@/lib/auth/sso';
 import { authenticate } from '@/lib/auth/users';
+import { config } from '@/lib/config';
 import { getDb } from '@/lib/db';
 import { clientIp } from '@/lib/http/client-ip';
 import { signInSchema } from '@/lib/validations/auth';
@@ -24,6 +27,16 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   secret: authSecret(),
   callbacks: {
     ...authConfig.callbacks,
+    async signIn({ user, account, profile }) {
+      if (account?.provider !== OIDC_PROVIDER_ID) return true;
+      const resolved = await resolveSsoSignIn(await getDb(), profile ?? {});
+      if ('refused' in resolved) return `/sign-in?error=${resolved.refused}`;
+      // Without an adapter next-auth hands this same object to the jwt callback, which starts
+      // the session for our user rather than for the provider's subject.
+      user.id = resolved.userId;
+      user.email = resolved.email;
+      return true;
+    },
     async jwt({ token, user, trigger }) {
       if (trigger === 'signIn' && user?.id) {
         const request = await headers();
@@ -45,7 +58,13 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
       if (typeof sid === 'string') await revokeSession(await getDb(), sid);
     },
   },
-  providers: [
+  providers: [...passwordProvider(), ...ssoProvider()],
+}));
+
+/** Password sign-in, unless PASSWORD_SIGN_IN=false. */
+function passwordProvider() {
+  if (!config().passwordSignIn) return [];
+  return [
     Credentials({
       credentials: { email: { label: 'Email', type: 'email' }, password: { label: 'Password', type: 'password' } },
       async authorize(credentials, request) {
@@ -70,5 +89,27 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
         return { id: user.id, email: user.email, name: user.name };
       },
     }),
-  ],
-}));
+  ];
+}
+
+/** OpenID Connect, when OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET are set. */
+function ssoProvider(): Provider[] {
+  const oidc = config().oidc;
+  if (!oidc) return [];
+  return [
+    {
+      id: OIDC_PROVIDER_ID,
+      name: oidc.name,
+      type: 'oidc',
+      issuer: oidc.issuer,
+      clientId: oidc.clientId,
+      clientSecret: oidc.clientSecret,
+      authorization: { params: { scope: 'openid email profile' } },
+      // Authorization code flow with PKCE, and state and nonce checked on the way back.
+      checks: ['pkce', 'state', 'nonce'],
+      // The email and whether it is verified come from the userinfo endpoint, where every
+      // provider puts them (an ID token of the code flow need not carry them).
+      idToken: false,
+    },
+  ];
+}

@@ -1,6 +1,7 @@
 /**
- * Opens, migrates and seeds the database when the server starts, before the first request, and
- * offers the platform API to the HTTP server (scripts/platform-api.mjs).
+ * Opens, migrates and seeds the database when the server starts, before the first request (and,
+ * on a database without any user, prints the setup code), and offers the platform API to the HTTP
+ * server (scripts/platform-api.mjs).
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
@@ -10,6 +11,8 @@ export async function register() {
   try {
     const database = await getDatabase();
     console.log(`[db] ready (${database.kind})`);
+    const { announceSetupCode } = await import('@/lib/people/setup-announce');
+    await announceSetupCode(database.db);
   } catch (error) {
     // The server still starts; requests retry the connection and fail with a clear message meanwhile.
     console.error(`[db] not ready: ${error instanceof Error ? error.message : String(error)}`);

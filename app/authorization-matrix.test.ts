@@ -9,7 +9,7 @@ import { loadActor, type Actor } from '@/lib/auth/users';
 import type { Db } from '@/lib/db';
 import { databaseSnapshot } from '@/lib/db/snapshot';
 import { createTestDatabase, testBackend, type TestDatabase } from '@/lib/db/testing';
-import { buildWorld, EMAILS, FIXTURES, loadServerActions, PUBLIC, serverActionFiles, type Action, type Who } from './_test/server-actions';
+import { buildWorld, EMAILS, FIXTURES, loadServerActions, PUBLIC, PUBLIC_INPUTS, serverActionFiles, type Action, type Who } from './_test/server-actions';
 
 const session = vi.hoisted(() => ({ actor: null as Actor | null, db: null as Db | null }));
 
@@ -19,6 +19,11 @@ vi.mock('@/app/_lib/session', () => ({
   currentActor: async () => session.actor,
   requireActor: async () => session.actor,
   requireAccountAdmin: async () => session.actor,
+  currentSessionId: async () => null,
+}));
+vi.mock('next/headers', () => ({
+  headers: async () => new Headers({ 'x-forwarded-for': '192.0.2.1', host: 'portal.test' }),
+  cookies: async () => ({ get: () => undefined, set: () => undefined, delete: () => undefined }),
 }));
 vi.mock('@/lib/db', async (importOriginal) => ({
   ...(await importOriginal<typeof import('@/lib/db')>()),
@@ -49,6 +54,7 @@ describe(`authorization matrix of the server actions (${testBackend})`, async ()
     const keys = actions.map((a) => a.key);
     expect(keys.filter((key) => !FIXTURES[key] && !PUBLIC[key])).toEqual([]);
     expect(Object.keys({ ...FIXTURES, ...PUBLIC }).filter((key) => !keys.includes(key))).toEqual([]);
+    expect(Object.keys(PUBLIC_INPUTS).filter((key) => !PUBLIC[key])).toEqual([]);
   });
 
   let database: TestDatabase;

@@ -5,9 +5,13 @@ import { processSingleton } from '@/lib/singleton';
 /**
  * A change that cached token records or permissions must learn of: one token (disabled, enabled,
  * deleted, expired by a rotation), or everything of an account (policies, groups, members,
- * service users, the "Allow to manage platform tokens" setting, bulk actions).
+ * service users, the "Allow to manage platform tokens" setting, bulk actions), or a deleted
+ * environment: everything of its account, and whatever service data is held in memory for it.
  */
-export type Change = { kind: 'token'; publicId: string } | { kind: 'account'; accountId: string };
+export type Change =
+  | { kind: 'token'; publicId: string }
+  | { kind: 'account'; accountId: string }
+  | { kind: 'environment'; accountId: string; environmentId: string };
 
 export const CHANGES_CHANNEL = 'platform_changes';
 
@@ -37,10 +41,12 @@ export function compactChanges(changes: readonly Change[], accountOf?: (publicId
       const account = accountOf(t.publicId);
       if (account) accounts.add(account);
     }
-    return [...accounts].map((accountId) => ({ kind: 'account', accountId }));
+    return [...[...accounts].map((accountId) => ({ kind: 'account' as const, accountId })), ...changes.filter((c) => c.kind === 'environment')];
   }
   const uniqueTokens = [...new Set(tokens.map((t) => t.publicId))].map((publicId) => ({ kind: 'token' as const, publicId }));
-  return [...[...accounts].map((accountId) => ({ kind: 'account' as const, accountId })), ...uniqueTokens];
+  // Few and rare: kept as they are (each also stands for its account).
+  const environments = changes.filter((c) => c.kind === 'environment');
+  return [...[...accounts].map((accountId) => ({ kind: 'account' as const, accountId })), ...environments, ...uniqueTokens];
 }
 
 function chunks(changes: Change[]): Change[][] {

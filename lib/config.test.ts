@@ -56,4 +56,21 @@ describe('configuration', () => {
     expect(() => readConfig({ SEED_DEMO: 'maybe' })).toThrow(/SEED_DEMO/);
     expect(() => readConfig({ TOKEN_CACHE_TTL_SECONDS: '900' })).toThrow(/TOKEN_CACHE_TTL_SECONDS/);
   });
+
+  it('reads single sign-on and refuses half of it, naming what is missing', () => {
+    expect(readConfig({}).oidc).toBeNull();
+    expect(readConfig({}).passwordSignIn).toBe(true);
+    const c = readConfig({ OIDC_ISSUER: 'https://login.example.com/', OIDC_CLIENT_ID: 'portal', OIDC_CLIENT_SECRET: 's3cret', OIDC_NAME: 'Example ID', PASSWORD_SIGN_IN: 'false' });
+    expect(c.oidc).toEqual({ issuer: 'https://login.example.com/', clientId: 'portal', clientSecret: 's3cret', name: 'Example ID' });
+    expect(c.passwordSignIn).toBe(false);
+    expect(() => readConfig({ OIDC_ISSUER: 'https://login.example.com' })).toThrow('OIDC_CLIENT_ID and OIDC_CLIENT_SECRET are not set');
+    expect(() => readConfig({ OIDC_ISSUER: 'login', OIDC_CLIENT_ID: 'a', OIDC_CLIENT_SECRET: 'b' })).toThrow(/OIDC_ISSUER is not a valid URL/);
+    expect(() => readConfig({ PASSWORD_SIGN_IN: 'false' })).toThrow(/PASSWORD_SIGN_IN=false needs single sign-on/);
+  });
+
+  it('keeps the public address of AUTH_URL without a trailing slash', () => {
+    expect(readConfig({ AUTH_URL: 'https://tokens.example.com/' }).publicUrl).toBe('https://tokens.example.com');
+    expect(readConfig({}).publicUrl).toBeNull();
+    expect(() => readConfig({ AUTH_URL: 'tokens.example.com' })).toThrow(/AUTH_URL is not a valid URL/);
+  });
 });

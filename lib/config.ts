@@ -21,7 +21,23 @@ const envSchema = z.object({
   NODE_ENV: z.string().optional(),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).optional(),
   TOKEN_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).max(300).optional(),
+  AUTH_URL: z.string().trim().optional(),
+  PORT: z.string().trim().optional(),
+  PASSWORD_SIGN_IN: boolish.optional(),
+  OIDC_ISSUER: z.string().trim().optional(),
+  OIDC_CLIENT_ID: z.string().trim().optional(),
+  OIDC_CLIENT_SECRET: z.string().trim().optional(),
+  OIDC_NAME: z.string().trim().max(60, { error: 'must be at most 60 characters' }).optional(),
 });
+
+/** Single sign-on with an OpenID Connect provider (authorization code flow with PKCE). */
+export interface OidcConfig {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** Shown on the button: "Sign in with <name>". */
+  name: string;
+}
 
 export interface AppConfig {
   /** `postgres` when DATABASE_URL is set, otherwise the embedded PGlite database. */
@@ -39,6 +55,42 @@ export interface AppConfig {
   cacheTtlMs: number;
   /** Hosts besides the request's own whose pages may call server actions (ALLOWED_ORIGINS, AUTH_URL). */
   allowedOrigins: string[];
+  /** The portal's public address (AUTH_URL) without a trailing slash; null to take it from the request. */
+  publicUrl: string | null;
+  /** The port `npm start` listens on, for the address printed with the setup code. */
+  port: number;
+  /** False (PASSWORD_SIGN_IN=false) leaves only single sign-on. */
+  passwordSignIn: boolean;
+  oidc: OidcConfig | null;
+}
+
+function readPublicUrl(raw: string | undefined): string | null {
+  if (!raw) return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('AUTH_URL is not a valid URL. Expected the public address, e.g. https://tokens.example.com');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError('AUTH_URL must start with https:// or http://.');
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+function readOidc(e: z.output<typeof envSchema>): OidcConfig | null {
+  const given = [e.OIDC_ISSUER, e.OIDC_CLIENT_ID, e.OIDC_CLIENT_SECRET].filter(Boolean).length;
+  if (given === 0) return null;
+  if (given < 3) {
+    const missing = (['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] as const).filter((name) => !e[name]);
+    throw new ConfigError(`Single sign-on needs OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET; ${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} not set.`);
+  }
+  let issuer: URL;
+  try {
+    issuer = new URL(e.OIDC_ISSUER!);
+  } catch {
+    throw new ConfigError('OIDC_ISSUER is not a valid URL. Expected the issuer of the provider, e.g. https://login.example.com/realms/main');
+  }
+  if (issuer.protocol !== 'https:' && issuer.protocol !== 'http:') throw new ConfigError('OIDC_ISSUER must start with https://.');
+  return { issuer: e.OIDC_ISSUER!, clientId: e.OIDC_CLIENT_ID!, clientSecret: e.OIDC_CLIENT_SECRET!, name: e.OIDC_NAME || 'single sign-on' };
 }
 
 function readAllowedOrigins(env: Record<string, string | undefined>): string[] {
@@ -81,7 +133,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
   const databaseUrl = e.DATABASE_URL ? validateDatabaseUrl(e.DATABASE_URL) : null;
   const listenUrl = e.DATABASE_LISTEN_URL ? validateDatabaseUrl(e.DATABASE_LISTEN_URL, 'DATABASE_LISTEN_URL') : null;
   if (listenUrl && !databaseUrl) throw new ConfigError('DATABASE_LISTEN_URL is set but DATABASE_URL is not; set both or neither.');
-  return {
+  const config: AppConfig = {
     databaseKind: databaseUrl ? 'postgres' : 'pglite',
     databaseUrl,
     databaseListenUrl: listenUrl ?? databaseUrl,
@@ -94,7 +146,15 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     poolMax: e.DATABASE_POOL_MAX ?? 10,
     cacheTtlMs: (e.TOKEN_CACHE_TTL_SECONDS ?? 60) * 1000,
     allowedOrigins: readAllowedOrigins(env),
+    publicUrl: readPublicUrl(e.AUTH_URL),
+    port: Number(e.PORT) || 3000,
+    passwordSignIn: e.PASSWORD_SIGN_IN ?? true,
+    oidc: readOidc(e),
   };
+  if (!config.passwordSignIn && !config.oidc) {
+    throw new ConfigError('PASSWORD_SIGN_IN=false needs single sign-on: set OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET.');
+  }
+  return config;
 }
 
 let cached: AppConfig | undefined;

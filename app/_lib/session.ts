@@ -20,6 +20,11 @@ export const currentActor = cache(async (): Promise<Actor | null> => {
   return loadSessionActor(await getDb(), sessionId);
 });
 
+/** The ID of this request's server-side session, for changes that keep it (a password change). */
+export async function currentSessionId(): Promise<string | null> {
+  return (await auth())?.sessionId ?? null;
+}
+
 /** For pages and layouts: the actor, or a trip to the sign-in page that comes back here. */
 export async function requireActor(): Promise<Actor> {
   const actor = await currentActor();

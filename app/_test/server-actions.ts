@@ -4,7 +4,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import type { Db } from '@/lib/db';
-import { accountMembers, groups, policies, users } from '@/lib/db/schema';
+import { newOneTimeCode } from '@/lib/auth/one-time-codes';
+import { accountMembers, groups, invitations, passwordResets, policies, users } from '@/lib/db/schema';
 import type { TestDatabase } from '@/lib/db/testing';
 import { demoIdentities } from '@/lib/testing/demo';
 import { insertTestToken } from '@/lib/testing/tokens';
@@ -32,6 +33,34 @@ export function serverActionFiles(dir = APP): string[] {
 export const PUBLIC: Record<string, string> = {
   '(auth)/sign-in/actions.ts#signInAction': 'signing in is what a signed-out visitor does',
   '_lib/sign-out.ts#signOutAction': 'signing out only ends the caller’s own session',
+  '_actions/setup.ts#completeSetupAction': 'the setup code from the server log entitles the caller, once, on a portal without users',
+  '_actions/invitations.ts#acceptInvitationAction': 'the invitation link entitles a new person, once',
+  '_actions/sso.ts#signInWithSsoAction': 'starting single sign-on is what a signed-out visitor does',
+  '_actions/password-reset.ts#requestPasswordResetAction': 'asking for a reset link is what a signed-out visitor does; the link goes to the email only',
+  '_actions/password-reset.ts#resetPasswordAction': 'the reset link entitles its holder, once',
+};
+
+/**
+ * A valid input for each public action that takes one, for the bad-input test (called signed out).
+ * Without a rightful caller to compare with, only the handling of malformed input is checked.
+ */
+export const PUBLIC_INPUTS: Record<string, (world: World) => unknown> = {
+  '_actions/setup.ts#completeSetupAction': () => ({
+    code: 'AAAAA-BBBBB-CCCCC-DDDDD',
+    accountName: 'Matrix',
+    name: 'Matrix',
+    email: 'matrix@example.com',
+    password: 'a calm river at dawn',
+    confirmPassword: 'a calm river at dawn',
+  }),
+  '_actions/password-reset.ts#requestPasswordResetAction': () => ({ email: 'alice@example.com' }),
+  '_actions/password-reset.ts#resetPasswordAction': (w) => ({ code: w.resetCode, password: 'a calm river at dawn', confirmPassword: 'a calm river at dawn' }),
+  '_actions/invitations.ts#acceptInvitationAction': (w) => ({
+    code: w.invitationCode,
+    name: 'Newcomer',
+    password: 'a calm river at dawn',
+    confirmPassword: 'a calm river at dawn',
+  }),
 };
 
 export type Who = 'alice' | 'bob' | 'admin' | 'outsider' | 'globexAdmin';
@@ -50,6 +79,13 @@ export interface World {
   group: string;
   policy: string;
   ciBot: string;
+  /** A pending invitation to Acme for newcomer@example.com, and its link's code. */
+  invitation: string;
+  invitationCode: string;
+  /** The code of a pending invitation to Globex for bob@example.com. */
+  bobInvitationCode: string;
+  /** The code of alice's password-reset link. */
+  resetCode: string;
 }
 
 export interface Fixture {
@@ -72,6 +108,77 @@ const NOT_SECRET_RECIPIENTS: Who[] = [...NOT_TOKEN_PEOPLE, 'admin'];
 const tokenForm = (overrides: Partial<TokenFormInput> = {}) => tokenFormFields({ name: 'Matrix token', ...overrides });
 
 export const FIXTURES: Record<string, Fixture> = {
+  // One's own profile: only nobody signed in is refused; everyone acts on themselves.
+  '_actions/profile.ts#renameSelfAction': { allowed: 'alice', refused: [], input: () => ({ name: 'Alice Liddell' }) },
+  '_actions/profile.ts#changePasswordAction': {
+    allowed: 'alice',
+    refused: [],
+    input: () => ({ currentPassword: 'demo-password', password: 'a calm river at dawn', confirmPassword: 'a calm river at dawn' }),
+  },
+  '_actions/profile.ts#signOutEverywhereAction': { allowed: 'alice', refused: [], input: () => ({ confirm: true }) },
+  '_actions/accounts.ts#createAccountAction': {
+    allowed: 'admin',
+    refused: ['alice', 'bob', 'outsider', 'globexAdmin'],
+    input: () => ({ name: 'Matrix Inc', adminEmail: 'boss@matrix.example' }),
+  },
+  '_actions/users.ts#inviteUserAction': {
+    allowed: 'admin',
+    refused: NOT_ADMINS,
+    input: (w) => ({ accountId: 'acme', email: 'matrix@example.com', role: 'member', groupIds: [w.group] }),
+  },
+  '_actions/users.ts#resendInvitationAction': {
+    allowed: 'admin',
+    refused: NOT_ADMINS,
+    namesObjects: true,
+    input: (w) => ({ accountId: 'acme', invitationId: w.invitation }),
+  },
+  '_actions/users.ts#revokeInvitationAction': {
+    allowed: 'admin',
+    refused: NOT_ADMINS,
+    namesObjects: true,
+    input: (w) => ({ accountId: 'acme', invitationId: w.invitation }),
+  },
+  '_actions/users.ts#changeRoleAction': {
+    allowed: 'admin',
+    refused: NOT_ADMINS,
+    namesObjects: true,
+    // Bob, a member of Acme only: Globex's admins may change the roles of Globex's members.
+    input: (w) => ({ accountId: 'acme', userId: w.id(EMAILS.bob), role: 'admin' }),
+  },
+  '_actions/users.ts#removalPreviewAction': {
+    allowed: 'admin',
+    refused: NOT_ADMINS,
+    namesObjects: true,
+    input: (w) => ({ accountId: 'acme', userId: w.id(EMAILS.bob) }),
+  },
+  '_actions/users.ts#removeMemberAction': {
+    allowed: 'admin',
+    refused: NOT_ADMINS,
+    namesObjects: true,
+    input: (w) => ({ accountId: 'acme', userId: w.id(EMAILS.bob) }),
+  },
+  '_actions/invitations.ts#joinWithInvitationAction': {
+    allowed: 'bob',
+    refused: ['alice', 'admin', 'outsider', 'globexAdmin'],
+    input: (w) => ({ code: w.bobInvitationCode }),
+  },
+  '_actions/environments.ts#addEnvironmentAction': {
+    allowed: 'admin',
+    refused: NOT_ADMINS,
+    input: () => ({ accountId: 'acme', name: 'Matrix', environmentId: 'acme-matrix' }),
+  },
+  '_actions/environments.ts#renameEnvironmentAction': {
+    allowed: 'admin',
+    refused: NOT_ADMINS,
+    namesObjects: true,
+    input: () => ({ accountId: 'acme', environmentId: 'acme-staging', name: 'Renamed' }),
+  },
+  '_actions/environments.ts#deleteEnvironmentAction': {
+    allowed: 'admin',
+    refused: NOT_ADMINS,
+    namesObjects: true,
+    input: () => ({ accountId: 'acme', environmentId: 'acme-staging', confirmation: 'acme-staging' }),
+  },
   '_actions/platform-tokens.ts#generateTokenAction': {
     allowed: 'alice',
     refused: ['outsider', 'globexAdmin'],
@@ -221,7 +328,22 @@ export async function buildWorld(database: TestDatabase): Promise<World> {
   const [group] = await db.select().from(groups).where(sql`${groups.accountId} = 'acme' and ${groups.name} = 'Developers'`);
   const [policy] = await db.select().from(policies).where(sql`${policies.accountId} = 'acme' and ${policies.name} = 'Developer access'`);
   const token = await insertTestToken(db, { owner: EMAILS.alice, scopes: ['document:documents:read'], environmentIds: ['acme-prod'] });
+  const invitationCode = newOneTimeCode();
+  const bobInvitationCode = newOneTimeCode();
+  const [invitation] = await db
+    .insert(invitations)
+    .values([
+      { accountId: 'acme', email: 'newcomer@example.com', role: 'member', codeHash: invitationCode.codeHash, expiresAt: sql`now() + interval '7 days'` },
+      { accountId: 'globex', email: EMAILS.bob, role: 'member', codeHash: bobInvitationCode.codeHash, expiresAt: sql`now() + interval '7 days'` },
+    ])
+    .returning({ id: invitations.id });
+  const resetCode = newOneTimeCode();
+  await db.insert(passwordResets).values({ userId: demo.id(EMAILS.alice), codeHash: resetCode.codeHash, expiresAt: sql`now() + interval '1 hour'` });
   return {
+    resetCode: resetCode.code,
+    invitation: invitation!.id,
+    invitationCode: invitationCode.code,
+    bobInvitationCode: bobInvitationCode.code,
     db,
     id: demo.id,
     aliceToken: token.tokenId,

@@ -29,6 +29,7 @@ export function navItems(actor: Actor): NavItem[] {
       label: 'Identity & access management',
     });
   }
+  if (actor.isInstanceAdmin) items.push({ href: '/admin/accounts', label: 'Accounts' });
   return items;
 }
 

@@ -10,7 +10,7 @@ import type { NavItem } from './app-shell';
 import { NavLink } from './nav-link';
 
 /**
- * The header: the portal's name, the navigation, the signed-in email and "Sign out". On a phone
+ * The header: the portal's name, the navigation, the signed-in email (leading to Profile) and "Sign out". On a phone
  * (below 1024 px) the navigation folds into a "Menu" button that opens it below the header.
  */
 export function MainNav({ items, email, signOut }: { items: NavItem[]; email: string; signOut: () => Promise<void> }) {
@@ -66,9 +66,11 @@ export function MainNav({ items, email, signOut }: { items: NavItem[]; email: st
             ))}
           </nav>
           <div className="flex flex-wrap items-center gap-3 border-t border-slate-200 pt-3 lg:border-0 lg:pt-0">
-            <span className="min-w-0 break-all text-sm text-slate-600" data-testid="signed-in-email">
-              {email}
-            </span>
+            <NavLink href="/profile" label="Profile">
+              <span className="min-w-0 whitespace-normal break-all" data-testid="signed-in-email">
+                {email}
+              </span>
+            </NavLink>
             <form action={signOut}>
               <Button type="submit" variant="secondary" size="sm">
                 Sign out

@@ -6,6 +6,8 @@ import { cn } from '@/lib/cn';
 
 const TABS = [
   { segment: 'platform-tokens', label: 'Platform tokens' },
+  { segment: 'users', label: 'Users' },
+  { segment: 'environments', label: 'Environments' },
   { segment: 'groups', label: 'Groups' },
   { segment: 'policies', label: 'Policies' },
   { segment: 'service-users', label: 'Service users' },

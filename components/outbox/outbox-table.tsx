@@ -55,10 +55,16 @@ export function OutboxTable({ emails }: { emails: OutboxEmail[] }) {
           </td>
           <td className="px-3 py-2 align-top">{e.sentAs}</td>
           <td className="px-3 py-2 align-top">
-            <TokenIdCell tokenId={e.tokenId} />
+            {e.tokenId ? <TokenIdCell tokenId={e.tokenId} /> : <span className="text-slate-500">Portal</span>}
           </td>
           <td className="whitespace-nowrap px-3 py-2 align-top">
-            {e.environment.name} <span className="text-slate-500">({e.environment.accountName})</span>
+            {e.environment ? (
+              <>
+                {e.environment.name} <span className="text-slate-500">({e.environment.accountName})</span>
+              </>
+            ) : (
+              <span className="text-slate-500">—</span>
+            )}
           </td>
         </tr>
       ))}

@@ -74,7 +74,7 @@ export function ConfirmDialog({
             target.focus();
           }}
         >
-          <AlertDialog.Title className="text-lg font-semibold">{title}</AlertDialog.Title>
+          <AlertDialog.Title className="text-lg font-semibold wrap-break-word">{title}</AlertDialog.Title>
           <AlertDialog.Description asChild>
             <div className="mt-2 space-y-2 text-sm text-slate-700">{children}</div>
           </AlertDialog.Description>

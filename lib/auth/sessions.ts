@@ -14,7 +14,7 @@ export interface NewSession {
   ip?: string | null;
 }
 
-/** Starts a session for a user who has just signed in; returns its ID, which the cookie carries. */
+/** Starts a session for a user who has just signed in (their last sign-in); returns its ID, which the cookie carries. */
 export async function createSession(db: Executor, { userId, userAgent, ip }: NewSession): Promise<string> {
   // Sessions that ran out are removed a few at a time as new ones begin.
   const expired = db.select({ id: sessions.id }).from(sessions).where(lte(sessions.expiresAt, sql`now()`)).limit(100);
@@ -28,6 +28,7 @@ export async function createSession(db: Executor, { userId, userAgent, ip }: New
       expiresAt: expiresFromNow,
     })
     .returning({ id: sessions.id });
+  await db.update(users).set({ lastSignInAt: sql`now()` }).where(eq(users.id, userId));
   return row!.id;
 }
 

@@ -15,6 +15,8 @@ export interface Actor {
   userId: string;
   email: string;
   name: string;
+  /** May create accounts (PRODUCT.md §9); nothing else is special about them. */
+  isInstanceAdmin: boolean;
   memberships: Membership[];
 }
 
@@ -35,6 +37,7 @@ export const actorColumns = {
   userId: users.id,
   email: users.email,
   name: users.name,
+  isInstanceAdmin: users.isInstanceAdmin,
   accountId: accountMembers.accountId,
   accountName: accounts.name,
   role: accountMembers.role,
@@ -45,6 +48,7 @@ interface ActorRow {
   userId: string;
   email: string;
   name: string;
+  isInstanceAdmin: boolean;
   accountId: string | null;
   accountName: string | null;
   role: MemberRole | null;
@@ -60,7 +64,7 @@ export function actorFromRows(rows: ActorRow[]): Actor | null {
       ? [{ accountId, accountName, role, allowTokenManagement }]
       : [],
   );
-  return { userId: first.userId, email: first.email, name: first.name, memberships };
+  return { userId: first.userId, email: first.email, name: first.name, isInstanceAdmin: first.isInstanceAdmin, memberships };
 }
 
 /** Loads the actor with their live memberships; null when the user no longer exists. */

@@ -9,9 +9,12 @@ describe('parseChanges', () => {
       { kind: 'account', accountId: 'acme' },
     ]);
     expect(parseChanges('[]')).toEqual([]);
+    expect(parseChanges(JSON.stringify([{ kind: 'environment', accountId: 'acme', environmentId: 'acme-qa' }]))).toEqual([
+      { kind: 'environment', accountId: 'acme', environmentId: 'acme-qa' },
+    ]);
   });
 
-  it.each([undefined, '', 'not json', '{}', '[1]', '[null]', '[{"kind":"token","publicId":"short"}]', '[{"kind":"everything"}]'])(
+  it.each([undefined, '', 'not json', '{}', '[1]', '[null]', '[{"kind":"token","publicId":"short"}]', '[{"kind":"everything"}]', '[{"kind":"environment","accountId":"acme"}]'])(
     'refuses %j',
     (payload) => {
       expect(parseChanges(payload)).toBeNull();

@@ -41,6 +41,8 @@ export function parseChanges(payload: string | undefined): Change[] | null {
       changes.push({ kind: 'token', publicId: c.publicId });
     } else if (c.kind === 'account' && typeof c.accountId === 'string') {
       changes.push({ kind: 'account', accountId: c.accountId });
+    } else if (c.kind === 'environment' && typeof c.accountId === 'string' && typeof c.environmentId === 'string') {
+      changes.push({ kind: 'environment', accountId: c.accountId, environmentId: c.environmentId });
     } else {
       return null;
     }

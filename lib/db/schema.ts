@@ -50,7 +50,11 @@ export const users = pgTable(
     id: uuid('id').primaryKey().defaultRandom(),
     email: text('email').notNull(),
     name: text('name').notNull(),
-    passwordHash: text('password_hash').notNull(),
+    /** scrypt hash (lib/auth/password.ts); null for a person who signs in only through single sign-on. */
+    passwordHash: text('password_hash'),
+    /** May create accounts ("Accounts"); the person who set the portal up is one. */
+    isInstanceAdmin: boolean('is_instance_admin').notNull().default(false),
+    lastSignInAt: timestamp('last_sign_in_at', { withTimezone: true, mode: 'date' }),
     createdAt: createdAt(),
   },
   (t) => [
@@ -280,10 +284,27 @@ export const auditActions = [
   'policy.unbound',
   'service_user.created',
   'service_user.deleted',
+  'account.created',
+  'environment.created',
+  'environment.renamed',
+  'environment.deleted',
+  'invitation.created',
+  'invitation.resent',
+  'invitation.revoked',
+  'invitation.accepted',
+  'member.role_changed',
+  'member.removed',
+  'user.renamed',
+  'user.password_changed',
+  'user.password_reset',
+  'user.signed_out_everywhere',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 
-/** Who did what to which token when. Never holds a secret: tokens appear by their token ID. */
+/**
+ * Who did what to which token, person, environment or setting, when. Never holds a secret: tokens
+ * appear by their token ID, invitations and password resets by the email they are for.
+ */
 export const auditEvents = pgTable(
   'audit_events',
   {
@@ -297,6 +318,7 @@ export const auditEvents = pgTable(
     action: text('action').$type<AuditAction>().notNull(),
     /** Token ID (`dt0s16.<public>`) when the event concerns one token. */
     tokenId: varchar('token_id', { length: 31 }),
+    /** What else the event concerns, when not a token: a person's email, an environment ID, … */
     targetName: text('target_name'),
     details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
     createdAt: createdAt(),
@@ -546,18 +568,21 @@ export const selfNotifications = pgTable(
 
 export const emailStatus = pgEnum('email_status', ['stored', 'sending', 'sent', 'failed']);
 
-/** The outbox: every email sent through the email service, delivered over SMTP when configured. */
+/**
+ * The outbox: every email sent through the email service, delivered over SMTP when configured, and
+ * the portal's own emails (invitations, password resets: no environment and no token; the owner is
+ * the person they were sent for, the inviting admin or the person resetting, and the stored body
+ * never holds the one-time link).
+ */
 export const emailMessages = pgTable(
   'email_messages',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    environmentId: text('environment_id')
-      .notNull()
-      .references(() => environments.id, { onDelete: 'cascade' }),
+    environmentId: text('environment_id').references(() => environments.id, { onDelete: 'cascade' }),
     ownerUserId: uuid('owner_user_id').references(() => users.id, { onDelete: 'cascade' }),
     ownerServiceUserId: uuid('owner_service_user_id').references(() => serviceUsers.id, { onDelete: 'cascade' }),
     /** Token ID (`dt0s16.<public>`) of the token that sent it; its creator sees it too. */
-    tokenId: varchar('token_id', { length: 31 }).notNull(),
+    tokenId: varchar('token_id', { length: 31 }),
     to: text('to').array().notNull(),
     cc: text('cc').array().notNull().default(sql`'{}'::text[]`),
     bcc: text('bcc').array().notNull().default(sql`'{}'::text[]`),
@@ -572,6 +597,7 @@ export const emailMessages = pgTable(
   },
   (t) => [
     check('email_messages_one_owner', sql`num_nonnulls(${t.ownerUserId}, ${t.ownerServiceUserId}) = 1`),
+    check('email_messages_service_or_portal', sql`num_nonnulls(${t.environmentId}, ${t.tokenId}) in (0, 2)`),
     index('email_messages_user_idx').on(t.ownerUserId, t.createdAt),
     index('email_messages_service_user_idx').on(t.ownerServiceUserId, t.createdAt),
     index('email_messages_token_idx').on(t.tokenId, t.createdAt),
@@ -628,3 +654,64 @@ export const failureCounts = pgTable(
   },
   (t) => [primaryKey({ columns: [t.scope, t.key] })],
 );
+
+/**
+ * An invitation to join an account. The link carries a random code; only its SHA-256 is kept, so
+ * the database cannot give a link away. Pending until accepted, revoked or expired (7 days).
+ */
+export const invitations = pgTable(
+  'invitations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    accountId: text('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    email: text('email').notNull(),
+    role: memberRole('role').notNull().default('member'),
+    /** Groups of the account the person joins on accepting; groups deleted meanwhile are skipped. */
+    groupIds: uuid('group_ids').array().notNull().default(sql`'{}'::uuid[]`),
+    codeHash: varchar('code_hash', { length: 64 }).notNull(),
+    invitedById: uuid('invited_by_id').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+    acceptedAt: timestamp('accepted_at', { withTimezone: true, mode: 'date' }),
+    acceptedById: uuid('accepted_by_id').references(() => users.id, { onDelete: 'set null' }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [
+    uniqueIndex('invitations_code_hash_key').on(t.codeHash),
+    // At most one open (not accepted, not revoked) invitation per person and account.
+    uniqueIndex('invitations_open_key').on(t.accountId, t.email).where(sql`${t.acceptedAt} is null and ${t.revokedAt} is null`),
+    index('invitations_email_idx').on(t.email),
+    check('invitations_email_lowercase', sql`${t.email} = lower(${t.email})`),
+  ],
+);
+
+/** A "forgot password" link: only the SHA-256 of its code is kept; valid one hour, once. */
+export const passwordResets = pgTable(
+  'password_resets',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    codeHash: varchar('code_hash', { length: 64 }).notNull(),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [uniqueIndex('password_resets_code_hash_key').on(t.codeHash), index('password_resets_user_idx').on(t.userId)],
+);
+
+/**
+ * Setup codes printed by instances that started on a database without any user; only their
+ * SHA-256 is kept. Any of them sets the portal up once; then all are deleted.
+ */
+export const setupCodes = pgTable('setup_codes', {
+  codeHash: varchar('code_hash', { length: 64 }).primaryKey(),
+  createdAt: createdAt(),
+  expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+});
+
+export type Invitation = typeof invitations.$inferSelect;
+export type PasswordReset = typeof passwordResets.$inferSelect;

@@ -48,7 +48,7 @@ describe(`database on ${testBackend}`, () => {
     expect(groupNames).toContain('globex/Engineering');
     const [alice] = await db.select().from(users).where(eq(users.email, 'alice@example.com'));
     expect(alice!.passwordHash).not.toContain(DEMO_PASSWORD);
-    expect(await verifyPassword(DEMO_PASSWORD, alice!.passwordHash)).toBe(true);
+    expect(await verifyPassword(DEMO_PASSWORD, alice!.passwordHash!)).toBe(true);
   });
 
   it('never touches a database that already has data', async () => {

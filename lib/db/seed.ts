@@ -29,7 +29,7 @@ export const DEMO = {
   users: [
     { email: 'alice@example.com', name: 'Alice' },
     { email: 'bob@example.com', name: 'Bob' },
-    { email: 'admin@example.com', name: 'Admin' },
+    { email: 'admin@example.com', name: 'Admin', isInstanceAdmin: true },
   ],
   members: [
     { accountId: 'acme', email: 'alice@example.com', role: 'member' },
@@ -67,7 +67,8 @@ const STORAGE = [
 const AUTOMATION = ['automation:workflows:read', 'automation:workflows:write', 'automation:workflows:run'];
 const SETTINGS = ['settings:schemas:read', 'settings:objects:read', 'settings:objects:write'];
 
-function fullAccessPolicy(): string {
+/** Every platform permission and the use of every service user: the policy of an account's administrators. */
+export function fullAccessPolicy(): string {
   return [
     '// Every platform permission, and the use of every service user of the account.',
     allow(...SCOPES.map((s) => s.name)),
@@ -180,7 +181,7 @@ async function insertDemoData(tx: Tx): Promise<void> {
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const userRows = await tx
     .insert(users)
-    .values(DEMO.users.map((u) => ({ ...u, passwordHash })))
+    .values(DEMO.users.map((u) => ({ isInstanceAdmin: false, ...u, passwordHash })))
     .returning({ id: users.id, email: users.email });
   const userId = new Map(userRows.map((u) => [u.email, u.id]));
 
@@ -214,8 +215,9 @@ async function insertDemoData(tx: Tx): Promise<void> {
   }
 }
 
-// Several instances may start at once against one PostgreSQL; only one of them seeds.
-const SEED_LOCK_KEY = 727_100_402;
+// Several instances may start at once against one PostgreSQL; only one of them seeds. Setting the
+// portal up (lib/people/setup.ts) takes the same lock: the first data comes from one or the other.
+export const SEED_LOCK_KEY = 727_100_402;
 
 /**
  * Creates the demo data of the product contract in an empty database. A database that

@@ -10,6 +10,7 @@ import { createPlatformHandler } from './handler';
 import { LastUsedRecorder } from './last-used';
 import { ReadCache } from './read-cache';
 import { IMPLEMENTED_ENDPOINTS } from './services';
+import { dropDeletedEnvironments } from './services/state';
 import { VerificationCache } from './verification-cache';
 
 // The platform API of this process: one cache, one "last used" recorder and, on PostgreSQL, one
@@ -56,7 +57,12 @@ function create(): PlatformProcess {
     // trusted once the change listener is connected.
     trusted: settings.databaseKind === 'pglite',
   });
-  onChanges((changes) => cache.apply(changes));
+  // The embedded database has no other client, so what this process read stays right.
+  const readCache = settings.databaseKind === 'pglite' ? new ReadCache() : undefined;
+  onChanges((changes) => {
+    cache.apply(changes);
+    if (readCache) dropDeletedEnvironments(readCache, changes);
+  });
   const recorder = new LastUsedRecorder({ getDb });
   const state: PlatformProcess = {
     cache,
@@ -73,7 +79,7 @@ function create(): PlatformProcess {
       // Counted in the table every instance shares on PostgreSQL, so the limit holds for the cluster.
       failedVerifications: new FailedVerifications({ store: failureStore() }),
       // The embedded database has no other client, so what this process read stays right.
-      readCache: settings.databaseKind === 'pglite' ? new ReadCache() : undefined,
+      readCache,
     }),
   };
   return state;

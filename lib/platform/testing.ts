@@ -8,6 +8,7 @@ import { createPlatformHandler } from './handler';
 import { LastUsedRecorder } from './last-used';
 import type { ReadCache } from './read-cache';
 import { IMPLEMENTED_ENDPOINTS } from './services';
+import { dropDeletedEnvironments } from './services/state';
 import { VerificationCache } from './verification-cache';
 
 // The platform API's tests need token rows; they are made the same way as for every other test.
@@ -30,7 +31,14 @@ export interface TestPlatformOptions {
 /** A platform API of its own (cache and recorder) on the given database, as one instance would have. */
 export function createTestPlatform(db: Db, options: TestPlatformOptions = {}) {
   const cache = new VerificationCache({ ttlMs: options.ttlMs ?? 60_000, clock: options.clock });
-  const unsubscribe = options.subscribe === false ? () => false : onChanges((changes) => cache.apply(changes));
+  const readCache = options.readCache;
+  const unsubscribe =
+    options.subscribe === false
+      ? () => false
+      : onChanges((changes) => {
+          cache.apply(changes);
+          if (readCache) dropDeletedEnvironments(readCache, changes);
+        });
   const lastUsed = new LastUsedRecorder({ getDb: async () => db, flushDelayMs: 10_000 });
   const handle = createPlatformHandler({
     getDb: options.getDb ?? (async () => db),

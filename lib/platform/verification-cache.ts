@@ -154,7 +154,8 @@ export class VerificationCache {
         continue;
       }
       const { accountId } = change;
-      for (const [key, entry] of this.tokens) if (entry.value.accountId === accountId) this.tokens.delete(key);
+      if (change.kind === 'environment') this.environments.delete(change.environmentId);
+      for (const [key, entry] of this.tokens) if (entry.value?.accountId === accountId) this.tokens.delete(key);
       for (const [key, entry] of this.owners) if (entry.value.accountId === accountId) this.owners.delete(key);
       for (const [key, entry] of this.environments) if (entry.value === accountId) this.environments.delete(key);
     }

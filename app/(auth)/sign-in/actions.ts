@@ -5,6 +5,7 @@ import { AuthError, CredentialsSignin } from 'next-auth';
 import { signIn } from '@/auth';
 import { tooManySignInsMessage } from '@/lib/auth/sign-in-limits';
 import { portalOrigin } from '@/lib/auth/origin';
+import { config } from '@/lib/config';
 import { safeCallbackPath, signInSchema } from '@/lib/validations/auth';
 import { toFieldErrors, type ActionResult } from '@/lib/validations/result';
 
@@ -18,6 +19,7 @@ function rateLimitedSeconds(error: unknown): number {
 
 /** Signs in and redirects; a wrong pair gets the same message whether or not the email exists. */
 export async function signInAction(input: unknown, callbackUrl: unknown): Promise<ActionResult<never>> {
+  if (!config().passwordSignIn) return { ok: false, message: 'Passwords are turned off on this portal: sign in with single sign-on.', fieldErrors: {} };
   const parsed = signInSchema.safeParse(input);
   if (!parsed.success) {
     const fieldErrors = toFieldErrors(parsed.error);

@@ -4,7 +4,9 @@ import { accounts, emailMessages, environments, platformTokens, serviceUsers, us
 import { formatTokenId } from '@/lib/tokens/format';
 
 // The outbox as the portal shows it: emails sent with tokens the person owns, and with tokens they
-// generated (for a service user, say), so the creator of an export job sees what it mailed.
+// generated (for a service user, say), so the creator of an export job sees what it mailed; and the
+// portal's own emails sent for them (invitations they sent, their password resets), which have no
+// token or environment and whose stored body holds no one-time link.
 
 export const OUTBOX_PAGE_SIZE = 50;
 
@@ -20,10 +22,11 @@ export interface OutboxEmail {
   subject: string;
   body: string;
   contentType: string;
-  tokenId: string;
-  /** Email of the identity the token acted as. */
+  /** Null for the portal's own emails. */
+  tokenId: string | null;
+  /** Email of the identity the token acted as (for the portal's emails: the person they were sent for). */
   sentAs: string;
-  environment: { id: string; name: string; accountName: string };
+  environment: { id: string; name: string; accountName: string } | null;
 }
 
 export async function listOutbox(db: Executor, userId: string, page: number): Promise<{ emails: OutboxEmail[]; hasNextPage: boolean }> {
@@ -52,8 +55,8 @@ export async function listOutbox(db: Executor, userId: string, page: number): Pr
       accountName: accounts.name,
     })
     .from(emailMessages)
-    .innerJoin(environments, eq(environments.id, emailMessages.environmentId))
-    .innerJoin(accounts, eq(accounts.id, environments.accountId))
+    .leftJoin(environments, eq(environments.id, emailMessages.environmentId))
+    .leftJoin(accounts, eq(accounts.id, environments.accountId))
     .leftJoin(users, eq(users.id, emailMessages.ownerUserId))
     .leftJoin(serviceUsers, eq(serviceUsers.id, emailMessages.ownerServiceUserId))
     .where(or(eq(emailMessages.ownerUserId, userId), inArray(emailMessages.tokenId, generated)))
@@ -75,7 +78,10 @@ export async function listOutbox(db: Executor, userId: string, page: number): Pr
       contentType: r.contentType,
       tokenId: r.tokenId,
       sentAs: r.userEmail ?? r.serviceUserEmail ?? '',
-      environment: { id: r.environmentId, name: r.environmentName, accountName: r.accountName },
+      environment:
+        r.environmentId !== null && r.environmentName !== null && r.accountName !== null
+          ? { id: r.environmentId, name: r.environmentName, accountName: r.accountName }
+          : null,
     })),
     hasNextPage: rows.length > OUTBOX_PAGE_SIZE,
   };

@@ -1,8 +1,8 @@
-import net from 'node:net';
 import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { emailMessages } from '@/lib/db/schema';
 import { createTestDatabase, type TestDatabase } from '@/lib/db/testing';
+import { startSmtpServer } from '@/lib/testing/smtp';
 import { createTestPlatform, insertTestToken, platformRequest, readResponse } from '../testing';
 
 let database: TestDatabase;
@@ -10,56 +10,6 @@ let platform: ReturnType<typeof createTestPlatform>;
 let token: string;
 const PATH = '/email/v1/emails';
 
-/** Just enough of an SMTP server to receive messages: no TLS, any AUTH accepted. */
-function startSmtpServer() {
-  const received: { from: string; to: string[]; data: string; auth: string | null }[] = [];
-  const server = net.createServer((socket) => {
-    let buffer = '';
-    let inData = false;
-    let current = { from: '', to: [] as string[], data: '', auth: null as string | null };
-    socket.write('220 test SMTP ready\r\n');
-    socket.on('data', (chunk) => {
-      buffer += chunk.toString('utf8');
-      let index: number;
-      while ((index = buffer.indexOf('\r\n')) !== -1) {
-        const line = buffer.slice(0, index);
-        buffer = buffer.slice(index + 2);
-        if (inData) {
-          if (line === '.') {
-            inData = false;
-            received.push(current);
-            current = { from: '', to: [], data: '', auth: current.auth };
-            socket.write('250 queued\r\n');
-          } else current.data += `${line.startsWith('..') ? line.slice(1) : line}\n`;
-          continue;
-        }
-        const verb = line.slice(0, 4).toUpperCase();
-        if (verb === 'EHLO') socket.write('250-test\r\n250-AUTH PLAIN\r\n250 OK\r\n');
-        else if (verb === 'AUTH') {
-          current.auth = line;
-          socket.write('235 authenticated\r\n');
-        } else if (verb === 'MAIL') {
-          current.from = line;
-          socket.write('250 OK\r\n');
-        } else if (verb === 'RCPT') {
-          current.to.push(line);
-          socket.write('250 OK\r\n');
-        } else if (verb === 'DATA') {
-          inData = true;
-          socket.write('354 go ahead\r\n');
-        } else if (verb === 'QUIT') {
-          socket.end('221 bye\r\n');
-        } else socket.write('250 OK\r\n');
-      }
-    });
-  });
-  return new Promise<{ port: number; received: typeof received; close: () => Promise<void> }>((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as net.AddressInfo).port;
-      resolve({ port, received, close: () => new Promise((done) => server.close(() => done())) });
-    });
-  });
-}
 
 beforeAll(async () => {
   database = await createTestDatabase();

@@ -4,6 +4,7 @@ import { appStates, userAppStates } from '@/lib/db/schema';
 import type { Principal } from '@/lib/iam/effective-permissions';
 import { defineEndpoint, ok, type PlatformContext } from '../endpoint';
 import { notFound } from '../errors';
+import type { Change } from '@/lib/changes';
 import type { ReadCache } from '../read-cache';
 import { preparedPerDatabase } from './prepared';
 import { ownerColumns } from './principal';
@@ -61,6 +62,17 @@ const selectAppState = preparedPerDatabase((db) =>
 // Keys of the read cache (read-cache.ts); app IDs and keys hold no control characters.
 export const appStatesOfApp = (environmentId: string, appId: string) => `state:app:${environmentId}\u0000${appId}\u0000`;
 export const userAppStatesOfApp = (environmentId: string, appId: string) => `state:user:${environmentId}\u0000${appId}\u0000`;
+/**
+ * Drops the state memory holds of deleted environments: it is gone from the database, and none of
+ * it may be served again, also not to a new environment given the same ID.
+ */
+export function dropDeletedEnvironments(cache: ReadCache, changes: readonly Change[]): void {
+  for (const change of changes) {
+    if (change.kind !== 'environment') continue;
+    cache.invalidatePrefix(`state:app:${change.environmentId}\u0000`);
+    cache.invalidatePrefix(`state:user:${change.environmentId}\u0000`);
+  }
+}
 const appStateKey = (ctx: PlatformContext, p: Params) => `${appStatesOfApp(ctx.environmentId, p.appId)}${p.key}`;
 const userAppStateKey = (ctx: PlatformContext, p: Params) =>
   `${userAppStatesOfApp(ctx.environmentId, p.appId)}${ctx.owner.kind === 'user' ? `u:${ctx.owner.userId}` : `s:${ctx.owner.serviceUserId}`}\u0000${p.key}`;

@@ -1,0 +1,21 @@
+import 'server-only';
+import { headers } from 'next/headers';
+import { after } from 'next/server';
+import { portalOrigin } from '@/lib/auth/origin';
+import { AppError } from '@/lib/errors';
+import type { Delivery } from '@/lib/people/portal-email';
+
+/** The origin links in emails and dialogs point at: AUTH_URL, else the request's own. */
+export async function linkOrigin(): Promise<string> {
+  const origin = portalOrigin(await headers());
+  if (!origin) throw new AppError('The portal’s address is unknown: set AUTH_URL.');
+  return origin;
+}
+
+/** Sends a portal email once the answer has gone out (see storePortalEmail). */
+export function deliverLater(delivery: Delivery): void {
+  if (!delivery) return;
+  after(() =>
+    delivery().catch((error: unknown) => console.error('[email] delivery failed:', error instanceof Error ? error.message : error)),
+  );
+}
