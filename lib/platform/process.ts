@@ -8,7 +8,7 @@ import { FailedVerifications } from './failed-verifications';
 import { createPlatformHandler } from './handler';
 import { LastUsedRecorder } from './last-used';
 import { ReadCache } from './read-cache';
-import { IMPLEMENTED_ENDPOINTS } from './services';
+import { ENDPOINTS } from './registry';
 import { VerificationCache } from './verification-cache';
 
 // The platform API of this process: one cache, one "last used" recorder and, on PostgreSQL, one
@@ -64,7 +64,7 @@ function create(): PlatformProcess {
     handler: createPlatformHandler({
       getDb,
       cache,
-      endpoints: IMPLEMENTED_ENDPOINTS,
+      endpoints: ENDPOINTS,
       lastUsed: recorder,
       clientIp: (request) => clientIp(request.headers),
       beforeVerify: () => startListener(state),

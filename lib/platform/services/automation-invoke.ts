@@ -1,7 +1,5 @@
 import type { z } from 'zod';
-import type { RequestAttributes } from '@/lib/iam/policy-evaluator';
-import { findEndpointById } from '../catalogue';
-import type { AnyEndpointDefinition, EndpointDefinition, EndpointInput, PlatformContext, PlatformResult } from '../endpoint';
+import type { AnyEndpointDefinition, EndpointInput, PlatformAttributes, PlatformContext } from '../endpoint';
 import { badRequest, forbidden, PlatformError } from '../errors';
 import { checkBodyValue, DEFAULT_MAX_BODY_BYTES } from '../input';
 import { missingScopeMessage, ownerLacksMessage } from '../verify';
@@ -27,19 +25,18 @@ function validate<T>(schema: z.ZodType<T> | undefined, value: unknown): T {
 }
 
 /** Checks input without running anything (no permissions either): a workflow's tasks at creation. */
-export function checkInternalInput<P, Q, B>(definition: EndpointDefinition<P, Q, B>, input: InternalInput): void {
+export function checkInternalInput(definition: AnyEndpointDefinition, input: InternalInput): void {
   validate(definition.params, input.params ?? {});
   validate(definition.query, input.query ?? {});
   if (definition.body) validate(definition.body, input.body);
 }
 
-export async function invokeEndpoint<P, Q, B>(
-  definition: EndpointDefinition<P, Q, B>,
+export async function invokeEndpoint(
+  definition: AnyEndpointDefinition,
   input: InternalInput,
   ctx: PlatformContext,
-): Promise<PlatformResult> {
-  const endpoint = findEndpointById(definition.id);
-  if (!endpoint) throw new Error(`Endpoint ${definition.id} is not in the catalogue`);
+): Promise<{ status: number; body: unknown }> {
+  const endpoint = definition;
   const { granted, conditionallyGranted } = ctx.ownerPermissions();
   for (const scope of endpoint.scopes) {
     if (!ctx.token.scopes.has(scope)) throw forbidden(missingScopeMessage(scope));
@@ -53,15 +50,14 @@ export async function invokeEndpoint<P, Q, B>(
     if (size > max) throw new PlatformError(413, `The request body is larger than ${max} bytes.`);
     checkBodyValue(input.body);
   }
-  const checked: EndpointInput<P, Q, B> = {
+  const checked: EndpointInput<unknown, unknown, unknown> = {
     params: validate(definition.params, input.params ?? {}),
     query: validate(definition.query, input.query ?? {}),
-    body: definition.body ? validate(definition.body, input.body) : (undefined as B),
+    body: definition.body ? validate(definition.body, input.body) : undefined,
   };
-  const any = definition as unknown as AnyEndpointDefinition;
-  if (any.attributes) {
-    const attributes = await any.attributes(checked, ctx);
-    const list: readonly RequestAttributes[] = Array.isArray(attributes) ? attributes : [attributes as RequestAttributes];
+  if (definition.attributes) {
+    const attributes = await definition.attributes(checked, ctx);
+    const list: readonly PlatformAttributes[] = Array.isArray(attributes) ? attributes : [attributes as PlatformAttributes];
     for (const a of list) for (const scope of endpoint.scopes) ctx.authorize(scope, a);
   }
   return definition.handle(checked, ctx);
