@@ -2,7 +2,7 @@
 // (parameters, query, body) and a schema per response status, next to its handler, whose result
 // is typed from those responses. The router, the route guards, the OpenAPI document, the API
 // explorer and the create form's scope table all read these definitions (registry.ts lists
-// them); handler.ts runs one.
+// them); pipeline.ts runs one.
 
 import type { z } from 'zod';
 import type { Db } from '@/lib/db';
@@ -40,6 +40,8 @@ export interface PlatformContext {
   permits(permission: ScopeName, attributes?: PlatformAttributes): boolean;
   /** Refuses with 403 unless the token has the scope and the owner the permission for these attributes. */
   authorize(scope: ScopeName, attributes?: PlatformAttributes): void;
+  /** Refuses with 403 unless the token has each scope and the owner holds each, at least for some requests. */
+  requireScopes(scopes: readonly ScopeName[]): void;
   /** What the owner's policies grant here: always, or only for some requests. */
   ownerPermissions(): { granted: ReadonlySet<string>; conditionallyGranted: ReadonlySet<string> };
   /** Memory for reads of service data when this process is the database's only client, else null (read-cache.ts). */

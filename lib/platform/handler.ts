@@ -1,14 +1,15 @@
 import type { Db } from '@/lib/db';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
-import type { AnyEndpointDefinition, PlatformAttributes, PlatformContext, Responses, SuccessStatus } from './endpoint';
+import type { AnyEndpointDefinition, PlatformContext, Responses, SuccessStatus } from './endpoint';
 import { errorResponse, jsonResponse, PlatformError, platformErrorResponse } from './errors';
 import type { FailedVerifications } from './failed-verifications';
-import { readInput } from './input';
+import { httpInput } from './input';
 import type { LastUsedRecorder } from './last-used';
+import { runEndpoint } from './pipeline';
 import type { ReadCache } from './read-cache';
 import { createRouter } from './registry';
 import type { VerificationCache } from './verification-cache';
-import { ownerDecision, ownerSummary, requirePermission, Verifier, type VerifiedToken, type VerifyRequest } from './verify';
+import { ownerDecision, ownerSummary, requirePermission, requireScopes, Verifier, type VerifiedToken, type VerifyRequest } from './verify';
 
 // The platform API wrapper: the one entry point of /e/{env}/platform/<service>/..., which finds
 // the endpoint, verifies the bearer token, validates the input, checks the owner's
@@ -24,8 +25,9 @@ import { ownerDecision, ownerSummary, requirePermission, Verifier, type Verified
 //
 // Order of work per request: bearer verification up to the endpoint's scopes (verify.ts: header,
 // checksum, lookup, hash, status, expiry, environment, scopes, and that the owner holds each scope
-// as a permission at least for some requests) → input validation with the zod schemas (400
-// naming the field) → the owner's permission for the request's attributes (403) → `handle`.
+// as a permission at least for some requests) → then runEndpoint (pipeline.ts), which a workflow
+// task's call goes through too: input validation with the zod schemas (400 naming the field) →
+// the owner's permission for the request's attributes (403) → `handle`.
 // A client with too many failed verifications gets 429 for whatever cannot be verified from
 // memory (failed-verifications.ts).
 //
@@ -94,13 +96,10 @@ function context(verified: VerifiedToken, db: Db, now: Date, readCache: ReadCach
     // Like `authorize`, without the refusal: a list keeps an item only if the token may read it too.
     permits: (permission, attributes) => token.scopes.has(permission) && ownerDecision(verified, permission, attributes).allowed,
     authorize: (scope, attributes) => requirePermission(verified, scope, attributes),
+    requireScopes: (scopes) => requireScopes(verified, scopes),
     ownerPermissions: () => ownerSummary(verified),
     readCache,
   };
-}
-
-function asList(attributes: PlatformAttributes | readonly PlatformAttributes[]): readonly PlatformAttributes[] {
-  return Array.isArray(attributes) ? attributes : [attributes as PlatformAttributes];
 }
 
 /** A handler's result as its endpoint documents it: JSON, another content type, or no body (204). */
@@ -167,14 +166,8 @@ export function createPlatformHandler(options: PlatformHandlerOptions): (request
     const verified = await verify(verifyRequest, client);
     options.lastUsed?.record(verified.token.id, verified.token.lastUsedAt, now, client);
 
-    const input = await readInput(endpoint, params, url.searchParams, request);
     const ctx = context(verified, await getDb(), now, options.readCache ?? null);
-    if (endpoint.attributes) {
-      for (const attributes of asList(await endpoint.attributes(input, ctx))) {
-        for (const scope of endpoint.scopes) requirePermission(verified, scope, attributes);
-      }
-    }
-    const result = await endpoint.handle(input, ctx);
+    const result = await runEndpoint(endpoint, httpInput(params, url.searchParams, request), ctx);
     return endpointResponse(endpoint, result);
   }
 

@@ -107,21 +107,21 @@ async function findWorkflow(ctx: PlatformContext, id: string) {
 }
 
 /** A task's input checked against its action's endpoint, unless it refers to results still to come. */
-function checkTasks(tasks: readonly WorkflowTask[]): void {
-  tasks.forEach((task, i) => {
-    if (hasReferences(task.input)) return;
+async function checkTasks(tasks: readonly WorkflowTask[]): Promise<void> {
+  for (const [i, task] of tasks.entries()) {
+    if (hasReferences(task.input)) continue;
     const action = TASK_ACTIONS[task.action]!;
     try {
-      checkInternalInput(action.endpoint, action.toRequest(task.input));
+      await checkInternalInput(action.endpoint, action.toRequest(task.input));
     } catch (error) {
       if (error instanceof PlatformError) throw badRequest(`Invalid request body field 'tasks.${i}.input': ${error.message}`);
       throw error;
     }
-  });
+  }
 }
 
 export async function createWorkflow(ctx: PlatformContext, body: z.output<typeof workflowBody>) {
-  checkTasks(body.tasks);
+  await checkTasks(body.tasks);
   const [row] = await ctx.db
     .insert(workflows)
     .values({
