@@ -1,6 +1,6 @@
 /**
  * Opens, migrates and seeds the database when the server starts, before the first request, and
- * offers the platform API to the HTTP server (scripts/platform-api.mjs).
+ * registers the platform API handler with the HTTP server (lib/platform/registration.mjs).
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;

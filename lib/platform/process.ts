@@ -8,6 +8,7 @@ import { FailedVerifications } from './failed-verifications';
 import { createPlatformHandler } from './handler';
 import { LastUsedRecorder } from './last-used';
 import { ReadCache } from './read-cache';
+import { registerPlatformHandler } from './registration.mjs';
 import { ENDPOINTS } from './registry';
 import { VerificationCache } from './verification-cache';
 
@@ -86,5 +87,5 @@ export function handlePlatformRequest(request: Request): Promise<Response> {
  * handler without going through Next.js's router. Called once when the server starts.
  */
 export function offerPlatformApi(): void {
-  (globalThis as Record<symbol, unknown>)[Symbol.for('platform-tokens.platform-api')] = handlePlatformRequest;
+  registerPlatformHandler(handlePlatformRequest);
 }
