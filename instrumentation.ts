@@ -1,7 +1,7 @@
 /**
  * Opens, migrates and seeds the database when the server starts, before the first request (and,
- * on a database without any user, prints the setup code), and offers the platform API to the HTTP
- * server (scripts/platform-api.mjs).
+ * on a database without any user, prints the setup code), and registers the platform API handler
+ * with the HTTP server (lib/platform/registration.mjs).
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;

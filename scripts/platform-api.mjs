@@ -1,10 +1,14 @@
 // The platform API (/e/{env}/platform/...) answered by the HTTP server itself: the same handler
 // the Next.js route calls (lib/platform/process.ts), reached without Next.js's router and request
-// handling, which take several times what verifying a token does. instrumentation.ts offers the
-// handler when the server starts; until then, and for any other method, Next.js routes the call.
+// handling, which take several times what verifying a token does. instrumentation.ts registers the
+// handler when the server starts (lib/platform/registration.mjs); until then, and for any other
+// method, Next.js routes the call.
 import { API_POLICY, COMMON_HEADERS } from '../lib/http/security-headers.mjs';
+import { registeredPlatformHandler } from '../lib/platform/registration.mjs';
 
-const HANDLER = Symbol.for('platform-tokens.platform-api');
+/** @typedef {import('node:http').IncomingMessage} IncomingMessage */
+/** @typedef {import('node:http').ServerResponse} ServerResponse */
+/** @typedef {import('../lib/platform/registration.mjs').PlatformHandler} PlatformHandler */
 const PLATFORM_PATH = /^\/e\/[^/?#]+\/platform\//;
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']);
 const HEADERS = [...COMMON_HEADERS, API_POLICY];
@@ -18,14 +22,19 @@ const MAX_DRAINED_BYTES = 1024 * 1024;
  * proxy is in front); Next.js and the platform API then use the socket's address and the Host
  * header. Everything downstream reads `req.headers`, never `req.rawHeaders`.
  */
+/** @param {IncomingMessage} req */
 export function dropClientForwarding(req) {
   for (const name of FORWARDING) delete req.headers[name];
 }
 
-/** The handler, when this request is one it answers; otherwise null (Next.js takes it). */
+/**
+ * The handler, when this request is one it answers; otherwise null (Next.js takes it).
+ * @param {IncomingMessage} req
+ * @returns {PlatformHandler | null}
+ */
 export function platformApiFor(req) {
-  const handler = globalThis[HANDLER];
-  if (typeof handler !== 'function' || !METHODS.has(req.method ?? '')) return null;
+  const handler = registeredPlatformHandler();
+  if (!handler || !METHODS.has(req.method ?? '')) return null;
   const url = req.url ?? '';
   return url.startsWith('/e/') && PLATFORM_PATH.test(url) ? handler : null;
 }
@@ -119,7 +128,12 @@ async function answer(handler, req, res) {
   send(req, res, response.status, response.headers, Buffer.from(await response.arrayBuffer()));
 }
 
-/** Answers the request with the platform API; never rejects. */
+/**
+ * Answers the request with the platform API; never rejects.
+ * @param {PlatformHandler} handler
+ * @param {IncomingMessage} req
+ * @param {ServerResponse} res
+ */
 export function servePlatformApi(handler, req, res) {
   answer(handler, req, res).catch((error) => {
     // Only the error's first line: never the request, whose headers carry the token.

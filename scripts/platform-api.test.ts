@@ -4,14 +4,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@/lib/db/testing';
 import { ReadCache } from '@/lib/platform/read-cache';
 import { createTestPlatform, insertTestToken } from '@/lib/platform/testing';
+import { registerPlatformHandler, unregisterPlatformHandler } from '@/lib/platform/registration.mjs';
 import { dropClientForwarding, platformApiFor, servePlatformApi } from './platform-api.mjs';
 
 // The HTTP server answers /e/{env}/platform/... itself with the handler the app offers
 // (instrumentation.ts): the request and answer must be what the Next.js route would give and get.
 
-const HANDLER = Symbol.for('platform-tokens.platform-api');
-type Handler = (request: Request) => Promise<Response>;
-const registry = globalThis as unknown as Record<symbol, Handler | undefined>;
 
 let server: http.Server;
 let base: string;
@@ -33,7 +31,7 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 afterEach(() => {
-  delete registry[HANDLER];
+  unregisterPlatformHandler();
   fallbacks = [];
   trustProxy = false;
 });
@@ -56,7 +54,7 @@ function send(method: string, path: string, options: { headers?: http.OutgoingHt
 describe('which requests the server answers itself', () => {
   it('only platform paths, with the methods the route exports, once the app has offered its handler', async () => {
     expect((await send('GET', '/e/acme-prod/platform/document/v1/documents')).status).toBe(299);
-    registry[HANDLER] = async () => Response.json({ ok: true });
+    registerPlatformHandler(async () => Response.json({ ok: true }));
     expect((await send('GET', '/e/acme-prod/platform/document/v1/documents')).status).toBe(200);
     expect((await send('DELETE', '/e/acme-prod/platform/x')).status).toBe(200);
     for (const [method, path] of [
@@ -72,14 +70,14 @@ describe('which requests the server answers itself', () => {
   });
 
   it('gives the handler the method, URL, headers, body and client address', async () => {
-    registry[HANDLER] = async (request) =>
+    registerPlatformHandler(async (request) =>
       Response.json({
         method: request.method,
         url: request.url,
         authorization: request.headers.get('authorization'),
         forwardedFor: request.headers.get('x-forwarded-for'),
         body: request.body ? await request.text() : null,
-      });
+      }));
     const put = await send('PUT', '/e/acme-prod/platform/state/v1/apps/a/app-states/k?x=1&x=2', {
       headers: { Authorization: 'Bearer abc', 'Content-Type': 'application/json' },
       body: '{"value":"é"}',
@@ -101,14 +99,14 @@ describe('which requests the server answers itself', () => {
   });
 
   it('answers 500 without the details when the handler itself fails, and keeps serving', async () => {
-    registry[HANDLER] = async () => {
+    registerPlatformHandler(async () => {
       throw new Error('boom');
-    };
+    });
     const failed = await send('GET', '/e/acme-prod/platform/x');
     expect(failed.status).toBe(500);
     expect(failed.body).not.toContain('boom');
     expect(failed.headers).toMatchObject({ 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
-    registry[HANDLER] = async () => Response.json({ ok: true });
+    registerPlatformHandler(async () => Response.json({ ok: true }));
     expect((await send('GET', '/e/acme-prod/platform/x')).status).toBe(200);
   });
 });
@@ -130,7 +128,7 @@ describe('the platform API through the server', () => {
 
   it('answers as the route does, with the security headers of every response', async () => {
     const platform = createTestPlatform(database.db, { readCache: new ReadCache() });
-    registry[HANDLER] = platform.handle;
+    registerPlatformHandler(platform.handle);
     const auth = { Authorization: `Bearer ${token}` };
     const missing = await send('GET', path, { headers: auth });
     expect(missing.status).toBe(404);
@@ -156,7 +154,7 @@ describe('the platform API through the server', () => {
 
   it('HEAD gets the status and headers of GET without a body', async () => {
     const platform = createTestPlatform(database.db);
-    registry[HANDLER] = platform.handle;
+    registerPlatformHandler(platform.handle);
     const head = await send('HEAD', path, { headers: { Authorization: `Bearer ${token}` } });
     expect(head.status).toBe(200);
     expect(head.body).toBe('');
@@ -166,7 +164,7 @@ describe('the platform API through the server', () => {
 
   it('a body left unread (the token was refused) does not stall the connection', async () => {
     const platform = createTestPlatform(database.db);
-    registry[HANDLER] = platform.handle;
+    registerPlatformHandler(platform.handle);
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     const call = (method: string, headers: http.OutgoingHttpHeaders, body?: string) =>
       new Promise<number>((resolve, reject) => {
@@ -186,7 +184,7 @@ describe('the platform API through the server', () => {
 
   it('refuses a streamed body over the limit with 413, and bad JSON with 400', async () => {
     const platform = createTestPlatform(database.db);
-    registry[HANDLER] = platform.handle;
+    registerPlatformHandler(platform.handle);
     const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
     const chunk = Buffer.alloc(256 * 1024, 'a');
     const huge = await send('PUT', path, { headers, chunks: [chunk, chunk, chunk, chunk, chunk] });

@@ -1,5 +1,6 @@
-// The production HTTP server: Next.js behind a thin layer that decides which client address the
-// app sees. Unless TRUST_PROXY=true, headers a client sent to claim another address, host or
+// The HTTP server, in production (`npm start`) and in development (`npm run dev`, with --dev): Next.js
+// behind a thin layer that answers the platform API itself (platform-api.mjs) and decides which
+// client address the app sees. Unless TRUST_PROXY=true, headers a client sent to claim another address, host or
 // scheme are dropped, so Next.js sets x-forwarded-for to the socket's address (rate limits cannot
 // be dodged) and builds its URLs from the Host header alone.
 import http from 'node:http';
@@ -12,8 +13,9 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const port = Number(process.env.PORT || 3000);
 const hostname = process.env.BIND_ADDRESS || '0.0.0.0';
 const trustProxy = process.env.TRUST_PROXY === 'true';
+const dev = process.argv.includes('--dev');
 
-const app = next({ dev: false, dir: root, port, hostname: 'localhost' });
+const app = next({ dev, dir: root, port, hostname: 'localhost' });
 const handle = app.getRequestHandler();
 await app.prepare();
 
@@ -25,7 +27,7 @@ const server = http.createServer((req, res) => {
 });
 server.keepAliveTimeout = 65_000;
 server.listen(port, hostname, () => {
-  console.log(`Platform tokens portal on http://localhost:${port}${trustProxy ? ' (trusting proxy headers)' : ''}`);
+  console.log(`Platform tokens portal on http://localhost:${port}${dev ? ' (development)' : ''}${trustProxy ? ' (trusting proxy headers)' : ''}`);
 });
 
 function shutdown() {

@@ -35,10 +35,7 @@ function EndpointCard({
             <span className={`rounded px-2 py-0.5 text-xs font-semibold ${METHOD_COLORS[endpoint.method] ?? ''}`}>{endpoint.method}</span>
             <span className="break-all">{endpoint.path}</span>
           </h3>
-          <p className="text-sm text-slate-700">
-            {endpoint.summary}
-            {endpoint.implemented ? '' : ' (not available yet)'}
-          </p>
+          <p className="text-sm text-slate-700">{endpoint.summary}</p>
           {endpoint.description ? <p className="text-xs text-slate-600">{endpoint.description}</p> : null}
           <p className="text-xs text-slate-600">
             Scope{endpoint.scopes.length > 1 ? 's' : ''}:{' '}

@@ -3,20 +3,21 @@
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { errorId } from '@/components/ui/field';
 import { Input } from '@/components/ui/input';
-import { endpointsForScope, SCOPES, SERVICES, type Scope, type Service } from '@/lib/platform/catalogue';
+import { SCOPES, SERVICES, type Scope, type Service } from '@/lib/platform/catalogue';
 
 /** Where the chosen owner holds a scope, within the environments the token will reach. */
 export type ScopeHolding = { kind: 'all' } | { kind: 'none' } | { kind: 'some'; environments: string[] };
 
-const ENDPOINTS_BY_SCOPE = new Map(SCOPES.map((s) => [s.name, endpointsForScope(s.name)]));
+/** The calls each scope allows (registry.ts `endpointsByScope`), given by the page. */
+export type ScopeEndpoints = Readonly<Record<string, readonly { id: string; method: string; path: string; summary: string }[]>>;
 
-function matches(scope: Scope, service: Service, filter: string): boolean {
+function matches(scope: Scope, service: Service, filter: string, endpointsByScope: ScopeEndpoints): boolean {
   if (!filter) return true;
   const haystack = [
     scope.name,
     scope.description,
     service.title,
-    ...(ENDPOINTS_BY_SCOPE.get(scope.name) ?? []).map((e) => `${e.method} ${e.path} ${e.summary}`),
+    ...(endpointsByScope[scope.name] ?? []).map((e) => `${e.method} ${e.path} ${e.summary}`),
   ]
     .join(' ')
     .toLowerCase();
@@ -61,12 +62,14 @@ export function ScopesTable({
   onChange,
   ownerEmail,
   holdingOf,
+  endpointsByScope,
   error,
 }: {
   selected: readonly string[];
   onChange: (scopes: string[]) => void;
   ownerEmail: string;
   holdingOf: (scope: string) => ScopeHolding;
+  endpointsByScope: ScopeEndpoints;
   error?: string;
 }) {
   const [filter, setFilter] = useState('');
@@ -76,9 +79,9 @@ export function ScopesTable({
     () =>
       SERVICES.map((service) => ({
         service,
-        scopes: SCOPES.filter((s) => s.service === service.id && matches(s, service, filter.trim())),
+        scopes: SCOPES.filter((s) => s.service === service.id && matches(s, service, filter.trim(), endpointsByScope)),
       })).filter((g) => g.scopes.length > 0),
-    [filter],
+    [filter, endpointsByScope],
   );
 
   function toggle(names: string[], on: boolean) {
@@ -167,7 +170,7 @@ export function ScopesTable({
                       ) : null}
                     </div>
                     <ul aria-label={`Endpoints ${scope.name} grants`} className="ml-6 space-y-0.5 md:ml-0">
-                      {(ENDPOINTS_BY_SCOPE.get(scope.name) ?? []).map((e) => (
+                      {(endpointsByScope[scope.name] ?? []).map((e) => (
                         <li key={e.id} className="flex gap-2 font-mono text-xs text-slate-700">
                           <span className="w-12 shrink-0 font-semibold">{e.method}</span>
                           <span className="min-w-0 break-all">{e.path}</span>

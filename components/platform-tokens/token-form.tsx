@@ -15,7 +15,7 @@ import { useNotice } from '@/components/ui/notice';
 import type { TokenFormAccount } from '@/lib/tokens/form-options';
 import { tokenFormSchema, type TokenFormInput, type TokenFormValues } from '@/lib/validations/tokens';
 import { ExpirationField } from './expiration-field';
-import { ScopesTable } from './scopes-table';
+import { ScopesTable, type ScopeEndpoints } from './scopes-table';
 import { TokenAccountField, TokenOwnerField, TokenReachField } from './token-form-fields';
 import { TokenSecretDialog, type SecretToShow } from './token-secret-dialog';
 import { useHydrated } from './use-hydrated';
@@ -138,10 +138,13 @@ export function TokenForm({
   accounts,
   initial,
   sourceTokenId,
+  endpointsByScope,
 }: {
   accounts: TokenFormAccount[];
   initial: TokenFormInput;
   sourceTokenId?: string;
+  /** The calls each scope allows, shown and searched in the scope table. */
+  endpointsByScope: ScopeEndpoints;
 }) {
   const router = useRouter();
   const hydrated = useHydrated();
@@ -252,6 +255,7 @@ export function TokenForm({
               onChange={field.onChange}
               ownerEmail={ownerEmail}
               holdingOf={holdingOf}
+              endpointsByScope={endpointsByScope}
               error={errors.scopes?.message}
             />
           )}

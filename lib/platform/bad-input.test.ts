@@ -7,9 +7,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseSnapshot } from '@/lib/db/snapshot';
 import { createTestDatabase, testBackend, type TestDatabase } from '@/lib/db/testing';
-import { ENDPOINTS, fillPath, pathParamNames, SCOPES, type Endpoint } from './catalogue';
+import { fillPath, pathParamNames, SCOPES } from './catalogue';
 import { MAX_BODY_VALUES } from './input';
-import { IMPLEMENTED_ENDPOINTS } from './services';
+import { ENDPOINTS, type Endpoint } from './registry';
 import { MAX_JSON_DEPTH } from './services/storage-json';
 import { createTestPlatform, insertTestToken, platformRequest, readResponse } from './testing';
 
@@ -122,7 +122,7 @@ describe(`malformed requests to every platform endpoint (${testBackend})`, () =>
   /** The example body, or the one the valid parameters need. */
   function validBody(endpoint: Endpoint): unknown {
     if (endpoint.id === 'app-engine.functions.run') return { text: 'two words' };
-    return IMPLEMENTED_ENDPOINTS.get(endpoint.id)?.exampleBody;
+    return endpoint.exampleBody;
   }
 
   /**
@@ -170,7 +170,7 @@ describe(`malformed requests to every platform endpoint (${testBackend})`, () =>
       }
 
       // Query parameters that are not numbers or page keys, or hold NUL (where the endpoint takes any).
-      const takesQuery = IMPLEMENTED_ENDPOINTS.get(endpoint.id)?.query !== undefined;
+      const takesQuery = endpoint.query !== undefined;
       for (const query of takesQuery ? ['?limit=abc', '?limit=0', '?cursor=%FF%FE', '?page-key=nope', '?type=%00', '?limit=1&limit=2'] : []) {
         const label = `${endpoint.method} ${validPath.slice(0, 80)}${query}`;
         const { response } = await refusalOrSuccess(label, () => send(endpoint, validPath, body, query), /query parameter '/);

@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  ENDPOINTS,
-  SCOPES,
-  SERVICES,
-  STORAGE_TABLE_READ_SCOPES,
-  endpointsForScope,
-  fillPath,
-  findEndpoint,
-  findEndpointById,
-  isScopeName,
-  pathParamNames,
-  scopesOfService,
-  type Endpoint,
-} from './catalogue';
+import { SCOPES, SERVICES, STORAGE_TABLE_READ_SCOPES, fillPath, isScopeName, pathParamNames, scopesOfService, type ScopeName } from './catalogue';
+import type { PlatformAttributes } from './endpoint';
+import { ENDPOINTS, endpointsForScope, findEndpoint, findEndpointById, type Endpoint } from './registry';
 
 function sampleParams(endpoint: Endpoint): Record<string, string> {
   return Object.fromEntries(pathParamNames(endpoint.path).map((name, i) => [name, `${name}-sample-${i}`]));
@@ -141,6 +130,17 @@ describe('catalogue', () => {
       appId: 'a',
       key: 'hello world',
     });
+  });
+
+  it('types scope and attribute names, so a misspelt one does not compile', () => {
+    // @ts-expect-error: not a scope
+    const typo: ScopeName = 'document:documents:reed';
+    // @ts-expect-error: not a policy attribute
+    const attribute: PlatformAttributes = { 'document:doc-type': 'dashboard' };
+    expect(isScopeName(typo)).toBe(false);
+    expect(Object.keys(attribute)).toEqual(['document:doc-type']);
+    const ok: PlatformAttributes = { 'document:document-type': 'dashboard' };
+    expect(ok).toBeDefined();
   });
 
   it('rejects unknown paths and methods', () => {

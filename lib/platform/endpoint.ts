@@ -1,10 +1,14 @@
-// The shape of one platform endpoint's implementation and what its handler is given; how the
-// wrapper uses them is described at the top of handler.ts.
+// One platform endpoint, defined once: its route (method, path, scopes, summary), its request
+// (parameters, query, body) and a schema per response status, next to its handler, whose result
+// is typed from those responses. The router, the route guards, the OpenAPI document, the API
+// explorer and the create form's scope table all read these definitions (registry.ts lists
+// them); pipeline.ts runs one.
 
 import type { z } from 'zod';
 import type { Db } from '@/lib/db';
+import type { AttributeName } from '@/lib/iam/permissions';
 import type { Principal } from '@/lib/iam/effective-permissions';
-import type { RequestAttributes } from '@/lib/iam/policy-evaluator';
+import type { HttpMethod, ScopeName, ServiceId } from './catalogue';
 import type { ReadCache } from './read-cache';
 
 export interface EndpointInput<P, Q, B> {
@@ -12,6 +16,9 @@ export interface EndpointInput<P, Q, B> {
   query: Q;
   body: B;
 }
+
+/** Request attributes the owner's policies are evaluated with; an unknown attribute name does not compile. */
+export type PlatformAttributes = Readonly<Partial<Record<AttributeName, string | number>>>;
 
 /** What a handler knows about the call: who, where, and helpers that consult the owner's policies. */
 export interface PlatformContext {
@@ -29,52 +36,116 @@ export interface PlatformContext {
   };
   /** The identity the token acts as. */
   owner: Principal;
-  /** Whether the owner's policies allow `permission` for a request with these attributes. */
-  permits(permission: string, attributes?: RequestAttributes): boolean;
+  /** Whether the token has the scope and the owner's policies allow it for a request with these attributes. */
+  permits(permission: ScopeName, attributes?: PlatformAttributes): boolean;
   /** Refuses with 403 unless the token has the scope and the owner the permission for these attributes. */
-  authorize(scope: string, attributes?: RequestAttributes): void;
+  authorize(scope: ScopeName, attributes?: PlatformAttributes): void;
+  /** Refuses with 403 unless the token has each scope and the owner holds each, at least for some requests. */
+  requireScopes(scopes: readonly ScopeName[]): void;
   /** What the owner's policies grant here: always, or only for some requests. */
   ownerPermissions(): { granted: ReadonlySet<string>; conditionallyGranted: ReadonlySet<string> };
   /** Memory for reads of service data when this process is the database's only client, else null (read-cache.ts). */
   readCache: ReadCache | null;
 }
 
-export interface PlatformResult {
-  status?: number;
-  body: unknown;
+/** Statuses a handler answers with; errors are thrown (errors.ts) and share one shape. */
+export type SuccessStatus = 200 | 201 | 202 | 204;
+
+export interface ResponseSpec {
+  description: string;
+  /** The body's schema; absent for a response without a body (204). */
+  schema?: z.ZodType;
+  /** Default application/json. */
+  contentType?: string;
 }
 
-export interface EndpointDefinition<P = Record<string, string>, Q = Record<string, never>, B = undefined> {
-  /** The catalogue endpoint this implements, e.g. 'document.documents.get'. */
+export type Responses = Partial<Record<SuccessStatus, ResponseSpec>>;
+
+type BodyOf<S> = S extends { schema: infer Z extends z.ZodType } ? z.input<Z> : undefined;
+
+/** What `handle` may return: one of the documented statuses with a body of its schema. */
+export type ResultOf<R extends Responses> = {
+  [S in keyof R & SuccessStatus]: { status: S; body: BodyOf<R[S]> };
+}[keyof R & SuccessStatus];
+
+/** Error statuses every endpoint may answer (PRODUCT.md §7); `errors` adds the endpoint's own. */
+export const COMMON_ERROR_STATUSES = [400, 401, 403, 404, 429, 500, 503] as const;
+/** An endpoint that reads a body may also refuse one that is too large. */
+export const BODY_ERROR_STATUSES = [413] as const;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500 | 503;
+
+export interface EndpointDefinition<P = Record<string, string>, Q = Record<string, never>, B = undefined, R extends Responses = Responses> {
+  /** Stable identifier, e.g. 'document.documents.list'. */
   id: string;
+  service: ServiceId;
+  method: HttpMethod;
+  /** Path under /e/{env}/platform with {param} placeholders. */
+  path: string;
+  /** Every scope the call needs (all of them). */
+  scopes: readonly ScopeName[];
+  /**
+   * The call additionally needs exactly one of these, and which one depends on the request
+   * (query:execute: the read scope of the fetched table). The route guard checks `scopes`;
+   * the handler checks this one once it knows the request.
+   */
+  perRequestScopes?: readonly ScopeName[];
+  /**
+   * Read scopes of other services whose data the answer may carry, depending on the request (an
+   * app function that reads its app's settings, an execution that holds a storage query's
+   * records). The handler checks each that applies with `ctx.authorize`, with the attributes
+   * that service checks. A read scope of another service that every call needs is in `scopes`.
+   */
+  readsFrom?: readonly ScopeName[];
+  summary: string;
+  description?: string;
   params?: z.ZodType<P>;
   query?: z.ZodType<Q>;
-  /** Required JSON body; omit for endpoints that take none (a body sent anyway is ignored). */
+  /** Required body; omit for endpoints that take none (a body sent anyway is ignored). */
   body?: z.ZodType<B>;
+  /** One line describing the request body, for the explorer and OpenAPI. */
+  requestBody?: string;
+  /** The body's content type (default application/json). */
+  bodyContentType?: string;
   /** Largest accepted body in bytes (default 1 MiB). */
   maxBodyBytes?: number;
   /** A request body to start from in the API explorer. */
   exampleBody?: unknown;
+  /** Each status the endpoint answers on success, with its body's schema. */
+  responses: R;
+  /** Error statuses this endpoint answers beyond the common ones (e.g. 409). */
+  errors?: readonly ErrorStatus[];
   attributes?(
     input: EndpointInput<P, Q, B>,
     ctx: PlatformContext,
-  ): RequestAttributes | readonly RequestAttributes[] | Promise<RequestAttributes | readonly RequestAttributes[]>;
-  handle(input: EndpointInput<P, Q, B>, ctx: PlatformContext): Promise<PlatformResult>;
+  ): PlatformAttributes | readonly PlatformAttributes[] | Promise<PlatformAttributes | readonly PlatformAttributes[]>;
+  handle(input: EndpointInput<P, Q, B>, ctx: PlatformContext): Promise<NoInfer<ResultOf<R>>>;
 }
 
-/** Any endpoint, whatever its input types (method syntax above keeps this assignable). */
-export type AnyEndpointDefinition = EndpointDefinition<unknown, unknown, unknown>;
+/** Any endpoint, whatever its input and response types (method syntax above keeps this assignable). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyEndpointDefinition = EndpointDefinition<unknown, unknown, unknown, any>;
 
-export function defineEndpoint<P = Record<string, string>, Q = Record<string, never>, B = undefined>(
-  definition: EndpointDefinition<P, Q, B>,
-): EndpointDefinition<P, Q, B> {
+export function defineEndpoint<P = Record<string, string>, Q = Record<string, never>, B = undefined, const R extends Responses = Responses>(
+  definition: EndpointDefinition<P, Q, B, R>,
+): EndpointDefinition<P, Q, B, R> {
   return definition;
 }
 
-export function ok(body: unknown): PlatformResult {
+/** Every status an endpoint is documented to answer. */
+export function documentedStatuses(endpoint: AnyEndpointDefinition): number[] {
+  const success = Object.keys(endpoint.responses as Responses).map(Number);
+  const body = endpoint.body ? BODY_ERROR_STATUSES : [];
+  return [...new Set([...success, ...COMMON_ERROR_STATUSES, ...body, ...(endpoint.errors ?? [])])].sort((a, b) => a - b);
+}
+
+export function ok<T>(body: T): { status: 200; body: T } {
   return { status: 200, body };
 }
 
-export function created(body: unknown): PlatformResult {
+export function created<T>(body: T): { status: 201; body: T } {
   return { status: 201, body };
+}
+
+export function accepted<T>(body: T): { status: 202; body: T } {
+  return { status: 202, body };
 }

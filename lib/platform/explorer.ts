@@ -2,12 +2,12 @@ import { inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Executor } from '@/lib/db';
 import { accounts, environments } from '@/lib/db/schema';
-import { ENDPOINTS, pathParamNames, SERVICES, type HttpMethod } from './catalogue';
+import { pathParamNames, SERVICES, type HttpMethod } from './catalogue';
 import type { AnyEndpointDefinition } from './endpoint';
+import { ENDPOINTS } from './registry';
 
-// What the API explorer shows, as plain data for the page: every service and endpoint of the
-// catalogue with the scopes it needs, and the parameters and example body its implementation
-// declares.
+// What the API explorer shows, as plain data for the page: every service and endpoint with the
+// scopes it needs, and the parameters and example body its definition declares.
 
 export interface ExplorerParameter {
   name: string;
@@ -30,7 +30,6 @@ export interface ExplorerEndpoint {
   requestBody: string | null;
   /** Pretty-printed example body to start from. */
   exampleBody: string | null;
-  implemented: boolean;
 }
 
 export interface ExplorerService {
@@ -46,8 +45,8 @@ export interface ExplorerEnvironment {
   accountName: string;
 }
 
-function queryParameters(definition: AnyEndpointDefinition | undefined): ExplorerParameter[] {
-  if (!definition?.query) return [];
+function queryParameters(definition: AnyEndpointDefinition): ExplorerParameter[] {
+  if (!definition.query) return [];
   const schema = z.toJSONSchema(definition.query, { io: 'input', unrepresentable: 'any' }) as {
     properties?: Record<string, { default?: unknown; maximum?: number; minimum?: number; description?: string }>;
     required?: string[];
@@ -62,14 +61,14 @@ function queryParameters(definition: AnyEndpointDefinition | undefined): Explore
   });
 }
 
-export function explorerCatalogue(implemented: ReadonlyMap<string, AnyEndpointDefinition>): ExplorerService[] {
+export function explorerCatalogue(endpoints: readonly AnyEndpointDefinition[] = ENDPOINTS): ExplorerService[] {
   return SERVICES.map((service) => ({
     id: service.id,
     title: service.title,
     description: service.description,
-    endpoints: ENDPOINTS.filter((e) => e.service === service.id).map((e) => {
-      const definition = implemented.get(e.id);
-      return {
+    endpoints: endpoints
+      .filter((e) => e.service === service.id)
+      .map((e) => ({
         id: e.id,
         method: e.method,
         path: e.path,
@@ -78,12 +77,10 @@ export function explorerCatalogue(implemented: ReadonlyMap<string, AnyEndpointDe
         scopes: [...e.scopes],
         perRequestScopes: [...(e.perRequestScopes ?? [])],
         pathParams: pathParamNames(e.path),
-        queryParams: queryParameters(definition),
+        queryParams: queryParameters(e),
         requestBody: e.requestBody ?? null,
-        exampleBody: definition?.exampleBody === undefined ? (e.requestBody ? '{}' : null) : JSON.stringify(definition.exampleBody, null, 2),
-        implemented: definition !== undefined,
-      };
-    }),
+        exampleBody: e.exampleBody === undefined ? (e.requestBody ? '{}' : null) : JSON.stringify(e.exampleBody, null, 2),
+      })),
   }));
 }
 

@@ -1,34 +1,33 @@
 import type { Db } from '@/lib/db';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
-import type { RequestAttributes } from '@/lib/iam/policy-evaluator';
-import { findEndpoint, pathExists } from './catalogue';
-import type { AnyEndpointDefinition, PlatformContext } from './endpoint';
+import type { AnyEndpointDefinition, PlatformContext, Responses, SuccessStatus } from './endpoint';
 import { errorResponse, jsonResponse, PlatformError, platformErrorResponse } from './errors';
 import type { FailedVerifications } from './failed-verifications';
-import { readInput } from './input';
+import { httpInput } from './input';
 import type { LastUsedRecorder } from './last-used';
+import { runEndpoint } from './pipeline';
 import type { ReadCache } from './read-cache';
+import { createRouter } from './registry';
 import type { VerificationCache } from './verification-cache';
-import { ownerDecision, ownerSummary, requirePermission, Verifier, type VerifiedToken, type VerifyRequest } from './verify';
+import { ownerDecision, ownerSummary, requirePermission, requireScopes, Verifier, type VerifiedToken, type VerifyRequest } from './verify';
 
 // The platform API wrapper: the one entry point of /e/{env}/platform/<service>/..., which finds
-// the catalogue endpoint, verifies the bearer token, validates the input, checks the owner's
+// the endpoint, verifies the bearer token, validates the input, checks the owner's
 // permission and only then calls the service's handler. No endpoint writes its own auth code.
 //
-// Adding a service (storage, settings, …) is mechanical:
-//   1. In lib/platform/services/<service>.ts, write one `defineEndpoint({ id, params, query, body,
-//      attributes, handle })` (endpoint.ts) per catalogue endpoint of the service; `id` is the
-//      catalogue's endpoint id, which gives the method, path and scopes — nothing else repeats
-//      them. Handlers stay thin: they get validated input and a context (db, environment,
-//      account, token, owner) and return { status, body }.
-//   2. Add the service's list to lib/platform/services/index.ts.
-// The single route app/e/[env]/platform/[...path]/route.ts then serves it, and the OpenAPI
-// document and the API explorer describe it, parameters and body included.
+// Adding an endpoint is one `defineEndpoint({ id, service, method, path, scopes, summary, params,
+// query, body, responses, attributes, handle })` (endpoint.ts) in its service's file,
+// lib/platform/services/<service>.ts, listed in that file's endpoints; a new service is one line
+// in registry.ts. Handlers stay thin: they get validated input and a context (db, environment,
+// account, token, owner) and return one of their documented responses. The route
+// app/e/[env]/platform/[...path]/route.ts then serves it, and the OpenAPI document, the API
+// explorer and the create form's scope table describe it.
 //
 // Order of work per request: bearer verification up to the endpoint's scopes (verify.ts: header,
 // checksum, lookup, hash, status, expiry, environment, scopes, and that the owner holds each scope
-// as a permission at least for some requests) → input validation with the zod schemas (400
-// naming the field) → the owner's permission for the request's attributes (403) → `handle`.
+// as a permission at least for some requests) → then runEndpoint (pipeline.ts), which a workflow
+// task's call goes through too: input validation with the zod schemas (400 naming the field) →
+// the owner's permission for the request's attributes (403) → `handle`.
 // A client with too many failed verifications gets 429 for whatever cannot be verified from
 // memory (failed-verifications.ts).
 //
@@ -45,8 +44,8 @@ import { ownerDecision, ownerSummary, requirePermission, Verifier, type Verified
 export interface PlatformHandlerOptions {
   getDb: () => Promise<Db>;
   cache: VerificationCache;
-  /** Implemented endpoints by catalogue id. */
-  endpoints: ReadonlyMap<string, AnyEndpointDefinition>;
+  /** The endpoints served (registry.ts). */
+  endpoints: readonly AnyEndpointDefinition[];
   lastUsed?: LastUsedRecorder;
   /** The client's address for "Last used". */
   clientIp?: (request: Request) => string | null;
@@ -97,13 +96,19 @@ function context(verified: VerifiedToken, db: Db, now: Date, readCache: ReadCach
     // Like `authorize`, without the refusal: a list keeps an item only if the token may read it too.
     permits: (permission, attributes) => token.scopes.has(permission) && ownerDecision(verified, permission, attributes).allowed,
     authorize: (scope, attributes) => requirePermission(verified, scope, attributes),
+    requireScopes: (scopes) => requireScopes(verified, scopes),
     ownerPermissions: () => ownerSummary(verified),
     readCache,
   };
 }
 
-function asList(attributes: RequestAttributes | readonly RequestAttributes[]): readonly RequestAttributes[] {
-  return Array.isArray(attributes) ? attributes : [attributes as RequestAttributes];
+/** A handler's result as its endpoint documents it: JSON, another content type, or no body (204). */
+function endpointResponse(endpoint: AnyEndpointDefinition, result: { status: number; body: unknown }): Response {
+  const spec = (endpoint.responses as Responses)[result.status as SuccessStatus];
+  const contentType = spec?.contentType ?? 'application/json';
+  if (!spec?.schema) return new Response(null, { status: result.status, headers: { 'Cache-Control': 'no-store' } });
+  if (contentType === 'application/json') return jsonResponse(result.body, result.status);
+  return new Response(result.body as BodyInit, { status: result.status, headers: { 'Content-Type': contentType, 'Cache-Control': 'no-store' } });
 }
 
 function describeFailure(error: unknown): string {
@@ -120,6 +125,7 @@ export function createPlatformHandler(options: PlatformHandlerOptions): (request
     });
   const verifier = new Verifier({ getDb, cache: options.cache });
   const clock = options.now ?? (() => new Date());
+  const router = createRouter(options.endpoints);
 
   /** Verification from memory when it can, else with the database unless the client is blocked. */
   async function verify(request: VerifyRequest, client: string | null): Promise<VerifiedToken> {
@@ -139,10 +145,10 @@ export function createPlatformHandler(options: PlatformHandlerOptions): (request
     const url = new URL(request.url);
     const route = PLATFORM_PATH.exec(url.pathname);
     const method = request.method === 'HEAD' ? 'GET' : request.method;
-    const match = route ? findEndpoint(method, route[2] ?? '') : null;
+    const match = route ? router.find(method, route[2] ?? '') : null;
     if (!route || !match) {
-      if (route && pathExists(route[2] ?? '')) {
-        const allowed = (['GET', 'POST', 'PUT', 'DELETE'] as const).filter((m) => findEndpoint(m, route[2] ?? '') !== null);
+      const allowed = route ? router.methodsAt(route[2] ?? '') : [];
+      if (allowed.length > 0) {
         return errorResponse(405, `Method ${request.method.slice(0, 10)} is not allowed here; use ${allowed.join(' or ')}.`, {
           Allow: allowed.join(', '),
         });
@@ -150,8 +156,6 @@ export function createPlatformHandler(options: PlatformHandlerOptions): (request
       return errorResponse(404, 'No such endpoint. GET /api/openapi.json lists every endpoint.');
     }
     const { endpoint, params } = match;
-    const definition = options.endpoints.get(endpoint.id);
-    if (!definition) return errorResponse(501, `${endpoint.method} ${endpoint.path} is not available yet.`);
 
     // An undecodable environment ID names no environment: it is refused like one outside the token's reach.
     const environmentId = decode(route[1] ?? '') ?? '\u0000';
@@ -162,15 +166,9 @@ export function createPlatformHandler(options: PlatformHandlerOptions): (request
     const verified = await verify(verifyRequest, client);
     options.lastUsed?.record(verified.token.id, verified.token.lastUsedAt, now, client);
 
-    const input = await readInput(definition, params, url.searchParams, request);
     const ctx = context(verified, await getDb(), now, options.readCache ?? null);
-    if (definition.attributes) {
-      for (const attributes of asList(await definition.attributes(input, ctx))) {
-        for (const scope of endpoint.scopes) requirePermission(verified, scope, attributes);
-      }
-    }
-    const result = await definition.handle(input, ctx);
-    return jsonResponse(result.body, result.status ?? 200);
+    const result = await runEndpoint(endpoint, httpInput(params, url.searchParams, request), ctx);
+    return endpointResponse(endpoint, result);
   }
 
   return async function platformHandler(request: Request): Promise<Response> {

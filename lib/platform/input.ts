@@ -10,20 +10,49 @@ export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
  */
 export const MAX_BODY_VALUES = 200_000;
 
-type Where = 'path parameter' | 'query parameter' | 'request body field';
-
-function describeIssue(where: Where, error: z.ZodError, fallbackField: string): string {
-  const issue = error.issues[0];
-  const field = issue && issue.path.length > 0 ? issue.path.map(String).join('.') : fallbackField;
-  const message = issue?.message ?? 'invalid value';
-  if (where === 'request body field' && (!issue || issue.path.length === 0)) return `Invalid request body: ${message}`;
-  return `Invalid ${where} '${field}': ${message}`;
+/** Where a request's values come from, and how a refusal names the place of a field. */
+export interface InputSource {
+  params: Record<string, unknown>;
+  /** The query parameters (a parameter given twice is refused here). */
+  query(): Record<string, unknown>;
+  /** The body as parsed JSON, refused (413) past `maxBytes`; asked only of an endpoint that takes one. */
+  body(maxBytes: number): Promise<unknown>;
+  wording: InputWording;
 }
 
-function validate<T>(schema: z.ZodType<T> | undefined, value: unknown, where: Where, fallbackField: string): T {
+export interface InputWording {
+  /** What a field is called in each part, e.g. 'path parameter' or 'input field'. */
+  params: string;
+  query: string;
+  body: string;
+  /** What the body as a whole is called, for a problem that is not in one field. */
+  wholeBody: string;
+}
+
+/** Over HTTP: path and query parameters and a request body. */
+export const HTTP_WORDING: InputWording = {
+  params: 'path parameter',
+  query: 'query parameter',
+  body: 'request body field',
+  wholeBody: 'request body',
+};
+
+type Part = 'params' | 'query' | 'body';
+const FALLBACK_FIELD: Record<Part, string> = { params: 'path', query: 'query', body: 'body' };
+
+function describeIssue(wording: InputWording, part: Part, error: z.ZodError): string {
+  const issue = error.issues[0];
+  const message = issue?.message ?? 'invalid value';
+  const hasPath = issue !== undefined && issue.path.length > 0;
+  if (!hasPath && (part === 'body' || wording[part] === wording.body)) return `Invalid ${wording.wholeBody}: ${message}`;
+  const field = hasPath ? issue.path.map(String).join('.') : FALLBACK_FIELD[part];
+  return `Invalid ${wording[part]} '${field}': ${message}`;
+}
+
+function validate<T>(schema: z.ZodType<T> | undefined, value: unknown, wording: InputWording, part: Part): T {
   if (!schema) return value as T;
   const parsed = schema.safeParse(value);
-  if (!parsed.success) throw badRequest(describeIssue(where, parsed.error, fallbackField));
+  if (!parsed.success) throw badRequest(describeIssue(wording, part, parsed.error));
   return parsed.data;
 }
 
@@ -87,9 +116,9 @@ export function checkBodyValue(value: unknown): void {
 }
 
 /** Path and query parameters are text too: the same characters are refused there, naming the parameter. */
-function checkParameterText(where: Where, values: Record<string, string>): void {
+function checkParameterText(where: string, values: Record<string, unknown>): void {
   for (const [name, value] of Object.entries(values)) {
-    const reason = unstorableText(value) ?? unstorableText(name);
+    const reason = (typeof value === 'string' ? unstorableText(value) : null) ?? unstorableText(name);
     if (reason) throw badRequest(`Invalid ${where} '${shownPath([name])}': ${reason}`);
   }
 }
@@ -127,31 +156,42 @@ async function readBody(request: Request, max: number): Promise<string> {
 async function jsonBody(request: Request, max: number): Promise<unknown> {
   const text = await readBody(request, max);
   if (text.trim() === '') throw badRequest('Invalid request body: expected JSON, got an empty body.');
-  let value: unknown;
   try {
-    value = JSON.parse(text) as unknown;
+    return JSON.parse(text) as unknown;
   } catch (error) {
     const detail = error instanceof SyntaxError ? error.message : 'unreadable';
     throw badRequest(`Invalid request body: not valid JSON (${detail}).`);
   }
-  checkBodyValue(value);
-  return value;
 }
 
-/** Parses and validates what the endpoint declares; a problem becomes a 400 naming the field. */
-export async function readInput(
-  definition: AnyEndpointDefinition,
-  params: Record<string, string>,
-  search: URLSearchParams,
-  request: Request,
-): Promise<EndpointInput<unknown, unknown, unknown>> {
-  checkParameterText('path parameter', params);
-  const checkedParams = validate(definition.params, params, 'path parameter', 'path');
-  const rawQuery = queryObject(search);
-  checkParameterText('query parameter', rawQuery);
-  const query = validate(definition.query, rawQuery, 'query parameter', 'query');
-  const body = definition.body
-    ? validate(definition.body, await jsonBody(request, definition.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES), 'request body field', 'body')
-    : undefined;
-  return { params: checkedParams, query, body };
+/** The input of an HTTP request: the router's path parameters, the URL's query and the request's body. */
+export function httpInput(params: Record<string, string>, search: URLSearchParams, request: Request): InputSource {
+  return { params, query: () => queryObject(search), body: (max) => jsonBody(request, max), wording: HTTP_WORDING };
+}
+
+/** The body's size as JSON text, refused (413) past `max`, for input that arrives parsed. */
+export function checkBodySize(body: unknown, max: number): void {
+  const size = Buffer.byteLength(JSON.stringify(body) ?? '', 'utf8');
+  if (size > max) throw new PlatformError(413, `The request body is larger than ${max} bytes.`);
+}
+
+/**
+ * Parses and validates what the endpoint declares, whatever the source: parameter text, then the
+ * parameters, the query and the body (its size, its shape, then its schema). A problem becomes a
+ * 400 naming the field (413 for a body too large).
+ */
+export async function readInput(endpoint: AnyEndpointDefinition, source: InputSource): Promise<EndpointInput<unknown, unknown, unknown>> {
+  const { wording } = source;
+  checkParameterText(wording.params, source.params);
+  const params = validate(endpoint.params, source.params, wording, 'params');
+  const rawQuery = source.query();
+  checkParameterText(wording.query, rawQuery);
+  const query = validate(endpoint.query, rawQuery, wording, 'query');
+  let body: unknown;
+  if (endpoint.body) {
+    const raw = await source.body(endpoint.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
+    checkBodyValue(raw);
+    body = validate(endpoint.body, raw, wording, 'body');
+  }
+  return { params, query, body };
 }

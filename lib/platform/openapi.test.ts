@@ -1,7 +1,9 @@
+import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
-import { ENDPOINTS, SCOPES } from './catalogue';
+import { SCOPES } from './catalogue';
+import { documentedStatuses } from './endpoint';
 import { openApiDocument } from './openapi';
-import { IMPLEMENTED_ENDPOINTS } from './services';
+import { ENDPOINTS } from './registry';
 
 type Operation = {
   operationId: string;
@@ -9,20 +11,39 @@ type Operation = {
   'x-required-scopes': string[];
   parameters: { name: string; in: string }[];
   requestBody?: { content: { 'application/json': { schema: Record<string, unknown> } } };
+  responses: Record<string, { $ref?: string; content?: { 'application/json': { schema: Record<string, unknown> } } }>;
 };
 
-describe('the OpenAPI document', () => {
-  const doc = openApiDocument(IMPLEMENTED_ENDPOINTS);
-  const operations = Object.entries(doc.paths).flatMap(([path, methods]) =>
-    Object.entries(methods).map(([method, op]) => ({ path, method, op: op as Operation })),
-  );
+async function validate(document: unknown) {
+  // A new document object each time: the validator keeps what it was given.
+  return new Validator().validate(JSON.parse(JSON.stringify(document)) as Record<string, unknown>);
+}
 
-  it('is OpenAPI 3.1 with a bearer security scheme', () => {
+describe('the OpenAPI document', () => {
+  const doc = openApiDocument();
+  const paths = (doc.paths ?? {}) as Record<string, Record<string, Operation>>;
+  const operations = Object.entries(paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ path, method, op })));
+  const components = doc.components as Record<string, Record<string, unknown>>;
+  const find = (id: string) => operations.find((o) => o.op.operationId === id)!.op;
+
+  it('is a valid OpenAPI 3.1 document', async () => {
     expect(doc.openapi).toBe('3.1.0');
-    expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+    const result = await validate(doc);
+    expect(result.errors ?? [], JSON.stringify(result.errors)?.slice(0, 2000)).toEqual([]);
+    expect(result.valid).toBe(true);
   });
 
-  it('has every catalogue endpoint once, with its scopes', () => {
+  it('fails validation when broken, so the check above can fail', async () => {
+    const broken = JSON.parse(JSON.stringify(doc)) as { paths: Record<string, Record<string, { responses: unknown }>> };
+    broken.paths['/e/{env}/platform/document/v1/documents']!.get!.responses = 'none';
+    expect((await validate(broken)).valid).toBe(false);
+  });
+
+  it('has a bearer security scheme', () => {
+    expect(components.securitySchemes!.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+  });
+
+  it('has every endpoint once, with its scopes', () => {
     expect(operations).toHaveLength(ENDPOINTS.length);
     for (const endpoint of ENDPOINTS) {
       const found = operations.find((o) => o.op.operationId === endpoint.id);
@@ -34,18 +55,35 @@ describe('the OpenAPI document', () => {
     }
   });
 
-  it('describes the parameters and bodies of implemented endpoints', () => {
-    const list = operations.find((o) => o.op.operationId === 'document.documents.list')!.op;
-    expect(list.parameters.map((p) => `${p.in}:${p.name}`)).toEqual(
-      expect.arrayContaining(['path:env', 'query:limit', 'query:page-key', 'query:type']),
-    );
-    const create = operations.find((o) => o.op.operationId === 'document.documents.create')!.op;
+  it('describes the parameters and bodies of every endpoint', () => {
+    const list = find('document.documents.list');
+    expect(list.parameters.map((p) => `${p.in}:${p.name}`)).toEqual(expect.arrayContaining(['path:env', 'query:limit', 'query:page-key', 'query:type']));
+    expect(find('document.documents.get').parameters.map((p) => `${p.in}:${p.name}`)).toEqual(['path:env', 'path:id']);
+    const create = find('document.documents.create');
     expect(create.requestBody?.content['application/json'].schema).toMatchObject({ required: ['name', 'type', 'content'] });
+  });
+
+  it('documents the status each endpoint answers on success, with the body’s schema', () => {
+    expect(Object.keys(find('document.documents.create').responses)).toContain('201');
+    expect(Object.keys(find('document.documents.create').responses)).not.toContain('200');
+    for (const id of ['storage.events.ingest', 'storage.bizevents.ingest', 'storage.logs.ingest', 'email.emails.send']) {
+      expect(Object.keys(find(id).responses), id).toContain('202');
+      expect(Object.keys(find(id).responses), id).not.toContain('200');
+    }
+    expect(Object.keys(find('automation.workflows.run').responses)).toContain('201');
+    expect(find('document.documents.get').responses['200']!.content!['application/json'].schema).not.toEqual({ type: 'object' });
+    for (const endpoint of ENDPOINTS) {
+      const op = find(endpoint.id);
+      expect(Object.keys(op.responses).map(Number).sort((a, b) => a - b), endpoint.id).toEqual(documentedStatuses(endpoint));
+      for (const status of Object.keys(endpoint.responses)) {
+        expect(op.responses[status]?.content?.['application/json'].schema, `${endpoint.id} ${status}`).toBeDefined();
+      }
+      expect(op.responses['401']?.$ref, endpoint.id).toBe('#/components/responses/Unauthorized');
+    }
   });
 
   it('leaves no reference dangling', () => {
     const text = JSON.stringify(doc);
-    const components = doc.components as Record<string, Record<string, unknown>>;
     for (const [, kind, name] of text.matchAll(/"\$ref":"#\/components\/(schemas|responses)\/([^"]+)"/g)) {
       expect(Object.keys(components[kind!]!)).toContain(name);
     }

@@ -9,7 +9,8 @@ import { FailedVerifications } from './failed-verifications';
 import { createPlatformHandler } from './handler';
 import { LastUsedRecorder } from './last-used';
 import { ReadCache } from './read-cache';
-import { IMPLEMENTED_ENDPOINTS } from './services';
+import { registerPlatformHandler } from './registration.mjs';
+import { ENDPOINTS } from './registry';
 import { dropDeletedEnvironments } from './services/state';
 import { VerificationCache } from './verification-cache';
 
@@ -72,7 +73,7 @@ function create(): PlatformProcess {
     handler: createPlatformHandler({
       getDb,
       cache,
-      endpoints: IMPLEMENTED_ENDPOINTS,
+      endpoints: ENDPOINTS,
       lastUsed: recorder,
       clientIp: (request) => clientIp(request.headers),
       beforeVerify: () => startListener(state),
@@ -95,5 +96,5 @@ export function handlePlatformRequest(request: Request): Promise<Response> {
  * handler without going through Next.js's router. Called once when the server starts.
  */
 export function offerPlatformApi(): void {
-  (globalThis as Record<symbol, unknown>)[Symbol.for('platform-tokens.platform-api')] = handlePlatformRequest;
+  registerPlatformHandler(handlePlatformRequest);
 }

@@ -4,8 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseSnapshot } from '@/lib/db/snapshot';
 import { createTestDatabase, testBackend, type TestDatabase } from '@/lib/db/testing';
-import { ENDPOINTS, fillPath, pathParamNames, SCOPES } from './catalogue';
-import { IMPLEMENTED_ENDPOINTS } from './services';
+import { fillPath, pathParamNames, SCOPES } from './catalogue';
+import { ENDPOINTS } from './registry';
 import { createTestPlatform, insertTestToken, platformRequest, readResponse } from './testing';
 
 const SAMPLE_PARAMS: Record<string, string> = {
@@ -36,8 +36,8 @@ describe(`every platform route refuses callers it must refuse (${testBackend})`,
     await database.close();
   });
 
-  it('implements every endpoint of the catalogue', () => {
-    expect(ENDPOINTS.filter((e) => !IMPLEMENTED_ENDPOINTS.has(e.id)).map((e) => e.id)).toEqual([]);
+  it('documents a success response of every endpoint', () => {
+    expect(ENDPOINTS.filter((e) => !Object.keys(e.responses).some((status) => /^2\d\d$/.test(status))).map((e) => e.id)).toEqual([]);
   });
 
   for (const endpoint of ENDPOINTS) {

@@ -3,11 +3,13 @@ import type { Db } from '@/lib/db';
 import { groupMembers, groups, policies, policyBindings } from '@/lib/db/schema';
 import { identityOf } from '@/lib/testing/tokens';
 import { generateToken } from '@/lib/tokens/format';
+import { documentedStatuses, type Responses } from './endpoint';
 import type { FailedVerifications } from './failed-verifications';
 import { createPlatformHandler } from './handler';
 import { LastUsedRecorder } from './last-used';
+import { errorSchema } from './openapi';
 import type { ReadCache } from './read-cache';
-import { IMPLEMENTED_ENDPOINTS } from './services';
+import { ENDPOINTS, findEndpoint } from './registry';
 import { dropDeletedEnvironments } from './services/state';
 import { VerificationCache } from './verification-cache';
 
@@ -28,7 +30,59 @@ export interface TestPlatformOptions {
   failedVerifications?: FailedVerifications;
 }
 
-/** A platform API of its own (cache and recorder) on the given database, as one instance would have. */
+const PLATFORM_PATH = /^\/e\/[^/]+\/platform(\/.*)$/;
+
+/** A response that breaks the documented contract of its endpoint (openapi.ts). */
+export class ContractError extends Error {
+  override name = 'ContractError';
+}
+
+/**
+ * Checks an answer of the platform API against what the OpenAPI document promises for it: a
+ * status the endpoint documents, and a body of that status's schema — the Error schema, with
+ * its code, for a refusal. A path no endpoint serves may only be refused (404, 405).
+ */
+export async function checkResponseContract(request: Request, response: Response): Promise<void> {
+  checkContract(request, response.status, await response.text());
+}
+
+function checkContract(request: Request, status: number, text: string): void {
+  const url = new URL(request.url);
+  const path = PLATFORM_PATH.exec(url.pathname)?.[1];
+  const method = request.method === 'HEAD' ? 'GET' : request.method;
+  const endpoint = path === undefined ? undefined : findEndpoint(method, path)?.endpoint;
+  const label = `${request.method} ${url.pathname.slice(0, 120)} answered ${status}`;
+  const statuses = endpoint ? documentedStatuses(endpoint) : [404, 405];
+  if (!statuses.includes(status)) {
+    throw new ContractError(`${label}, which ${endpoint ? endpoint.id : 'an unknown path'} does not document (${statuses.join(', ')}).`);
+  }
+  if (request.method === 'HEAD') return;
+  const spec = status >= 400 ? { schema: errorSchema } : (endpoint!.responses as Responses)[status as 200];
+  if (!spec?.schema) {
+    if (text !== '') throw new ContractError(`${label} with a body, where ${endpoint!.id} documents none.`);
+    return;
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(text) as unknown;
+  } catch {
+    throw new ContractError(`${label} with a body that is not JSON: ${text.slice(0, 80)}`);
+  }
+  const parsed = spec.schema.safeParse(body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ContractError(`${label} with a body its schema refuses at '${issue?.path.join('.')}': ${issue?.message}`);
+  }
+  if (status >= 400 && (body as { error: { code: number } }).error.code !== status) {
+    throw new ContractError(`${label} with error code ${(body as { error: { code: number } }).error.code}.`);
+  }
+}
+
+/**
+ * A platform API of its own (cache and recorder) on the given database, as one instance would
+ * have. Every answer is checked against the documented contract (checkResponseContract): a test
+ * that gets an undocumented status or body fails.
+ */
 export function createTestPlatform(db: Db, options: TestPlatformOptions = {}) {
   const cache = new VerificationCache({ ttlMs: options.ttlMs ?? 60_000, clock: options.clock });
   const readCache = options.readCache;
@@ -40,16 +94,24 @@ export function createTestPlatform(db: Db, options: TestPlatformOptions = {}) {
           if (readCache) dropDeletedEnvironments(readCache, changes);
         });
   const lastUsed = new LastUsedRecorder({ getDb: async () => db, flushDelayMs: 10_000 });
-  const handle = createPlatformHandler({
+  const serve = createPlatformHandler({
     getDb: options.getDb ?? (async () => db),
     cache,
-    endpoints: IMPLEMENTED_ENDPOINTS,
+    endpoints: ENDPOINTS,
     lastUsed,
     clientIp: (request) => request.headers.get('x-test-client-ip'),
     now: options.now,
     failedVerifications: options.failedVerifications,
     readCache: options.readCache,
   });
+  const handle = async (request: Request): Promise<Response> => {
+    const response = await serve(request);
+    // Read once and handed on as a new response: cheaper than a clone, which fuzz tests feel.
+    const text = await response.text();
+    checkContract(request, response.status, text);
+    const init = { status: response.status, statusText: response.statusText, headers: response.headers };
+    return new Response(text === '' && response.status === 204 ? null : text, init);
+  };
   return { handle, cache, lastUsed, unsubscribe };
 }
 

@@ -3,7 +3,8 @@ import { listTokenActivity, type ActivityEvent } from '@/lib/audit-queries';
 import type { Actor } from '@/lib/auth/users';
 import type { Executor } from '@/lib/db';
 import { environments, platformTokens } from '@/lib/db/schema';
-import { endpointsForScope, SCOPES, SERVICES, type Endpoint } from '@/lib/platform/catalogue';
+import { SCOPES, SERVICES } from '@/lib/platform/catalogue';
+import { endpointsForScope, type Endpoint } from '@/lib/platform/registry';
 import { tokenVisibleTo } from './access';
 import { scopesByEnvironment } from './form-options';
 import { loadTokenViews } from './list';
@@ -64,7 +65,7 @@ export async function loadTokenPage(db: Executor, actor: Actor, tokenId: string,
     listTokenActivity(db, token.accountId, token.tokenId, TOKEN_ACTIVITY_LIMIT),
   ]);
 
-  const byName = new Map(SCOPES.map((s) => [s.name, s]));
+  const byName = new Map<string, (typeof SCOPES)[number]>(SCOPES.map((s) => [s.name, s]));
   const scopes = token.scopes.map((name): ScopeOnPage => {
     const scope = byName.get(name);
     const where = reach.filter((e) => (held as Record<string, string[]>)[e.id]?.includes(name));

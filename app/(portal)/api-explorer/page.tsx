@@ -3,7 +3,6 @@ import { requireActor } from '@/app/_lib/session';
 import { ApiExplorer } from '@/components/api-explorer/api-explorer';
 import { getDb } from '@/lib/db';
 import { explorerCatalogue, explorerEnvironments } from '@/lib/platform/explorer';
-import { IMPLEMENTED_ENDPOINTS } from '@/lib/platform/services';
 
 export const metadata: Metadata = { title: 'API explorer' };
 
@@ -26,7 +25,7 @@ export default async function ApiExplorerPage() {
           .
         </p>
       </div>
-      <ApiExplorer services={explorerCatalogue(IMPLEMENTED_ENDPOINTS)} environments={environments} />
+      <ApiExplorer services={explorerCatalogue()} environments={environments} />
     </div>
   );
 }

@@ -44,8 +44,35 @@ function appView(app: BuiltInApp, installedAt: Date | null) {
   };
 }
 
+const appSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    version: z.string(),
+    description: z.string(),
+    installed: z.boolean(),
+    installedAt: z.iso.datetime().nullable(),
+    functions: z.array(
+      z.object({
+        name: z.string(),
+        description: z.string(),
+        readsSettings: z.boolean(),
+        input: z.record(z.string(), z.unknown()).meta({ description: "The function's input as JSON Schema" }),
+      }),
+    ),
+    settingsSchemas: z.array(z.string()),
+  })
+  .meta({ id: 'App' });
+const appList = z.object({ apps: z.array(appSchema), available: z.array(appSchema) });
+
 export const listApps = defineEndpoint({
   id: 'app-engine.apps.list',
+  service: 'app-engine',
+  method: 'GET',
+  path: '/app-engine/registry/v1/apps',
+  scopes: ['app-engine:apps:run'],
+  summary: 'List installed apps',
+  responses: { 200: { description: 'The installed apps, and every app of the registry.', schema: appList } },
   async handle(_input, ctx) {
     const rows = await ctx.db
       .select({ appId: installedApps.appId, installedAt: installedApps.installedAt })
@@ -62,11 +89,21 @@ export const listApps = defineEndpoint({
 
 export const installApp = defineEndpoint({
   id: 'app-engine.apps.install',
+  service: 'app-engine',
+  method: 'POST',
+  path: '/app-engine/registry/v1/apps',
+  scopes: ['app-engine:apps:install'],
+  summary: 'Install an app',
+  requestBody: 'JSON object with the id of an app of the registry, and optionally its version',
   body: z.object({
     id: z.string({ error: 'is required: the ID of an app of the registry' }).min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
     version: z.string({ error: 'must be a string' }).max(50, 'must be at most 50 characters').optional(),
   }),
   exampleBody: { id: 'hello-world' },
+  responses: {
+    201: { description: 'The app is installed now.', schema: appSchema },
+    200: { description: 'The app was installed already.', schema: appSchema },
+  },
   async handle({ body }, ctx) {
     const app = findBuiltInApp(body.id);
     if (!app) {
@@ -103,12 +140,21 @@ async function appSettings(ctx: PlatformContext, appId: string): Promise<Map<str
 
 export const runAppFunction = defineEndpoint({
   id: 'app-engine.functions.run',
+  service: 'app-engine',
+  method: 'POST',
+  path: '/app-engine/app-functions/v1/apps/{appId}/api/{function}',
+  scopes: ['app-engine:functions:run'],
+  readsFrom: ['app-settings:objects:read'],
+  summary: 'Call an app function',
+  description: "A function that reads its app's settings (the registry lists which) also needs app-settings:objects:read for that app.",
+  requestBody: 'Any JSON, passed to the function',
   params: z.object({
     appId: appIdParam,
     function: z.string().regex(/^[a-z0-9][a-z0-9-]{0,99}$/, 'must be a function name: lowercase letters, digits or "-"'),
   }),
   body: z.unknown(),
   exampleBody: { name: 'Alice' },
+  responses: { 200: { description: "The function's result (the registry describes each).", schema: z.unknown() } },
   async handle({ params, body }, ctx) {
     const app = await requireInstalledApp(ctx, params.appId);
     const fn = app.functions.find((f) => f.name === params.function);

@@ -4,10 +4,13 @@ import { APP_SETTINGS_APP_ID, appIdParam, requireInstalledApp } from './app-engi
 import { pageQuery } from './pagination';
 import {
   createObject,
+  deletedSettingsObject,
   deleteObject,
   listObjects,
   objectIdParams,
   schemaIdField,
+  settingsObjectList,
+  settingsObjectSchema,
   updateObject,
   valueField,
   type SettingsScope,
@@ -34,9 +37,15 @@ const appAttributes = <P extends { appId: string }>({ params }: { params: P }) =
 
 export const listAppSettingsObjects = defineEndpoint({
   id: 'app-settings.objects.list',
+  service: 'app-settings',
+  method: 'GET',
+  path: '/app-settings/v1/apps/{appId}/objects',
+  scopes: ['app-settings:objects:read'],
+  summary: "List an app's settings objects",
   params: appParams,
   query: z.object({ ...pageQuery, schemaId: schemaIdField.optional() }),
   attributes: appAttributes,
+  responses: { 200: { description: "A page of the app's objects.", schema: settingsObjectList } },
   async handle({ params, query }, ctx) {
     return ok(await listObjects(ctx, await appScope(ctx, params.appId), query, () => true));
   },
@@ -44,10 +53,18 @@ export const listAppSettingsObjects = defineEndpoint({
 
 export const createAppSettingsObject = defineEndpoint({
   id: 'app-settings.objects.create',
+  service: 'app-settings',
+  method: 'POST',
+  path: '/app-settings/v1/apps/{appId}/objects',
+  scopes: ['app-settings:objects:write'],
+  summary: 'Create an app settings object',
+  requestBody: 'JSON object with schemaId and value',
   params: appParams,
   body: z.object({ schemaId: schemaIdField, value: valueField }),
   exampleBody: { schemaId: 'greeting', value: { salutation: 'Good morning', punctuation: '.' } },
   attributes: appAttributes,
+  errors: [409],
+  responses: { 201: { description: 'The new object.', schema: settingsObjectSchema } },
   async handle({ params, body }, ctx) {
     return created(await createObject(ctx, await appScope(ctx, params.appId), body.schemaId, body.value));
   },
@@ -55,6 +72,12 @@ export const createAppSettingsObject = defineEndpoint({
 
 export const updateAppSettingsObject = defineEndpoint({
   id: 'app-settings.objects.update',
+  service: 'app-settings',
+  method: 'PUT',
+  path: '/app-settings/v1/apps/{appId}/objects/{id}',
+  scopes: ['app-settings:objects:write'],
+  summary: 'Update an app settings object',
+  requestBody: 'JSON object with value, and optionally the version it was read at',
   params: objectParams,
   body: z.object({
     value: valueField,
@@ -62,6 +85,8 @@ export const updateAppSettingsObject = defineEndpoint({
   }),
   exampleBody: { value: { salutation: 'Hi', punctuation: '!' } },
   attributes: appAttributes,
+  errors: [409],
+  responses: { 200: { description: 'The object as it is now.', schema: settingsObjectSchema } },
   async handle({ params, body }, ctx) {
     return ok(await updateObject(ctx, await appScope(ctx, params.appId), params.id, body.value, body.version));
   },
@@ -69,8 +94,14 @@ export const updateAppSettingsObject = defineEndpoint({
 
 export const deleteAppSettingsObject = defineEndpoint({
   id: 'app-settings.objects.delete',
+  service: 'app-settings',
+  method: 'DELETE',
+  path: '/app-settings/v1/apps/{appId}/objects/{id}',
+  scopes: ['app-settings:objects:write'],
+  summary: 'Delete an app settings object',
   params: objectParams,
   attributes: appAttributes,
+  responses: { 200: { description: 'The object is deleted.', schema: deletedSettingsObject } },
   async handle({ params }, ctx) {
     return ok(await deleteObject(ctx, await appScope(ctx, params.appId), params.id));
   },

@@ -1,15 +1,10 @@
-import type { z } from 'zod';
-import type { RequestAttributes } from '@/lib/iam/policy-evaluator';
-import { findEndpointById } from '../catalogue';
-import type { AnyEndpointDefinition, EndpointDefinition, EndpointInput, PlatformContext, PlatformResult } from '../endpoint';
-import { badRequest, forbidden, PlatformError } from '../errors';
-import { checkBodyValue, DEFAULT_MAX_BODY_BYTES } from '../input';
-import { missingScopeMessage, ownerLacksMessage } from '../verify';
+import type { AnyEndpointDefinition, PlatformContext } from '../endpoint';
+import { checkBodySize, readInput, type InputSource, type InputWording } from '../input';
+import { runEndpoint } from '../pipeline';
 
 // Calls an endpoint of the platform from inside the platform (a workflow task) with the calling
-// token's context, making the checks a direct call gets from the wrapper, in the same order: each
-// scope of the endpoint in the token and (at least for some requests) in the owner's policies,
-// then the input schemas, then the owner's permission for the request's attributes.
+// token's context, through the same pipeline as a direct call (pipeline.ts): the same scope
+// checks, input checks and limits, and permission checks, in the same order.
 
 export interface InternalInput {
   params?: Record<string, unknown>;
@@ -17,52 +12,26 @@ export interface InternalInput {
   body?: unknown;
 }
 
-function validate<T>(schema: z.ZodType<T> | undefined, value: unknown): T {
-  if (!schema) return value as T;
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const field = issue && issue.path.length > 0 ? issue.path.map(String).join('.') : null;
-  throw badRequest(field ? `Invalid input field '${field}': ${issue?.message}` : `Invalid input: ${issue?.message ?? 'invalid value'}`);
+/** A task's input is one object: its fields are named as such, wherever the endpoint takes them. */
+const TASK_WORDING: InputWording = { params: 'input field', query: 'input field', body: 'input field', wholeBody: 'input' };
+
+function internalSource(input: InternalInput): InputSource {
+  return {
+    params: input.params ?? {},
+    query: () => input.query ?? {},
+    body: async (max) => {
+      checkBodySize(input.body, max);
+      return input.body;
+    },
+    wording: TASK_WORDING,
+  };
 }
 
 /** Checks input without running anything (no permissions either): a workflow's tasks at creation. */
-export function checkInternalInput<P, Q, B>(definition: EndpointDefinition<P, Q, B>, input: InternalInput): void {
-  validate(definition.params, input.params ?? {});
-  validate(definition.query, input.query ?? {});
-  if (definition.body) validate(definition.body, input.body);
+export async function checkInternalInput(definition: AnyEndpointDefinition, input: InternalInput): Promise<void> {
+  await readInput(definition, internalSource(input));
 }
 
-export async function invokeEndpoint<P, Q, B>(
-  definition: EndpointDefinition<P, Q, B>,
-  input: InternalInput,
-  ctx: PlatformContext,
-): Promise<PlatformResult> {
-  const endpoint = findEndpointById(definition.id);
-  if (!endpoint) throw new Error(`Endpoint ${definition.id} is not in the catalogue`);
-  const { granted, conditionallyGranted } = ctx.ownerPermissions();
-  for (const scope of endpoint.scopes) {
-    if (!ctx.token.scopes.has(scope)) throw forbidden(missingScopeMessage(scope));
-  }
-  for (const scope of endpoint.scopes) {
-    if (!granted.has(scope) && !conditionallyGranted.has(scope)) throw forbidden(ownerLacksMessage(scope, ctx.environmentId));
-  }
-  if (definition.body) {
-    const max = definition.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-    const size = Buffer.byteLength(JSON.stringify(input.body) ?? '', 'utf8');
-    if (size > max) throw new PlatformError(413, `The request body is larger than ${max} bytes.`);
-    checkBodyValue(input.body);
-  }
-  const checked: EndpointInput<P, Q, B> = {
-    params: validate(definition.params, input.params ?? {}),
-    query: validate(definition.query, input.query ?? {}),
-    body: definition.body ? validate(definition.body, input.body) : (undefined as B),
-  };
-  const any = definition as unknown as AnyEndpointDefinition;
-  if (any.attributes) {
-    const attributes = await any.attributes(checked, ctx);
-    const list: readonly RequestAttributes[] = Array.isArray(attributes) ? attributes : [attributes as RequestAttributes];
-    for (const a of list) for (const scope of endpoint.scopes) ctx.authorize(scope, a);
-  }
-  return definition.handle(checked, ctx);
+export function invokeEndpoint(definition: AnyEndpointDefinition, input: InternalInput, ctx: PlatformContext): Promise<{ status: number; body: unknown }> {
+  return runEndpoint(definition, internalSource(input), ctx);
 }

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { ATTRIBUTES } from '@/lib/iam/permissions';
-import type { RequestAttributes } from '@/lib/iam/policy-evaluator';
-import { STORAGE_TABLE_READ_SCOPES, type StorageTable } from '../catalogue';
-import type { EndpointDefinition } from '../endpoint';
+import { STORAGE_TABLE_READ_SCOPES, type ScopeName, type StorageTable } from '../catalogue';
+import type { AnyEndpointDefinition, PlatformAttributes } from '../endpoint';
 import type { InternalInput } from './automation-invoke';
 import { sendEmailEndpoint } from './email';
 import { createSelfNotificationEndpoint } from './notification';
@@ -15,17 +14,15 @@ import { executeStorageQuery } from './storage';
 // that is exactly one reference takes the referred value as it is (an array stays an array);
 // inside longer text, a reference is written as text (JSON for objects and arrays).
 
-type AnyDefinition = EndpointDefinition<never, never, never>;
-
 /** A permission, with the request attributes its service checks it with. */
 export interface ScopeCheck {
-  scope: string;
-  attributes?: RequestAttributes;
+  scope: ScopeName;
+  attributes?: PlatformAttributes;
 }
 
 export interface TaskAction {
   description: string;
-  endpoint: AnyDefinition;
+  endpoint: AnyEndpointDefinition;
   toRequest(input: Record<string, unknown>): InternalInput;
   /**
    * What reading this task's stored result back needs (the execution is read later, possibly
@@ -35,13 +32,13 @@ export interface TaskAction {
   resultReads(result: unknown): readonly ScopeCheck[];
 }
 
-function action<P, Q, B>(
-  endpoint: EndpointDefinition<P, Q, B>,
+function action(
+  endpoint: AnyEndpointDefinition,
   description: string,
   toRequest: TaskAction['toRequest'],
   resultReads: TaskAction['resultReads'],
 ): TaskAction {
-  return { endpoint: endpoint as unknown as AnyDefinition, description, toRequest, resultReads };
+  return { endpoint, description, toRequest, resultReads };
 }
 
 const TABLES = Object.keys(STORAGE_TABLE_READ_SCOPES) as StorageTable[];
@@ -52,7 +49,7 @@ function queryResultReads(result: unknown): ScopeCheck[] {
   const table = (result as { metadata?: { table?: unknown } } | null)?.metadata?.table;
   const tables = isTable(table) ? [table] : TABLES;
   return tables.flatMap((t) => [
-    { scope: 'storage:buckets:read', attributes: { [ATTRIBUTES['storage:table'].name]: t } },
+    { scope: 'storage:buckets:read' as const, attributes: { [ATTRIBUTES['storage:table'].name]: t } },
     { scope: STORAGE_TABLE_READ_SCOPES[t] },
   ]);
 }

@@ -4,12 +4,13 @@ import { z } from 'zod';
 import { serviceUsers, users, workflowExecutions, workflows } from '@/lib/db/schema';
 import type { Principal } from '@/lib/iam/effective-permissions';
 import { AppError } from '@/lib/errors';
+import { STORAGE_TABLE_READ_SCOPES } from '../catalogue';
 import { created, defineEndpoint, ok, type PlatformContext } from '../endpoint';
 import { badRequest, forbidden, notFound, PlatformError } from '../errors';
 import { checkInternalInput, invokeEndpoint } from './automation-invoke';
 import { ACTION_NAMES, hasReferences, references, resolveReferences, TASK_ACTIONS, taskName, TaskReferenceError } from './automation-tasks';
 import { pageKey, pageQuery, readPageKey } from './pagination';
-import { ownerColumns, ownerView } from './principal';
+import { ownerColumns, ownerSchema, ownerView } from './principal';
 import { storableJson, storableString } from './storage-json';
 
 // The automation service: workflows are lists of tasks that call the platform's own services
@@ -83,7 +84,8 @@ function workflowView(row: WorkflowRow) {
     id: row.id,
     title: row.title,
     description: row.description,
-    tasks: row.tasks,
+    // Stored as created (workflowBody), so each task has its name, action and input.
+    tasks: row.tasks as WorkflowTask[],
     owner: ownerView(row),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
@@ -105,21 +107,21 @@ async function findWorkflow(ctx: PlatformContext, id: string) {
 }
 
 /** A task's input checked against its action's endpoint, unless it refers to results still to come. */
-function checkTasks(tasks: readonly WorkflowTask[]): void {
-  tasks.forEach((task, i) => {
-    if (hasReferences(task.input)) return;
+async function checkTasks(tasks: readonly WorkflowTask[]): Promise<void> {
+  for (const [i, task] of tasks.entries()) {
+    if (hasReferences(task.input)) continue;
     const action = TASK_ACTIONS[task.action]!;
     try {
-      checkInternalInput(action.endpoint, action.toRequest(task.input));
+      await checkInternalInput(action.endpoint, action.toRequest(task.input));
     } catch (error) {
       if (error instanceof PlatformError) throw badRequest(`Invalid request body field 'tasks.${i}.input': ${error.message}`);
       throw error;
     }
-  });
+  }
 }
 
 export async function createWorkflow(ctx: PlatformContext, body: z.output<typeof workflowBody>) {
-  checkTasks(body.tasks);
+  await checkTasks(body.tasks);
   const [row] = await ctx.db
     .insert(workflows)
     .values({
@@ -176,8 +178,9 @@ function executionView(row: typeof workflowExecutions.$inferSelect) {
     id: row.id,
     workflowId: row.workflowId,
     state: row.state,
-    input: row.input,
-    tasks: row.tasks,
+    // Stored by runWorkflow: its input object and a TaskResult per task.
+    input: row.input as Record<string, unknown>,
+    tasks: row.tasks as TaskResult[],
     tokenId: row.tokenId,
     startedAt: row.startedAt.toISOString(),
     endedAt: row.endedAt.toISOString(),
@@ -244,9 +247,48 @@ function ownerMatch(owner: Principal) {
   return owner.kind === 'user' ? eq(workflowExecutions.ownerUserId, owner.userId) : eq(workflowExecutions.ownerServiceUserId, owner.serviceUserId);
 }
 
+const workflowSchema = z
+  .object({
+    id: z.uuid(),
+    title: z.string(),
+    description: z.string(),
+    tasks: z.array(z.object({ name: z.string(), action: z.string(), input: z.record(z.string(), z.unknown()) })),
+    owner: ownerSchema,
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+  })
+  .meta({ id: 'Workflow' });
+const workflowList = z.object({ workflows: z.array(workflowSchema), nextPageKey: z.string().nullable() });
+const taskResultSchema = z.object({
+  name: z.string(),
+  action: z.string(),
+  state: z.enum(['success', 'error', 'skipped']),
+  result: z.unknown().optional(),
+  error: z.object({ status: z.int(), message: z.string() }).optional(),
+  durationMs: z.number().min(0).optional(),
+});
+const executionSchema = z
+  .object({
+    id: z.uuid(),
+    workflowId: z.uuid(),
+    state: z.enum(['success', 'error']),
+    input: z.record(z.string(), z.unknown()),
+    tasks: z.array(taskResultSchema),
+    tokenId: z.string(),
+    startedAt: z.iso.datetime(),
+    endedAt: z.iso.datetime(),
+  })
+  .meta({ id: 'Execution' });
+
 export const listWorkflows = defineEndpoint({
   id: 'automation.workflows.list',
+  service: 'automation',
+  method: 'GET',
+  path: '/automation/v1/workflows',
+  scopes: ['automation:workflows:read'],
+  summary: 'List workflows',
   query: z.object(pageQuery),
+  responses: { 200: { description: 'A page of the workflows of the environment.', schema: workflowList } },
   async handle({ query }, ctx) {
     const after = readPageKey(query, position);
     const rows = await selectWorkflows(ctx)
@@ -269,6 +311,12 @@ export const listWorkflows = defineEndpoint({
 
 export const createWorkflowEndpoint = defineEndpoint({
   id: 'automation.workflows.create',
+  service: 'automation',
+  method: 'POST',
+  path: '/automation/v1/workflows',
+  scopes: ['automation:workflows:write'],
+  summary: 'Create a workflow',
+  requestBody: 'JSON object with title, tasks (each with name, action and input) and optionally description',
   body: storableJson(workflowBody),
   exampleBody: {
     title: 'Nightly purchase export',
@@ -277,6 +325,7 @@ export const createWorkflowEndpoint = defineEndpoint({
       { name: 'mail', action: 'email.send', input: { to: 'finance@example.com', subject: 'Purchases', body: '{{ tasks.export.records }}' } },
     ],
   },
+  responses: { 201: { description: 'The new workflow.', schema: workflowSchema } },
   async handle({ body }, ctx) {
     return created(await createWorkflow(ctx, body));
   },
@@ -286,9 +335,17 @@ const idParams = z.object({ id: z.uuid('must be a workflow ID (a UUID)') });
 
 export const runWorkflowEndpoint = defineEndpoint({
   id: 'automation.workflows.run',
+  service: 'automation',
+  method: 'POST',
+  path: '/automation/v1/workflows/{id}/run',
+  scopes: ['automation:workflows:run'],
+  summary: 'Run a workflow',
+  description: 'Each task also needs the scopes of the endpoint its action calls, as a direct call would.',
+  requestBody: 'JSON object, optionally with input (send {} to run without)',
   params: idParams,
   body: storableJson(z.object({ input: z.record(z.string(), z.unknown(), { error: 'must be a JSON object' }).default({}) })),
   exampleBody: { input: {} },
+  responses: { 201: { description: 'The execution, with every task’s result.', schema: executionSchema } },
   async handle({ params, body }, ctx) {
     return created(await runWorkflow(ctx, params.id, body.input));
   },
@@ -296,7 +353,15 @@ export const runWorkflowEndpoint = defineEndpoint({
 
 export const getExecution = defineEndpoint({
   id: 'automation.executions.get',
+  service: 'automation',
+  method: 'GET',
+  path: '/automation/v1/executions/{id}',
+  scopes: ['automation:workflows:read'],
+  readsFrom: ['storage:buckets:read', ...Object.values(STORAGE_TABLE_READ_SCOPES)],
+  summary: 'Get a workflow execution',
+  description: "An execution holds its tasks' results: one with the records of a storage query also needs storage:buckets:read and the read scope of the queried table: storage:events:read, storage:bizevents:read or storage:logs:read.",
   params: z.object({ id: z.uuid('must be an execution ID (a UUID)') }),
+  responses: { 200: { description: 'The execution, with every task’s result.', schema: executionSchema } },
   async handle({ params }, ctx) {
     const [row] = await ctx.db
       .select()

@@ -170,8 +170,27 @@ interface Scored {
 
 export const executeDocumentSearch = defineEndpoint({
   id: 'davis-copilot.document-search.execute',
+  service: 'davis-copilot',
+  method: 'POST',
+  path: '/davis-copilot/v1/document-search:execute',
+  scopes: ['davis-copilot:document-search:execute', 'document:documents:read'],
+  summary: 'Search documents in plain words',
+  description: 'Returns ranked documents, only of the types the owner may read.',
+  requestBody: 'JSON object with query, and optionally limit',
   body: documentSearchBody,
   exampleBody: { query: 'checkout latency dashboard', limit: 5 },
+  responses: {
+    200: {
+      description: 'The best-ranked documents the owner may read, best first.',
+      schema: z.object({
+        query: z.string(),
+        results: z.array(
+          z.object({ id: z.uuid(), name: z.string(), type: z.string(), score: z.number(), snippet: z.string(), updatedAt: z.iso.datetime() }),
+        ),
+        totalCount: z.int().min(0),
+      }),
+    },
+  },
   async handle({ body }, ctx) {
     const results = await searchDocuments(ctx, body.query, body.limit);
     return ok({ query: body.query, results, totalCount: results.length });

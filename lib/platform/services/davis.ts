@@ -7,6 +7,20 @@ import { defineEndpoint, ok } from '../endpoint';
 
 export const listDavisAnalyzers = defineEndpoint({
   id: 'davis.analyzers.list',
+  service: 'davis',
+  method: 'GET',
+  path: '/davis/analyzers/v1/analyzers',
+  scopes: ['davis:analyzers:read'],
+  summary: 'List analyzers',
+  responses: {
+    200: {
+      description: 'Every analyzer, with its input as JSON Schema.',
+      schema: z.object({
+        analyzers: z.array(z.object({ name: z.string(), title: z.string(), description: z.string(), input: z.unknown() })),
+        totalCount: z.int().min(0),
+      }),
+    },
+  },
   async handle() {
     const analyzers = listAnalyzers();
     return ok({ analyzers, totalCount: analyzers.length });
@@ -15,10 +29,22 @@ export const listDavisAnalyzers = defineEndpoint({
 
 export const executeDavisAnalyzer = defineEndpoint({
   id: 'davis.analyzers.execute',
+  service: 'davis',
+  method: 'POST',
+  path: '/davis/analyzers/v1/analyzers/{name}:execute',
+  scopes: ['davis:analyzers:execute'],
+  summary: 'Run an analyzer',
+  requestBody: "JSON object with series (an array of numbers) and the analyzer's options",
   params: z.object({ name: z.string().min(1, 'must not be empty').max(200, 'must be at most 200 characters') }),
   body: z.unknown(),
   maxBodyBytes: 4 * 1024 * 1024,
   exampleBody: { series: [12, 15, 14, 18, 21, 20, 24], horizon: 3 },
+  responses: {
+    200: {
+      description: "The analyzer's result (the list describes each).",
+      schema: z.object({ analyzer: z.string(), result: z.unknown() }),
+    },
+  },
   async handle({ params, body }) {
     return ok(executeAnalyzer(params.name, body));
   },

@@ -5,7 +5,7 @@ import { documents, serviceUsers, users } from '@/lib/db/schema';
 import { created, defineEndpoint, ok, type PlatformContext } from '../endpoint';
 import { notFound } from '../errors';
 import { pageKey, pageQuery, readPageKey } from './pagination';
-import { ownerColumns, ownerView } from './principal';
+import { ownerColumns, ownerSchema, ownerView } from './principal';
 import { storableJson, storableString } from './storage-json';
 
 // The document service: documents (dashboards, notebooks, …) of an environment. A document's type
@@ -39,6 +39,18 @@ const updateBody = z
     message: 'needs at least one of name, type and content',
   });
 
+const documentSummary = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  type: z.string(),
+  owner: ownerSchema,
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+});
+const documentView = documentSummary.extend({ content: z.unknown() }).meta({ id: 'Document' });
+const documentList = z.object({ documents: z.array(documentSummary), nextPageKey: z.string().nullable() });
+const deletedDocument = z.object({ id: z.uuid(), deleted: z.boolean() });
+
 const summaryColumns = {
   id: documents.id,
   name: documents.name,
@@ -63,7 +75,7 @@ type SummaryRow = {
   updatedAt: Date;
 };
 
-function view(row: SummaryRow, content?: unknown) {
+function view(row: SummaryRow) {
   return {
     id: row.id,
     name: row.name,
@@ -71,8 +83,11 @@ function view(row: SummaryRow, content?: unknown) {
     owner: ownerView(row),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
-    ...(content === undefined ? {} : { content }),
   };
+}
+
+function fullView(row: SummaryRow & { content: unknown }) {
+  return { ...view(row), content: row.content };
 }
 
 function selectDocuments(db: Executor, where: SQL | undefined) {
@@ -91,7 +106,7 @@ async function findDocument(db: Executor, ctx: PlatformContext, id: string) {
 }
 
 /** Locks the document for a change in this transaction, after the owner's permission for its type. */
-async function lockDocument(tx: Executor, ctx: PlatformContext, id: string, scope: string) {
+async function lockDocument(tx: Executor, ctx: PlatformContext, id: string, scope: typeof WRITE | typeof DELETE) {
   const [row] = await tx
     .select({ type: documents.type })
     .from(documents)
@@ -108,7 +123,13 @@ const MAX_BATCHES = 5;
 
 export const listDocuments = defineEndpoint({
   id: 'document.documents.list',
+  service: 'document',
+  method: 'GET',
+  path: '/document/v1/documents',
+  scopes: ['document:documents:read'],
+  summary: 'List documents',
   query: listQuery,
+  responses: { 200: { description: 'A page of the documents the owner may read, without content.', schema: documentList } },
   async handle({ query }, ctx) {
     let after = readPageKey(query, position);
     const items: ReturnType<typeof view>[] = [];
@@ -139,9 +160,16 @@ export const listDocuments = defineEndpoint({
 
 export const createDocument = defineEndpoint({
   id: 'document.documents.create',
+  service: 'document',
+  method: 'POST',
+  path: '/document/v1/documents',
+  scopes: ['document:documents:write'],
+  summary: 'Create a document',
+  requestBody: 'JSON object with name, type and content',
   body: createBody,
   exampleBody: { name: 'Service health', type: 'dashboard', content: { tiles: [] } },
   attributes: ({ body }) => ({ [TYPE]: body.type }),
+  responses: { 201: { description: 'The new document.', schema: documentView } },
   async handle({ body }, ctx) {
     const [row] = await ctx.db
       .insert(documents)
@@ -156,25 +184,38 @@ export const createDocument = defineEndpoint({
       })
       .returning({ id: documents.id });
     const document = await findDocument(ctx.db, ctx, row!.id);
-    return created(view(document, document.content));
+    return created(fullView(document));
   },
 });
 
 export const getDocument = defineEndpoint({
   id: 'document.documents.get',
+  service: 'document',
+  method: 'GET',
+  path: '/document/v1/documents/{id}',
+  scopes: ['document:documents:read'],
+  summary: 'Get a document',
   params: idParams,
+  responses: { 200: { description: 'The document with its content.', schema: documentView } },
   async handle({ params }, ctx) {
     const row = await findDocument(ctx.db, ctx, params.id);
     ctx.authorize(READ, { [TYPE]: row.type });
-    return ok(view(row, row.content));
+    return ok(fullView(row));
   },
 });
 
 export const updateDocument = defineEndpoint({
   id: 'document.documents.update',
+  service: 'document',
+  method: 'PUT',
+  path: '/document/v1/documents/{id}',
+  scopes: ['document:documents:write'],
+  summary: 'Update a document',
+  requestBody: 'JSON object with any of name, type and content',
   params: idParams,
   body: updateBody,
   exampleBody: { name: 'Service health (v2)' },
+  responses: { 200: { description: 'The document as it is now.', schema: documentView } },
   async handle({ params, body }, ctx) {
     await ctx.db.transaction(async (tx) => {
       const current = await lockDocument(tx, ctx, params.id, WRITE);
@@ -190,13 +231,19 @@ export const updateDocument = defineEndpoint({
         .where(eq(documents.id, params.id));
     });
     const row = await findDocument(ctx.db, ctx, params.id);
-    return ok(view(row, row.content));
+    return ok(fullView(row));
   },
 });
 
 export const deleteDocument = defineEndpoint({
   id: 'document.documents.delete',
+  service: 'document',
+  method: 'DELETE',
+  path: '/document/v1/documents/{id}',
+  scopes: ['document:documents:delete'],
+  summary: 'Delete a document',
   params: idParams,
+  responses: { 200: { description: 'The document is deleted.', schema: deletedDocument } },
   async handle({ params }, ctx) {
     await ctx.db.transaction(async (tx) => {
       await lockDocument(tx, ctx, params.id, DELETE);

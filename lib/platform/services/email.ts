@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { emailMessages, serviceUsers, users } from '@/lib/db/schema';
-import { defineEndpoint, type PlatformContext } from '../endpoint';
+import { accepted, defineEndpoint, type PlatformContext } from '../endpoint';
 import { configuredSender, DeliveryError, type EmailSender } from './email-delivery';
 import { ownerColumns } from './principal';
 import { storableString } from './storage-json';
@@ -87,11 +87,32 @@ export async function sendEmail(ctx: PlatformContext, input: EmailInput, sender:
 
 export const sendEmailEndpoint = defineEndpoint({
   id: 'email.emails.send',
+  service: 'email',
+  method: 'POST',
+  path: '/email/v1/emails',
+  scopes: ['email:emails:send'],
+  summary: 'Send an email',
+  description: 'Kept in an outbox; delivered over SMTP when configured.',
+  requestBody: 'JSON object with to, subject and body, and optionally cc, bcc and contentType',
   body: emailBody,
   maxBodyBytes: 2 * 1024 * 1024,
   exampleBody: { to: ['ops@example.com'], subject: 'Nightly export', body: 'The export finished.' },
+  responses: {
+    202: {
+      description: 'In the outbox; the status says whether it was delivered.',
+      schema: z.object({
+        id: z.uuid(),
+        status: z.enum(['stored', 'sent', 'failed']),
+        to: z.array(z.string()),
+        cc: z.array(z.string()),
+        bcc: z.array(z.string()),
+        subject: z.string(),
+        error: z.string().optional(),
+      }),
+    },
+  },
   async handle({ body }, ctx) {
-    return { status: 202, body: await sendEmail(ctx, body) };
+    return accepted(await sendEmail(ctx, body));
   },
 });
 

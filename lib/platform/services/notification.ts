@@ -36,9 +36,19 @@ export async function createSelfNotification(ctx: PlatformContext, body: z.outpu
   return view(row!);
 }
 
+const notificationSchema = z
+  .object({ id: z.uuid(), title: z.string(), message: z.string(), severity: z.enum(['info', 'warning', 'error']), createdAt: z.iso.datetime() })
+  .meta({ id: 'SelfNotification' });
+
 export const listSelfNotifications = defineEndpoint({
   id: 'notification.self-notifications.list',
+  service: 'notification',
+  method: 'GET',
+  path: '/notification/v2/self-notifications',
+  scopes: ['notification:self-notifications:read'],
+  summary: 'List notifications to yourself',
   query: z.object(pageQuery),
+  responses: { 200: { description: 'A page of your notifications, newest first.', schema: z.object({ notifications: z.array(notificationSchema), nextPageKey: z.string().nullable() }) } },
   async handle({ query }, ctx) {
     const after = readPageKey(query, position);
     const rows = await ctx.db
@@ -64,8 +74,15 @@ export const listSelfNotifications = defineEndpoint({
 
 export const createSelfNotificationEndpoint = defineEndpoint({
   id: 'notification.self-notifications.create',
+  service: 'notification',
+  method: 'POST',
+  path: '/notification/v2/self-notifications',
+  scopes: ['notification:self-notifications:write'],
+  summary: 'Create a notification to yourself',
+  requestBody: 'JSON object with title, and optionally message and severity',
   body: notificationBody,
   exampleBody: { title: 'Nightly export finished', message: '1,204 records exported.', severity: 'info' },
+  responses: { 201: { description: 'The new notification.', schema: notificationSchema } },
   async handle({ body }, ctx) {
     return created(await createSelfNotification(ctx, body));
   },

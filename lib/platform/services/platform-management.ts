@@ -11,7 +11,21 @@ const position = z.tuple([z.string().min(1)]);
 
 export const listEnvironments = defineEndpoint({
   id: 'platform-management.environments.list',
+  service: 'platform-management',
+  method: 'GET',
+  path: '/platform-management/v1/environments',
+  scopes: ['platform-management:environments:read'],
+  summary: 'List the environments the token reaches',
   query: z.object(pageQuery),
+  responses: {
+    200: {
+      description: 'A page of the environments the token reaches.',
+      schema: z.object({
+        environments: z.array(z.object({ id: z.string(), name: z.string(), accountId: z.string() })),
+        nextPageKey: z.string().nullable(),
+      }),
+    },
+  },
   async handle({ query }, ctx) {
     const after = readPageKey(query, position);
     const conditions: (SQL | undefined)[] = [eq(environments.accountId, ctx.accountId)];

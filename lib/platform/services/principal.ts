@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { Principal } from '@/lib/iam/effective-permissions';
 
 /** The owner columns (user or service user) of a row that belongs to a token's owner. */
@@ -6,6 +7,12 @@ export function ownerColumns(owner: Principal): { ownerUserId: string | null; ow
     ? { ownerUserId: owner.userId, ownerServiceUserId: null }
     : { ownerUserId: null, ownerServiceUserId: owner.serviceUserId };
 }
+
+/** How an owner appears in responses; null when that identity no longer exists. */
+export const ownerSchema = z
+  .object({ type: z.enum(['user', 'service-user']), id: z.uuid(), email: z.string().nullable() })
+  .nullable()
+  .meta({ id: 'Owner', description: 'The identity that owns the item; null when it no longer exists.' });
 
 export interface OwnerView {
   type: 'user' | 'service-user';

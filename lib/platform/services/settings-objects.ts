@@ -5,7 +5,7 @@ import { serviceUsers, settingsObjects, users } from '@/lib/db/schema';
 import type { PlatformContext } from '../endpoint';
 import { badRequest, notFound, PlatformError } from '../errors';
 import { pageKey, readPageKey, type PageParams } from './pagination';
-import { ownerColumns, ownerView } from './principal';
+import { ownerColumns, ownerSchema, ownerView } from './principal';
 import type { SettingsSchema } from './settings-schemas';
 import { storableJson } from './storage-json';
 
@@ -54,6 +54,22 @@ type ObjectRow = {
   createdAt: Date;
   updatedAt: Date;
 };
+
+export const settingsObjectSchema = z
+  .object({
+    objectId: z.uuid(),
+    appId: z.string().optional().meta({ description: 'The app, for app settings objects' }),
+    schemaId: z.string(),
+    schemaVersion: z.string().nullable(),
+    value: z.record(z.string(), z.unknown()),
+    version: z.int().min(1),
+    owner: ownerSchema,
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+  })
+  .meta({ id: 'SettingsObject' });
+export const settingsObjectList = z.object({ items: z.array(settingsObjectSchema), nextPageKey: z.string().nullable() });
+export const deletedSettingsObject = z.object({ objectId: z.uuid(), deleted: z.boolean() });
 
 function objectView(row: ObjectRow, schemas: readonly SettingsSchema[]) {
   return {

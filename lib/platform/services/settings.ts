@@ -3,11 +3,14 @@ import { created, defineEndpoint, ok } from '../endpoint';
 import { pageQuery } from './pagination';
 import {
   createObject,
+  deletedSettingsObject,
   deleteObject,
   listObjects,
   objectIdParams,
   objectSchemaId,
   schemaIdField,
+  settingsObjectList,
+  settingsObjectSchema,
   updateObject,
   valueField,
   type SettingsScope,
@@ -28,8 +31,28 @@ const ENVIRONMENT: SettingsScope = {
 
 const idParams = z.object(objectIdParams);
 
+const schemaList = z.object({
+  items: z.array(
+    z.object({
+      schemaId: z.string(),
+      displayName: z.string(),
+      description: z.string(),
+      version: z.string(),
+      multiObject: z.boolean(),
+      schema: z.record(z.string(), z.unknown()).meta({ description: "The value's JSON Schema" }),
+    }),
+  ),
+  totalCount: z.int().min(0),
+});
+
 export const listSettingsSchemas = defineEndpoint({
   id: 'settings.schemas.list',
+  service: 'settings',
+  method: 'GET',
+  path: '/settings/v1/schemas',
+  scopes: ['settings:schemas:read'],
+  summary: 'List settings schemas',
+  responses: { 200: { description: 'Every built-in schema, with its JSON Schema.', schema: schemaList } },
   async handle() {
     return ok({ items: SETTINGS_SCHEMAS.map(schemaView), totalCount: SETTINGS_SCHEMAS.length });
   },
@@ -37,7 +60,13 @@ export const listSettingsSchemas = defineEndpoint({
 
 export const listSettingsObjects = defineEndpoint({
   id: 'settings.objects.list',
+  service: 'settings',
+  method: 'GET',
+  path: '/settings/v1/objects',
+  scopes: ['settings:objects:read'],
+  summary: 'List settings objects',
   query: z.object({ ...pageQuery, schemaId: schemaIdField.optional() }),
+  responses: { 200: { description: 'A page of the objects the owner may read.', schema: settingsObjectList } },
   async handle({ query }, ctx) {
     return ok(await listObjects(ctx, ENVIRONMENT, query, (schemaId) => ctx.permits(READ, { [SCHEMA_ID]: schemaId })));
   },
@@ -45,9 +74,17 @@ export const listSettingsObjects = defineEndpoint({
 
 export const createSettingsObject = defineEndpoint({
   id: 'settings.objects.create',
+  service: 'settings',
+  method: 'POST',
+  path: '/settings/v1/objects',
+  scopes: ['settings:objects:write'],
+  summary: 'Create a settings object',
+  requestBody: 'JSON object with schemaId and value',
   body: z.object({ schemaId: schemaIdField, value: valueField }),
   exampleBody: { schemaId: 'builtin:ownership.teams', value: { name: 'Checkout', identifier: 'checkout', contactEmail: 'checkout@example.com' } },
   attributes: ({ body }) => ({ [SCHEMA_ID]: body.schemaId }),
+  errors: [409],
+  responses: { 201: { description: 'The new object.', schema: settingsObjectSchema } },
   async handle({ body }, ctx) {
     return created(await createObject(ctx, ENVIRONMENT, body.schemaId, body.value));
   },
@@ -60,10 +97,18 @@ const updateBody = z.object({
 
 export const updateSettingsObject = defineEndpoint({
   id: 'settings.objects.update',
+  service: 'settings',
+  method: 'PUT',
+  path: '/settings/v1/objects/{id}',
+  scopes: ['settings:objects:write'],
+  summary: 'Update a settings object',
+  requestBody: 'JSON object with value, and optionally the version it was read at',
   params: idParams,
   body: updateBody,
   exampleBody: { value: { name: 'Checkout', identifier: 'checkout' } },
   attributes: async ({ params }, ctx) => ({ [SCHEMA_ID]: await objectSchemaId(ctx, ENVIRONMENT, params.id) }),
+  errors: [409],
+  responses: { 200: { description: 'The object as it is now.', schema: settingsObjectSchema } },
   async handle({ params, body }, ctx) {
     return ok(await updateObject(ctx, ENVIRONMENT, params.id, body.value, body.version));
   },
@@ -71,8 +116,14 @@ export const updateSettingsObject = defineEndpoint({
 
 export const deleteSettingsObject = defineEndpoint({
   id: 'settings.objects.delete',
+  service: 'settings',
+  method: 'DELETE',
+  path: '/settings/v1/objects/{id}',
+  scopes: ['settings:objects:write'],
+  summary: 'Delete a settings object',
   params: idParams,
   attributes: async ({ params }, ctx) => ({ [SCHEMA_ID]: await objectSchemaId(ctx, ENVIRONMENT, params.id) }),
+  responses: { 200: { description: 'The object is deleted.', schema: deletedSettingsObject } },
   async handle({ params }, ctx) {
     return ok(await deleteObject(ctx, ENVIRONMENT, params.id));
   },

@@ -9,10 +9,18 @@ import { APP_ID, appIdSchema, appStatesOfApp, changingState, userAppStatesOfApp 
 
 const params = z.object({ appId: appIdSchema });
 
+const deletedAll = z.object({ appId: z.string(), deleted: z.int().min(0) });
+
 export const deleteAllAppStates = defineEndpoint({
   id: 'state-management.app-states.delete',
+  service: 'state-management',
+  method: 'DELETE',
+  path: '/state-management/v1/apps/{appId}/app-states',
+  scopes: ['state-management:app-states:delete'],
+  summary: 'Delete all app state of an app',
   params,
   attributes: ({ params: p }) => ({ [APP_ID]: p.appId }),
+  responses: { 200: { description: 'How many values were deleted.', schema: deletedAll } },
   async handle({ params: p }, ctx) {
     const deleted = await changingState(
       ctx,
@@ -29,8 +37,14 @@ export const deleteAllAppStates = defineEndpoint({
 
 export const deleteAllUserAppStates = defineEndpoint({
   id: 'state-management.user-app-states.delete',
+  service: 'state-management',
+  method: 'DELETE',
+  path: '/state-management/v1/apps/{appId}/user-app-states',
+  scopes: ['state-management:user-app-states:delete'],
+  summary: 'Delete all user app state of an app',
   params,
   attributes: ({ params: p }) => ({ [APP_ID]: p.appId }),
+  responses: { 200: { description: 'How many values were deleted.', schema: deletedAll } },
   async handle({ params: p }, ctx) {
     const deleted = await changingState(
       ctx,

@@ -33,6 +33,9 @@ const putBody = z.object({
 });
 const MAX_STATE_BYTES = 1024 * 1024;
 
+const stateValue = z.object({ appId: z.string(), key: z.string(), value: z.unknown(), updatedAt: z.iso.datetime() }).meta({ id: 'AppState' });
+const deletedState = z.object({ appId: z.string(), key: z.string(), deleted: z.boolean() });
+
 type Params = z.infer<typeof params>;
 
 const appAttributes = ({ params: p }: { params: Params }) => ({ [APP_ID]: p.appId });
@@ -98,8 +101,14 @@ export async function changingState<T>(ctx: PlatformContext, drop: (cache: ReadC
 
 export const getAppState = defineEndpoint({
   id: 'state.app-states.get',
+  service: 'state',
+  method: 'GET',
+  path: '/state/v1/apps/{appId}/app-states/{key}',
+  scopes: ['state:app-states:read'],
+  summary: 'Get an app state value',
   params,
   attributes: appAttributes,
+  responses: { 200: { description: 'The stored value.', schema: stateValue } },
   async handle({ params: p }, ctx) {
     const row = await readState(ctx, appStateKey(ctx, p), async () => {
       const [found] = await selectAppState(ctx.db).execute({ environmentId: ctx.environmentId, appId: p.appId, key: p.key });
@@ -112,11 +121,18 @@ export const getAppState = defineEndpoint({
 
 export const putAppState = defineEndpoint({
   id: 'state.app-states.put',
+  service: 'state',
+  method: 'PUT',
+  path: '/state/v1/apps/{appId}/app-states/{key}',
+  scopes: ['state:app-states:write'],
+  summary: 'Set an app state value',
+  requestBody: 'JSON object with value',
   params,
   body: putBody,
   maxBodyBytes: MAX_STATE_BYTES,
   exampleBody: { value: { theme: 'dark' } },
   attributes: appAttributes,
+  responses: { 200: { description: 'The value as stored.', schema: stateValue } },
   async handle({ params: p, body }, ctx) {
     await changingState(
       ctx,
@@ -136,8 +152,14 @@ export const putAppState = defineEndpoint({
 
 export const deleteAppState = defineEndpoint({
   id: 'state.app-states.delete',
+  service: 'state',
+  method: 'DELETE',
+  path: '/state/v1/apps/{appId}/app-states/{key}',
+  scopes: ['state:app-states:delete'],
+  summary: 'Delete an app state value',
   params,
   attributes: appAttributes,
+  responses: { 200: { description: 'The value is deleted.', schema: deletedState } },
   async handle({ params: p }, ctx) {
     const deleted = await changingState(
       ctx,
@@ -162,8 +184,14 @@ function ownerStateWhere(environmentId: string, owner: Principal, p: Params): SQ
 
 export const getUserAppState = defineEndpoint({
   id: 'state.user-app-states.get',
+  service: 'state',
+  method: 'GET',
+  path: '/state/v1/apps/{appId}/user-app-states/{key}',
+  scopes: ['state:user-app-states:read'],
+  summary: "Get the owner's app state value",
   params,
   attributes: appAttributes,
+  responses: { 200: { description: "The owner's stored value.", schema: stateValue } },
   async handle({ params: p }, ctx) {
     const row = await readState(ctx, userAppStateKey(ctx, p), async () => {
       const [found] = await ctx.db
@@ -179,11 +207,18 @@ export const getUserAppState = defineEndpoint({
 
 export const putUserAppState = defineEndpoint({
   id: 'state.user-app-states.put',
+  service: 'state',
+  method: 'PUT',
+  path: '/state/v1/apps/{appId}/user-app-states/{key}',
+  scopes: ['state:user-app-states:write'],
+  summary: "Set the owner's app state value",
+  requestBody: 'JSON object with value',
   params,
   body: putBody,
   maxBodyBytes: MAX_STATE_BYTES,
   exampleBody: { value: { lastOpened: 'overview' } },
   attributes: appAttributes,
+  responses: { 200: { description: 'The value as stored.', schema: stateValue } },
   async handle({ params: p, body }, ctx) {
     const owner = ownerColumns(ctx.owner);
     const byUser = ctx.owner.kind === 'user';
@@ -212,8 +247,14 @@ export const putUserAppState = defineEndpoint({
 
 export const deleteUserAppState = defineEndpoint({
   id: 'state.user-app-states.delete',
+  service: 'state',
+  method: 'DELETE',
+  path: '/state/v1/apps/{appId}/user-app-states/{key}',
+  scopes: ['state:user-app-states:delete'],
+  summary: "Delete the owner's app state value",
   params,
   attributes: appAttributes,
+  responses: { 200: { description: 'The value is deleted.', schema: deletedState } },
   async handle({ params: p }, ctx) {
     const deleted = await changingState(
       ctx,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { storageRecords } from '@/lib/db/schema';
 import { STORAGE_TABLE_READ_SCOPES, type StorageTable } from '../catalogue';
-import { defineEndpoint, ok, type PlatformContext } from '../endpoint';
+import { accepted, defineEndpoint, ok, type PlatformContext } from '../endpoint';
 import { badRequest, PlatformError } from '../errors';
 import type { Query } from '../query/ast';
 import { executeQuery, QueryBoundError } from '../query/execute';
@@ -16,7 +16,7 @@ import { unstorableJson } from './storage-json';
 
 export const MAX_INGEST_BYTES = 1024 * 1024;
 export const MAX_RECORDS_PER_REQUEST = 1000;
-const TABLE_ATTRIBUTE = 'storage:table';
+const TABLE_ATTRIBUTE = 'storage:table' as const;
 
 /** Checks the records of an ingest body and gives each its timestamp (ISO, UTC, milliseconds). */
 export function prepareRecords(body: unknown, now: Date): { timestamp: Date; record: Record<string, unknown> }[] {
@@ -58,25 +58,42 @@ export async function ingestRecords(ctx: Pick<PlatformContext, 'db' | 'environme
   return records.length;
 }
 
-function ingestEndpoint(id: string, table: StorageTable, example: unknown) {
+const ingested = z.object({ table: z.enum(['events', 'bizevents', 'logs']), ingested: z.int().min(1) });
+
+function ingestEndpoint(
+  table: StorageTable,
+  scope: 'storage:events:write' | 'storage:bizevents:write' | 'storage:logs:write',
+  summary: string,
+  example: unknown,
+) {
   return defineEndpoint({
-    id,
+    id: `storage.${table}.ingest`,
+    service: 'storage',
+    method: 'POST',
+    path: `/storage/ingest/v1/${table}`,
+    scopes: [scope],
+    summary,
+    requestBody: 'A JSON object or an array of them',
     body: z.unknown(),
     maxBodyBytes: MAX_INGEST_BYTES,
     exampleBody: example,
+    responses: { 202: { description: 'Stored; the answer says how many records.', schema: ingested } },
     async handle({ body }, ctx) {
-      const count = await ingestRecords(ctx, table, body);
-      return { status: 202, body: { table, ingested: count } };
+      return accepted({ table, ingested: await ingestRecords(ctx, table, body) });
     },
   });
 }
 
-export const ingestEvents = ingestEndpoint('storage.events.ingest', 'events', { 'event.type': 'deployment', service: 'checkout', version: '1.4.2' });
-export const ingestBizevents = ingestEndpoint('storage.bizevents.ingest', 'bizevents', [
+export const ingestEvents = ingestEndpoint('events', 'storage:events:write', 'Ingest events', {
+  'event.type': 'deployment',
+  service: 'checkout',
+  version: '1.4.2',
+});
+export const ingestBizevents = ingestEndpoint('bizevents', 'storage:bizevents:write', 'Ingest business events', [
   { 'event.type': 'purchase', amount: 42.5, currency: 'EUR' },
   { 'event.type': 'refund', amount: 10, currency: 'EUR' },
 ]);
-export const ingestLogs = ingestEndpoint('storage.logs.ingest', 'logs', { loglevel: 'ERROR', content: 'Payment service timed out' });
+export const ingestLogs = ingestEndpoint('logs', 'storage:logs:write', 'Ingest logs', { loglevel: 'ERROR', content: 'Payment service timed out' });
 
 export const queryBody = z.object({
   query: z
@@ -106,6 +123,17 @@ export function queryAttributes(query: Query) {
   return { [TABLE_ATTRIBUTE]: query.table };
 }
 
+export const queryResult = z.object({
+  records: z.array(z.record(z.string(), z.unknown())),
+  metadata: z.object({
+    table: z.enum(['events', 'bizevents', 'logs']),
+    columns: z.array(z.string()).nullable().meta({ description: 'The columns in order, when the query names them' }),
+    returnedRecords: z.int().min(0),
+    truncated: z.boolean(),
+    maxRecords: z.int().min(1),
+  }),
+});
+
 /** Runs a query once `storage:buckets:read` is settled; the table's read scope is checked here. */
 export async function runQuery(ctx: PlatformContext, query: Query) {
   ctx.authorize(STORAGE_TABLE_READ_SCOPES[query.table]);
@@ -120,7 +148,7 @@ export async function runQuery(ctx: PlatformContext, query: Query) {
     records: result.records,
     metadata: {
       table: query.table,
-      columns: result.columns,
+      columns: result.columns ? [...result.columns] : null,
       returnedRecords: result.records.length,
       truncated: result.truncated,
       maxRecords: result.cap,
@@ -130,10 +158,19 @@ export async function runQuery(ctx: PlatformContext, query: Query) {
 
 export const executeStorageQuery = defineEndpoint({
   id: 'storage.query.execute',
+  service: 'storage',
+  method: 'POST',
+  path: '/storage/query/v1/query:execute',
+  scopes: ['storage:buckets:read'],
+  perRequestScopes: Object.values(STORAGE_TABLE_READ_SCOPES),
+  summary: 'Run a storage query',
+  description: 'Also needs the read scope of the fetched table: storage:events:read, storage:bizevents:read or storage:logs:read.',
+  requestBody: 'JSON object with query, e.g. "fetch logs | limit 10"',
   body: queryBody,
   exampleBody: { query: 'fetch bizevents | filter event.type == "purchase" | summarize count(), by: {currency}' },
   // The table decides the policy attribute, so the query is parsed before any permission check.
   attributes: ({ body }) => queryAttributes(parseRequestQuery(body.query)),
+  responses: { 200: { description: 'The records the query returns, and what they are.', schema: queryResult } },
   async handle({ body }, ctx) {
     return ok(await runQuery(ctx, parseRequestQuery(body.query)));
   },

@@ -4,6 +4,7 @@ import { notFound } from 'next/navigation';
 import { requireActor } from '@/app/_lib/session';
 import { TokenForm } from '@/components/platform-tokens/token-form';
 import { getDb } from '@/lib/db';
+import { endpointsByScope } from '@/lib/platform/registry';
 import { duplicatePrefill, emptyTokenForm, findTokenToDuplicate } from '@/lib/tokens/form-prefill';
 import { loadTokenFormOptions } from '@/lib/tokens/form-options';
 import { tokenIdSchema } from '@/lib/validations/tokens';
@@ -54,7 +55,7 @@ export default async function NewPlatformTokenPage({ searchParams }: { searchPar
           You are not a member of any account, so there is nowhere to generate a token.
         </p>
       ) : (
-        <TokenForm accounts={accounts} initial={initial} sourceTokenId={sourceTokenId} />
+        <TokenForm accounts={accounts} initial={initial} sourceTokenId={sourceTokenId} endpointsByScope={endpointsByScope()} />
       )}
     </div>
   );

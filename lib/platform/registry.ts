@@ -1,0 +1,130 @@
+import { pathParamNames, type HttpMethod, type ServiceId } from './catalogue';
+import type { AnyEndpointDefinition } from './endpoint';
+import { appEngineEndpoints } from './services/app-engine';
+import { appSettingsEndpoints } from './services/app-settings';
+import { automationEndpoints } from './services/automation';
+import { davisEndpoints } from './services/davis';
+import { davisCopilotEndpoints } from './services/davis-copilot';
+import { documentEndpoints } from './services/document';
+import { emailEndpoints } from './services/email';
+import { iamEndpoints } from './services/iam';
+import { notificationEndpoints } from './services/notification';
+import { platformManagementEndpoints } from './services/platform-management';
+import { settingsEndpoints } from './services/settings';
+import { stateEndpoints } from './services/state';
+import { stateManagementEndpoints } from './services/state-management';
+import { storageEndpoints } from './services/storage';
+
+// Every platform endpoint, each defined once in its service's file (endpoint.ts). Adding an
+// endpoint to a service's list is all it takes; adding a service is one more line here.
+export const ENDPOINTS: readonly AnyEndpointDefinition[] = [
+  ...documentEndpoints,
+  ...stateEndpoints,
+  ...stateManagementEndpoints,
+  ...storageEndpoints,
+  ...settingsEndpoints,
+  ...appSettingsEndpoints,
+  ...automationEndpoints,
+  ...appEngineEndpoints,
+  ...notificationEndpoints,
+  ...davisEndpoints,
+  ...davisCopilotEndpoints,
+  ...emailEndpoints,
+  ...iamEndpoints,
+  ...platformManagementEndpoints,
+];
+
+export type Endpoint = AnyEndpointDefinition;
+
+const BY_ID: ReadonlyMap<string, Endpoint> = new Map(ENDPOINTS.map((e) => [e.id, e]));
+
+export function findEndpointById(id: string): Endpoint | undefined {
+  return BY_ID.get(id);
+}
+
+export function endpointsOfService(service: ServiceId): readonly Endpoint[] {
+  return ENDPOINTS.filter((e) => e.service === service);
+}
+
+/** Endpoints that need the scope, always (`scopes`) or depending on the request (`perRequestScopes`, `readsFrom`). */
+export function endpointsForScope(scope: string): readonly Endpoint[] {
+  const has = (list: readonly string[] | undefined) => list?.includes(scope) ?? false;
+  return ENDPOINTS.filter((e) => has(e.scopes) || has(e.perRequestScopes) || has(e.readsFrom));
+}
+
+/** What the create form's scope table shows next to each scope: the calls it allows (plain data for the client). */
+export function endpointsByScope(): Record<string, { id: string; method: HttpMethod; path: string; summary: string }[]> {
+  const out: Record<string, { id: string; method: HttpMethod; path: string; summary: string }[]> = {};
+  for (const e of ENDPOINTS) {
+    for (const scope of new Set([...e.scopes, ...(e.perRequestScopes ?? []), ...(e.readsFrom ?? [])])) {
+      (out[scope] ??= []).push({ id: e.id, method: e.method, path: e.path, summary: e.summary });
+    }
+  }
+  return out;
+}
+
+interface CompiledEndpoint {
+  endpoint: Endpoint;
+  pattern: RegExp;
+  params: string[];
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function compile(endpoint: Endpoint): CompiledEndpoint {
+  const source = endpoint.path
+    .split(/(\{[A-Za-z][A-Za-z0-9]*\})/)
+    .map((part) => (part.startsWith('{') ? '([^/]+)' : escapeRegExp(part)))
+    .join('');
+  return { endpoint, pattern: new RegExp(`^${source}$`), params: pathParamNames(endpoint.path) };
+}
+
+const MAX_PATH_LENGTH = 2048;
+const METHODS = ['GET', 'POST', 'PUT', 'DELETE'] as const;
+
+export interface Router {
+  /**
+   * Matches a method and a path under /e/{env}/platform (a query string is ignored):
+   * '/document/v1/documents/abc' -> document.documents.get with { id: 'abc' }. Param values are
+   * URL-decoded; an undecodable value does not match.
+   */
+  find(method: string, pathUnderPlatform: string): { endpoint: Endpoint; params: Record<string, string> } | null;
+  /** The methods some endpoint answers at this path (for 405 vs 404). */
+  methodsAt(pathUnderPlatform: string): HttpMethod[];
+}
+
+export function createRouter(endpoints: readonly Endpoint[]): Router {
+  // Endpoints without placeholders first, so a literal path always beats a template.
+  const compiled = endpoints.map(compile).sort((a, b) => a.params.length - b.params.length);
+  function find(method: string, pathUnderPlatform: string) {
+    if (pathUnderPlatform.length > MAX_PATH_LENGTH) return null;
+    const upper = method.toUpperCase();
+    const path = pathUnderPlatform.split(/[?#]/, 1)[0] ?? '';
+    for (const c of compiled) {
+      if (c.endpoint.method !== upper) continue;
+      const match = c.pattern.exec(path);
+      if (!match) continue;
+      const params: Record<string, string> = {};
+      try {
+        c.params.forEach((name, i) => {
+          params[name] = decodeURIComponent(match[i + 1] ?? '');
+        });
+      } catch {
+        return null;
+      }
+      return { endpoint: c.endpoint, params };
+    }
+    return null;
+  }
+  return { find, methodsAt: (path) => METHODS.filter((m) => find(m, path) !== null) };
+}
+
+const ROUTER = createRouter(ENDPOINTS);
+
+export const findEndpoint = ROUTER.find;
+
+export function pathExists(pathUnderPlatform: string): boolean {
+  return ROUTER.methodsAt(pathUnderPlatform).length > 0;
+}
