@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import { sql, type ExtractTablesWithRelations } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
@@ -8,6 +7,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { Pool } from 'pg';
 import { WorkerPglite, type DataDirFile } from './pglite-worker-client';
+import { migrationsFolder } from './project-files';
 import { installShortQueryErrors } from './query-errors';
 import * as schema from './schema';
 import { DEFAULT_STATEMENT_TIMEOUT_MS, withStatementBound } from './statement-timeout';
@@ -39,7 +39,6 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export const migrationsFolder = path.join(process.cwd(), 'drizzle');
 
 // Any constant works; it only has to be the same on every instance that migrates.
 const MIGRATION_LOCK_KEY = 727_100_401;
