@@ -4,6 +4,7 @@ import type { Actor } from '@/lib/auth/users';
 import type { Executor } from '@/lib/db';
 import { auditEvents, type AuditAction } from '@/lib/db/schema';
 import { isTokenId, TOKEN_PREFIX } from '@/lib/tokens/format';
+import { withoutTokenSecrets } from '@/lib/tokens/shape.mjs';
 import type { ActivityQuery } from '@/lib/validations/activity';
 
 // The account's audit log for its admins ("Activity"). Events never hold a secret; as a second
@@ -29,10 +30,8 @@ export interface ActivityPage {
 }
 
 const SHOWN_TOKEN_IDS = 10;
-const WHOLE_TOKEN = /(dt0s16\.[A-Z0-9]{24})\.[A-Z0-9]{64}/gi;
-
 export function redactSecrets<T>(value: T): T {
-  if (typeof value === 'string') return value.replace(WHOLE_TOKEN, '$1') as T;
+  if (typeof value === 'string') return withoutTokenSecrets(value) as T;
   if (Array.isArray(value)) return value.map(redactSecrets) as T;
   if (value && typeof value === 'object' && !(value instanceof Date)) {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactSecrets(v)])) as T;
