@@ -15,7 +15,8 @@ import {
 } from '@/lib/db/schema';
 import { NotFoundError } from '@/lib/errors';
 import { isUuid, memberRef, type MemberRef } from '@/lib/validations/iam';
-import { assertAccountAdmin, type IamActor } from './admin-guard';
+import { assertAdminNow } from '@/lib/accounts/admin-access';
+import type { IamActor } from './admin-guard';
 import { parsePolicy } from './policy-parser';
 
 // What the IAM admin pages show. Each read checks, like each change, that the actor administers
@@ -72,7 +73,7 @@ export async function accountIdentities(db: Executor, accountId: string): Promis
 }
 
 export async function listGroups(db: Executor, actor: IamActor, accountId: string) {
-  await assertAccountAdmin(db, actor, accountId);
+  await assertAdminNow(db, actor, accountId);
   return db
     .select({
       id: groups.id,
@@ -96,7 +97,7 @@ export interface GroupBinding {
 }
 
 export async function groupDetail(db: Executor, actor: IamActor, accountId: string, groupId: string) {
-  await assertAccountAdmin(db, actor, accountId);
+  await assertAdminNow(db, actor, accountId);
   if (!isUuid(groupId)) throw new NotFoundError('This group does not exist.');
   const [group] = await db
     .select({ id: groups.id, name: groups.name, description: groups.description })
@@ -153,7 +154,7 @@ export async function groupDetail(db: Executor, actor: IamActor, accountId: stri
 export type GroupDetail = Awaited<ReturnType<typeof groupDetail>>;
 
 export async function listPolicies(db: Executor, actor: IamActor, accountId: string) {
-  await assertAccountAdmin(db, actor, accountId);
+  await assertAdminNow(db, actor, accountId);
   const rows = await db
     .select({
       id: policies.id,
@@ -175,7 +176,7 @@ export async function listPolicies(db: Executor, actor: IamActor, accountId: str
 export type PolicyRow = Awaited<ReturnType<typeof listPolicies>>[number];
 
 export async function policyDetail(db: Executor, actor: IamActor, accountId: string, policyId: string) {
-  await assertAccountAdmin(db, actor, accountId);
+  await assertAdminNow(db, actor, accountId);
   if (!isUuid(policyId)) throw new NotFoundError('This policy does not exist.');
   const [policy] = await db
     .select({ id: policies.id, name: policies.name, description: policies.description, statements: policies.statements, updatedAt: policies.updatedAt })
@@ -193,7 +194,7 @@ export async function policyDetail(db: Executor, actor: IamActor, accountId: str
 }
 
 export async function listServiceUsers(db: Executor, actor: IamActor, accountId: string) {
-  await assertAccountAdmin(db, actor, accountId);
+  await assertAdminNow(db, actor, accountId);
   return db
     .select({
       id: serviceUsers.id,
@@ -212,6 +213,6 @@ export async function listServiceUsers(db: Executor, actor: IamActor, accountId:
 export type ServiceUserRow = Awaited<ReturnType<typeof listServiceUsers>>[number];
 
 export async function simulatorOptions(db: Executor, actor: IamActor, accountId: string) {
-  await assertAccountAdmin(db, actor, accountId);
+  await assertAdminNow(db, actor, accountId);
   return { identities: await accountIdentities(db, accountId), environments: await accountEnvironments(db, accountId) };
 }
