@@ -1,4 +1,5 @@
 import { and, desc, eq, gte, ilike, lt, or, sql, type SQL } from 'drizzle-orm';
+import { containsPattern } from '@/lib/db/like';
 import { assertAdminOf } from '@/lib/accounts/admin-access';
 import type { Actor } from '@/lib/auth/users';
 import type { Executor } from '@/lib/db';
@@ -39,10 +40,6 @@ export function redactSecrets<T>(value: T): T {
   return value;
 }
 
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, '\\$&');
-}
-
 /** A whole token ID matches events about that token, bulk ones included; other text matches by part. */
 function tokenCondition(text: string): SQL {
   const upper = text.toUpperCase();
@@ -50,7 +47,7 @@ function tokenCondition(text: string): SQL {
   if (isTokenId(tokenId)) {
     return or(eq(auditEvents.tokenId, tokenId), sql`(${auditEvents.details} -> 'tokenIds') @> ${JSON.stringify([tokenId])}::jsonb`)!;
   }
-  return ilike(auditEvents.tokenId, `%${escapeLike(text)}%`);
+  return ilike(auditEvents.tokenId, containsPattern(text));
 }
 
 function dayStart(day: string, plusDays = 0): Date {
@@ -63,7 +60,7 @@ function dayStart(day: string, plusDays = 0): Date {
 export async function listActivity(db: Executor, actor: Actor, accountId: string, query: ActivityQuery): Promise<ActivityPage> {
   assertAdminOf(actor, accountId);
   const conditions: (SQL | undefined)[] = [eq(auditEvents.accountId, accountId)];
-  if (query.actor) conditions.push(ilike(auditEvents.actorEmail, `%${escapeLike(query.actor)}%`));
+  if (query.actor) conditions.push(ilike(auditEvents.actorEmail, containsPattern(query.actor)));
   if (query.token) conditions.push(tokenCondition(query.token));
   if (query.action) conditions.push(eq(auditEvents.action, query.action));
   if (query.from) conditions.push(gte(auditEvents.createdAt, dayStart(query.from)));
