@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isScopeName } from '@/lib/platform/catalogue';
-import { EXPIRATION_CHOICES } from '@/lib/tokens/expiration';
+import { CHOOSE_EXPIRY_MESSAGE, EXPIRATION_CHOICES, parseExpiryDate } from '@/lib/tokens/expiration';
 import { TOKEN_ID_PATTERN } from '@/lib/tokens/shape.mjs';
 
 // One schema for the create form's resolver and the server actions. Rules that need the database
@@ -28,11 +28,9 @@ export const expirationFields = {
   expiresAt: z.string().max(64),
 };
 
-function checkCustomDate(value: { expiration: string; expiresAt: string }, ctx: z.RefinementCtx) {
+export function checkCustomDate(value: { expiration: string; expiresAt: string }, ctx: z.RefinementCtx) {
   if (value.expiration !== 'custom') return;
-  if (!value.expiresAt || Number.isNaN(Date.parse(value.expiresAt))) {
-    ctx.addIssue({ code: 'custom', path: ['expiresAt'], message: 'Choose the expiration date' });
-  }
+  if (!parseExpiryDate(value.expiresAt)) ctx.addIssue({ code: 'custom', path: ['expiresAt'], message: CHOOSE_EXPIRY_MESSAGE });
 }
 
 const tokenFormObject = z.object({
