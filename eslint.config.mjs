@@ -10,5 +10,22 @@ export default defineConfig([
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  {
+    // The domain knows nothing of routes or React: lib/ imports neither app/ nor components/.
+    files: ['lib/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(@/|(\\.\\./)+)(app|components)(/|$)',
+              message: 'lib/ is the domain: it may not import from app/ or components/. Move what both need into lib/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   globalIgnores(['.next/**', '.next-*/**', '.data/**', 'out/**', 'build/**', 'next-env.d.ts', 'drizzle/**', 'test-results/**', 'playwright-report/**']),
 ]);
