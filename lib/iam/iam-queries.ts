@@ -2,7 +2,6 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '@/lib/db';
 import {
   accountMembers,
-  accounts,
   environments,
   groupMembers,
   groups,
@@ -33,11 +32,6 @@ export interface Identity {
   email: string;
   name: string;
   role?: MemberRole;
-}
-
-export async function accountName(db: Executor, accountId: string): Promise<string | null> {
-  const [row] = await db.select({ name: accounts.name }).from(accounts).where(eq(accounts.id, accountId)).limit(1);
-  return row?.name ?? null;
 }
 
 export async function accountEnvironments(db: Executor, accountId: string) {
@@ -150,8 +144,6 @@ export async function groupDetail(db: Executor, actor: IamActor, accountId: stri
     .orderBy(asc(policies.name));
   return { group, members, formerMembers, candidates, bindings, policies: allPolicies, environments: await accountEnvironments(db, accountId) };
 }
-
-export type GroupDetail = Awaited<ReturnType<typeof groupDetail>>;
 
 export async function listPolicies(db: Executor, actor: IamActor, accountId: string) {
   await assertAdminNow(db, actor, accountId);

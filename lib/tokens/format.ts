@@ -11,7 +11,7 @@ import {
   TOKEN_PREFIX,
 } from './shape.mjs';
 
-export { PUBLIC_LENGTH, SECRET_LENGTH, TOKEN_ID_LENGTH, TOKEN_LENGTH, TOKEN_PREFIX } from './shape.mjs';
+export { PUBLIC_LENGTH, TOKEN_PREFIX } from './shape.mjs';
 
 // Token format of PRODUCT.md §4: dt0s16.<PUBLIC>.<SECRET>, both parts [A-Z0-9] (./shape.mjs).
 //

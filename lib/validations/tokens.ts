@@ -70,6 +70,5 @@ export type TokenFormValues = z.output<typeof tokenFormSchema>;
 
 /** Duplicating: the create form's values plus the token they were copied from. */
 export const duplicateTokenSchema = tokenFormObject.extend({ sourceTokenId: tokenIdSchema }).superRefine(checkTokenForm);
-export type DuplicateTokenValues = z.output<typeof duplicateTokenSchema>;
 
 export const tokenActionSchema = z.object({ tokenId: tokenIdSchema });
