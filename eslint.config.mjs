@@ -11,9 +11,9 @@ export default defineConfig([
     },
   },
   {
-    // Components and the domain reach server actions through app/_actions, never through a route's
-    // folder: moving a page must not break what imports from it.
-    files: ['components/**/*.{ts,tsx}', 'lib/**/*.{ts,tsx}'],
+    // Components reach server actions through app/_actions, never through a route's folder:
+    // moving a page must not break what imports from it.
+    files: ['components/**/*.{ts,tsx}'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -26,6 +26,23 @@ export default defineConfig([
             {
               regex: '^(\\.\\./)+app/\\(',
               message: 'Import server actions from @/app/_actions/<feature>, not from a route group of app/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The domain knows nothing of routes or React: lib/ imports neither app/ nor components/.
+    files: ['lib/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(@/|(\\.\\./)+)(app|components)(/|$)',
+              message: 'lib/ is the domain: it may not import from app/ or components/. Move what both need into lib/.',
             },
           ],
         },

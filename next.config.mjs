@@ -9,8 +9,8 @@ const nextConfig = {
   serverExternalPackages: ['@electric-sql/pglite', 'pg'],
   poweredByHeader: false,
   reactStrictMode: true,
-  // `npm test` typechecks the whole project as its own step; the build need not repeat it.
-  typescript: { ignoreBuildErrors: true },
+  // A type error fails the production build, as it fails `npm test`.
+  typescript: { ignoreBuildErrors: false },
   experimental: {
     // A server action runs only when the Origin's host is the request's (Host or X-Forwarded-Host)
     // or one of these. Read from the environment each time the server starts, not at build time.

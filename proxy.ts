@@ -1,4 +1,5 @@
 import { NextResponse, type NextRequest } from 'next/server';
+import { config as appConfig } from '@/lib/config';
 
 function contentSecurityPolicy(nonce: string): string {
   const dev = process.env.NODE_ENV !== 'production';
@@ -20,7 +21,7 @@ function contentSecurityPolicy(nonce: string): string {
 
 function isHttps(request: NextRequest): boolean {
   if (request.nextUrl.protocol === 'https:') return true;
-  return process.env.TRUST_PROXY === 'true' && request.headers.get('x-forwarded-proto') === 'https';
+  return appConfig().trustProxy && request.headers.get('x-forwarded-proto') === 'https';
 }
 
 /**

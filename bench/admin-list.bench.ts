@@ -12,6 +12,7 @@ import { createTestDatabase, type TestDatabase } from '@/lib/db/testing';
 import { countAccountTokens, listAccountTokens } from '@/lib/tokens/admin-queries';
 import { actorByEmail } from '@/lib/testing/demo';
 import { bulkTokenAction } from '@/lib/tokens/bulk';
+import { formatTokenId } from '@/lib/tokens/format';
 import { parseAdminTokenListParams, type AdminTokenListQuery } from '@/lib/validations/admin-tokens';
 import { addScaleTokens, createScaleAccount, scaleAdminEmail, scaleUserEmail } from '@/scripts/scale-data';
 import { compare, type Bench, type Ratio } from './measure';
@@ -98,7 +99,7 @@ const adminList: Bench = async () => {
     ratios.push({ name: 'matching count (capped)', ...counts, max: 2 });
 
     const statements: string[] = [];
-    const selected = Array.from({ length: BULK_SELECTED }, (_, i) => `dt0s16.${publicIdOf(i + 1)}`);
+    const selected = Array.from({ length: BULK_SELECTED }, (_, i) => formatTokenId(publicIdOf(i + 1)));
     const bulkStarted = performance.now();
     const result = await bulkTokenAction(countingDb(large, statements), largeAdmin, ACCOUNT, 'disable', { kind: 'ids', tokenIds: selected }, now);
     const bulkMs = performance.now() - bulkStarted;

@@ -1,10 +1,12 @@
 import { and, desc, eq, gte, ilike, lt, or, sql, type SQL } from 'drizzle-orm';
+import { containsPattern } from '@/lib/db/like';
 import { assertAdminOf } from '@/lib/accounts/admin-access';
 import type { Actor } from '@/lib/auth/users';
 import type { Executor } from '@/lib/db';
 import { auditEvents, type AuditAction } from '@/lib/db/schema';
 import { zonedDayStart } from '@/lib/time-zone';
 import { isTokenId, TOKEN_PREFIX } from '@/lib/tokens/format';
+import { withoutTokenSecrets } from '@/lib/tokens/shape.mjs';
 import type { ActivityQuery } from '@/lib/validations/activity';
 
 // The account's audit log for its admins ("Activity"). Events never hold a secret; as a second
@@ -30,19 +32,13 @@ export interface ActivityPage {
 }
 
 const SHOWN_TOKEN_IDS = 10;
-const WHOLE_TOKEN = /(dt0s16\.[A-Z0-9]{24})\.[A-Z0-9]{64}/gi;
-
 export function redactSecrets<T>(value: T): T {
-  if (typeof value === 'string') return value.replace(WHOLE_TOKEN, '$1') as T;
+  if (typeof value === 'string') return withoutTokenSecrets(value) as T;
   if (Array.isArray(value)) return value.map(redactSecrets) as T;
   if (value && typeof value === 'object' && !(value instanceof Date)) {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactSecrets(v)])) as T;
   }
   return value;
-}
-
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, '\\$&');
 }
 
 /** A whole token ID matches events about that token, bulk ones included; other text matches by part. */
@@ -52,7 +48,7 @@ function tokenCondition(text: string): SQL {
   if (isTokenId(tokenId)) {
     return or(eq(auditEvents.tokenId, tokenId), sql`(${auditEvents.details} -> 'tokenIds') @> ${JSON.stringify([tokenId])}::jsonb`)!;
   }
-  return ilike(auditEvents.tokenId, `%${escapeLike(text)}%`);
+  return ilike(auditEvents.tokenId, containsPattern(text));
 }
 
 
@@ -60,7 +56,7 @@ function tokenCondition(text: string): SQL {
 export async function listActivity(db: Executor, actor: Actor, accountId: string, query: ActivityQuery): Promise<ActivityPage> {
   assertAdminOf(actor, accountId);
   const conditions: (SQL | undefined)[] = [eq(auditEvents.accountId, accountId)];
-  if (query.actor) conditions.push(ilike(auditEvents.actorEmail, `%${escapeLike(query.actor)}%`));
+  if (query.actor) conditions.push(ilike(auditEvents.actorEmail, containsPattern(query.actor)));
   if (query.token) conditions.push(tokenCondition(query.token));
   if (query.action) conditions.push(eq(auditEvents.action, query.action));
   if (query.from) conditions.push(gte(auditEvents.createdAt, zonedDayStart(query.from, query.tz)));

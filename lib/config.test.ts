@@ -1,5 +1,7 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, readConfig } from './config';
+import { ConfigError, DOCUMENTED_VARIABLES, readConfig } from './config';
 
 describe('configuration', () => {
   it('defaults to the embedded database in .data with demo data', () => {
@@ -55,6 +57,77 @@ describe('configuration', () => {
   it('names a bad setting', () => {
     expect(() => readConfig({ SEED_DEMO: 'maybe' })).toThrow(/SEED_DEMO/);
     expect(() => readConfig({ TOKEN_CACHE_TTL_SECONDS: '900' })).toThrow(/TOKEN_CACHE_TTL_SECONDS/);
+    expect(() => readConfig({ AUTH_SECRET: 'short' })).toThrow('AUTH_SECRET is invalid: must be at least 32 characters long');
+    expect(() => readConfig({ PORT: '70000' })).toThrow('PORT must be a port number from 1 to 65535 (got "70000").');
+    expect(() => readConfig({ PORT: '80a' })).toThrow(/^PORT must be a port number/);
+    expect(() => readConfig({ BIND_ADDRESS: '0.0.0.0/0' })).toThrow(/^BIND_ADDRESS must be an IP address/);
+    expect(() => readConfig({ TRUST_PROXY: 'yes please' })).toThrow('TRUST_PROXY must be true or false (got "yes please").');
+    expect(() => readConfig({ AUTH_URL: 'tokens.example.com' })).toThrow(/^AUTH_URL is not a valid URL/);
+  });
+
+  it('reads the server, sign-in and email settings', () => {
+    expect(readConfig({})).toMatchObject({ port: 3000, bindAddress: '0.0.0.0', trustProxy: false, publicUrl: null, authSecret: null, smtp: null });
+    const secret = 'x'.repeat(32);
+    expect(
+      readConfig({
+        PORT: '8080',
+        BIND_ADDRESS: '127.0.0.1',
+        TRUST_PROXY: 'true',
+        AUTH_URL: 'https://tokens.example.com',
+        AUTH_SECRET: ` ${secret} `,
+        SMTP_URL: 'smtps://u:p@mail.example.com:465',
+      }),
+    ).toMatchObject({
+      port: 8080,
+      bindAddress: '127.0.0.1',
+      trustProxy: true,
+      publicUrl: 'https://tokens.example.com',
+      allowedOrigins: ['tokens.example.com'],
+      authSecret: secret,
+      smtp: { url: 'smtps://u:p@mail.example.com:465', from: 'no-reply@localhost' },
+    });
+    expect(readConfig({ NEXTAUTH_URL: 'https://old.example.com' }).publicUrl).toBe('https://old.example.com');
+    expect(readConfig({ AUTH_SECRET: '' }).authSecret).toBeNull();
+  });
+});
+
+describe('the documented configuration', () => {
+  const ROOT = path.resolve(import.meta.dirname, '..');
+
+  it('the README table lists exactly the variables this module reads', () => {
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Configuration'));
+    const table = section.slice(0, section.indexOf('\n\n', section.indexOf('| variable |')));
+    const listed = [...table.matchAll(/^\| `([A-Z][A-Z0-9_]*)` \|/gm)].map((m) => m[1]);
+    expect(listed).toEqual([...DOCUMENTED_VARIABLES]);
+  });
+
+  it('no other module reads them from the environment', () => {
+    // The plain-JavaScript rules config.ts calls.
+    const allowed = new Set(['lib/config.ts', 'lib/http/allowed-origins.mjs', 'lib/http/server-settings.mjs']);
+    // Test tooling: DATABASE_URL names the server test databases are made on, and the runners
+    // set variables for the servers they start.
+    const testTooling = new Set(['lib/db/testing.ts: DATABASE_URL', 'scripts/test.mjs: DATABASE_URL', 'scripts/e2e-server.mjs: DATABASE_URL', 'scripts/e2e-server.mjs: AUTH_SECRET']);
+    const readers: string[] = [];
+    const walk = (dir: string) => {
+      for (const entry of fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true })) {
+        const rel = path.posix.join(dir, entry.name);
+        if (entry.isDirectory()) {
+          if (!entry.name.startsWith('.') && entry.name !== 'node_modules') walk(rel);
+        } else if (/\.(ts|tsx|mjs|mts)$/.test(entry.name) && !/\.(test|spec|bench)\.ts$/.test(entry.name) && !allowed.has(rel)) {
+          const text = fs.readFileSync(path.join(ROOT, rel), 'utf8');
+          for (const name of DOCUMENTED_VARIABLES) {
+            if (new RegExp(`(process\\.env|\\benv)(\\.${name}\\b|\\[['"]${name}['"]\\])`).test(text)) readers.push(`${rel}: ${name}`);
+          }
+        }
+      }
+    };
+    for (const dir of ['app', 'components', 'lib', 'scripts']) walk(dir);
+    for (const file of ['auth.ts', 'auth.config.ts', 'proxy.ts', 'instrumentation.ts', 'next.config.mjs']) {
+      const text = fs.readFileSync(path.join(ROOT, file), 'utf8');
+      for (const name of DOCUMENTED_VARIABLES) if (text.includes(`env.${name}`)) readers.push(`${file}: ${name}`);
+    }
+    expect(readers.filter((reader) => !testTooling.has(reader))).toEqual([]);
   });
 
   it('reads single sign-on and refuses half of it, naming what is missing', () => {

@@ -1,6 +1,11 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { AllowedOriginsError, serverActionOrigins } from '@/lib/http/allowed-origins.mjs';
+import { ServerSettingsError, serverSettings } from '@/lib/http/server-settings.mjs';
+
+// Every setting the README's configuration table documents is read here and nowhere else (the
+// rules of the ones plain-JavaScript scripts need before anything is compiled live in
+// lib/http/*.mjs, which this module calls too).
 
 /** Raised for settings that cannot work; the message names the variable and what is wrong. */
 export class ConfigError extends Error {
@@ -11,24 +16,52 @@ const boolish = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
-const envSchema = z.object({
-  DATABASE_URL: z.string().trim().optional(),
-  DATABASE_LISTEN_URL: z.string().trim().optional(),
-  DATABASE_PREPARED_STATEMENTS: boolish.optional(),
-  DATA_DIR: z.string().trim().optional(),
+const optionalText = z.string().trim().optional();
+
+/** The documented variables, in the README's order. */
+const documented = {
+  DATABASE_URL: optionalText,
+  DATA_DIR: optionalText,
+  AUTH_SECRET: z
+    .string()
+    .trim()
+    .refine((v) => v === '' || v.length >= 32, { error: 'must be at least 32 characters long' })
+    .optional(),
   SEED_DEMO: boolish.optional(),
-  AUTH_SECRET: z.string().optional(),
-  NODE_ENV: z.string().optional(),
+  PORT: optionalText,
+  AUTH_URL: optionalText,
+  ALLOWED_ORIGINS: optionalText,
+  TRUST_PROXY: optionalText,
+  BIND_ADDRESS: optionalText,
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).optional(),
+  DATABASE_LISTEN_URL: optionalText,
+  DATABASE_PREPARED_STATEMENTS: boolish.optional(),
   TOKEN_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).max(300).optional(),
-  AUTH_URL: z.string().trim().optional(),
-  PORT: z.string().trim().optional(),
-  PASSWORD_SIGN_IN: boolish.optional(),
-  OIDC_ISSUER: z.string().trim().optional(),
-  OIDC_CLIENT_ID: z.string().trim().optional(),
-  OIDC_CLIENT_SECRET: z.string().trim().optional(),
+  SMTP_URL: optionalText,
+  SMTP_FROM: optionalText,
+  OIDC_ISSUER: optionalText,
+  OIDC_CLIENT_ID: optionalText,
+  OIDC_CLIENT_SECRET: optionalText,
   OIDC_NAME: z.string().trim().max(60, { error: 'must be at most 60 characters' }).optional(),
+  PASSWORD_SIGN_IN: boolish.optional(),
+};
+
+/** The environment variables the README's configuration table lists. */
+export const DOCUMENTED_VARIABLES = Object.keys(documented) as (keyof typeof documented)[];
+
+const envSchema = z.object({
+  ...documented,
+  // next-auth's older name for AUTH_URL, which it still reads.
+  NEXTAUTH_URL: optionalText,
+  NODE_ENV: z.string().optional(),
 });
+const READ_VARIABLES = Object.keys(envSchema.shape);
+
+export interface SmtpSettings {
+  /** smtp:// or smtps:// with credentials; checked when a delivery is attempted. */
+  url: string;
+  from: string;
+}
 
 /** Single sign-on with an OpenID Connect provider (authorization code flow with PKCE). */
 export interface OidcConfig {
@@ -48,17 +81,23 @@ export interface AppConfig {
   /** Named prepared statements (kept per server connection); off behind a pooler that cannot keep them. */
   preparedStatements: boolean;
   dataDir: string;
+  /** AUTH_SECRET, or null when the embedded mode may generate one. */
+  authSecret: string | null;
   seedDemo: boolean;
   production: boolean;
   poolMax: number;
   /** Hard bound on how stale a cached token or permission may be when a notification is lost. */
   cacheTtlMs: number;
+  /** The portal's public URL (AUTH_URL, else NEXTAUTH_URL), or null to take it from the request. */
+  publicUrl: string | null;
   /** Hosts besides the request's own whose pages may call server actions (ALLOWED_ORIGINS, AUTH_URL). */
   allowedOrigins: string[];
-  /** The portal's public address (AUTH_URL) without a trailing slash; null to take it from the request. */
-  publicUrl: string | null;
-  /** The port `npm start` listens on, for the address printed with the setup code. */
   port: number;
+  bindAddress: string;
+  /** Whether X-Forwarded-For and X-Forwarded-Proto come from a trusted reverse proxy. */
+  trustProxy: boolean;
+  /** Delivery of the email service's messages, or null to keep them in the outbox only. */
+  smtp: SmtpSettings | null;
   /** False (PASSWORD_SIGN_IN=false) leaves only single sign-on. */
   passwordSignIn: boolean;
   oidc: OidcConfig | null;
@@ -93,11 +132,11 @@ function readOidc(e: z.output<typeof envSchema>): OidcConfig | null {
   return { issuer: e.OIDC_ISSUER!, clientId: e.OIDC_CLIENT_ID!, clientSecret: e.OIDC_CLIENT_SECRET!, name: e.OIDC_NAME || 'single sign-on' };
 }
 
-function readAllowedOrigins(env: Record<string, string | undefined>): string[] {
+function fromScriptRules<T>(read: () => T): T {
   try {
-    return serverActionOrigins(env);
+    return read();
   } catch (error) {
-    if (error instanceof AllowedOriginsError) throw new ConfigError(error.message);
+    if (error instanceof AllowedOriginsError || error instanceof ServerSettingsError) throw new ConfigError(error.message);
     throw error;
   }
 }
@@ -133,6 +172,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
   const databaseUrl = e.DATABASE_URL ? validateDatabaseUrl(e.DATABASE_URL) : null;
   const listenUrl = e.DATABASE_LISTEN_URL ? validateDatabaseUrl(e.DATABASE_LISTEN_URL, 'DATABASE_LISTEN_URL') : null;
   if (listenUrl && !databaseUrl) throw new ConfigError('DATABASE_LISTEN_URL is set but DATABASE_URL is not; set both or neither.');
+  const server = fromScriptRules(() => serverSettings(env));
   const config: AppConfig = {
     databaseKind: databaseUrl ? 'postgres' : 'pglite',
     databaseUrl,
@@ -141,13 +181,17 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     // prepared on one server connection is missing on the next (PgBouncer before 1.21).
     preparedStatements: e.DATABASE_PREPARED_STATEMENTS ?? !listenUrl,
     dataDir: path.resolve(/*turbopackIgnore: true*/ e.DATA_DIR || '.data'),
+    authSecret: e.AUTH_SECRET || null,
     seedDemo: e.SEED_DEMO ?? true,
     production: e.NODE_ENV === 'production',
     poolMax: e.DATABASE_POOL_MAX ?? 10,
     cacheTtlMs: (e.TOKEN_CACHE_TTL_SECONDS ?? 60) * 1000,
-    allowedOrigins: readAllowedOrigins(env),
-    publicUrl: readPublicUrl(e.AUTH_URL),
-    port: Number(e.PORT) || 3000,
+    publicUrl: readPublicUrl(e.AUTH_URL || e.NEXTAUTH_URL),
+    allowedOrigins: fromScriptRules(() => serverActionOrigins(env)),
+    port: server.port,
+    bindAddress: server.bindAddress,
+    trustProxy: server.trustProxy,
+    smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.SMTP_FROM || 'no-reply@localhost' } : null,
     passwordSignIn: e.PASSWORD_SIGN_IN ?? true,
     oidc: readOidc(e),
   };
@@ -157,9 +201,14 @@ export function readConfig(env: Record<string, string | undefined> = process.env
   return config;
 }
 
-let cached: AppConfig | undefined;
+let cached: { key: string; value: AppConfig } | undefined;
 
+/**
+ * The process's configuration. Read again only when one of its variables changed (a test that
+ * sets one), which costs a comparison of a few strings per call.
+ */
 export function config(): AppConfig {
-  cached ??= readConfig();
-  return cached;
+  const key = READ_VARIABLES.map((name) => process.env[name] ?? '\u0000').join('\u0001');
+  if (cached?.key !== key) cached = { key, value: readConfig() };
+  return cached.value;
 }

@@ -6,6 +6,7 @@ import { hashPassword } from '@/lib/auth/password';
 import type { Db } from '@/lib/db';
 import { DEMO, DEMO_PASSWORD } from '@/lib/db/seed';
 import { accountMembers, accounts, environments, serviceUsers, users } from '@/lib/db/schema';
+import { TOKEN_PREFIX } from '@/lib/tokens/shape.mjs';
 
 export interface ScaleAccount {
   accountId: string;
@@ -126,7 +127,7 @@ export async function addScaleTokens(
         insert into platform_token_environments (token_id, environment_id)
         select id, ${`${accountId}-prod`} from created where not applies_to_account)
       insert into audit_events (account_id, actor_user_id, actor_email, action, token_id, target_name, created_at)
-      select ${accountId}, c.created_by_id, u.email, 'token.generated', 'dt0s16.' || c.public_id, c.name, c.created_at
+      select ${accountId}, c.created_by_id, u.email, 'token.generated', ${`${TOKEN_PREFIX}.`} || c.public_id, c.name, c.created_at
       from created c join users u on u.id = c.created_by_id
       where ${options.audit ?? true}`);
   }

@@ -4,18 +4,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { findTokenSecret } from '../lib/tokens/shape.mjs';
 
 const dir = process.argv[2];
-const WHOLE_TOKEN = /dt0s16\.[A-Z0-9]{24}\.[A-Z0-9]{64}/;
-// A secret on its own: 58+ characters of the token alphabet (hashes are lowercase hex).
-const SECRET_LIKE = /(?<![A-Za-z0-9])[A-Z0-9]{58,}(?![A-Za-z0-9])/;
 
 const findings = [];
 function scan(where, text) {
-  for (const pattern of [WHOLE_TOKEN, SECRET_LIKE]) {
-    const match = pattern.exec(text);
-    if (match) findings.push(`${where}: ${match[0].slice(0, 12)}…`);
-  }
+  const secret = findTokenSecret(text);
+  if (secret) findings.push(`${where}: ${secret.slice(0, 12)}…`);
 }
 
 const logFile = path.join(dir, 'server.log');

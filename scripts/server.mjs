@@ -7,12 +7,19 @@ import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import next from 'next';
+import { serverSettings, ServerSettingsError } from '../lib/http/server-settings.mjs';
 import { dropClientForwarding, platformApiFor, servePlatformApi } from './platform-api.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const port = Number(process.env.PORT || 3000);
-const hostname = process.env.BIND_ADDRESS || '0.0.0.0';
-const trustProxy = process.env.TRUST_PROXY === 'true';
+let settings;
+try {
+  settings = serverSettings(process.env);
+} catch (error) {
+  if (!(error instanceof ServerSettingsError)) throw error;
+  console.error(error.message);
+  process.exit(1);
+}
+const { port, bindAddress: hostname, trustProxy } = settings;
 const dev = process.argv.includes('--dev');
 
 const app = next({ dev, dir: root, port, hostname: 'localhost' });

@@ -1,4 +1,4 @@
-// `npm test`: typecheck, lint, unit and integration tests (on in-memory PGlite, and again on
+// `npm test`: typecheck, lint, dead code, unit and integration tests (on in-memory PGlite, and again on
 // PostgreSQL when DATABASE_URL is set), then the end-to-end suite against a production build.
 // Ends with one line that counts every test: "test: N passed, N failed".
 import { spawnSync } from 'node:child_process';
@@ -61,6 +61,8 @@ const only = process.argv[2]; // optional: static | unit | e2e | cluster
 if (!only || only === 'static') {
   run('typecheck', bin('tsc'), ['--noEmit']);
   run('lint', bin('eslint'), ['.', '--max-warnings=0']);
+  // Unused files, exports and dependencies (knip.jsonc).
+  run('dead code', bin('knip'), ['--no-progress']);
 }
 
 if (!only || only === 'unit') {

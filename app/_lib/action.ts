@@ -3,7 +3,8 @@ import { unstable_rethrow } from 'next/navigation';
 import type { z } from 'zod';
 import { isAdminOf, type Actor } from '@/lib/auth/users';
 import { getDb, type Db } from '@/lib/db';
-import { AppError } from '@/lib/errors';
+import { NOT_AN_ADMIN_MESSAGE } from '@/lib/accounts/admin-access';
+import { AppError, NotFoundError } from '@/lib/errors';
 import { fieldWithUnstorableText, toFieldErrors, UNSTORABLE_TEXT_MESSAGE, type ActionResult } from '@/lib/validations/result';
 import { currentActor } from './session';
 
@@ -82,9 +83,7 @@ export function adminAction<S extends z.ZodType<{ accountId: string }>, T>(
   run: (input: z.output<S>, context: ActionContext) => Promise<T>,
 ): (input: z.input<S>) => Promise<ActionResult<T>> {
   return userAction(schema, async (input, context) => {
-    if (!isAdminOf(context.actor, input.accountId)) {
-      throw new AppError('Only an admin of this account can do that.');
-    }
+    if (!isAdminOf(context.actor, input.accountId)) throw new NotFoundError(NOT_AN_ADMIN_MESSAGE);
     return run(input, context);
   });
 }

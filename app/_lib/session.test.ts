@@ -113,7 +113,7 @@ describe(`the signed-in actor (${testBackend})`, () => {
       .where(and(eq(accountMembers.accountId, 'acme'), eq(accountMembers.userId, demo.id('admin@example.com'))));
     expect(await createGroupAction({ accountId: 'acme', name: 'After demotion', description: '' })).toMatchObject({
       ok: false,
-      message: 'Only an admin of this account can do that.',
+      message: 'This account does not exist or you are not one of its admins.',
     });
     expect(await database.db.select().from(groups).where(eq(groups.name, 'After demotion'))).toEqual([]);
     expect(await thrown(() => requireAccountAdmin('acme'))).toBe('NEXT_HTTP_ERROR_FALLBACK;404');

@@ -1,4 +1,5 @@
 import { fillPath } from '@/lib/platform/catalogue';
+import { TOKEN_PREFIX } from '@/lib/tokens/shape.mjs';
 
 // Builds what "Send" sends and the equivalent curl command. The token never appears in either
 // the URL or the command: curl reads it from $TOKEN.
@@ -25,7 +26,7 @@ export function buildRequest(
 /** The Authorization header to send: what was pasted, with "Bearer " added to a bare token. */
 export function authorizationHeader(pasted: string): string {
   const value = pasted.trim();
-  return value.startsWith('dt0s16.') ? `Bearer ${value}` : value;
+  return value.startsWith(`${TOKEN_PREFIX}.`) ? `Bearer ${value}` : value;
 }
 
 function shellQuote(value: string): string {

@@ -1,4 +1,5 @@
 import { expect, type Page } from '@playwright/test';
+import { TOKEN_PATTERN } from '../../lib/tokens/shape.mjs';
 import { arrowTo, expectFocusWithin, isFocused, tabTo } from '../keyboard-helpers';
 
 // My platform tokens driven by the keyboard alone: the create form, the secret dialog, the
@@ -56,7 +57,7 @@ export async function generateByKeyboard(page: Page, token: KeyboardToken): Prom
   await expect(dialog).toBeVisible();
   await expectFocusWithin(dialog);
   const secret = await dialog.getByRole('textbox', { name: 'Token' }).inputValue();
-  expect(secret).toMatch(/^dt0s16\.[A-Z0-9]{24}\.[A-Z0-9]{64}$/);
+  expect(secret).toMatch(TOKEN_PATTERN);
   return secret.slice(0, 31);
 }
 

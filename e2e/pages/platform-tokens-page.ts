@@ -1,4 +1,5 @@
 import { expect, type Locator, type Page } from '@playwright/test';
+import { TOKEN_PATTERN } from '../../lib/tokens/shape.mjs';
 
 export interface NewToken {
   name: string;
@@ -58,7 +59,7 @@ export class PlatformTokensPage {
   async takeSecret(): Promise<{ token: string; tokenId: string }> {
     const dialog = this.secretDialog();
     const field = dialog.getByRole('textbox', { name: 'Token' });
-    await expect(field).toHaveValue(/^dt0s16\.[A-Z0-9]{24}\.[A-Z0-9]{64}$/);
+    await expect(field).toHaveValue(TOKEN_PATTERN);
     const token = await field.inputValue();
     await dialog.getByRole('button', { name: 'Finish and exit' }).click();
     await expect(dialog).toBeHidden();

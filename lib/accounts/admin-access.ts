@@ -4,8 +4,9 @@ import type { Executor } from '@/lib/db';
 import { accountMembers } from '@/lib/db/schema';
 import { NotFoundError } from '@/lib/errors';
 
-// Admin-only views and changes of an account answer anyone else as if the account did not
-// exist, the same way the pages answer with a 404.
+// The one rule for admin-only views and changes of an account: anyone who is not its admin now is
+// answered as if the account did not exist. Pages show their 404, actions and the platform API
+// this one message.
 
 export const NOT_AN_ADMIN_MESSAGE = 'This account does not exist or you are not one of its admins.';
 
@@ -14,7 +15,11 @@ export function assertAdminOf(actor: Actor, accountId: string): void {
   if (!isAdminOf(actor, accountId)) throw new NotFoundError(NOT_AN_ADMIN_MESSAGE);
 }
 
-/** For changes: read inside the change's transaction, so a demotion that just committed counts. */
+/**
+ * For every admin operation, called inside its transaction: the membership row is read with a
+ * share lock, so a demotion that just committed counts and one that is under way waits for the
+ * change (or the change for it) instead of racing it.
+ */
 export async function assertAdminNow(db: Executor, actor: { userId: string }, accountId: string): Promise<void> {
   const [member] = await db
     .select({ role: accountMembers.role })

@@ -1,10 +1,11 @@
+import { config } from '@/lib/config';
+
 /**
  * The portal's public origin as next-auth works it out: AUTH_URL (or NEXTAUTH_URL) when set,
  * otherwise the request's host and scheme (forwarding headers only reach the app when
  * TRUST_PROXY is set). Null when neither gives a valid origin.
  */
-export function portalOrigin(headers: Headers, env: Record<string, string | undefined> = process.env): string | null {
-  const configured = env.AUTH_URL?.trim() || env.NEXTAUTH_URL?.trim();
+export function portalOrigin(headers: Headers, configured: string | null = config().publicUrl): string | null {
   const host = headers.get('x-forwarded-host') ?? headers.get('host');
   const protocol = headers.get('x-forwarded-proto') ?? 'http';
   const candidate = configured || (host ? `${protocol.replace(/:$/, '')}://${host}` : null);

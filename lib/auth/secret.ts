@@ -12,12 +12,8 @@ let cached: string | undefined;
  */
 export function authSecret(): string {
   if (cached) return cached;
-  const fromEnv = process.env.AUTH_SECRET?.trim();
-  if (fromEnv) {
-    if (fromEnv.length < 32) throw new ConfigError('AUTH_SECRET must be at least 32 characters long.');
-    return (cached = fromEnv);
-  }
   const settings = config();
+  if (settings.authSecret) return (cached = settings.authSecret);
   if (settings.databaseKind === 'postgres' && settings.production) {
     throw new ConfigError(
       'AUTH_SECRET is required when DATABASE_URL is set in production. Generate one with: openssl rand -base64 32',

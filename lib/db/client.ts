@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import { sql, type ExtractTablesWithRelations } from 'drizzle-orm';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
@@ -7,6 +6,7 @@ import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { Client, Pool } from 'pg';
 import { WorkerPglite, type DataDirFile } from './pglite-worker-client';
+import { migrationsFolder } from './project-files';
 import { installShortQueryErrors } from './query-errors';
 import * as schema from './schema';
 import { DEFAULT_STATEMENT_TIMEOUT_MS, withStatementBound } from './statement-timeout';
@@ -46,7 +46,6 @@ export function isEmbedded(db: Executor): boolean {
   return embedded.has(db);
 }
 
-export const migrationsFolder = path.join(process.cwd(), 'drizzle');
 
 // Any constant works; it only has to be the same on every instance that migrates.
 const MIGRATION_LOCK_KEY = 727_100_401;

@@ -1,6 +1,6 @@
-import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Results, RowMode, Transaction } from '@electric-sql/pglite';
+import { pgliteWorkerFile } from './project-files';
 import { DEFAULT_STATEMENT_TIMEOUT_MS, statementBound } from './statement-timeout';
 
 // The embedded database as the app sees it: the part of PGlite's interface that drizzle uses
@@ -16,8 +16,6 @@ import { DEFAULT_STATEMENT_TIMEOUT_MS, statementBound } from './statement-timeou
 // so; it is for tests and tools, and the app always has a data directory.
 //
 // One caller at a time, as with PGlite itself: a transaction holds the database until it ends.
-
-const WORKER_FILE = path.join(/*turbopackIgnore: true*/ process.cwd(), 'lib', 'db', 'pglite-worker.mjs');
 
 export interface WorkerPgliteOptions {
   /** A folder, or null for an in-memory database. */
@@ -90,7 +88,7 @@ class Session {
     workerData: Record<string, unknown>,
     private readonly onFailure: (session: Session, error: Error) => void,
   ) {
-    this.worker = new Worker(WORKER_FILE, { workerData });
+    this.worker = new Worker(pgliteWorkerFile, { workerData });
     this.exited = new Promise((resolve) => this.worker.once('exit', () => resolve()));
     this.ready = new Promise((resolve, reject) => {
       this.worker.on('message', (message: Reply & { ready?: true; failed?: Record<string, unknown> }) => {

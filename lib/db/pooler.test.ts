@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readConfig } from '@/lib/config';
 import { createTestPlatform, insertTestToken, platformRequest, readResponse } from '@/lib/platform/testing';
 import { findProgram, startPgBouncer, type PgBouncer } from '@/scripts/cluster-services.mjs';
-import { migrateDatabase, migrationsFolder, openDatabase, type Database } from './client';
+import { migrateDatabase, openDatabase, type Database } from './client';
+import { migrationsFolder } from './project-files';
 import { createTestDatabase, testBackend, type TestDatabase } from './testing';
 
 // The app through PgBouncer in transaction mode (deploy/pgbouncer.ini.template), where each

@@ -5,7 +5,8 @@ import type { Db } from '@/lib/db';
 import { environments, policies, policyBindingEnvironments, policyBindings } from '@/lib/db/schema';
 import { NotFoundError, ValidationError } from '@/lib/errors';
 import { bindPolicySchema, unbindPolicySchema, type BindPolicyInput, type UnbindPolicyInput } from '@/lib/validations/iam';
-import { assertAccountAdmin, parseInput, type IamActor } from './admin-guard';
+import { assertAdminNow } from '@/lib/accounts/admin-access';
+import { parseInput, type IamActor } from './admin-guard';
 import { lockGroup } from './group-operations';
 
 /**
@@ -16,7 +17,7 @@ export async function bindPolicy(db: Db, actor: IamActor, input: BindPolicyInput
   const { accountId, groupId, policyId, accountWide, environmentIds } = parseInput(bindPolicySchema, input);
   const chosen = accountWide ? [] : [...new Set(environmentIds)];
   await transactWithChanges(db, async (tx, publish) => {
-    await assertAccountAdmin(tx, actor, accountId);
+    await assertAdminNow(tx, actor, accountId);
     // The group lock serialises every binding change of the group, so no two binds race.
     const group = await lockGroup(tx, accountId, groupId);
     const [policy] = await tx
@@ -78,7 +79,7 @@ export async function bindPolicy(db: Db, actor: IamActor, input: BindPolicyInput
 export async function unbindPolicy(db: Db, actor: IamActor, input: UnbindPolicyInput): Promise<void> {
   const { accountId, groupId, policyId } = parseInput(unbindPolicySchema, input);
   await transactWithChanges(db, async (tx, publish) => {
-    await assertAccountAdmin(tx, actor, accountId);
+    await assertAdminNow(tx, actor, accountId);
     const group = await lockGroup(tx, accountId, groupId);
     const [removed] = await tx
       .delete(policyBindings)

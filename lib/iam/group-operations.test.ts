@@ -1,8 +1,8 @@
 import { and, desc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditEvents, groups } from '@/lib/db/schema';
+import { accountMembers, auditEvents, groups } from '@/lib/db/schema';
 import { createTestDatabase, testBackend, type TestDatabase } from '@/lib/db/testing';
-import { ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
+import { NotFoundError, ValidationError } from '@/lib/errors';
 import { publishedDuring } from '@/lib/testing/changes';
 import { demoIdentities, type DemoIdentities } from '@/lib/testing/demo';
 import { bindPolicy, unbindPolicy } from './binding-operations';
@@ -11,6 +11,10 @@ import { addGroupMember, createGroup, deleteGroup, removeGroupMember, renameGrou
 import { groupDetail, listGroups } from './iam-queries';
 import { createPolicy } from './policy-operations';
 import { iamSnapshot } from './testing';
+import { NOT_AN_ADMIN_MESSAGE } from '@/lib/accounts/admin-access';
+import { attemptDuringChange } from '@/lib/tokens/test-support';
+
+const NOT_AN_ADMIN = { name: 'NotFoundError', message: NOT_AN_ADMIN_MESSAGE };
 
 describe(`group and binding operations (${testBackend})`, () => {
   let database: TestDatabase;
@@ -184,10 +188,10 @@ describe(`group and binding operations (${testBackend})`, () => {
         () => bindPolicy(db, actor, { accountId: 'acme', groupId, policyId: groupId, accountWide: true }),
         () => listGroups(db, actor, 'acme'),
       ];
-      for (const attempt of attempts) await expect(attempt()).rejects.toBeInstanceOf(ForbiddenError);
+      for (const attempt of attempts) await expect(attempt()).rejects.toMatchObject(NOT_AN_ADMIN);
     }
     // An admin of Acme is not an admin of an account they do not belong to.
-    await expect(createGroup(db, admin(), { accountId: 'initech', name: 'X' })).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(createGroup(db, admin(), { accountId: 'initech', name: 'X' })).rejects.toMatchObject(NOT_AN_ADMIN);
     expect(await iamSnapshot(db)).toEqual(before);
   });
 
@@ -201,5 +205,23 @@ describe(`group and binding operations (${testBackend})`, () => {
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     for (const r of results.filter((r) => r.status === 'rejected')) expect(r.reason).toBeInstanceOf(ValidationError);
     expect((await groupDetail(db, admin(), 'acme', id)).members).toHaveLength(1);
+  });
+
+  // PGlite runs one transaction at a time, so only a real server can interleave them.
+  it.skipIf(testBackend !== 'postgres')('an IAM change waits for a demotion under way and is then refused', async () => {
+    const db = database.db;
+    const membership = and(eq(accountMembers.accountId, 'acme'), eq(accountMembers.userId, admin().userId));
+    try {
+      const { outcome, waited } = await attemptDuringChange(
+        db,
+        (tx) => tx.update(accountMembers).set({ role: 'member' }).where(membership),
+        () => createGroup(db, admin(), { accountId: 'acme', name: 'Created while demoted' }),
+      );
+      expect(waited).toBe(true);
+      expect(outcome).toMatchObject({ ok: false, error: NOT_AN_ADMIN });
+      expect(await db.select().from(groups).where(eq(groups.name, 'Created while demoted'))).toEqual([]);
+    } finally {
+      await db.update(accountMembers).set({ role: 'admin' }).where(membership);
+    }
   });
 });

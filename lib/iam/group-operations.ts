@@ -15,7 +15,8 @@ import {
   type GroupMemberInput,
   type RenameGroupInput,
 } from '@/lib/validations/iam';
-import { assertAccountAdmin, isUniqueViolation, parseInput, type IamActor } from './admin-guard';
+import { assertAdminNow } from '@/lib/accounts/admin-access';
+import { isUniqueViolation, parseInput, type IamActor } from './admin-guard';
 
 // Every change goes through transactWithChanges and publishes the account: group membership and
 // bindings decide what tokens may do, and cached permissions must drop at once.
@@ -36,7 +37,7 @@ export async function lockGroup(tx: Executor, accountId: string, groupId: string
 export async function createGroup(db: Db, actor: IamActor, input: CreateGroupInput): Promise<{ id: string }> {
   const { accountId, name, description } = parseInput(createGroupSchema, input);
   return transactWithChanges(db, async (tx, publish) => {
-    await assertAccountAdmin(tx, actor, accountId);
+    await assertAdminNow(tx, actor, accountId);
     const [row] = await tx
       .insert(groups)
       .values({ accountId, name, description })
@@ -52,7 +53,7 @@ export async function createGroup(db: Db, actor: IamActor, input: CreateGroupInp
 export async function renameGroup(db: Db, actor: IamActor, input: RenameGroupInput): Promise<void> {
   const { accountId, groupId, name, description } = parseInput(renameGroupSchema, input);
   await transactWithChanges(db, async (tx, publish) => {
-    await assertAccountAdmin(tx, actor, accountId);
+    await assertAdminNow(tx, actor, accountId);
     const group = await lockGroup(tx, accountId, groupId);
     if (group.name === name && group.description === description) return;
     try {
@@ -74,7 +75,7 @@ export async function renameGroup(db: Db, actor: IamActor, input: RenameGroupInp
 export async function deleteGroup(db: Db, actor: IamActor, input: DeleteGroupInput): Promise<void> {
   const { accountId, groupId } = parseInput(deleteGroupSchema, input);
   await transactWithChanges(db, async (tx, publish) => {
-    await assertAccountAdmin(tx, actor, accountId);
+    await assertAdminNow(tx, actor, accountId);
     const group = await lockGroup(tx, accountId, groupId);
     const [members] = await tx.select({ n: count() }).from(groupMembers).where(eq(groupMembers.groupId, groupId));
     const [bindings] = await tx.select({ n: count() }).from(policyBindings).where(eq(policyBindings.groupId, groupId));
@@ -127,7 +128,7 @@ export async function addGroupMember(db: Db, actor: IamActor, input: GroupMember
   const { accountId, groupId, member: ref } = parseInput(groupMemberSchema, input);
   const member = parseMember(ref);
   await transactWithChanges(db, async (tx, publish) => {
-    await assertAccountAdmin(tx, actor, accountId);
+    await assertAdminNow(tx, actor, accountId);
     const group = await lockGroup(tx, accountId, groupId);
     const email = await memberEmail(tx, accountId, member);
     if (!email) throw ValidationError.field('member', 'Choose a user or service user of this account');
@@ -155,7 +156,7 @@ export async function removeGroupMember(db: Db, actor: IamActor, input: GroupMem
   const { accountId, groupId, member: ref } = parseInput(groupMemberSchema, input);
   const member = parseMember(ref);
   await transactWithChanges(db, async (tx, publish) => {
-    await assertAccountAdmin(tx, actor, accountId);
+    await assertAdminNow(tx, actor, accountId);
     const group = await lockGroup(tx, accountId, groupId);
     const removed = await tx.delete(groupMembers).where(memberCondition(groupId, member)).returning({ id: groupMembers.id });
     if (removed.length === 0) throw new NotFoundError('This member is not in the group (any more).');

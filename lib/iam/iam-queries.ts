@@ -2,7 +2,6 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '@/lib/db';
 import {
   accountMembers,
-  accounts,
   environments,
   groupMembers,
   groups,
@@ -15,7 +14,8 @@ import {
 } from '@/lib/db/schema';
 import { NotFoundError } from '@/lib/errors';
 import { isUuid, memberRef, type MemberRef } from '@/lib/validations/iam';
-import { assertAccountAdmin, type IamActor } from './admin-guard';
+import { assertAdminNow } from '@/lib/accounts/admin-access';
+import type { IamActor } from './admin-guard';
 import { parsePolicy } from './policy-parser';
 
 // What the IAM admin pages show. Each read checks, like each change, that the actor administers
@@ -32,11 +32,6 @@ export interface Identity {
   email: string;
   name: string;
   role?: MemberRole;
-}
-
-export async function accountName(db: Executor, accountId: string): Promise<string | null> {
-  const [row] = await db.select({ name: accounts.name }).from(accounts).where(eq(accounts.id, accountId)).limit(1);
-  return row?.name ?? null;
 }
 
 export async function accountEnvironments(db: Executor, accountId: string) {
@@ -72,7 +67,7 @@ export async function accountIdentities(db: Executor, accountId: string): Promis
 }
 
 export async function listGroups(db: Executor, actor: IamActor, accountId: string) {
-  await assertAccountAdmin(db, actor, accountId);
+  await assertAdminNow(db, actor, accountId);
   return db
     .select({
       id: groups.id,
@@ -96,7 +91,7 @@ export interface GroupBinding {
 }
 
 export async function groupDetail(db: Executor, actor: IamActor, accountId: string, groupId: string) {
-  await assertAccountAdmin(db, actor, accountId);
+  await assertAdminNow(db, actor, accountId);
   if (!isUuid(groupId)) throw new NotFoundError('This group does not exist.');
   const [group] = await db
     .select({ id: groups.id, name: groups.name, description: groups.description })
@@ -150,10 +145,8 @@ export async function groupDetail(db: Executor, actor: IamActor, accountId: stri
   return { group, members, formerMembers, candidates, bindings, policies: allPolicies, environments: await accountEnvironments(db, accountId) };
 }
 
-export type GroupDetail = Awaited<ReturnType<typeof groupDetail>>;
-
 export async function listPolicies(db: Executor, actor: IamActor, accountId: string) {
-  await assertAccountAdmin(db, actor, accountId);
+  await assertAdminNow(db, actor, accountId);
   const rows = await db
     .select({
       id: policies.id,
@@ -175,7 +168,7 @@ export async function listPolicies(db: Executor, actor: IamActor, accountId: str
 export type PolicyRow = Awaited<ReturnType<typeof listPolicies>>[number];
 
 export async function policyDetail(db: Executor, actor: IamActor, accountId: string, policyId: string) {
-  await assertAccountAdmin(db, actor, accountId);
+  await assertAdminNow(db, actor, accountId);
   if (!isUuid(policyId)) throw new NotFoundError('This policy does not exist.');
   const [policy] = await db
     .select({ id: policies.id, name: policies.name, description: policies.description, statements: policies.statements, updatedAt: policies.updatedAt })
@@ -193,7 +186,7 @@ export async function policyDetail(db: Executor, actor: IamActor, accountId: str
 }
 
 export async function listServiceUsers(db: Executor, actor: IamActor, accountId: string) {
-  await assertAccountAdmin(db, actor, accountId);
+  await assertAdminNow(db, actor, accountId);
   return db
     .select({
       id: serviceUsers.id,
@@ -212,6 +205,6 @@ export async function listServiceUsers(db: Executor, actor: IamActor, accountId:
 export type ServiceUserRow = Awaited<ReturnType<typeof listServiceUsers>>[number];
 
 export async function simulatorOptions(db: Executor, actor: IamActor, accountId: string) {
-  await assertAccountAdmin(db, actor, accountId);
+  await assertAdminNow(db, actor, accountId);
   return { identities: await accountIdentities(db, accountId), environments: await accountEnvironments(db, accountId) };
 }

@@ -118,10 +118,6 @@ export function isPermission(name: string): boolean {
   return BY_NAME.has(name);
 }
 
-export function findPermission(name: string): PermissionSpec | undefined {
-  return BY_NAME.get(name);
-}
-
 /** The condition attributes `permission` supports; empty for unknown permissions. */
 export function attributesOf(permission: string): readonly AttributeSpec[] {
   return BY_NAME.get(permission)?.attributes ?? [];

@@ -12,7 +12,8 @@ import {
   type DeletePolicyInput,
   type UpdatePolicyInput,
 } from '@/lib/validations/iam';
-import { assertAccountAdmin, isUniqueViolation, parseInput, type IamActor } from './admin-guard';
+import { assertAdminNow } from '@/lib/accounts/admin-access';
+import { isUniqueViolation, parseInput, type IamActor } from './admin-guard';
 import { formatPolicyError, parsePolicy } from './policy-parser';
 
 const policyExists = (name: string) => ValidationError.field('name', `A policy named "${name}" already exists`);
@@ -44,7 +45,7 @@ export async function createPolicy(db: Db, actor: IamActor, input: CreatePolicyI
   const { accountId, name, description, statements: written } = parseInput(createPolicySchema, input);
   const { text: statements, count: statementCount } = checkStatements(written);
   return transactWithChanges(db, async (tx, publish) => {
-    await assertAccountAdmin(tx, actor, accountId);
+    await assertAdminNow(tx, actor, accountId);
     const [row] = await tx
       .insert(policies)
       .values({ accountId, name, description, statements })
@@ -66,7 +67,7 @@ export async function updatePolicy(db: Db, actor: IamActor, input: UpdatePolicyI
   const { accountId, policyId, name, description, statements: written } = parseInput(updatePolicySchema, input);
   const { text: statements, count: statementCount } = checkStatements(written);
   await transactWithChanges(db, async (tx, publish) => {
-    await assertAccountAdmin(tx, actor, accountId);
+    await assertAdminNow(tx, actor, accountId);
     const before = await lockPolicy(tx, accountId, policyId);
     if (before.name === name && before.description === description && before.statements === statements) return;
     try {
@@ -96,7 +97,7 @@ export async function updatePolicy(db: Db, actor: IamActor, input: UpdatePolicyI
 export async function deletePolicy(db: Db, actor: IamActor, input: DeletePolicyInput): Promise<void> {
   const { accountId, policyId } = parseInput(deletePolicySchema, input);
   await transactWithChanges(db, async (tx, publish) => {
-    await assertAccountAdmin(tx, actor, accountId);
+    await assertAdminNow(tx, actor, accountId);
     const policy = await lockPolicy(tx, accountId, policyId);
     const [bindings] = await tx.select({ n: count() }).from(policyBindings).where(eq(policyBindings.policyId, policyId));
     await tx.delete(policies).where(eq(policies.id, policyId));

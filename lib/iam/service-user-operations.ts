@@ -10,12 +10,13 @@ import {
   type CreateServiceUserInput,
   type DeleteServiceUserInput,
 } from '@/lib/validations/iam';
-import { assertAccountAdmin, parseInput, type IamActor } from './admin-guard';
+import { assertAdminNow } from '@/lib/accounts/admin-access';
+import { parseInput, type IamActor } from './admin-guard';
 
 export async function createServiceUser(db: Db, actor: IamActor, input: CreateServiceUserInput): Promise<{ id: string }> {
   const { accountId, email, name, description } = parseInput(createServiceUserSchema, input);
   return transactWithChanges(db, async (tx, publish) => {
-    await assertAccountAdmin(tx, actor, accountId);
+    await assertAdminNow(tx, actor, accountId);
     const [row] = await tx
       .insert(serviceUsers)
       .values({ accountId, email, name, description })
@@ -40,7 +41,7 @@ export async function createServiceUser(db: Db, actor: IamActor, input: CreateSe
 export async function deleteServiceUser(db: Db, actor: IamActor, input: DeleteServiceUserInput): Promise<{ tokensDeleted: number }> {
   const { accountId, serviceUserId } = parseInput(deleteServiceUserSchema, input);
   return transactWithChanges(db, async (tx, publish) => {
-    await assertAccountAdmin(tx, actor, accountId);
+    await assertAdminNow(tx, actor, accountId);
     const [serviceUser] = await tx
       .select({ id: serviceUsers.id, email: serviceUsers.email, name: serviceUsers.name })
       .from(serviceUsers)

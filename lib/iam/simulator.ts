@@ -3,7 +3,8 @@ import type { Executor } from '@/lib/db';
 import { accountMembers, environments, serviceUsers, users } from '@/lib/db/schema';
 import { ValidationError } from '@/lib/errors';
 import { parseMemberRef, simulateSchema, type SimulateInput } from '@/lib/validations/iam';
-import { assertAccountAdmin, parseInput, type IamActor } from './admin-guard';
+import { assertAdminNow } from '@/lib/accounts/admin-access';
+import { parseInput, type IamActor } from './admin-guard';
 import { policiesFor, type Principal } from './effective-permissions';
 import { comparableValue, operatorsFor } from './permissions';
 import { evaluatePermission, type DecidingStatement } from './policy-evaluator';
@@ -46,7 +47,7 @@ async function identityEmail(db: Executor, accountId: string, principal: Princip
  */
 export async function simulatePermission(db: Executor, actor: IamActor, input: SimulateInput): Promise<SimulationResult> {
   const { accountId, identity, environmentId, permission, attributes } = parseInput(simulateSchema, input);
-  await assertAccountAdmin(db, actor, accountId);
+  await assertAdminNow(db, actor, accountId);
 
   const principal = parseMemberRef(identity);
   const email = principal ? await identityEmail(db, accountId, principal) : null;

@@ -1,4 +1,4 @@
-import { TOKEN_LENGTH } from '@/lib/tokens/format';
+import { PUBLIC_LENGTH, SECRET_LENGTH, TOKEN_LENGTH, TOKEN_PATTERN, TOKEN_PREFIX } from '@/lib/tokens/shape.mjs';
 import { unauthorized } from './errors';
 
 // Messages of the 401 answers (PRODUCT.md §7). Unknown, deleted and wrong-secret tokens share one,
@@ -6,13 +6,12 @@ import { unauthorized } from './errors';
 export const MESSAGES = {
   missing: "Missing token: send the header 'Authorization: Bearer <token>'.",
   notBearer: "The Authorization header must have the form 'Bearer <token>'.",
-  malformed: 'Malformed token: expected dt0s16.<24 characters>.<64 characters>, of the letters A-Z and digits 0-9.',
+  malformed: `Malformed token: expected ${TOKEN_PREFIX}.<${PUBLIC_LENGTH} characters>.<${SECRET_LENGTH} characters>, of the letters A-Z and digits 0-9.`,
   badChecksum: 'Invalid token: its checksum does not match. Check that it was copied completely.',
   invalid: 'Invalid token: it is unknown, was deleted, or its secret does not match.',
 } as const;
 
 const BEARER = /^[Bb][Ee][Aa][Rr][Ee][Rr] +([!-~]+)$/;
-const TOKEN_SHAPE = /^dt0s16\.([A-Z0-9]{24})\.[A-Z0-9]{64}$/;
 // Room for the scheme, spaces and a token; anything longer is refused before any pattern runs.
 const MAX_HEADER_LENGTH = TOKEN_LENGTH + 64;
 
@@ -24,7 +23,8 @@ export function bearerToken(header: string | null): { token: string; publicId: s
   // The usual header, exactly 'Bearer <token>': one pattern over the token and nothing else.
   if (header !== null && header.length === TOKEN_LENGTH + 7 && header.startsWith('Bearer ')) {
     const token = header.slice(7);
-    if (TOKEN_SHAPE.test(token)) return { token, publicId: token.slice(7, 31) };
+    const shape = TOKEN_PATTERN.exec(token);
+    if (shape) return { token, publicId: shape[1] ?? '' };
   }
   if (header === null) throw unauthorized(MESSAGES.missing);
   // Length first, so that no pattern ever runs over a huge value.
@@ -35,7 +35,7 @@ export function bearerToken(header: string | null): { token: string; publicId: s
   const match = BEARER.exec(value);
   if (!match) throw unauthorized(/^bearer([ \t]|$)/i.test(value) ? MESSAGES.malformed : MESSAGES.notBearer);
   const token = match[1] ?? '';
-  const shape = TOKEN_SHAPE.exec(token);
+  const shape = TOKEN_PATTERN.exec(token);
   if (!shape) throw unauthorized(MESSAGES.malformed);
   return { token, publicId: shape[1] ?? '' };
 }

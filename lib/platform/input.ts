@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import type { AnyEndpointDefinition, EndpointInput } from './endpoint';
 import { badRequest, PlatformError } from './errors';
-import { MAX_JSON_DEPTH, unstorableText } from './services/storage-json';
+import { unstorableText } from '@/lib/validations/storable-text';
+import { MAX_JSON_DEPTH } from './services/storage-json';
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 /**

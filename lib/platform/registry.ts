@@ -1,4 +1,4 @@
-import { pathParamNames, type HttpMethod, type ServiceId } from './catalogue';
+import { pathParamNames, type HttpMethod } from './catalogue';
 import type { AnyEndpointDefinition } from './endpoint';
 import { appEngineEndpoints } from './services/app-engine';
 import { appSettingsEndpoints } from './services/app-settings';
@@ -40,10 +40,6 @@ const BY_ID: ReadonlyMap<string, Endpoint> = new Map(ENDPOINTS.map((e) => [e.id,
 
 export function findEndpointById(id: string): Endpoint | undefined {
   return BY_ID.get(id);
-}
-
-export function endpointsOfService(service: ServiceId): readonly Endpoint[] {
-  return ENDPOINTS.filter((e) => e.service === service);
 }
 
 /** Endpoints that need the scope, always (`scopes`) or depending on the request (`perRequestScopes`, `readsFrom`). */
@@ -124,7 +120,3 @@ export function createRouter(endpoints: readonly Endpoint[]): Router {
 const ROUTER = createRouter(ENDPOINTS);
 
 export const findEndpoint = ROUTER.find;
-
-export function pathExists(pathUnderPlatform: string): boolean {
-  return ROUTER.methodsAt(pathUnderPlatform).length > 0;
-}

@@ -14,7 +14,7 @@ import { dropDeletedEnvironments } from './services/state';
 import { VerificationCache } from './verification-cache';
 
 // The platform API's tests need token rows; they are made the same way as for every other test.
-export { insertTestToken, type TestToken, type TestTokenOptions } from '@/lib/testing/tokens';
+export { insertTestToken, type TestToken } from '@/lib/testing/tokens';
 
 export interface TestPlatformOptions {
   ttlMs?: number;

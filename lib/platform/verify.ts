@@ -2,6 +2,7 @@ import { hash, timingSafeEqual } from 'node:crypto';
 import type { Db } from '@/lib/db';
 import type { Principal } from '@/lib/iam/effective-permissions';
 import type { Decision, PermissionSummary, RequestAttributes } from '@/lib/iam/policy-evaluator';
+import { isExpired } from '@/lib/tokens/expiration';
 import { parseToken } from '@/lib/tokens/format';
 import { bearerToken, MESSAGES } from './bearer';
 import { forbidden, unauthorized } from './errors';
@@ -95,7 +96,7 @@ function check(
 ): VerifiedToken {
   if (!secretMatches(token, record.secretHash)) throw invalid(token);
   if (record.status === 'disabled') throw unauthorized(`The token ${record.tokenId} is disabled.`);
-  if (record.expiresAt && record.expiresAt.getTime() <= request.now.getTime()) {
+  if (record.expiresAt && isExpired(record.expiresAt, request.now)) {
     throw forbidden(`The token ${record.tokenId} expired at ${record.expiresAt.toISOString()}.`);
   }
   const { environmentId } = request;

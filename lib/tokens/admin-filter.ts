@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, ilike, like, or, sql, type SQL } from 'drizzle-orm';
+import { containsPattern, escapeLike } from '@/lib/db/like';
 import type { Executor } from '@/lib/db';
 import { platformTokens, serviceUsers, users } from '@/lib/db/schema';
 import { withoutSecret, type AdminTokenFilter, type AdminTokenListQuery, type AdminTokenStatusFilter } from '@/lib/validations/admin-tokens';
@@ -30,10 +31,6 @@ function accountAndStatus(filter: ResolvedTokenFilter): SQL {
   return and(eq(t.accountId, filter.accountId), statusCondition(filter.status, filter.now))!;
 }
 
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, '\\$&');
-}
-
 /** A filter with its search resolved: the people whose email or name match are known by ID. */
 export interface ResolvedTokenFilter {
   accountId: string;
@@ -54,7 +51,7 @@ export async function resolveTokenFilter(
 ): Promise<ResolvedTokenFilter> {
   const q = withoutSecret(filter.q).trim();
   if (!q) return { accountId, status: filter.status, now, search: null };
-  const pattern = `%${escapeLike(q)}%`;
+  const pattern = containsPattern(q);
   const idText = q.toLowerCase().startsWith(`${TOKEN_PREFIX}.`) ? q.slice(TOKEN_PREFIX.length + 1) : q;
   // "name@…" is the start of an email: one btree range instead of a trigram search that, on
   // emails sharing a domain, reads a posting list as long as the user table.
@@ -75,7 +72,7 @@ export async function resolveTokenFilter(
     now,
     search: {
       pattern,
-      idPattern: `%${escapeLike(idText.toUpperCase())}%`,
+      idPattern: containsPattern(idText.toUpperCase()),
       userIds: people.map((p) => p.id),
       serviceUserIds: services.map((s) => s.id),
     },

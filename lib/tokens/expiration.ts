@@ -32,15 +32,35 @@ export function presetExpiry(choice: ExpirationChoice, now: Date): Date | null |
   return new Date(now.getTime() + (PRESET_DAYS[choice] ?? 0) * DAY_MS);
 }
 
+/**
+ * The one meaning of "expired": the expiry is at or before `now`; from that instant the token no
+ * longer works and reads Expired. No expiry (null) never expires. The SQL of the lists and the
+ * limit compares the same way (`expires_at <= now` is expired).
+ */
+export function isExpired(expiresAt: Date | string | null, now: Date): boolean {
+  if (expiresAt === null) return false;
+  const at = typeof expiresAt === 'string' ? Date.parse(expiresAt) : expiresAt.getTime();
+  return at <= now.getTime();
+}
+
+export const CHOOSE_EXPIRY_MESSAGE = 'Choose the expiration date';
+
+/** A custom expiration date as the form sends it (an ISO date-time), or null when it is none. */
+export function parseExpiryDate(iso: string): Date | null {
+  if (!iso) return null;
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
 export type ExpiryResult = { ok: true; expiresAt: Date | null } | { ok: false; message: string };
 
 /** The expiry to store for a choice made at `now`: a custom date must lie in the future. */
 export function resolveExpiry(choice: ExpirationChoice, customIso: string, now: Date): ExpiryResult {
   const preset = presetExpiry(choice, now);
   if (preset !== undefined) return { ok: true, expiresAt: preset };
-  const date = new Date(customIso);
-  if (!customIso || Number.isNaN(date.getTime())) return { ok: false, message: 'Choose the expiration date' };
-  if (date.getTime() <= now.getTime()) return { ok: false, message: 'The expiration date must be in the future' };
+  const date = parseExpiryDate(customIso);
+  if (!date) return { ok: false, message: CHOOSE_EXPIRY_MESSAGE };
+  if (isExpired(date, now)) return { ok: false, message: 'The expiration date must be in the future' };
   if (date.getTime() > LATEST_EXPIRY.getTime()) return { ok: false, message: 'Choose an expiration date before the year 10000' };
   return { ok: true, expiresAt: date };
 }

@@ -2,6 +2,7 @@ import type { Executor } from '@/lib/db';
 import { AppError, NotFoundError } from '@/lib/errors';
 import type { TokenFormInput } from '@/lib/validations/tokens';
 import { authorizeTokenAction, type TokenActor } from './access';
+import { isExpired } from './expiration';
 import type { TokenFormAccount } from './form-options';
 import { findMyToken } from './list';
 import { composeName } from './names';
@@ -16,7 +17,7 @@ export const DUPLICATE_PREFIX = 'Duplicate of: ';
  */
 export function duplicatePrefill(token: TokenView, now: Date): TokenFormInput {
   let expiresAt = token.expiresAt;
-  if (expiresAt && Date.parse(expiresAt) <= now.getTime()) {
+  if (expiresAt && isExpired(expiresAt, now)) {
     const lifetime = Math.max(Date.parse(expiresAt) - Date.parse(token.createdAt), 60 * 60 * 1000);
     expiresAt = new Date(now.getTime() + lifetime).toISOString();
   }

@@ -1,27 +1,29 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import {
+  CHECKSUM_LENGTH,
+  PUBLIC_LENGTH,
+  SECRET_RANDOM_LENGTH,
+  TOKEN_ALPHABET,
+  TOKEN_ID_LENGTH,
+  TOKEN_ID_PATTERN,
+  TOKEN_LENGTH,
+  TOKEN_PATTERN,
+  TOKEN_PREFIX,
+} from './shape.mjs';
 
-// Token format of PRODUCT.md §4: dt0s16.<PUBLIC>.<SECRET>, both parts [A-Z0-9].
+export { PUBLIC_LENGTH, TOKEN_PREFIX } from './shape.mjs';
+
+// Token format of PRODUCT.md §4: dt0s16.<PUBLIC>.<SECRET>, both parts [A-Z0-9] (./shape.mjs).
 //
 // Checksum: the last 6 characters of SECRET are
 //   base36( uint48(first 6 bytes of SHA-256("dt0s16.<PUBLIC>.<SECRET[0..58]>"), big-endian) mod 36^6 )
 // left-padded with '0' to 6 characters, in the alphabet below. Any change to the covered text
 // (a changed character, a transposition) passes with probability about 36^-6 (≈ 4.6e-10).
 
-export const TOKEN_PREFIX = 'dt0s16';
-export const PUBLIC_LENGTH = 24;
-export const SECRET_LENGTH = 64;
-const CHECKSUM_LENGTH = 6;
-const SECRET_RANDOM_LENGTH = SECRET_LENGTH - CHECKSUM_LENGTH;
-export const TOKEN_ID_LENGTH = TOKEN_PREFIX.length + 1 + PUBLIC_LENGTH;
-export const TOKEN_LENGTH = TOKEN_ID_LENGTH + 1 + SECRET_LENGTH;
-
-const ALPHABET: readonly string[] = Array.from('0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ');
+const ALPHABET: readonly string[] = Array.from(TOKEN_ALPHABET);
 // Largest multiple of 36 that fits in a byte: bytes >= 252 are discarded so that v % 36 is uniform.
 const BYTE_LIMIT = 252;
 const CHECKSUM_MODULUS = 36 ** CHECKSUM_LENGTH;
-
-const TOKEN_PATTERN = /^dt0s16\.([A-Z0-9]{24})\.([A-Z0-9]{64})$/;
-const TOKEN_ID_PATTERN = /^dt0s16\.[A-Z0-9]{24}$/;
 
 export interface GeneratedToken {
   token: string;

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { withoutTokenSecrets } from '@/lib/tokens/shape.mjs';
+import { tokenIdSchema } from './tokens';
 
 // The admin token list keeps its state in the URL; the same schemas parse the URL on the page
 // and the filter that "select all matching" sends to the server, so both mean the same tokens.
@@ -28,9 +30,7 @@ export const SEARCH_MAX = 255;
 export const BULK_MAX_IDS = 1000;
 
 /** A pasted whole token keeps only its token ID, so a secret never travels on as a search. */
-export function withoutSecret(text: string): string {
-  return text.replace(/(dt0s16\.[A-Za-z0-9]{24})\.[A-Za-z0-9]+/gi, '$1');
-}
+export const withoutSecret = withoutTokenSecrets;
 
 export const adminTokenFilterSchema = z.object({
   q: z
@@ -88,8 +88,6 @@ export function adminTokenListSearch(query: AdminTokenListQuery): string {
   return s ? `?${s}` : '';
 }
 
-// Written out rather than imported: this module is also bundled for the browser.
-const tokenIdSchema = z.string({ error: 'Token ID is missing' }).regex(/^dt0s16\.[A-Z0-9]{24}$/, { error: 'Token ID is not valid' });
 
 export const BULK_TOKEN_ACTIONS = ['disable', 'enable', 'delete'] as const;
 export type BulkTokenAction = (typeof BULK_TOKEN_ACTIONS)[number];

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { unstorableText } from './storable-text';
 
 /** What every server action answers. */
 export type ActionResult<T> =
@@ -15,8 +16,6 @@ export function toFieldErrors(error: z.ZodError): Record<string, string> {
   return out;
 }
 
-// NUL, and UTF-16 halves without their partner: PostgreSQL cannot store either in text or jsonb.
-const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 export const UNSTORABLE_TEXT_MESSAGE = 'This value contains a character that is not allowed.';
 
@@ -25,7 +24,7 @@ export const UNSTORABLE_TEXT_MESSAGE = 'This value contains a character that is 
  * '' when the input itself is such a string, null when there is none.
  */
 export function fieldWithUnstorableText(input: unknown, field = '', depth = 0): string | null {
-  if (typeof input === 'string') return UNSTORABLE.test(input) ? field : null;
+  if (typeof input === 'string') return unstorableText(input) === null ? null : field;
   if (depth > 20 || !input || typeof input !== 'object') return null;
   for (const [key, value] of Object.entries(input)) {
     const found = fieldWithUnstorableText(value, depth === 0 && !Array.isArray(input) ? key : field, depth + 1);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MAX_OVERLAP_MS, OVERLAP_TOO_LONG_MESSAGE } from '@/lib/tokens/rotation-proposals';
-import { expirationFields, tokenIdSchema, tokenNameSchema } from './tokens';
+import { checkCustomDate, expirationFields, tokenIdSchema, tokenNameSchema } from './tokens';
 
 /** The rotate dialog: how the old token ends, and the new token's name and expiry. */
 export const rotateTokenSchema = z
@@ -22,9 +22,7 @@ export const rotateTokenSchema = z
         ctx.addIssue({ code: 'custom', path: ['oldExpiresAt'], message: OVERLAP_TOO_LONG_MESSAGE });
       }
     }
-    if (value.expiration === 'custom' && (!value.expiresAt || Number.isNaN(Date.parse(value.expiresAt)))) {
-      ctx.addIssue({ code: 'custom', path: ['expiresAt'], message: 'Choose the expiration date' });
-    }
+    checkCustomDate(value, ctx);
   });
 
 export type RotateTokenInput = z.input<typeof rotateTokenSchema>;

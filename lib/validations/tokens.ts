@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isScopeName } from '@/lib/platform/catalogue';
-import { EXPIRATION_CHOICES } from '@/lib/tokens/expiration';
+import { CHOOSE_EXPIRY_MESSAGE, EXPIRATION_CHOICES, parseExpiryDate } from '@/lib/tokens/expiration';
+import { TOKEN_ID_PATTERN } from '@/lib/tokens/shape.mjs';
 
 // One schema for the create form's resolver and the server actions. Rules that need the database
 // or the clock (the account's environments, the owner, "in the future", the limit) are checked
@@ -13,7 +14,7 @@ const MAX_ID_LENGTH = 200;
 /** `dt0s16.<PUBLIC>`: what tables, dialogs and actions use to name a token. */
 export const tokenIdSchema = z
   .string({ error: 'Token ID is missing' })
-  .regex(/^dt0s16\.[A-Z0-9]{24}$/, { error: 'Token ID is not valid' });
+  .regex(TOKEN_ID_PATTERN, { error: 'Token ID is not valid' });
 
 export const tokenNameSchema = z
   .string({ error: 'Enter a token name' })
@@ -27,11 +28,9 @@ export const expirationFields = {
   expiresAt: z.string().max(64),
 };
 
-function checkCustomDate(value: { expiration: string; expiresAt: string }, ctx: z.RefinementCtx) {
+export function checkCustomDate(value: { expiration: string; expiresAt: string }, ctx: z.RefinementCtx) {
   if (value.expiration !== 'custom') return;
-  if (!value.expiresAt || Number.isNaN(Date.parse(value.expiresAt))) {
-    ctx.addIssue({ code: 'custom', path: ['expiresAt'], message: 'Choose the expiration date' });
-  }
+  if (!parseExpiryDate(value.expiresAt)) ctx.addIssue({ code: 'custom', path: ['expiresAt'], message: CHOOSE_EXPIRY_MESSAGE });
 }
 
 const tokenFormObject = z.object({
@@ -71,6 +70,5 @@ export type TokenFormValues = z.output<typeof tokenFormSchema>;
 
 /** Duplicating: the create form's values plus the token they were copied from. */
 export const duplicateTokenSchema = tokenFormObject.extend({ sourceTokenId: tokenIdSchema }).superRefine(checkTokenForm);
-export type DuplicateTokenValues = z.output<typeof duplicateTokenSchema>;
 
 export const tokenActionSchema = z.object({ tokenId: tokenIdSchema });

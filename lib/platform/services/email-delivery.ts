@@ -1,5 +1,6 @@
 import nodemailer from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
+import { config, type SmtpSettings } from '@/lib/config';
 
 // SMTP delivery of the email service. SMTP_URL (smtp://user:password@host:587 or smtps://…:465)
 // turns it on; SMTP_FROM is the sender address (default no-reply@localhost). Credentials never
@@ -21,19 +22,6 @@ export interface EmailSender {
 
 export class DeliveryError extends Error {
   override name = 'DeliveryError';
-}
-
-const DEFAULT_FROM = 'no-reply@localhost';
-
-interface SmtpSettings {
-  url: string;
-  from: string;
-}
-
-export function smtpSettings(env: Record<string, string | undefined> = process.env): SmtpSettings | null {
-  const url = env.SMTP_URL?.trim();
-  if (!url) return null;
-  return { url, from: env.SMTP_FROM?.trim() || DEFAULT_FROM };
 }
 
 /** The server as shown in messages: scheme, host and port, never the credentials. */
@@ -106,8 +94,7 @@ function createSender(settings: SmtpSettings): EmailSender {
 const cache = globalThis as typeof globalThis & { __emailSender?: { key: string; sender: EmailSender } };
 
 /** The sender for the current SMTP settings, or null when SMTP_URL is not set. */
-export function configuredSender(env: Record<string, string | undefined> = process.env): EmailSender | null {
-  const settings = smtpSettings(env);
+export function configuredSender(settings: SmtpSettings | null = config().smtp): EmailSender | null {
   if (!settings) return null;
   const key = `${settings.url}\n${settings.from}`;
   if (cache.__emailSender?.key !== key) cache.__emailSender = { key, sender: createSender(settings) };

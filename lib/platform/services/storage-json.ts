@@ -1,18 +1,11 @@
 import { z } from 'zod';
+import { unstorableText } from '@/lib/validations/storable-text';
 
 // What PostgreSQL can store: jsonb and text refuse U+0000, and jsonb refuses the escape of a lone
 // UTF-16 surrogate (which JSON.parse accepts). Checking first turns a would-be 500 into a 400.
 
 /** Deepest nesting a stored JSON value may have (PostgreSQL's parser has a stack limit). */
 export const MAX_JSON_DEPTH = 64;
-
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
-export function unstorableText(text: string): string | null {
-  if (text.includes('\u0000')) return 'must not contain the character U+0000';
-  if (LONE_SURROGATE.test(text)) return 'must not contain an unpaired UTF-16 surrogate';
-  return null;
-}
 
 /** Why the JSON value cannot be stored (with the path inside it), or null when it can. */
 export function unstorableJson(value: unknown): { path: string[]; message: string } | null {
