@@ -107,7 +107,18 @@ describe('the documented configuration', () => {
     const allowed = new Set(['lib/config.ts', 'lib/http/allowed-origins.mjs', 'lib/http/server-settings.mjs']);
     // Test tooling: DATABASE_URL names the server test databases are made on, and the runners
     // set variables for the servers they start.
-    const testTooling = new Set(['lib/db/testing.ts: DATABASE_URL', 'scripts/test.mjs: DATABASE_URL', 'scripts/e2e-server.mjs: DATABASE_URL', 'scripts/e2e-server.mjs: AUTH_SECRET']);
+    const testTooling = new Set([
+      'lib/db/testing.ts: DATABASE_URL',
+      'lib/db/testing.ts: DATABASE_LISTEN_URL',
+      'scripts/test.mjs: DATABASE_URL',
+      'scripts/e2e-server.mjs: DATABASE_URL',
+      'scripts/e2e-server.mjs: AUTH_SECRET',
+      'scripts/cluster-test.mjs: DATABASE_URL',
+      'scripts/cluster-test.mjs: DATABASE_LISTEN_URL',
+      'scripts/pgbouncer-test.mjs: DATABASE_URL',
+      'scripts/pgbouncer-test.mjs: DATABASE_LISTEN_URL',
+      'scripts/screenshots.mjs: DATABASE_URL',
+    ]);
     const readers: string[] = [];
     const walk = (dir: string) => {
       for (const entry of fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true })) {
