@@ -4,7 +4,7 @@ import { zodResolver } from '@hookform/resolvers/zod';
 import { CircleAlert, TriangleAlert } from 'lucide-react';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { Controller, useForm, useWatch, type FieldErrors } from 'react-hook-form';
 import { duplicateTokenAction, generateTokenAction } from '@/app/_actions/platform-tokens';
 import { startNavigation } from '@/components/app-shell/navigation-progress';
@@ -162,9 +162,15 @@ export function TokenForm({
     handleSubmit,
     setError,
     setValue,
+    clearErrors,
     formState: { errors, isSubmitting },
   } = form;
   const values = useWatch({ control });
+  // A custom date's refusal (the server's too) goes with the custom date: another choice has no date to fix.
+  const expiration = values.expiration;
+  useEffect(() => {
+    if (expiration !== 'custom') clearErrors('expiresAt');
+  }, [expiration, clearErrors]);
   const account = useMemo(() => accounts.find((a) => a.id === values.accountId), [accounts, values.accountId]);
   const { holdingOf, ownerEmail } = useScopeHolding(account, values);
   const blocked = account ? account.blocked : 'Choose an account where you may generate tokens.';
