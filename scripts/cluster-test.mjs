@@ -224,9 +224,9 @@ async function main() {
     if (!id) throw new Error(`no action ${file}#${name} in the build`);
     return id;
   };
-  const generate = action('(portal)/platform-tokens/actions.ts', 'generateTokenAction');
-  const disable = action('(portal)/platform-tokens/actions.ts', 'disableTokenAction');
-  const enable = action('(portal)/platform-tokens/actions.ts', 'enableTokenAction');
+  const generate = action('_actions/platform-tokens.ts', 'generateTokenAction');
+  const disable = action('_actions/platform-tokens.ts', 'disableTokenAction');
+  const enable = action('_actions/platform-tokens.ts', 'enableTokenAction');
 
   const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'platform-tokens-cluster-'));
   cleanups.push(async () => {
