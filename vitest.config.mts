@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
@@ -11,6 +12,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // A test file's process waits on its database's thread (PGlite) or server much of the time: one per core.
+    maxWorkers: os.availableParallelism(),
     // next-auth imports 'next/server' without an extension; bundling it lets Vite resolve that.
     server: { deps: { inline: ['next-auth'] } },
   },

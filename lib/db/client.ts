@@ -47,6 +47,17 @@ export function isEmbedded(db: Executor): boolean {
 }
 
 
+/** The part of the embedded client (WorkerPglite) that drizzle and the app use. */
+export type EmbeddedClient = Pick<WorkerPglite, 'waitReady' | 'query' | 'exec' | 'transaction'>;
+
+/** The app's database on an open embedded client; `close` says what closing it means. */
+export function embeddedDatabase(client: EmbeddedClient, close: () => Promise<void>): Database {
+  installShortQueryErrors();
+  const db = drizzlePglite(client as unknown as PGlite, { schema }) as unknown as Db;
+  embedded.add(db);
+  return { kind: 'pglite', db, pool: null, close };
+}
+
 // Any constant works; it only has to be the same on every instance that migrates.
 const MIGRATION_LOCK_KEY = 727_100_401;
 
@@ -56,9 +67,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   if (options.kind === 'pglite') {
     // In a worker thread, so that a long statement neither blocks the event loop nor runs past its bound.
     const client = await WorkerPglite.open({ dataDir: options.dataDir, loadDataDir: options.loadDataDir, files: options.files });
-    const db = drizzlePglite(client as unknown as PGlite, { schema }) as unknown as Db;
-    embedded.add(db);
-    return { kind: 'pglite', db, pool: null, close: () => client.close() };
+    return embeddedDatabase(client, () => client.close());
   }
   const pool = new Pool({
     connectionString: options.url,

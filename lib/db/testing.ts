@@ -5,8 +5,8 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { Client } from 'pg';
 import { readConfig } from '@/lib/config';
-import { migrateDatabase, openDatabase, type Database, type DatabaseOptions } from './client';
-import type { DataDirFile } from './pglite-worker-client';
+import { embeddedDatabase, migrateDatabase, openDatabase, type Database, type DatabaseOptions, type EmbeddedClient, type Executor } from './client';
+import { WorkerPglite, type DataDirFile } from './pglite-worker-client';
 import { seedDemoData } from './seed';
 
 export interface TestDatabase extends Database {
@@ -43,7 +43,7 @@ type Content = 'empty' | 'migrated' | 'seeded';
 const TEMPLATES_VARIABLE = 'PLATFORM_TOKENS_TEST_TEMPLATES';
 
 type Templates =
-  | { kind: 'pglite'; dirs: Record<Content, string> }
+  | { kind: 'pglite'; dirs: Record<Content, string>; restore: Record<Exclude<Content, 'empty'>, RestorePoint> }
   | { kind: 'postgres'; serverUrl: string; names: Record<Exclude<Content, 'empty'>, string> };
 
 async function adminQuery(url: string, text: string): Promise<void> {
@@ -108,6 +108,7 @@ export async function prepareTestTemplates(): Promise<() => Promise<void>> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'platform-tokens-test-db-'));
   const dirs = { empty: path.join(root, 'empty'), migrated: path.join(root, 'migrated'), seeded: path.join(root, 'seeded') };
   const remove = async () => fs.rmSync(root, { recursive: true, force: true });
+  const restore: Partial<Record<Exclude<Content, 'empty'>, RestorePoint>> = {};
   try {
     // Each is filled and closed, so that a copy starts without recovery; the next one starts as its copy.
     let previous: string | null = null;
@@ -121,6 +122,7 @@ export async function prepareTestTemplates(): Promise<() => Promise<void>> {
         }
         if (content === 'migrated') await migrateDatabase(database);
         if (content === 'seeded') await seedDemoData(database.db);
+        if (content !== 'empty') restore[content] = await saveRestorePoint(database.db);
       } finally {
         await database.close();
       }
@@ -130,7 +132,7 @@ export async function prepareTestTemplates(): Promise<() => Promise<void>> {
     await remove();
     throw error;
   }
-  const templates: Templates = { kind: 'pglite', dirs };
+  const templates: Templates = { kind: 'pglite', dirs, restore: restore as Record<Exclude<Content, 'empty'>, RestorePoint> };
   process.env[TEMPLATES_VARIABLE] = JSON.stringify(templates);
   return remove;
 }
@@ -161,6 +163,127 @@ function filesOf(dir: string): DataDirFile[] {
     dataDirs.set(dir, entries);
   }
   return entries;
+}
+
+/** Where a PGlite template keeps a copy of its tables, to be put back by a restore. */
+const RESTORE_SCHEMA = 'test_restore';
+
+/**
+ * The schema of the app as the catalog describes it: tables, columns, constraints, triggers,
+ * functions, database settings and extensions. A restore puts rows back, not a changed schema;
+ * a database whose fingerprint differs after one is not used again.
+ */
+const FINGERPRINT_SQL = `select md5(coalesce(string_agg(x, ',' order by x), '')) as fingerprint from (
+  select 'r:' || c.relname || ':' || c.relkind::text || ':' || c.relpersistence::text from pg_class c where c.relnamespace = 'public'::regnamespace
+  union all select 'a:' || c.relname || '.' || a.attname || ':' || format_type(a.atttypid, a.atttypmod) || ':' || a.attnotnull::text || ':' || coalesce(pg_get_expr(d.adbin, d.adrelid), '')
+    from pg_attribute a join pg_class c on c.oid = a.attrelid left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
+    where c.relnamespace = 'public'::regnamespace and a.attnum > 0 and not a.attisdropped
+  union all select 'k:' || conname || ':' || pg_get_constraintdef(oid) from pg_constraint where connamespace = 'public'::regnamespace
+  union all select 't:' || t.tgname || ':' || t.tgenabled::text from pg_trigger t join pg_class c on c.oid = t.tgrelid where c.relnamespace = 'public'::regnamespace
+  union all select 'f:' || p.proname || ':' || md5(p.prosrc) from pg_proc p where p.pronamespace = 'public'::regnamespace
+  union all select 's:' || array_to_string(setconfig, ',') from pg_db_role_setting
+  union all select 'x:' || extname || ':' || extversion from pg_extension
+) s(x)`;
+
+/** What puts a used copy of a PGlite template back as it was made: the statements, and the schema's fingerprint. */
+interface RestorePoint {
+  script: string;
+  fingerprint: string;
+}
+
+const ident = (name: string) => `"${name.replaceAll('"', '""')}"`;
+const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;
+
+/**
+ * Copies every table's rows into RESTORE_SCHEMA and writes the statements that put them back:
+ * every table emptied, the copied rows inserted (constraints and triggers off meanwhile, so no
+ * order and no notification), every sequence set to where it was.
+ */
+async function saveRestorePoint(db: Executor): Promise<RestorePoint> {
+  const rows = <T>(result: unknown) => (result as { rows: T[] }).rows;
+  await db.execute(sql.raw(`drop schema if exists ${RESTORE_SCHEMA} cascade`));
+  await db.execute(sql.raw(`create schema ${RESTORE_SCHEMA}`));
+  const tables = rows<{ name: string; columns: string[] }>(
+    await db.execute(sql`
+      select c.relname as name, array_agg(a.attname::text order by a.attnum) as columns
+      from pg_class c join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped and a.attgenerated = ''
+      where c.relnamespace = 'public'::regnamespace and c.relkind = 'r'
+      group by c.relname order by c.relname`),
+  );
+  const inserts: string[] = [];
+  for (const { name, columns } of tables) {
+    await db.execute(sql.raw(`create table ${RESTORE_SCHEMA}.${ident(name)} as table public.${ident(name)}`));
+    const [counted] = rows<{ n: number }>(await db.execute(sql.raw(`select count(*)::int as n from ${RESTORE_SCHEMA}.${ident(name)}`)));
+    if (counted!.n === 0) continue;
+    const list = columns.map(ident).join(', ');
+    inserts.push(`insert into public.${ident(name)} (${list}) overriding system value select ${list} from ${RESTORE_SCHEMA}.${ident(name)};`);
+  }
+  const sequences = rows<{ name: string }>(await db.execute(sql`select c.relname as name from pg_class c where c.relnamespace = 'public'::regnamespace and c.relkind = 'S' order by 1`));
+  const setvals: string[] = [];
+  for (const { name } of sequences) {
+    const [state] = rows<{ last_value: string; is_called: boolean }>(await db.execute(sql.raw(`select last_value::text, is_called from public.${ident(name)}`)));
+    setvals.push(`select setval(${literal(`public.${ident(name)}`)}, ${state!.last_value}, ${state!.is_called});`);
+  }
+  const script = [
+    'set session_replication_role = replica;',
+    tables.length > 0 ? `truncate table ${tables.map((t) => `public.${ident(t.name)}`).join(', ')} restart identity;` : '',
+    ...inserts,
+    ...setvals,
+    'set session_replication_role = origin;',
+  ].join('\n');
+  const [schema] = rows<{ fingerprint: string }>(await db.execute(sql.raw(FINGERPRINT_SQL)));
+  return { script, fingerprint: schema!.fingerprint };
+}
+
+/** In-memory copies of a template that a test has closed, each ready to be restored for the next. */
+const idleCopies = new Map<string, WorkerPglite[]>();
+
+/** Puts a used copy back as its template was; false when it cannot be (its thread stopped, its schema changed). */
+async function restored(client: WorkerPglite, point: RestorePoint): Promise<boolean> {
+  try {
+    // Whatever the last test left in the session: an open transaction, settings, locks, temporary objects.
+    await client.exec('rollback');
+    await client.exec('discard all');
+    await client.exec(point.script);
+    const [result] = await client.exec(FINGERPRINT_SQL);
+    return (result?.rows[0] as { fingerprint?: string } | undefined)?.fingerprint === point.fingerprint;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A copy of a PGlite template: a closed one of this process restored, or a new one. Starting
+ * PGlite costs seconds, a restore a fraction of that. Each test gets a client of its own that
+ * stops working when it is closed, so nothing a test left running reaches the next one's data.
+ */
+async function leaseEmbedded(dir: string, point: RestorePoint): Promise<Database> {
+  const idle = idleCopies.get(dir) ?? [];
+  idleCopies.set(dir, idle);
+  let client: WorkerPglite | undefined;
+  while (!client && idle.length > 0) {
+    const candidate = idle.pop()!;
+    if (await restored(candidate, point)) client = candidate;
+    else await candidate.close().catch(() => undefined);
+  }
+  client ??= await WorkerPglite.open({ dataDir: null, files: filesOf(dir) });
+  const shared = client;
+  let released = false;
+  const open = () => {
+    if (released) throw new Error('The database is closed.');
+  };
+  const leased: EmbeddedClient = {
+    waitReady: shared.waitReady,
+    query: async (text, params, options) => (open(), shared.query(text, params, options)),
+    exec: async (text) => (open(), shared.exec(text)),
+    transaction: async (callback) => (open(), shared.transaction(callback)),
+  };
+  return embeddedDatabase(leased, async () => {
+    if (released) return;
+    released = true;
+    if (shared.closed) return;
+    idle.push(shared);
+  });
 }
 
 const OBJECT_IN_USE = '55006';
@@ -211,7 +334,8 @@ export async function createTestDatabase(options: { seed?: boolean; migrate?: bo
   } else {
     const dir = prepared?.kind === 'pglite' ? prepared.dirs[content] : null;
     copied = dir !== null;
-    database = await openDatabase({ kind: 'pglite', dataDir: null, files: dir ? filesOf(dir) : undefined });
+    const point = prepared?.kind === 'pglite' && content !== 'empty' ? prepared.restore[content] : null;
+    database = dir && point ? await leaseEmbedded(dir, point) : await openDatabase({ kind: 'pglite', dataDir: null, files: dir ? filesOf(dir) : undefined });
   }
   if (!copied) {
     try {
