@@ -1,8 +1,8 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { databaseSnapshot } from './snapshot';
 import { accounts } from './schema';
-import { createTestDatabase, testBackend } from './testing';
+import { createTestDatabase, testBackend, type TestDatabase } from './testing';
 
 describe(`test databases on ${testBackend}`, () => {
   it('are copies of their own: what one writes is in no other, open at the same time or made after', async () => {
@@ -23,6 +23,44 @@ describe(`test databases on ${testBackend}`, () => {
       }
     } finally {
       await second.close();
+    }
+  });
+
+  it('start as their template did after another test wrote, left a transaction open, changed settings or the schema', async () => {
+    const used = await createTestDatabase();
+    const fresh = await databaseSnapshot(used.db);
+    const nextAuditId = async (db: TestDatabase['db']) =>
+      ((await db.execute(sql`select nextval(pg_get_serial_sequence('audit_events', 'id'))::int as id`)) as unknown as { rows: { id: number }[] }).rows[0]!.id;
+    const firstAuditId = await nextAuditId(used.db);
+    await used.db.insert(accounts).values({ id: 'initech', name: 'Initech' });
+    await used.db.delete(accounts).where(eq(accounts.id, 'globex'));
+    await nextAuditId(used.db);
+    await used.db.execute(sql`set time zone 'Pacific/Auckland'`);
+    await used.db.execute(sql`begin`);
+    await used.db.execute(sql`insert into accounts (id, name) values ('left-open', 'Left open')`);
+    await used.close();
+    await expect(used.db.select().from(accounts)).rejects.toThrow();
+
+    const next = await createTestDatabase();
+    try {
+      expect(await databaseSnapshot(next.db)).toBe(fresh);
+      expect(await nextAuditId(next.db)).toBe(firstAuditId);
+      const zone = (await next.db.execute(sql`select current_setting('TimeZone') as zone`)) as unknown as { rows: { zone: string }[] };
+      expect(zone.rows[0]!.zone).not.toBe('Pacific/Auckland');
+      // A changed schema is not put back by a restore: the next copy starts fresh from the template.
+      await next.db.execute(sql`alter table accounts add column extra text`);
+    } finally {
+      await next.close();
+    }
+    const after = await createTestDatabase();
+    try {
+      expect(await databaseSnapshot(after.db)).toBe(fresh);
+      const columns = (await after.db.execute(
+        sql`select count(*)::int as n from information_schema.columns where table_name = 'accounts' and column_name = 'extra'`,
+      )) as unknown as { rows: { n: number }[] };
+      expect(columns.rows[0]!.n).toBe(0);
+    } finally {
+      await after.close();
     }
   });
 
