@@ -123,6 +123,44 @@ test.describe('Identity & access management › Platform tokens', () => {
     }
   });
 
+  test("a refusal the server gives after the form was filled stays until the form changes, and then goes", async ({ adminPage, alicePage }) => {
+    const toggle = adminPage.getByRole('switch', { name: 'Allow to manage platform tokens' });
+    const dialog = adminPage.getByRole('alertdialog');
+    const alice = new PlatformTokensPage(alicePage);
+    const name = unique('e2e-admin-refused');
+    await alice.goto();
+    await alice.openCreateForm();
+    await alicePage.getByLabel('Token name').fill(name);
+    await alicePage.getByLabel('Account', { exact: true }).selectOption({ label: 'Acme Corp' });
+    await alicePage.getByRole('checkbox', { name: 'document:documents:read', exact: true }).check();
+    await adminPage.goto(ACME_TOKENS);
+    await expect(toggle).toBeChecked();
+    try {
+      // Turned off while Alice's form is open: only the server can tell her.
+      await toggle.click();
+      await dialog.getByRole('button', { name: 'Deny' }).click();
+      await expect(toggle).not.toBeChecked();
+      await alicePage.getByRole('button', { name: 'Generate' }).click();
+      const refusal = alicePage.getByRole('alert').filter({ hasText: 'Allow to manage platform tokens' });
+      await expect(refusal).toBeVisible();
+      await expect(alice.secretDialog()).toHaveCount(0);
+    } finally {
+      await adminPage.goto(ACME_TOKENS);
+      if (!(await toggle.isChecked())) {
+        await toggle.click();
+        await dialog.getByRole('button', { name: 'Allow' }).click();
+      }
+      await expect(toggle).toBeChecked();
+    }
+    // Still shown while nothing changed; gone once she edits the form, and the next try works.
+    await expect(alicePage.getByRole('alert').filter({ hasText: 'Allow to manage platform tokens' })).toBeVisible();
+    await alicePage.getByLabel('Token name').fill(`${name} again`);
+    await expect(alicePage.getByRole('alert').filter({ hasText: 'Allow to manage platform tokens' })).toHaveCount(0);
+    await alicePage.getByRole('button', { name: 'Generate' }).click();
+    const { tokenId } = await alice.takeSecret();
+    await alice.delete(`${name} again`, tokenId);
+  });
+
   test('"Deny" stops generating tokens in Acme but not in Globex, and "Allow" restores it', async ({ adminPage, alicePage }) => {
     const toggle = adminPage.getByRole('switch', { name: 'Allow to manage platform tokens' });
     const dialog = adminPage.getByRole('alertdialog');
