@@ -9,10 +9,14 @@ import { registeredPlatformHandler } from '../lib/platform/registration.mjs';
 /** @typedef {import('node:http').IncomingMessage} IncomingMessage */
 /** @typedef {import('node:http').ServerResponse} ServerResponse */
 /** @typedef {import('../lib/platform/registration.mjs').PlatformHandler} PlatformHandler */
+/** @typedef {import('../lib/platform/registration.mjs').PlatformRequest} PlatformRequest */
+/** @typedef {import('../lib/platform/registration.mjs').PlatformAnswer} PlatformAnswer */
 const PLATFORM_PATH = /^\/e\/[^/?#]+\/platform\//;
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']);
 const HEADERS = [...COMMON_HEADERS, API_POLICY];
 
+// Pseudo-headers and connection-level headers are not the request's.
+const NOT_THE_REQUESTS = /^(:|(connection|keep-alive|transfer-encoding|upgrade)$)/;
 const FORWARDING = ['x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-port', 'x-real-ip', 'forwarded'];
 // The most of an unread body that is read and dropped to keep the connection; past it, it closes.
 const MAX_DRAINED_BYTES = 1024 * 1024;
@@ -75,26 +79,46 @@ function bodyStream(req) {
   return { stream, drop };
 }
 
+/**
+ * A GET or HEAD as the handler reads it, straight from the node request: what a web Request would
+ * say, without building its headers list and streams for every call.
+ * @param {IncomingMessage} req
+ * @returns {PlatformRequest}
+ */
+function toBodilessRequest(req) {
+  const remoteAddress = req.socket.remoteAddress;
+  return {
+    method: req.method ?? 'GET',
+    url: `http://localhost${req.url}`,
+    headers: {
+      get(name) {
+        const key = name.toLowerCase();
+        if (NOT_THE_REQUESTS.test(key)) return null;
+        // From req.headers, where dropClientForwarding has removed what a client may not claim.
+        const value = req.headers[key];
+        if (value === undefined) return key === 'x-forwarded-for' && remoteAddress ? remoteAddress : null;
+        return Array.isArray(value) ? value.join(', ') : value;
+      },
+    },
+    body: null,
+  };
+}
+
 /** A web Request as the route handler would get it, and how to drop the body it left unread. */
 function toRequest(req) {
   // From req.headers, where dropClientForwarding has removed what a client may not claim.
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
-    // Pseudo-headers and connection-level headers are not the request's.
-    if (value === undefined || name.startsWith(':') || /^(connection|keep-alive|transfer-encoding|upgrade)$/.test(name)) continue;
+    if (value === undefined || NOT_THE_REQUESTS.test(name)) continue;
     for (const one of Array.isArray(value) ? value : [value]) headers.append(name, one);
   }
   // As Next.js does: the client's address when no trusted proxy gave one (scripts/server.mjs
   // drops a client's own unless TRUST_PROXY=true).
   if (!headers.has('x-forwarded-for') && req.socket.remoteAddress) headers.set('x-forwarded-for', req.socket.remoteAddress);
-  const body = req.method !== 'GET' && req.method !== 'HEAD' ? bodyStream(req) : null;
-  const dropBody = body?.drop ?? (() => req.resume());
+  const body = bodyStream(req);
+  const dropBody = body.drop;
   try {
-    const request = new Request(`http://localhost${req.url}`, {
-      method: req.method,
-      headers,
-      ...(body ? { body: body.stream, duplex: 'half' } : {}),
-    });
+    const request = new Request(`http://localhost${req.url}`, { method: req.method, headers, body: body.stream, duplex: 'half' });
     return { request, dropBody };
   } catch (error) {
     dropBody();
@@ -102,30 +126,66 @@ function toRequest(req) {
   }
 }
 
+/** @returns {PlatformAnswer} */
 function jsonError(status, message) {
-  return Response.json({ error: { code: status, message } }, { status, headers: { 'Cache-Control': 'no-store' } });
+  return {
+    status,
+    headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' },
+    body: JSON.stringify({ error: { code: status, message } }),
+  };
 }
 
-function send(req, res, status, headers, body) {
+/**
+ * Writes the answer: a text body goes out with the head in one write.
+ * @param {IncomingMessage} req
+ * @param {ServerResponse} res
+ * @param {PlatformAnswer} answer
+ */
+function send(req, res, { status, headers, body }) {
   for (const { key, value } of HEADERS) res.setHeader(key, value);
-  headers.forEach((value, key) => res.setHeader(key, value));
-  res.setHeader('Content-Length', body.length);
+  for (const key of Object.keys(headers)) res.setHeader(key, headers[key]);
+  const content = body ?? '';
+  res.setHeader('Content-Length', typeof content === 'string' ? Buffer.byteLength(content) : content.byteLength);
   res.statusCode = status;
-  res.end(req.method === 'HEAD' ? undefined : body);
+  res.end(req.method === 'HEAD' ? undefined : content);
 }
 
+/**
+ * A web Response (a handler may give one) as an answer.
+ * @param {Response} response
+ * @returns {Promise<PlatformAnswer>}
+ */
+async function fromResponse(response) {
+  /** @type {Record<string, string>} */
+  const headers = {};
+  response.headers.forEach((value, key) => {
+    headers[key] = value;
+  });
+  return { status: response.status, headers, body: new Uint8Array(await response.arrayBuffer()) };
+}
+
+/**
+ * @param {PlatformHandler} handler
+ * @param {IncomingMessage} req
+ * @param {ServerResponse} res
+ */
 async function answer(handler, req, res) {
-  let converted = null;
-  try {
-    converted = toRequest(req);
-  } catch {
-    // The handler answers every failure itself; this is a request it could not even be given.
+  let result;
+  if (req.method === 'GET' || req.method === 'HEAD') {
+    // Nothing to read: whatever a client sent after the head is dropped, so the connection goes on.
     req.resume();
+    result = await handler(toBodilessRequest(req));
+  } else {
+    let converted = null;
+    try {
+      converted = toRequest(req);
+    } catch {
+      // The handler answers every failure itself; this is a request it could not even be given.
+      req.resume();
+    }
+    result = converted ? await handler(converted.request).finally(converted.dropBody) : jsonError(400, 'The request could not be read.');
   }
-  const response = converted
-    ? await handler(converted.request).finally(converted.dropBody)
-    : jsonError(400, 'The request could not be read.');
-  send(req, res, response.status, response.headers, Buffer.from(await response.arrayBuffer()));
+  send(req, res, result instanceof Response ? await fromResponse(result) : result);
 }
 
 /**
@@ -140,7 +200,7 @@ export function servePlatformApi(handler, req, res) {
     console.error(`[platform] ${req.method} failed: ${error instanceof Error ? error.message.split('\n')[0] : 'unknown error'}`);
     if (!res.headersSent) {
       const body = JSON.stringify({ error: { code: 500, message: 'Internal error. The request was not completed; try again later.' } });
-      send(req, res, 500, new Headers({ 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' }), Buffer.from(body));
+      send(req, res, { status: 500, headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' }, body });
     } else {
       res.destroy();
     }

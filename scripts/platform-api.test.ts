@@ -76,7 +76,7 @@ describe('which requests the server answers itself', () => {
         url: request.url,
         authorization: request.headers.get('authorization'),
         forwardedFor: request.headers.get('x-forwarded-for'),
-        body: request.body ? await request.text() : null,
+        body: request.body ? await new Response(request.body).text() : null,
       }));
     const put = await send('PUT', '/e/acme-prod/platform/state/v1/apps/a/app-states/k?x=1&x=2', {
       headers: { Authorization: 'Bearer abc', 'Content-Type': 'application/json' },
@@ -88,6 +88,15 @@ describe('which requests the server answers itself', () => {
       authorization: 'Bearer abc',
       forwardedFor: '127.0.0.1',
       body: '{"value":"é"}',
+    });
+    // A GET is given without a body, from the same headers.
+    const get = await send('GET', '/e/acme-prod/platform/state/v1/apps/a/app-states/k?q=%20', { headers: { AUTHORIZATION: 'Bearer xyz', Connection: 'keep-alive' } });
+    expect(JSON.parse(get.body)).toEqual({
+      method: 'GET',
+      url: 'http://localhost/e/acme-prod/platform/state/v1/apps/a/app-states/k?q=%20',
+      authorization: 'Bearer xyz',
+      forwardedFor: '127.0.0.1',
+      body: null,
     });
     // A client cannot claim another address (in any spelling of the header)…
     const spoofed = await send('GET', '/e/acme-prod/platform/x', { headers: { 'x-FORWARDED-for': '198.51.100.7', 'X-Real-IP': '198.51.100.8' } });
@@ -128,7 +137,7 @@ describe('the platform API through the server', () => {
 
   it('answers as the route does, with the security headers of every response', async () => {
     const platform = createTestPlatform(database.db, { readCache: new ReadCache() });
-    registerPlatformHandler(platform.handle);
+    registerPlatformHandler(platform.answer);
     const auth = { Authorization: `Bearer ${token}` };
     const missing = await send('GET', path, { headers: auth });
     expect(missing.status).toBe(404);
@@ -154,7 +163,7 @@ describe('the platform API through the server', () => {
 
   it('HEAD gets the status and headers of GET without a body', async () => {
     const platform = createTestPlatform(database.db);
-    registerPlatformHandler(platform.handle);
+    registerPlatformHandler(platform.answer);
     const head = await send('HEAD', path, { headers: { Authorization: `Bearer ${token}` } });
     expect(head.status).toBe(200);
     expect(head.body).toBe('');
@@ -164,7 +173,7 @@ describe('the platform API through the server', () => {
 
   it('a body left unread (the token was refused) does not stall the connection', async () => {
     const platform = createTestPlatform(database.db);
-    registerPlatformHandler(platform.handle);
+    registerPlatformHandler(platform.answer);
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     const call = (method: string, headers: http.OutgoingHttpHeaders, body?: string) =>
       new Promise<number>((resolve, reject) => {
@@ -184,7 +193,7 @@ describe('the platform API through the server', () => {
 
   it('refuses a streamed body over the limit with 413, and bad JSON with 400', async () => {
     const platform = createTestPlatform(database.db);
-    registerPlatformHandler(platform.handle);
+    registerPlatformHandler(platform.answer);
     const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
     const chunk = Buffer.alloc(256 * 1024, 'a');
     const huge = await send('PUT', path, { headers, chunks: [chunk, chunk, chunk, chunk, chunk] });

@@ -60,6 +60,10 @@ describe.skipIf(testBackend !== 'pglite')('the embedded database in a worker thr
 
   const notes = () => rows<{ id: number; body: string }>(disk.db.execute(sql`select id, body from notes order by id`));
 
+  it('keeps 32 MB of shared buffers, which PGlite allocates in full when it starts', async () => {
+    expect(await rows(disk.db.execute(sql`show shared_buffers`))).toEqual([{ shared_buffers: '32MB' }]);
+  });
+
   it('serves drizzle: typed rows with timestamps, transactions, savepoints and errors with their code', async () => {
     const createdAt = new Date('2025-03-01T10:00:00.123Z');
     await disk.db.insert(accounts).values({ id: 'worker-test', name: 'Worker test', createdAt });

@@ -70,6 +70,8 @@ class CopyFS extends MemoryFS {
   }
 }
 
+const SHARED_BUFFERS = '32MB';
+
 let db;
 try {
   // pg_trgm backs the substring search of the admin token list (see the migrations).
@@ -78,6 +80,10 @@ try {
     loadDataDir: workerData.loadDataDir,
     fs: workerData.files ? new CopyFS(workerData.files) : undefined,
     extensions: { pg_trgm },
+    // PGlite allocates all of its shared buffers in the WebAssembly heap at start; PostgreSQL's
+    // default of 128 MB was a third of the server's resident memory. The files are read through
+    // the operating system's cache anyway. A copied data directory (test databases) keeps its own.
+    startParams: workerData.files ? undefined : [...PGlite.defaultStartParams, '-c', `shared_buffers=${SHARED_BUFFERS}`],
     pgliteWasmModule: workerData.pgliteWasmModule,
     initdbWasmModule: workerData.initdbWasmModule,
   });

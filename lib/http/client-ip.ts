@@ -5,7 +5,7 @@ import { isIP } from 'node:net';
  * header a client sent unless TRUST_PROXY is set, so Next.js fills it with the socket address;
  * behind a trusted proxy the last entry is the address that proxy saw.
  */
-export function clientIp(headers: Headers): string | null {
+export function clientIp(headers: { get(name: string): string | null }): string | null {
   const forwarded = headers.get('x-forwarded-for');
   if (!forwarded) return null;
   const last = forwarded.split(',').pop()?.trim() ?? '';

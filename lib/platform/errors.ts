@@ -32,17 +32,37 @@ export function notFound(message: string): PlatformError {
   return new PlatformError(404, message);
 }
 
+/**
+ * An answer before it is a web Response: the HTTP server writes it to the socket as it is
+ * (scripts/platform-api.mjs), the Next.js route makes a Response of it (`answerResponse`).
+ */
+export interface PlatformAnswer {
+  status: number;
+  headers: Readonly<Record<string, string>>;
+  /** Null for no body (204). */
+  body: string | Uint8Array | null;
+}
+
+export function jsonAnswer(body: unknown, status = 200, headers: Readonly<Record<string, string>> = {}): PlatformAnswer {
+  return { status, headers: { 'Content-Type': 'application/json; charset=utf-8', ...NO_STORE, ...headers }, body: JSON.stringify(body) };
+}
+
+export function errorAnswer(status: number, message: string, headers: Readonly<Record<string, string>> = {}): PlatformAnswer {
+  return jsonAnswer({ error: { code: status, message } }, status, headers);
+}
+
+export function platformErrorAnswer(error: PlatformError): PlatformAnswer {
+  return errorAnswer(error.status, error.message, error.headers);
+}
+
+export function answerResponse(answer: PlatformAnswer): Response {
+  return new Response(answer.body as BodyInit | null, { status: answer.status, headers: answer.headers });
+}
+
 export function jsonResponse(body: unknown, status = 200, headers: Readonly<Record<string, string>> = {}): Response {
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { 'Content-Type': 'application/json; charset=utf-8', ...NO_STORE, ...headers },
-  });
+  return answerResponse(jsonAnswer(body, status, headers));
 }
 
 export function errorResponse(status: number, message: string, headers: Readonly<Record<string, string>> = {}): Response {
-  return jsonResponse({ error: { code: status, message } }, status, headers);
-}
-
-export function platformErrorResponse(error: PlatformError): Response {
-  return errorResponse(error.status, error.message, error.headers);
+  return answerResponse(errorAnswer(status, message, headers));
 }

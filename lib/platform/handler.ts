@@ -1,7 +1,7 @@
 import type { Db } from '@/lib/db';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
 import type { AnyEndpointDefinition, PlatformContext, Responses, SuccessStatus } from './endpoint';
-import { errorResponse, jsonResponse, PlatformError, platformErrorResponse } from './errors';
+import { answerResponse, errorAnswer, jsonAnswer, PlatformError, platformErrorAnswer, type PlatformAnswer } from './errors';
 import type { FailedVerifications } from './failed-verifications';
 import { httpInput } from './input';
 import type { LastUsedRecorder } from './last-used';
@@ -48,7 +48,7 @@ export interface PlatformHandlerOptions {
   endpoints: readonly AnyEndpointDefinition[];
   lastUsed?: LastUsedRecorder;
   /** The client's address for "Last used". */
-  clientIp?: (request: Request) => string | null;
+  clientIp?: (request: PlatformRequest) => string | null;
   now?: () => Date;
   /** Called before each verification (e.g. to start the change listener once). */
   beforeVerify?: () => void;
@@ -56,6 +56,20 @@ export interface PlatformHandlerOptions {
   readCache?: ReadCache;
   /** Refuses clients with too many failed verifications (429); none when absent. */
   failedVerifications?: FailedVerifications;
+}
+
+/**
+ * What the handler reads of a request. A web Request is one; the HTTP server gives a GET or HEAD
+ * as a lighter view of its own request (scripts/platform-api.mjs), without a Request's headers
+ * list and streams.
+ */
+export interface PlatformRequest {
+  readonly method: string;
+  /** The absolute URL. */
+  readonly url: string;
+  readonly headers: { get(name: string): string | null };
+  /** Read only by an endpoint that takes a body. */
+  readonly body: ReadableStream<Uint8Array> | null;
 }
 
 const PLATFORM_PATH = /^\/e\/([^/]+)\/platform(\/.*)$/;
@@ -68,14 +82,22 @@ function decode(segment: string): string | null {
   }
 }
 
-function appErrorResponse(error: AppError): Response {
+function parseUrl(url: string): URL | null {
+  try {
+    return new URL(url);
+  } catch {
+    return null;
+  }
+}
+
+function appErrorAnswer(error: AppError): PlatformAnswer {
   const status =
     error instanceof ValidationError ? 400
     : error instanceof NotFoundError ? 404
     : error instanceof ForbiddenError ? 403
     : error instanceof ConflictError ? 409
     : 400;
-  return errorResponse(status, error.message);
+  return errorAnswer(status, error.message);
 }
 
 function context(verified: VerifiedToken, db: Db, now: Date, readCache: ReadCache | null): PlatformContext {
@@ -102,13 +124,13 @@ function context(verified: VerifiedToken, db: Db, now: Date, readCache: ReadCach
   };
 }
 
-/** A handler's result as its endpoint documents it: JSON, another content type, or no body (204). */
-function endpointResponse(endpoint: AnyEndpointDefinition, result: { status: number; body: unknown }): Response {
+/** A handler's result as its endpoint documents it: JSON, another content type (text or bytes), or no body (204). */
+function endpointAnswer(endpoint: AnyEndpointDefinition, result: { status: number; body: unknown }): PlatformAnswer {
   const spec = (endpoint.responses as Responses)[result.status as SuccessStatus];
   const contentType = spec?.contentType ?? 'application/json';
-  if (!spec?.schema) return new Response(null, { status: result.status, headers: { 'Cache-Control': 'no-store' } });
-  if (contentType === 'application/json') return jsonResponse(result.body, result.status);
-  return new Response(result.body as BodyInit, { status: result.status, headers: { 'Content-Type': contentType, 'Cache-Control': 'no-store' } });
+  if (!spec?.schema) return { status: result.status, headers: { 'Cache-Control': 'no-store' }, body: null };
+  if (contentType === 'application/json') return jsonAnswer(result.body, result.status);
+  return { status: result.status, headers: { 'Content-Type': contentType, 'Cache-Control': 'no-store' }, body: result.body as string | Uint8Array };
 }
 
 function describeFailure(error: unknown): string {
@@ -118,7 +140,14 @@ function describeFailure(error: unknown): string {
   return [`${error.name}: ${error.message.split('\n')[0]}${cause}`, ...frames].join('\n');
 }
 
-export function createPlatformHandler(options: PlatformHandlerOptions): (request: Request) => Promise<Response> {
+/** The platform API as web Requests and Responses (the Next.js route, tests). */
+export function createPlatformHandler(options: PlatformHandlerOptions): (request: PlatformRequest) => Promise<Response> {
+  const answer = createPlatformAnswerer(options);
+  return async (request) => answerResponse(await answer(request));
+}
+
+/** The platform API; every request gets an answer, never a rejection. */
+export function createPlatformAnswerer(options: PlatformHandlerOptions): (request: PlatformRequest) => Promise<PlatformAnswer> {
   const getDb = () =>
     options.getDb().catch(() => {
       throw new PlatformError(503, 'The database is not reachable right now. Try again shortly.');
@@ -141,19 +170,20 @@ export function createPlatformHandler(options: PlatformHandlerOptions): (request
     }
   }
 
-  async function handle(request: Request): Promise<Response> {
-    const url = new URL(request.url);
+  async function handle(request: PlatformRequest): Promise<PlatformAnswer> {
+    const url = parseUrl(request.url);
+    if (!url) return errorAnswer(400, 'The request could not be read.');
     const route = PLATFORM_PATH.exec(url.pathname);
     const method = request.method === 'HEAD' ? 'GET' : request.method;
     const match = route ? router.find(method, route[2] ?? '') : null;
     if (!route || !match) {
       const allowed = route ? router.methodsAt(route[2] ?? '') : [];
       if (allowed.length > 0) {
-        return errorResponse(405, `Method ${request.method.slice(0, 10)} is not allowed here; use ${allowed.join(' or ')}.`, {
+        return errorAnswer(405, `Method ${request.method.slice(0, 10)} is not allowed here; use ${allowed.join(' or ')}.`, {
           Allow: allowed.join(', '),
         });
       }
-      return errorResponse(404, 'No such endpoint. GET /api/openapi.json lists every endpoint.');
+      return errorAnswer(404, 'No such endpoint. GET /api/openapi.json lists every endpoint.');
     }
     const { endpoint, params } = match;
 
@@ -168,19 +198,19 @@ export function createPlatformHandler(options: PlatformHandlerOptions): (request
 
     const ctx = context(verified, await getDb(), now, options.readCache ?? null);
     const result = await runEndpoint(endpoint, httpInput(params, url.searchParams, request), ctx);
-    return endpointResponse(endpoint, result);
+    return endpointAnswer(endpoint, result);
   }
 
-  return async function platformHandler(request: Request): Promise<Response> {
+  return async function platformAnswer(request: PlatformRequest): Promise<PlatformAnswer> {
     try {
       return await handle(request);
     } catch (error) {
-      if (error instanceof PlatformError) return platformErrorResponse(error);
-      if (error instanceof AppError) return appErrorResponse(error);
+      if (error instanceof PlatformError) return platformErrorAnswer(error);
+      if (error instanceof AppError) return appErrorAnswer(error);
       // Never the request itself (its headers carry the token), nor query parameters (they carry
       // what clients sent): the first line of the error, its cause and where it was thrown.
-      console.error(`[platform] ${request.method} ${new URL(request.url).pathname.slice(0, 300)} failed: ${describeFailure(error)}`);
-      return errorResponse(500, 'Internal error. The request was not completed; try again later.');
+      console.error(`[platform] ${request.method} ${(parseUrl(request.url)?.pathname ?? '').slice(0, 300)} failed: ${describeFailure(error)}`);
+      return errorAnswer(500, 'Internal error. The request was not completed; try again later.');
     }
   };
 }

@@ -133,8 +133,14 @@ function queryObject(search: URLSearchParams): Record<string, string> {
   return out;
 }
 
+/** What the body is read from: a web Request, or the HTTP server's own view of one. */
+interface BodySource {
+  readonly headers: { get(name: string): string | null };
+  readonly body: ReadableStream<Uint8Array> | null;
+}
+
 /** The body as text, refusing more than `max` bytes without reading them all. */
-async function readBody(request: Request, max: number): Promise<string> {
+async function readBody(request: BodySource, max: number): Promise<string> {
   const declared = Number(request.headers.get('content-length') ?? '0');
   if (declared > max) throw new PlatformError(413, `The request body is larger than ${max} bytes.`);
   if (!request.body) return '';
@@ -154,7 +160,7 @@ async function readBody(request: Request, max: number): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-async function jsonBody(request: Request, max: number): Promise<unknown> {
+async function jsonBody(request: BodySource, max: number): Promise<unknown> {
   const text = await readBody(request, max);
   if (text.trim() === '') throw badRequest('Invalid request body: expected JSON, got an empty body.');
   try {
@@ -166,7 +172,7 @@ async function jsonBody(request: Request, max: number): Promise<unknown> {
 }
 
 /** The input of an HTTP request: the router's path parameters, the URL's query and the request's body. */
-export function httpInput(params: Record<string, string>, search: URLSearchParams, request: Request): InputSource {
+export function httpInput(params: Record<string, string>, search: URLSearchParams, request: BodySource): InputSource {
   return { params, query: () => queryObject(search), body: (max) => jsonBody(request, max), wording: HTTP_WORDING };
 }
 

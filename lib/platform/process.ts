@@ -6,7 +6,8 @@ import { ChangeListener } from '@/lib/db/listener';
 import { clientIp } from '@/lib/http/client-ip';
 import { processSingleton } from '@/lib/singleton';
 import { FailedVerifications } from './failed-verifications';
-import { createPlatformHandler } from './handler';
+import { createPlatformAnswerer, type PlatformRequest } from './handler';
+import { answerResponse, type PlatformAnswer } from './errors';
 import { LastUsedRecorder } from './last-used';
 import { ReadCache } from './read-cache';
 import { registerPlatformHandler } from './registration.mjs';
@@ -20,7 +21,7 @@ import { VerificationCache } from './verification-cache';
 interface PlatformProcess {
   cache: VerificationCache;
   recorder: LastUsedRecorder;
-  handler: (request: Request) => Promise<Response>;
+  answer: (request: PlatformRequest) => Promise<PlatformAnswer>;
   listener: ChangeListener | null;
   listenerStarting: boolean;
 }
@@ -70,7 +71,7 @@ function create(): PlatformProcess {
     recorder,
     listener: null,
     listenerStarting: false,
-    handler: createPlatformHandler({
+    answer: createPlatformAnswerer({
       getDb,
       cache,
       endpoints: ENDPOINTS,
@@ -86,9 +87,14 @@ function create(): PlatformProcess {
   return state;
 }
 
+/** Answers a request to /e/{env}/platform/...; the HTTP server writes the answer out as it is. */
+function answerPlatformRequest(request: PlatformRequest): Promise<PlatformAnswer> {
+  return processSingleton('platform-api', create).answer(request);
+}
+
 /** Handles a request to /e/{env}/platform/...; the route handlers call nothing else. */
-export function handlePlatformRequest(request: Request): Promise<Response> {
-  return processSingleton('platform-api', create).handler(request);
+export async function handlePlatformRequest(request: Request): Promise<Response> {
+  return answerResponse(await answerPlatformRequest(request));
 }
 
 /**
@@ -96,5 +102,5 @@ export function handlePlatformRequest(request: Request): Promise<Response> {
  * handler without going through Next.js's router. Called once when the server starts.
  */
 export function offerPlatformApi(): void {
-  registerPlatformHandler(handlePlatformRequest);
+  registerPlatformHandler(answerPlatformRequest);
 }

@@ -4,7 +4,12 @@
 // alike. Next.js bundles the app apart from the server's own modules, so the one handler is kept
 // on the process, under a key only this module names.
 
-/** @typedef {(request: Request) => Promise<Response>} PlatformHandler */
+/** @typedef {import('./handler').PlatformRequest} PlatformRequest */
+/** @typedef {import('./errors').PlatformAnswer} PlatformAnswer */
+/**
+ * The app's answerer (lib/platform/process.ts) gives a PlatformAnswer; a web Response is taken too.
+ * @typedef {(request: PlatformRequest) => Promise<PlatformAnswer | Response>} PlatformHandler
+ */
 
 const KEY = Symbol.for('platform-tokens.platform-api');
 
