@@ -86,6 +86,10 @@ describe(`malformed requests to every platform endpoint (${testBackend})`, () =>
     if (response.status === 201 && endpoint.id === 'account-management.platform-tokens.create') {
       await must('DELETE', `/iam/v1/accounts/acme/platform-tokens/${response.body.tokenId as string}`, undefined, true);
     }
+    // So is a service user, so that the next one may take its email.
+    if (response.status === 201 && endpoint.id === 'account-management.service-users.create') {
+      await must('DELETE', `/iam/v1/accounts/acme/service-users/${response.body.uid as string}`, undefined, true);
+    }
     return response;
   }
 
@@ -128,7 +132,7 @@ describe(`malformed requests to every platform endpoint (${testBackend})`, () =>
       const names = pathParamNames(endpoint.path);
       const given = byEndpoint[endpoint.id] ?? {};
       const appId = endpoint.service === 'app-settings' ? 'hello-world' : 'bad.input';
-      const fallback = (n: string) => (n === 'appId' ? appId : n === 'key' ? 'k' : n === 'accountId' ? 'acme' : 'x');
+      const fallback = (n: string) => (n === 'appId' ? appId : n === 'key' ? 'k' : n === 'accountId' ? 'acme' : n === 'email' ? 'alice@example.com' : 'x');
       validParams.set(endpoint.id, Object.fromEntries(names.map((n) => [n, given[n] ?? fallback(n)])));
     }
   }

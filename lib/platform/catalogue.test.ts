@@ -93,6 +93,14 @@ describe('catalogue', () => {
       'PUT /platform-tokens/{tokenId}/status platform-token:tokens:manage',
       'PUT /platform-tokens/{tokenId}/expiration-date platform-token:tokens:manage',
       'POST /platform-tokens/self:rotate ',
+      'GET /users account-idm-read',
+      'GET /users/{email} account-idm-read',
+      'POST /users account-idm-write',
+      'DELETE /users/{email} account-idm-write',
+      'PUT /users/{email}/groups account-idm-write',
+      'GET /service-users account-idm-read',
+      'POST /service-users account-idm-write',
+      'DELETE /service-users/{id} account-idm-write',
     ]);
   });
 

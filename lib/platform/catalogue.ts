@@ -108,6 +108,8 @@ export const SCOPES = [
   { name: 'platform-management:environments:read', service: 'platform-management', description: 'List the environments the token reaches' },
 
   { name: 'platform-token:tokens:manage', service: 'account-management', description: "Manage the account's platform tokens" },
+  { name: 'account-idm-read', service: 'account-management', description: "Read the account's users and service users" },
+  { name: 'account-idm-write', service: 'account-management', description: "Manage the account's users and service users" },
 ] as const satisfies readonly Scope[];
 
 /** Every scope name; a misspelt one does not compile. */

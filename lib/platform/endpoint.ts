@@ -47,6 +47,8 @@ export interface PlatformContext {
   ownerPermissions(): { granted: ReadonlySet<string>; conditionallyGranted: ReadonlySet<string> };
   /** Memory for reads of service data when this process is the database's only client, else null (read-cache.ts). */
   readCache: ReadCache | null;
+  /** The portal's public origin, for links an account-level call hands out (invitations); null when unknown. */
+  origin?: string | null;
 }
 
 export type EndpointLevel = 'environment' | 'account';

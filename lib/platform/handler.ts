@@ -1,3 +1,4 @@
+import { portalOrigin } from '@/lib/auth/origin';
 import type { Db } from '@/lib/db';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
 import { isAccountLevel, type AnyEndpointDefinition, type PlatformContext, type Responses, type SuccessStatus } from './endpoint';
@@ -118,7 +119,7 @@ function context(verified: VerifiedToken, db: Db, now: Date, readCache: ReadCach
  * The context of an account-level call: the token's scopes decide alone, as no environment's
  * policies apply; the endpoint checks that the owner is an admin of the account now.
  */
-function accountContext(verified: VerifiedToken, db: Db, now: Date): PlatformContext {
+function accountContext(verified: VerifiedToken, db: Db, now: Date, origin: string | null): PlatformContext {
   const { token } = verified;
   const requireScope = (scope: string) => {
     if (!token.scopes.has(scope)) throw new PlatformError(403, missingScopeMessage(scope));
@@ -141,6 +142,7 @@ function accountContext(verified: VerifiedToken, db: Db, now: Date): PlatformCon
     requireScopes: (scopes) => scopes.forEach(requireScope),
     ownerPermissions: () => ownerSummary(verified),
     readCache: null,
+    origin,
   };
 }
 
@@ -212,7 +214,9 @@ export function createPlatformHandler(options: PlatformHandlerOptions): (request
       throw limits ? await limits.count(error, client, now.getTime()) : error;
     }
     options.lastUsed?.record(verified.token.id, verified.token.lastUsedAt, now, client);
-    const ctx = accountContext(verified, await getDb(), now);
+    // A request made in process has no Host header; its URL's host stands in.
+    const origin = portalOrigin(request.headers.has('host') ? request.headers : new Headers({ host: url.host }));
+    const ctx = accountContext(verified, await getDb(), now, origin);
     const result = await runEndpoint(endpoint, httpInput(params, url.searchParams, request), ctx);
     return endpointResponse(endpoint, result);
   }

@@ -1,5 +1,6 @@
 import { pathParamNames, type HttpMethod } from './catalogue';
 import type { AnyEndpointDefinition } from './endpoint';
+import { accountIdmEndpoints } from './services/account-idm';
 import { accountPlatformTokenEndpoints } from './services/account-platform-tokens';
 import { appEngineEndpoints } from './services/app-engine';
 import { appSettingsEndpoints } from './services/app-settings';
@@ -34,6 +35,7 @@ export const ENDPOINTS: readonly AnyEndpointDefinition[] = [
   ...iamEndpoints,
   ...platformManagementEndpoints,
   ...accountPlatformTokenEndpoints,
+  ...accountIdmEndpoints,
 ];
 
 export type Endpoint = AnyEndpointDefinition;

@@ -16,6 +16,7 @@ const SAMPLE_PARAMS: Record<string, string> = {
   function: 'hello',
   accountId: 'acme',
   tokenId: 'dt0s16.AAAAAAAAAAAAAAAAAAAAAAAA',
+  email: 'alice@example.com',
 };
 
 describe(`every platform route refuses callers it must refuse (${testBackend})`, () => {
