@@ -22,7 +22,9 @@ import {
   type VerifyRequest,
 } from './verify';
 
-// The platform API wrapper: the one entry point of /e/{env}/platform/<service>/..., which finds
+// The platform API wrapper: the one entry point of /e/{env}/platform/<service>/... and of the
+// account management API at /iam/v1/accounts/{accountId}/... (endpoints with `level: 'account'`,
+// verified against the database for the account in the path, then the same pipeline), which finds
 // the endpoint, verifies the bearer token, validates the input, checks the owner's
 // permission and only then calls the service's handler. No endpoint writes its own auth code.
 //
