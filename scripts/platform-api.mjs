@@ -1,4 +1,4 @@
-// The platform API (/e/{env}/platform/...) answered by the HTTP server itself: the same handler
+// The platform API (/e/{env}/platform/... and /iam/v1/accounts/...) answered by the HTTP server itself: the same handler
 // the Next.js route calls (lib/platform/process.ts), reached without Next.js's router and request
 // handling, which take several times what verifying a token does. instrumentation.ts registers the
 // handler when the server starts (lib/platform/registration.mjs); until then, and for any other
@@ -12,6 +12,8 @@ import { registeredPlatformHandler } from '../lib/platform/registration.mjs';
 /** @typedef {import('../lib/platform/registration.mjs').PlatformRequest} PlatformRequest */
 /** @typedef {import('../lib/platform/registration.mjs').PlatformAnswer} PlatformAnswer */
 const PLATFORM_PATH = /^\/e\/[^/?#]+\/platform\//;
+// The account management API (PRODUCT.md §12), served by the same handler.
+const ACCOUNT_API_PREFIX = '/iam/v1/accounts/';
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']);
 const HEADERS = [...COMMON_HEADERS, API_POLICY];
 
@@ -40,7 +42,7 @@ export function platformApiFor(req) {
   const handler = registeredPlatformHandler();
   if (!handler || !METHODS.has(req.method ?? '')) return null;
   const url = req.url ?? '';
-  return url.startsWith('/e/') && PLATFORM_PATH.test(url) ? handler : null;
+  return (url.startsWith('/e/') && PLATFORM_PATH.test(url)) || url.startsWith(ACCOUNT_API_PREFIX) ? handler : null;
 }
 
 /**

@@ -57,7 +57,11 @@ describe('which requests the server answers itself', () => {
     registerPlatformHandler(async () => Response.json({ ok: true }));
     expect((await send('GET', '/e/acme-prod/platform/document/v1/documents')).status).toBe(200);
     expect((await send('DELETE', '/e/acme-prod/platform/x')).status).toBe(200);
+    // The account management API, at the root.
+    expect((await send('PUT', '/iam/v1/accounts/acme/platform-tokens/x/status')).status).toBe(200);
     for (const [method, path] of [
+      ['GET', '/iam/v1/other'],
+      ['GET', '/accounts/acme/iam/platform-tokens'],
       ['OPTIONS', '/e/acme-prod/platform/document/v1/documents'],
       ['GET', '/api/health'],
       ['GET', '/e/acme-prod/other'],
@@ -66,7 +70,7 @@ describe('which requests the server answers itself', () => {
     ] as const) {
       expect((await send(method, path)).status).toBe(299);
     }
-    expect(fallbacks).toHaveLength(6);
+    expect(fallbacks).toHaveLength(8);
   });
 
   it('gives the handler the method, URL, headers, body and client address', async () => {

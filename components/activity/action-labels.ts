@@ -8,6 +8,7 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   'token.disabled': 'Token disabled',
   'token.enabled': 'Token enabled',
   'token.deleted': 'Token deleted',
+  'token.expiration_changed': 'Token expiration changed',
   'tokens.bulk_disabled': 'Tokens disabled (bulk)',
   'tokens.bulk_enabled': 'Tokens enabled (bulk)',
   'tokens.bulk_deleted': 'Tokens deleted (bulk)',

@@ -13,6 +13,17 @@ describe('the explorer request', () => {
     expect(request).toEqual({ method: 'PUT', url: '/e/acme-prod/platform/state/v1/apps/my.app/app-states/a%20b%2Fc?limit=10', body: '{"value":1}' });
   });
 
+  it('sends an account-level call to the root, for the account in its path', () => {
+    const request = buildRequest(
+      'acme-prod',
+      { method: 'GET', path: '/iam/v1/accounts/{accountId}/platform-tokens', level: 'account' },
+      { accountId: 'acme' },
+      { searchTerm: 'ci', status: '' },
+      null,
+    );
+    expect(request).toEqual({ method: 'GET', url: '/iam/v1/accounts/acme/platform-tokens?searchTerm=ci', body: null });
+  });
+
   it('shows the token as $TOKEN in the curl command, and quotes the body for the shell', () => {
     const command = curlCommand('http://localhost:3000', {
       method: 'POST',

@@ -6,20 +6,22 @@ import { TOKEN_PREFIX } from '@/lib/tokens/shape.mjs';
 
 export interface TryOutRequest {
   method: string;
-  /** Path and query under the origin, e.g. /e/acme-prod/platform/document/v1/documents?limit=10 */
+  /** Path and query under the origin, e.g. /e/acme-prod/platform/document/v1/documents?limit=10, or /iam/v1/accounts/acme/users */
   url: string;
   body: string | null;
 }
 
 export function buildRequest(
   environmentId: string,
-  endpoint: { method: string; path: string },
+  endpoint: { method: string; path: string; level?: 'environment' | 'account' },
   pathValues: Record<string, string>,
   queryValues: Record<string, string>,
   body: string | null,
 ): TryOutRequest {
   const query = new URLSearchParams(Object.entries(queryValues).filter(([, value]) => value.trim() !== '')).toString();
-  const url = `/e/${encodeURIComponent(environmentId)}/platform${fillPath(endpoint.path, pathValues)}${query ? `?${query}` : ''}`;
+  // An account-level endpoint is served at the root and names its account in the path.
+  const under = endpoint.level === 'account' ? '' : `/e/${encodeURIComponent(environmentId)}/platform`;
+  const url = `${under}${fillPath(endpoint.path, pathValues)}${query ? `?${query}` : ''}`;
   return { method: endpoint.method, url, body: body !== null && body.trim() !== '' ? body : null };
 }
 

@@ -5,7 +5,7 @@ import { config } from '@/lib/config';
  * otherwise the request's host and scheme (forwarding headers only reach the app when
  * TRUST_PROXY is set). Null when neither gives a valid origin.
  */
-export function portalOrigin(headers: Headers, configured: string | null = config().publicUrl): string | null {
+export function portalOrigin(headers: Pick<Headers, 'get'>, configured: string | null = config().publicUrl): string | null {
   const host = headers.get('x-forwarded-host') ?? headers.get('host');
   const protocol = headers.get('x-forwarded-proto') ?? 'http';
   const candidate = configured || (host ? `${protocol.replace(/:$/, '')}://${host}` : null);

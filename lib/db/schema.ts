@@ -270,6 +270,7 @@ export const auditActions = [
   'token.disabled',
   'token.enabled',
   'token.deleted',
+  'token.expiration_changed',
   'tokens.bulk_disabled',
   'tokens.bulk_enabled',
   'tokens.bulk_deleted',

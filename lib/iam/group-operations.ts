@@ -1,4 +1,4 @@
-import { and, count, eq } from 'drizzle-orm';
+import { and, count, eq, inArray } from 'drizzle-orm';
 import { recordAudit } from '@/lib/audit';
 import { transactWithChanges } from '@/lib/changes';
 import type { Db, Executor } from '@/lib/db';
@@ -10,10 +10,12 @@ import {
   groupMemberSchema,
   parseMemberRef,
   renameGroupSchema,
+  setMemberGroupsSchema,
   type CreateGroupInput,
   type DeleteGroupInput,
   type GroupMemberInput,
   type RenameGroupInput,
+  type SetMemberGroupsInput,
 } from '@/lib/validations/iam';
 import { assertAdminNow } from '@/lib/accounts/admin-access';
 import { isUniqueViolation, parseInput, type IamActor } from './admin-guard';
@@ -178,4 +180,60 @@ async function memberEmailAnywhere(tx: Executor, member: Member): Promise<string
       ? await tx.select({ email: users.email }).from(users).where(eq(users.id, member.userId)).limit(1)
       : await tx.select({ email: serviceUsers.email }).from(serviceUsers).where(eq(serviceUsers.id, member.serviceUserId)).limit(1);
   return row?.email ?? null;
+}
+
+/**
+ * Makes the user a member of exactly these groups of the account, in one transaction: every group
+ * gained or left is locked (in ID order, so two such changes never wait on each other in a circle)
+ * and audited, or nothing changes.
+ */
+export async function setMemberGroups(db: Db, actor: IamActor, input: SetMemberGroupsInput): Promise<{ added: number; removed: number }> {
+  const { accountId, userId, groupIds } = parseInput(setMemberGroupsSchema, input);
+  const wanted = new Set(groupIds.map((g) => g.toLowerCase()));
+  return transactWithChanges(db, async (tx, publish) => {
+    await assertAdminNow(tx, actor, accountId);
+    const [member] = await tx
+      .select({ email: users.email })
+      .from(accountMembers)
+      .innerJoin(users, eq(users.id, accountMembers.userId))
+      .where(and(eq(accountMembers.accountId, accountId), eq(accountMembers.userId, userId)))
+      .for('share', { of: accountMembers });
+    if (!member) throw new NotFoundError('This person is not a member of the account (any more).');
+    const accountGroups = tx.select({ id: groups.id }).from(groups).where(eq(groups.accountId, accountId));
+    const current = await tx
+      .select({ groupId: groupMembers.groupId })
+      .from(groupMembers)
+      .where(and(eq(groupMembers.userId, userId), inArray(groupMembers.groupId, accountGroups)));
+    const held = new Set(current.map((c) => c.groupId));
+    const changed = [...new Set([...wanted, ...held])].filter((id) => wanted.has(id) !== held.has(id)).sort();
+    const locked = new Map<string, { name: string }>();
+    for (const groupId of changed) {
+      try {
+        locked.set(groupId, await lockGroup(tx, accountId, groupId));
+      } catch (error) {
+        if (error instanceof NotFoundError) throw ValidationError.field('groupIds', 'Choose groups of this account.');
+        throw error;
+      }
+    }
+    let added = 0;
+    let removed = 0;
+    for (const groupId of changed) {
+      const joining = wanted.has(groupId);
+      if (joining) {
+        await tx.insert(groupMembers).values({ groupId, userId, serviceUserId: null }).onConflictDoNothing();
+        added++;
+      } else {
+        await tx.delete(groupMembers).where(and(eq(groupMembers.groupId, groupId), eq(groupMembers.userId, userId)));
+        removed++;
+      }
+      await recordAudit(tx, actor, {
+        accountId,
+        action: joining ? 'group.member_added' : 'group.member_removed',
+        targetName: locked.get(groupId)?.name ?? null,
+        details: { groupId, member: member.email, memberKind: 'user' },
+      });
+    }
+    if (changed.length > 0) publish({ kind: 'account', accountId });
+    return { added, removed };
+  });
 }

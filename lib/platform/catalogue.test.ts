@@ -7,11 +7,15 @@ function sampleParams(endpoint: Endpoint): Record<string, string> {
   return Object.fromEntries(pathParamNames(endpoint.path).map((name, i) => [name, `${name}-sample-${i}`]));
 }
 
+/** The scopes of §12, as the original product names them. */
+const ACCOUNT_SCOPES: readonly string[] = ['platform-token:tokens:manage', 'account-idm-read', 'account-idm-write'];
+
 describe('catalogue', () => {
-  it('has the 14 services in product order', () => {
+  it('has the 14 services of §7 in product order, then the account management API of §12', () => {
     expect(SERVICES.map((s) => s.id)).toEqual([
       'document', 'state', 'state-management', 'storage', 'settings', 'app-settings', 'automation',
       'app-engine', 'notification', 'davis', 'davis-copilot', 'email', 'iam', 'platform-management',
+      'account-management',
     ]);
   });
 
@@ -25,8 +29,13 @@ describe('catalogue', () => {
     const order = SERVICES.map((s) => s.id);
     let last = 0;
     for (const scope of SCOPES) {
-      expect(scope.name.startsWith(`${scope.service}:`)).toBe(true);
-      expect(scope.name).toMatch(/^[a-z-]+:[a-z-]+:[a-z]+$/);
+      if (scope.service === 'account-management') {
+        // Named as the account management API of the original product names them (§12).
+        expect(ACCOUNT_SCOPES).toContain(scope.name);
+      } else {
+        expect(scope.name.startsWith(`${scope.service}:`)).toBe(true);
+        expect(scope.name).toMatch(/^[a-z-]+:[a-z-]+:[a-z]+$/);
+      }
       expect(scope.description.length).toBeGreaterThan(0);
       const index = order.indexOf(scope.service);
       expect(index).toBeGreaterThanOrEqual(last);
@@ -48,7 +57,7 @@ describe('catalogue', () => {
   });
 
   it('only names known scopes of the endpoint’s own service, and read scopes of the services whose data it returns', () => {
-    for (const endpoint of ENDPOINTS) {
+    for (const endpoint of ENDPOINTS.filter((e) => e.level !== 'account')) {
       expect(endpoint.scopes.length).toBeGreaterThan(0);
       expect(endpoint.scopes[0]!.startsWith(`${endpoint.service}:`), endpoint.id).toBe(true);
       for (const scope of [...endpoint.scopes, ...(endpoint.perRequestScopes ?? []), ...(endpoint.readsFrom ?? [])]) {
@@ -66,6 +75,35 @@ describe('catalogue', () => {
     }
   });
 
+  it('serves the account management API at the root, for the account in the path, with the scopes of §12', () => {
+    const account = ENDPOINTS.filter((e) => e.level === 'account');
+    expect(account.every((e) => e.service === 'account-management')).toBe(true);
+    expect(ENDPOINTS.filter((e) => e.service === 'account-management').length).toBe(account.length);
+    for (const endpoint of account) {
+      expect(endpoint.path.startsWith('/iam/v1/accounts/{accountId}/'), endpoint.id).toBe(true);
+      expect(endpoint.id.startsWith('account-management.'), endpoint.id).toBe(true);
+      // Only a token's own rotation needs no scope: it acts on itself.
+      if (endpoint.id !== 'account-management.platform-tokens.self-rotate') expect(endpoint.scopes.length, endpoint.id).toBe(1);
+      for (const scope of endpoint.scopes) expect(ACCOUNT_SCOPES, endpoint.id).toContain(scope);
+    }
+    expect(account.map((e) => `${e.method} ${e.path.slice('/iam/v1/accounts/{accountId}'.length)} ${e.scopes.join()}`)).toEqual([
+      'GET /platform-tokens platform-token:tokens:manage',
+      'POST /platform-tokens platform-token:tokens:manage',
+      'DELETE /platform-tokens/{tokenId} platform-token:tokens:manage',
+      'PUT /platform-tokens/{tokenId}/status platform-token:tokens:manage',
+      'PUT /platform-tokens/{tokenId}/expiration-date platform-token:tokens:manage',
+      'POST /platform-tokens/self:rotate ',
+      'GET /users account-idm-read',
+      'GET /users/{email} account-idm-read',
+      'POST /users account-idm-write',
+      'DELETE /users/{email} account-idm-write',
+      'PUT /users/{email}/groups account-idm-write',
+      'GET /service-users account-idm-read',
+      'POST /service-users account-idm-write',
+      'DELETE /service-users/{id} account-idm-write',
+    ]);
+  });
+
   it('covers the rows of §7', () => {
     const doc = ENDPOINTS.filter((e) => e.path === '/document/v1/documents/{id}');
     expect(doc.map((e) => [e.method, e.scopes])).toEqual([
@@ -81,7 +119,7 @@ describe('catalogue', () => {
     expect(ENDPOINTS.find((e) => e.path === '/automation/v1/executions/{id}')?.scopes).toEqual([
       'automation:workflows:read',
     ]);
-    expect(ENDPOINTS).toHaveLength(41);
+    expect(ENDPOINTS.filter((e) => e.level !== 'account')).toHaveLength(41);
   });
 
   it('makes the calls that answer with another service’s data need its read scope', () => {

@@ -16,7 +16,8 @@ export type ServiceId =
   | 'davis-copilot'
   | 'email'
   | 'iam'
-  | 'platform-management';
+  | 'platform-management'
+  | 'account-management';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -47,6 +48,11 @@ export const SERVICES: readonly Service[] = [
   { id: 'email', title: 'Email', description: 'Send emails.' },
   { id: 'iam', title: 'Identity & access management', description: 'What the calling token may do.' },
   { id: 'platform-management', title: 'Platform management', description: 'The environments a token reaches.' },
+  {
+    id: 'account-management',
+    title: 'Account management',
+    description: "The account's platform tokens, users and service users, for automation (Terraform, CI).",
+  },
 ];
 
 export const SCOPES = [
@@ -100,6 +106,10 @@ export const SCOPES = [
   { name: 'iam:effective-permissions:read', service: 'iam', description: 'Read what the token may do' },
 
   { name: 'platform-management:environments:read', service: 'platform-management', description: 'List the environments the token reaches' },
+
+  { name: 'platform-token:tokens:manage', service: 'account-management', description: "Manage the account's platform tokens" },
+  { name: 'account-idm-read', service: 'account-management', description: "Read the account's users and service users" },
+  { name: 'account-idm-write', service: 'account-management', description: "Manage the account's users and service users" },
 ] as const satisfies readonly Scope[];
 
 /** Every scope name; a misspelt one does not compile. */

@@ -24,6 +24,7 @@ export type PlatformAttributes = Readonly<Partial<Record<AttributeName, string |
 export interface PlatformContext {
   db: Db;
   now: Date;
+  /** The environment called; '' for an account-level endpoint, which names no environment. */
   environmentId: string;
   accountId: string;
   token: {
@@ -46,6 +47,15 @@ export interface PlatformContext {
   ownerPermissions(): { granted: ReadonlySet<string>; conditionallyGranted: ReadonlySet<string> };
   /** Memory for reads of service data when this process is the database's only client, else null (read-cache.ts). */
   readCache: ReadCache | null;
+  /** The portal's public origin, for links an account-level call hands out (invitations); null when unknown. */
+  origin?: string | null;
+}
+
+export type EndpointLevel = 'environment' | 'account';
+
+/** Where a request for the endpoint goes: under /e/{env}/platform, or from the root for an account-level one. */
+export function isAccountLevel(endpoint: { level?: EndpointLevel }): boolean {
+  return endpoint.level === 'account';
 }
 
 /** Statuses a handler answers with; errors are thrown (errors.ts) and share one shape. */
@@ -79,7 +89,13 @@ export interface EndpointDefinition<P = Record<string, string>, Q = Record<strin
   id: string;
   service: ServiceId;
   method: HttpMethod;
-  /** Path under /e/{env}/platform with {param} placeholders. */
+  /**
+   * 'environment' (the default): served under /e/{env}/platform. 'account': served at the
+   * portal's root (PRODUCT.md §12), its path naming the account as {accountId}; the token must
+   * belong to that account and apply to the whole of it.
+   */
+  level?: EndpointLevel;
+  /** Path under /e/{env}/platform with {param} placeholders; from the root for an account-level endpoint. */
   path: string;
   /** Every scope the call needs (all of them). */
   scopes: readonly ScopeName[];
@@ -144,6 +160,10 @@ export function ok<T>(body: T): { status: 200; body: T } {
 
 export function created<T>(body: T): { status: 201; body: T } {
   return { status: 201, body };
+}
+
+export function noContent(): { status: 204; body: undefined } {
+  return { status: 204, body: undefined };
 }
 
 export function accepted<T>(body: T): { status: 202; body: T } {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Executor } from '@/lib/db';
 import { accounts, environments } from '@/lib/db/schema';
 import { pathParamNames, SERVICES, type HttpMethod } from './catalogue';
-import type { AnyEndpointDefinition } from './endpoint';
+import type { AnyEndpointDefinition, EndpointLevel } from './endpoint';
 import { ENDPOINTS } from './registry';
 
 // What the API explorer shows, as plain data for the page: every service and endpoint with the
@@ -18,6 +18,8 @@ export interface ExplorerParameter {
 export interface ExplorerEndpoint {
   id: string;
   method: HttpMethod;
+  /** 'account': served at the root for the account in its path (PRODUCT.md §12), not under an environment. */
+  level: EndpointLevel;
   path: string;
   summary: string;
   description: string | null;
@@ -71,6 +73,7 @@ export function explorerCatalogue(endpoints: readonly AnyEndpointDefinition[] = 
       .map((e) => ({
         id: e.id,
         method: e.method,
+        level: e.level ?? 'environment',
         path: e.path,
         summary: e.summary,
         description: e.description ?? null,

@@ -1,6 +1,7 @@
+import { portalOrigin } from '@/lib/auth/origin';
 import type { Db } from '@/lib/db';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
-import type { AnyEndpointDefinition, PlatformContext, Responses, SuccessStatus } from './endpoint';
+import { isAccountLevel, type AnyEndpointDefinition, type PlatformContext, type Responses, type SuccessStatus } from './endpoint';
 import { answerResponse, errorAnswer, jsonAnswer, PlatformError, platformErrorAnswer, type PlatformAnswer } from './errors';
 import type { FailedVerifications } from './failed-verifications';
 import { httpInput } from './input';
@@ -9,9 +10,21 @@ import { runEndpoint } from './pipeline';
 import type { ReadCache } from './read-cache';
 import { createRouter } from './registry';
 import type { VerificationCache } from './verification-cache';
-import { ownerDecision, ownerSummary, requirePermission, requireScopes, Verifier, type VerifiedToken, type VerifyRequest } from './verify';
+import {
+  missingScopeMessage,
+  ownerDecision,
+  ownerSummary,
+  requirePermission,
+  requireScopes,
+  verifyForAccount,
+  Verifier,
+  type VerifiedToken,
+  type VerifyRequest,
+} from './verify';
 
-// The platform API wrapper: the one entry point of /e/{env}/platform/<service>/..., which finds
+// The platform API wrapper: the one entry point of /e/{env}/platform/<service>/... and of the
+// account management API at /iam/v1/accounts/{accountId}/... (endpoints with `level: 'account'`,
+// verified against the database for the account in the path, then the same pipeline), which finds
 // the endpoint, verifies the bearer token, validates the input, checks the owner's
 // permission and only then calls the service's handler. No endpoint writes its own auth code.
 //
@@ -73,6 +86,8 @@ export interface PlatformRequest {
 }
 
 const PLATFORM_PATH = /^\/e\/([^/]+)\/platform(\/.*)$/;
+/** Account-level endpoints (PRODUCT.md §12) live at the root, under this prefix. */
+export const ACCOUNT_API_PREFIX = '/iam/v1/accounts/';
 
 function decode(segment: string): string | null {
   try {
@@ -124,6 +139,37 @@ function context(verified: VerifiedToken, db: Db, now: Date, readCache: ReadCach
   };
 }
 
+/**
+ * The context of an account-level call: the token's scopes decide alone, as no environment's
+ * policies apply; the endpoint checks that the owner is an admin of the account now.
+ */
+function accountContext(verified: VerifiedToken, db: Db, now: Date, origin: string | null): PlatformContext {
+  const { token } = verified;
+  const requireScope = (scope: string) => {
+    if (!token.scopes.has(scope)) throw new PlatformError(403, missingScopeMessage(scope));
+  };
+  return {
+    db,
+    now,
+    environmentId: '',
+    accountId: verified.accountId,
+    token: {
+      id: token.id,
+      tokenId: token.tokenId,
+      scopes: token.scopes,
+      appliesToAccount: token.appliesToAccount,
+      environmentIds: token.environmentIds,
+    },
+    owner: verified.owner,
+    permits: (permission) => token.scopes.has(permission),
+    authorize: (scope) => requireScope(scope),
+    requireScopes: (scopes) => scopes.forEach(requireScope),
+    ownerPermissions: () => ownerSummary(verified),
+    readCache: null,
+    origin,
+  };
+}
+
 /** A handler's result as its endpoint documents it: JSON, another content type (text or bytes), or no body (204). */
 function endpointAnswer(endpoint: AnyEndpointDefinition, result: { status: number; body: unknown }): PlatformAnswer {
   const spec = (endpoint.responses as Responses)[result.status as SuccessStatus];
@@ -154,7 +200,8 @@ export function createPlatformAnswerer(options: PlatformHandlerOptions): (reques
     });
   const verifier = new Verifier({ getDb, cache: options.cache });
   const clock = options.now ?? (() => new Date());
-  const router = createRouter(options.endpoints);
+  const router = createRouter(options.endpoints.filter((e) => !isAccountLevel(e)));
+  const accountRouter = createRouter(options.endpoints.filter(isAccountLevel));
 
   /** Verification from memory when it can, else with the database unless the client is blocked. */
   async function verify(request: VerifyRequest, client: string | null): Promise<VerifiedToken> {
@@ -170,21 +217,49 @@ export function createPlatformAnswerer(options: PlatformHandlerOptions): (reques
     }
   }
 
+  function noSuchEndpoint(request: PlatformRequest, methodsAt: () => string[]): PlatformAnswer {
+    const allowed = methodsAt();
+    if (allowed.length > 0) {
+      return errorAnswer(405, `Method ${request.method.slice(0, 10)} is not allowed here; use ${allowed.join(' or ')}.`, {
+        Allow: allowed.join(', '),
+      });
+    }
+    return errorAnswer(404, 'No such endpoint. GET /api/openapi.json lists every endpoint.');
+  }
+
+  /** An account-level call: verified against the database, then the same pipeline. */
+  async function handleAccount(request: PlatformRequest, url: URL): Promise<PlatformAnswer> {
+    const method = request.method === 'HEAD' ? 'GET' : request.method;
+    const match = accountRouter.find(method, url.pathname);
+    if (!match) return noSuchEndpoint(request, () => accountRouter.methodsAt(url.pathname));
+    const { endpoint, params } = match;
+    const now = clock();
+    const client = options.clientIp?.(request) ?? null;
+    const limits = options.failedVerifications;
+    let verified: VerifiedToken;
+    try {
+      limits?.check(client, now.getTime());
+      const db = await getDb();
+      verified = await verifyForAccount(db, { authorization: request.headers.get('authorization'), accountId: params.accountId ?? '', scopes: endpoint.scopes, now });
+    } catch (error) {
+      throw limits ? await limits.count(error, client, now.getTime()) : error;
+    }
+    options.lastUsed?.record(verified.token.id, verified.token.lastUsedAt, now, client);
+    // A request made in process has no Host header; its URL's host stands in.
+    const origin = portalOrigin(request.headers.get('host') ? request.headers : new Headers({ host: url.host }));
+    const ctx = accountContext(verified, await getDb(), now, origin);
+    const result = await runEndpoint(endpoint, httpInput(params, url.searchParams, request), ctx);
+    return endpointAnswer(endpoint, result);
+  }
+
   async function handle(request: PlatformRequest): Promise<PlatformAnswer> {
     const url = parseUrl(request.url);
     if (!url) return errorAnswer(400, 'The request could not be read.');
+    if (url.pathname.startsWith(ACCOUNT_API_PREFIX)) return handleAccount(request, url);
     const route = PLATFORM_PATH.exec(url.pathname);
     const method = request.method === 'HEAD' ? 'GET' : request.method;
     const match = route ? router.find(method, route[2] ?? '') : null;
-    if (!route || !match) {
-      const allowed = route ? router.methodsAt(route[2] ?? '') : [];
-      if (allowed.length > 0) {
-        return errorAnswer(405, `Method ${request.method.slice(0, 10)} is not allowed here; use ${allowed.join(' or ')}.`, {
-          Allow: allowed.join(', '),
-        });
-      }
-      return errorAnswer(404, 'No such endpoint. GET /api/openapi.json lists every endpoint.');
-    }
+    if (!route || !match) return noSuchEndpoint(request, () => (route ? router.methodsAt(route[2] ?? '') : []));
     const { endpoint, params } = match;
 
     // An undecodable environment ID names no environment: it is refused like one outside the token's reach.

@@ -1,8 +1,8 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
 import { SCOPES } from './catalogue';
-import { documentedStatuses } from './endpoint';
-import { openApiDocument } from './openapi';
+import { documentedStatuses, type Responses } from './endpoint';
+import { openApiDocument, servedPath } from './openapi';
 import { ENDPOINTS } from './registry';
 
 type Operation = {
@@ -47,7 +47,8 @@ describe('the OpenAPI document', () => {
     expect(operations).toHaveLength(ENDPOINTS.length);
     for (const endpoint of ENDPOINTS) {
       const found = operations.find((o) => o.op.operationId === endpoint.id);
-      expect(found?.path).toBe(`/e/{env}/platform${endpoint.path}`);
+      expect(found?.path).toBe(endpoint.level === 'account' ? endpoint.path : `/e/{env}/platform${endpoint.path}`);
+      expect(servedPath(endpoint)).toBe(found?.path);
       expect(found?.method).toBe(endpoint.method.toLowerCase());
       expect(found?.op['x-required-scopes']).toEqual(endpoint.scopes);
       expect(found?.op.security).toEqual([{ bearer: endpoint.scopes }]);
@@ -61,6 +62,11 @@ describe('the OpenAPI document', () => {
     expect(find('document.documents.get').parameters.map((p) => `${p.in}:${p.name}`)).toEqual(['path:env', 'path:id']);
     const create = find('document.documents.create');
     expect(create.requestBody?.content['application/json'].schema).toMatchObject({ required: ['name', 'type', 'content'] });
+    // Account-level endpoints name the account, not an environment.
+    expect(find('account-management.platform-tokens.delete').parameters.map((p) => `${p.in}:${p.name}`)).toEqual(['path:accountId', 'path:tokenId']);
+    expect(find('account-management.platform-tokens.list').parameters.map((p) => `${p.in}:${p.name}`)).toEqual(
+      expect.arrayContaining(['path:accountId', 'query:searchTerm', 'query:status', 'query:page', 'query:size']),
+    );
   });
 
   it('documents the status each endpoint answers on success, with the body’s schema', () => {
@@ -71,12 +77,21 @@ describe('the OpenAPI document', () => {
       expect(Object.keys(find(id).responses), id).not.toContain('200');
     }
     expect(Object.keys(find('automation.workflows.run').responses)).toContain('201');
+    for (const id of ['account-management.platform-tokens.create', 'account-management.platform-tokens.self-rotate']) {
+      expect(Object.keys(find(id).responses), id).toContain('201');
+    }
+    for (const id of ['account-management.platform-tokens.delete', 'account-management.platform-tokens.set-status', 'account-management.platform-tokens.set-expiration-date']) {
+      expect(Object.keys(find(id).responses), id).toContain('204');
+      expect(find(id).responses['204']?.content, id).toBeUndefined();
+    }
     expect(find('document.documents.get').responses['200']!.content!['application/json'].schema).not.toEqual({ type: 'object' });
     for (const endpoint of ENDPOINTS) {
       const op = find(endpoint.id);
       expect(Object.keys(op.responses).map(Number).sort((a, b) => a - b), endpoint.id).toEqual(documentedStatuses(endpoint));
-      for (const status of Object.keys(endpoint.responses)) {
-        expect(op.responses[status]?.content?.['application/json'].schema, `${endpoint.id} ${status}`).toBeDefined();
+      for (const [status, spec] of Object.entries(endpoint.responses as Responses)) {
+        // A 204 has no body to describe.
+        if (status === '204') expect(spec.schema, `${endpoint.id} ${status}`).toBeUndefined();
+        else expect(op.responses[status]?.content?.['application/json'].schema, `${endpoint.id} ${status}`).toBeDefined();
       }
       expect(op.responses['401']?.$ref, endpoint.id).toBe('#/components/responses/Unauthorized');
     }

@@ -1,5 +1,7 @@
 import { pathParamNames, type HttpMethod } from './catalogue';
 import type { AnyEndpointDefinition } from './endpoint';
+import { accountIdmEndpoints } from './services/account-idm';
+import { accountPlatformTokenEndpoints } from './services/account-platform-tokens';
 import { appEngineEndpoints } from './services/app-engine';
 import { appSettingsEndpoints } from './services/app-settings';
 import { automationEndpoints } from './services/automation';
@@ -32,6 +34,8 @@ export const ENDPOINTS: readonly AnyEndpointDefinition[] = [
   ...emailEndpoints,
   ...iamEndpoints,
   ...platformManagementEndpoints,
+  ...accountPlatformTokenEndpoints,
+  ...accountIdmEndpoints,
 ];
 
 export type Endpoint = AnyEndpointDefinition;
@@ -82,7 +86,8 @@ const METHODS = ['GET', 'POST', 'PUT', 'DELETE'] as const;
 
 export interface Router {
   /**
-   * Matches a method and a path under /e/{env}/platform (a query string is ignored):
+   * Matches a method and a path as endpoints write it, under /e/{env}/platform, or from the root
+   * for an account-level endpoint (a query string is ignored):
    * '/document/v1/documents/abc' -> document.documents.get with { id: 'abc' }. Param values are
    * URL-decoded; an undecodable value does not match.
    */

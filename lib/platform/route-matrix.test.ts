@@ -6,7 +6,7 @@ import { databaseSnapshot } from '@/lib/db/snapshot';
 import { createTestDatabase, testBackend, type TestDatabase } from '@/lib/db/testing';
 import { fillPath, pathParamNames, SCOPES } from './catalogue';
 import { ENDPOINTS } from './registry';
-import { createTestPlatform, insertTestToken, platformRequest, readResponse } from './testing';
+import { createTestPlatform, endpointRequest, insertTestToken, readResponse } from './testing';
 
 const SAMPLE_PARAMS: Record<string, string> = {
   id: '00000000-0000-4000-8000-000000000001',
@@ -14,6 +14,9 @@ const SAMPLE_PARAMS: Record<string, string> = {
   key: 'some-key',
   name: 'statistics',
   function: 'hello',
+  accountId: 'acme',
+  tokenId: 'dt0s16.AAAAAAAAAAAAAAAAAAAAAAAA',
+  email: 'alice@example.com',
 };
 
 describe(`every platform route refuses callers it must refuse (${testBackend})`, () => {
@@ -27,9 +30,8 @@ describe(`every platform route refuses callers it must refuse (${testBackend})`,
     platform = createTestPlatform(database.db);
     const all = SCOPES.map((s) => s.name);
     foreign = (await insertTestToken(database.db, { accountId: 'globex', owner: 'admin@example.com', scopes: all })).token;
-    scopeless = (
-      await insertTestToken(database.db, { owner: 'admin@example.com', scopes: ['iam:effective-permissions:read'], environmentIds: ['acme-prod'] })
-    ).token;
+    // For the whole account, so that account-level endpoints refuse it for its scopes alone.
+    scopeless = (await insertTestToken(database.db, { owner: 'admin@example.com', scopes: ['iam:effective-permissions:read'] })).token;
   });
   afterAll(async () => {
     platform.unsubscribe();
@@ -46,19 +48,17 @@ describe(`every platform route refuses callers it must refuse (${testBackend})`,
       const body = endpoint.method === 'GET' || endpoint.method === 'DELETE' ? undefined : { query: 'fetch logs', name: 'n', type: 't', content: {} };
       const before = await databaseSnapshot(database.db);
 
-      const anonymous = await readResponse(await platform.handle(platformRequest('acme-prod', path, { method: endpoint.method, body })));
+      const request = (token?: string) => endpointRequest(endpoint, 'acme-prod', path, { method: endpoint.method, body, token });
+      const anonymous = await readResponse(await platform.handle(request()));
       expect(anonymous.status).toBe(401);
       expect(anonymous.headers.get('www-authenticate')).toMatch(/^Bearer/);
 
-      const otherAccount = await readResponse(
-        await platform.handle(platformRequest('acme-prod', path, { method: endpoint.method, body, token: foreign })),
-      );
+      const otherAccount = await readResponse(await platform.handle(request(foreign)));
       expect(otherAccount.status).toBe(403);
 
-      if (!endpoint.scopes.includes('iam:effective-permissions:read')) {
-        const noScope = await readResponse(
-          await platform.handle(platformRequest('acme-prod', path, { method: endpoint.method, body, token: scopeless })),
-        );
+      // A token's own rotation needs no scope; every other endpoint at least one.
+      if (endpoint.scopes.length > 0 && !endpoint.scopes.includes('iam:effective-permissions:read')) {
+        const noScope = await readResponse(await platform.handle(request(scopeless)));
         expect(noScope.status).toBe(403);
         expect(JSON.stringify(noScope.body)).toContain(endpoint.scopes[0]!);
       }

@@ -3,10 +3,10 @@ import type { Db } from '@/lib/db';
 import { groupMembers, groups, policies, policyBindings } from '@/lib/db/schema';
 import { identityOf } from '@/lib/testing/tokens';
 import { generateToken } from '@/lib/tokens/format';
-import { documentedStatuses, type Responses } from './endpoint';
+import { documentedStatuses, isAccountLevel, type AnyEndpointDefinition, type Responses } from './endpoint';
 import type { FailedVerifications } from './failed-verifications';
 import { answerResponse, type PlatformAnswer } from './errors';
-import { createPlatformAnswerer, type PlatformRequest } from './handler';
+import { ACCOUNT_API_PREFIX, createPlatformAnswerer, type PlatformRequest } from './handler';
 import { LastUsedRecorder } from './last-used';
 import { errorSchema } from './openapi';
 import type { ReadCache } from './read-cache';
@@ -49,7 +49,7 @@ export async function checkResponseContract(request: Request, response: Response
 
 function checkContract(request: Pick<PlatformRequest, 'method' | 'url'>, status: number, text: string): void {
   const url = new URL(request.url);
-  const path = PLATFORM_PATH.exec(url.pathname)?.[1];
+  const path = url.pathname.startsWith(ACCOUNT_API_PREFIX) ? url.pathname : PLATFORM_PATH.exec(url.pathname)?.[1];
   const method = request.method === 'HEAD' ? 'GET' : request.method;
   const endpoint = path === undefined ? undefined : findEndpoint(method, path)?.endpoint;
   const label = `${request.method} ${url.pathname.slice(0, 120)} answered ${status}`;
@@ -128,16 +128,30 @@ export interface PlatformCall {
 
 /** A Request to /e/{env}/platform{path}, as a script would send it. */
 export function platformRequest(environmentId: string, path: string, call: PlatformCall = {}): Request {
+  return requestAt(`/e/${encodeURIComponent(environmentId)}/platform${path}`, call);
+}
+
+function requestAt(path: string, call: PlatformCall): Request {
   const headers = new Headers();
   if (call.authorization !== undefined) headers.set('authorization', call.authorization);
   else if (call.token) headers.set('authorization', `Bearer ${call.token}`);
   if (call.body !== undefined) headers.set('content-type', 'application/json');
   if (call.ip) headers.set('x-test-client-ip', call.ip);
-  return new Request(`http://localhost/e/${encodeURIComponent(environmentId)}/platform${path}`, {
+  return new Request(`http://localhost${path}`, {
     method: call.method ?? 'GET',
     headers,
     body: call.body === undefined ? undefined : typeof call.body === 'string' ? call.body : JSON.stringify(call.body),
   });
+}
+
+/** A Request to an account-level path (PRODUCT.md §12), e.g. '/iam/v1/accounts/acme/platform-tokens'. */
+export function accountRequest(path: string, call: PlatformCall = {}): Request {
+  return requestAt(path, call);
+}
+
+/** A Request for the endpoint at this filled path: under /e/{env}/platform, or at the root for an account-level one. */
+export function endpointRequest(endpoint: AnyEndpointDefinition, environmentId: string, path: string, call: PlatformCall = {}): Request {
+  return isAccountLevel(endpoint) ? accountRequest(path, call) : platformRequest(environmentId, path, call);
 }
 
 /** Status and parsed JSON body of a response. */

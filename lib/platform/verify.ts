@@ -126,6 +126,18 @@ export function requireScopes(verified: VerifiedToken, scopes: readonly string[]
   checkScopes(verified.token.scopes, verified.access, verified.environmentId, scopes);
 }
 
+/** A request to an account-level endpoint (PRODUCT.md §12): the account named in its path. */
+export interface VerifyAccountRequest {
+  authorization: string | null;
+  accountId: string;
+  scopes: readonly string[];
+  now: Date;
+}
+
+// An account-level call consults no environment's policies: the owner's live rights there are
+// being an admin of the account now, which the endpoint checks (services/account-access.ts).
+const NO_POLICIES: OwnerAccess = { policies: [], summary: { granted: new Set(), conditionallyGranted: new Set() }, rules: new Map() };
+
 export class Verifier {
   constructor(private readonly deps: VerifierDeps) {}
 
@@ -162,6 +174,35 @@ export class Verifier {
       withPolicies = true;
     }
   }
+}
+
+/**
+ * Verification for an account-level endpoint, always against the database (these calls are rare,
+ * and a revocation then holds at once): header → checksum → lookup → hash → status and expiry →
+ * the token's account is the one in the path and it applies to the whole account → its scopes.
+ */
+export async function verifyForAccount(db: Db, request: VerifyAccountRequest): Promise<VerifiedToken> {
+  const { token, publicId } = bearerToken(request.authorization);
+  if (!parseToken(token)) throw unauthorized(MESSAGES.badChecksum);
+  const loaded = await loadVerificationRecord(db, publicId, '', false);
+  if (!loaded.token) throw unknownToken(token);
+  const record = loaded.token;
+  if (!secretMatches(token, record.secretHash)) throw invalid(token);
+  if (record.status === 'disabled') throw unauthorized(`The token ${record.tokenId} is disabled.`);
+  if (record.expiresAt && isExpired(record.expiresAt, request.now)) {
+    throw forbidden(`The token ${record.tokenId} expired at ${record.expiresAt.toISOString()}.`);
+  }
+  // An unknown account and another account's look the same.
+  if (record.accountId !== request.accountId) {
+    throw forbidden(`The token ${record.tokenId} does not belong to account '${shown(request.accountId)}'.`);
+  }
+  if (!record.appliesToAccount) {
+    throw forbidden(`The token ${record.tokenId} applies to chosen environments only; account management needs a token that applies to the whole account.`);
+  }
+  for (const scope of request.scopes) {
+    if (!record.scopes.has(scope)) throw forbidden(missingScopeMessage(scope));
+  }
+  return { token: record, environmentId: '', accountId: record.accountId, owner: record.owner, access: NO_POLICIES };
 }
 
 /** Whether the owner's policies allow the permission for a request with these attributes. */

@@ -34,7 +34,7 @@ import { managementDeniedMessage } from './limits';
 /** The person acting on tokens: enough to scope queries and to write audit events. */
 export type TokenActor = AuditActor;
 
-export type TokenAction = 'disable' | 'enable' | 'delete' | 'rotate' | 'duplicate' | 'prefill';
+export type TokenAction = 'disable' | 'enable' | 'delete' | 'change-expiration' | 'rotate' | 'duplicate' | 'prefill';
 
 interface ActionRule {
   /** The lock on the token row: none for a read, share when the token is only copied. */
@@ -67,6 +67,14 @@ const RULES: Record<TokenAction, ActionRule> = {
     usesServiceUser: 'unless-admin',
     needsManagement: 'unless-admin',
   },
+  // A later expiration keeps a token working longer, as enabling does: the same people may.
+  'change-expiration': {
+    tokenLock: 'update',
+    memberLock: 'share',
+    issuesSecret: false,
+    usesServiceUser: 'unless-admin',
+    needsManagement: 'unless-admin',
+  },
   rotate: { tokenLock: 'update', memberLock: 'update', issuesSecret: true, usesServiceUser: 'always', needsManagement: 'always' },
   duplicate: { tokenLock: 'share', memberLock: 'share', issuesSecret: true, usesServiceUser: 'always', needsManagement: 'always' },
   // The form of a duplicate, before anything is generated: the same people as `duplicate`; the
@@ -78,6 +86,7 @@ const VERB: Record<TokenAction, string> = {
   disable: 'disable',
   delete: 'delete',
   enable: 'enable',
+  'change-expiration': 'change the expiration of',
   rotate: 'rotate',
   duplicate: 'duplicate',
   prefill: 'duplicate',

@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accounts } from '@/lib/db/schema';
 import { createTestDatabase, testBackend, type TestDatabase } from '@/lib/db/testing';
+import { grantTestPolicy } from '@/lib/platform/testing';
 import { demoIdentities, type DemoIdentities } from '@/lib/testing/demo';
 import { loadTokenFormOptions } from './form-options';
 import { generatePlatformToken } from './generate';
@@ -56,6 +57,17 @@ describe(`create form options (${testBackend})`, () => {
     const bot = acme.owners[1]!.scopesByEnvironment['acme-staging']!;
     expect(bot).toContain('app-engine:apps:install');
     expect(bot).not.toContain('storage:logs:read');
+  });
+
+  it('counts the account management scopes as held by the account’s admins alone, whatever their policies say', async () => {
+    const adminOptions = (await optionsFor('admin@example.com'))[0]!;
+    const asAdmin = adminOptions.owners[0]!.scopesByEnvironment['acme-prod']!;
+    expect(asAdmin).toEqual(expect.arrayContaining(['platform-token:tokens:manage', 'account-idm-read', 'account-idm-write']));
+    // A policy naming them does not make a member an admin.
+    await grantTestPolicy(database.db, 'acme', 'alice@example.com', 'ALLOW platform-token:tokens:manage, account-idm-read;');
+    const alice = (await optionsFor('alice@example.com'))[0]!.owners[0]!.scopesByEnvironment['acme-prod']!;
+    expect(alice).not.toContain('platform-token:tokens:manage');
+    expect(alice).not.toContain('account-idm-read');
   });
 
   it('reports that an account has token management turned off', async () => {

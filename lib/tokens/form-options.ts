@@ -1,10 +1,10 @@
-import { asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Executor } from '@/lib/db';
 import { accountMembers, accounts, environments, serviceUsers } from '@/lib/db/schema';
 import { canUseServiceUser, loadPrincipalPolicies, type Principal } from '@/lib/iam/effective-permissions';
 import { policiesInEffect } from '@/lib/iam/policies-in-effect';
 import { grantedPermissions } from '@/lib/iam/policy-evaluator';
-import { isScopeName } from '@/lib/platform/catalogue';
+import { isScopeName, scopesOfService } from '@/lib/platform/catalogue';
 import { generationBlock } from './capabilities';
 import { TOKEN_LIMIT, tokenCountsByAccount } from './limits';
 
@@ -31,7 +31,12 @@ export interface TokenFormAccount {
   blocked: string | null;
 }
 
-/** Scope names the principal holds now, per environment of the account. */
+const ACCOUNT_SCOPES: ReadonlySet<string> = new Set(scopesOfService('account-management').map((s) => s.name));
+
+/**
+ * Scope names the principal holds now, per environment of the account. The account management
+ * scopes are held by being an admin of the account (PRODUCT.md §12), not through policies.
+ */
 export async function scopesByEnvironment(
   db: Executor,
   accountId: string,
@@ -39,11 +44,20 @@ export async function scopesByEnvironment(
   environmentIds: readonly string[],
 ): Promise<Record<string, string[]>> {
   const { bindings, policies } = await loadPrincipalPolicies(db, accountId, principal);
+  const [membership] =
+    principal.kind === 'user'
+      ? await db
+          .select({ role: accountMembers.role })
+          .from(accountMembers)
+          .where(and(eq(accountMembers.accountId, accountId), eq(accountMembers.userId, principal.userId)))
+      : [];
+  const asAdmin = membership?.role === 'admin' ? [...ACCOUNT_SCOPES] : [];
   const out: Record<string, string[]> = {};
   for (const environmentId of environmentIds) {
     const inEffect = policiesInEffect(bindings, environmentId).map((id) => policies.get(id)!);
     const summary = grantedPermissions(inEffect);
-    out[environmentId] = [...summary.granted, ...summary.conditionallyGranted].filter(isScopeName).sort();
+    const granted = [...summary.granted, ...summary.conditionallyGranted].filter((s) => isScopeName(s) && !ACCOUNT_SCOPES.has(s));
+    out[environmentId] = [...granted, ...asAdmin].sort();
   }
   return out;
 }

@@ -3,8 +3,10 @@ import { recordAudit } from '@/lib/audit';
 import { transactWithChanges } from '@/lib/changes';
 import type { Db } from '@/lib/db';
 import { platformTokens, type TokenStatus } from '@/lib/db/schema';
+import { ValidationError } from '@/lib/errors';
 import { formatTokenId } from './format';
 import { authorizeTokenAction, type TokenActor } from './access';
+import { resolveExpiry, type ExpirationChoice } from './expiration';
 
 export interface TokenChangeResult {
   tokenId: string;
@@ -50,5 +52,35 @@ export async function deleteToken(db: Db, actor: TokenActor, tokenId: string): P
     await recordAudit(tx, actor, { accountId: token.accountId, action: 'token.deleted', tokenId: id, targetName: token.name });
     publish({ kind: 'token', publicId: token.publicId });
     return { tokenId: id, name: token.name, changed: true };
+  });
+}
+
+/**
+ * Sets a new expiration of a token the actor may enable (a later date keeps it working longer):
+ * a preset or a custom date in the future, or never, by the one expiry rule.
+ */
+export async function changeTokenExpiration(
+  db: Db,
+  actor: TokenActor,
+  tokenId: string,
+  expiration: { choice: ExpirationChoice; customIso: string },
+  now: Date,
+): Promise<TokenChangeResult & { expiresAt: Date | null }> {
+  return transactWithChanges(db, async (tx, publish) => {
+    const { token } = await authorizeTokenAction(tx, actor, tokenId, 'change-expiration');
+    const expiry = resolveExpiry(expiration.choice, expiration.customIso, now);
+    if (!expiry.ok) throw ValidationError.field('expiresAt', expiry.message);
+    const result = { tokenId: formatTokenId(token.publicId), name: token.name, expiresAt: expiry.expiresAt };
+    if ((token.expiresAt?.getTime() ?? null) === (expiry.expiresAt?.getTime() ?? null)) return { ...result, changed: false };
+    await tx.update(platformTokens).set({ expiresAt: expiry.expiresAt }).where(eq(platformTokens.id, token.id));
+    await recordAudit(tx, actor, {
+      accountId: token.accountId,
+      action: 'token.expiration_changed',
+      tokenId: result.tokenId,
+      targetName: token.name,
+      details: { from: token.expiresAt?.toISOString() ?? null, to: expiry.expiresAt?.toISOString() ?? null },
+    });
+    publish({ kind: 'token', publicId: token.publicId });
+    return { ...result, changed: true };
   });
 }

@@ -45,7 +45,8 @@ export interface AdminTokenListQuery extends AdminTokenFilter {
   sort: AdminTokenSort;
   dir: SortDirection;
   page: number;
-  size: AdminTokenPageSize;
+  /** One of ADMIN_TOKEN_PAGE_SIZES on the page; the account management API takes up to 100. */
+  size: number;
 }
 
 type SearchParams = Record<string, string | string[] | undefined>;

@@ -59,6 +59,14 @@ const member = z
 export const groupMemberSchema = z.object({ accountId, groupId: idOf('a group'), member });
 export type GroupMemberInput = z.input<typeof groupMemberSchema>;
 
+/** Every group a user of the account is to be in, and none other. */
+export const setMemberGroupsSchema = z.object({
+  accountId,
+  userId: idOf('a user'),
+  groupIds: z.array(idOf('a group'), { error: 'Choose groups from the list' }).max(100, { error: 'Choose at most 100 groups' }),
+});
+export type SetMemberGroupsInput = z.input<typeof setMemberGroupsSchema>;
+
 // ---- Bindings ------------------------------------------------------------------------------
 
 export const bindPolicySchema = z
