@@ -13,6 +13,8 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   'tokens.bulk_deleted': 'Tokens deleted (bulk)',
   'account.token_management_allowed': 'Token management allowed',
   'account.token_management_denied': 'Token management denied',
+  'account.token_policy_changed': 'Token policy changed',
+  'token.reported_leaked': 'Token reported as leaked',
   'group.created': 'Group created',
   'group.renamed': 'Group renamed',
   'group.deleted': 'Group deleted',

@@ -13,6 +13,7 @@ import { describedBy, Field, FormAlert } from '@/components/ui/field';
 import { Input } from '@/components/ui/input';
 import { useNotice } from '@/components/ui/notice';
 import type { TokenFormAccount } from '@/lib/tokens/form-options';
+import { choiceWithin } from '@/lib/tokens/expiration';
 import { tokenFormSchema, type TokenFormInput, type TokenFormValues } from '@/lib/validations/tokens';
 import { ExpirationField } from './expiration-field';
 import { ScopesTable, type ScopeEndpoints } from './scopes-table';
@@ -172,6 +173,13 @@ export function TokenForm({
     if (expiration !== 'custom') clearErrors('expiresAt');
   }, [expiration, clearErrors]);
   const account = useMemo(() => accounts.find((a) => a.id === values.accountId), [accounts, values.accountId]);
+  // A choice the account's maximum lifetime does not allow (another account's, or a duplicate's) is not kept.
+  const maxLifetimeDays = account?.maxLifetimeDays ?? null;
+  useEffect(() => {
+    if (!expiration) return;
+    const allowed = choiceWithin(expiration, maxLifetimeDays, new Date());
+    if (allowed !== expiration) setValue('expiration', allowed);
+  }, [expiration, maxLifetimeDays, setValue]);
   const { holdingOf, ownerEmail } = useScopeHolding(account, values);
   const blocked = account ? account.blocked : 'Choose an account where you may generate tokens.';
   const message = refusal && refusal.values === JSON.stringify(values) ? refusal.message : null;
@@ -233,6 +241,7 @@ export function TokenForm({
                 onCustomChange={(iso) => setValue('expiresAt', iso, { shouldValidate: form.formState.isSubmitted })}
                 choiceError={errors.expiration?.message}
                 customError={errors.expiresAt?.message}
+                maxLifetimeDays={maxLifetimeDays}
               />
             )}
           />

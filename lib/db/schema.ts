@@ -28,8 +28,15 @@ export const accounts = pgTable('accounts', {
   id: text('id').primaryKey(),
   name: text('name').notNull(),
   allowTokenManagement: boolean('allow_token_management').notNull().default(true),
+  /** Token policy "Maximum lifetime" in days; null is no maximum. */
+  maxTokenLifetimeDays: integer('max_token_lifetime_days'),
+  /** Token policy "Disable tokens unused for" in days; null is never. */
+  disableUnusedTokensDays: integer('disable_unused_tokens_days'),
   createdAt: createdAt(),
-});
+}, (t) => [
+  check('accounts_max_token_lifetime_days_range', sql`${t.maxTokenLifetimeDays} between 1 and 36500`),
+  check('accounts_disable_unused_tokens_days_range', sql`${t.disableUnusedTokensDays} between 1 and 36500`),
+]);
 
 export const environments = pgTable(
   'environments',
@@ -218,6 +225,8 @@ export const platformTokens = pgTable(
     rotatedToId: uuid('rotated_to_id').references((): AnyPgColumn => platformTokens.id, { onDelete: 'set null' }),
     /** Set when a rotation superseded this token; such tokens no longer count against the limit. */
     rotatedAt: timestamp('rotated_at', { withTimezone: true, mode: 'date' }),
+    /** "Allowed client addresses": CIDR blocks calls must come from; null or empty is anywhere. */
+    allowedClientAddresses: text('allowed_client_addresses').array(),
   },
   (t) => [
     uniqueIndex('platform_tokens_public_id_key').on(t.publicId),
@@ -272,6 +281,8 @@ export const auditActions = [
   'tokens.bulk_deleted',
   'account.token_management_allowed',
   'account.token_management_denied',
+  'account.token_policy_changed',
+  'token.reported_leaked',
   'group.created',
   'group.renamed',
   'group.deleted',

@@ -70,6 +70,7 @@ describe('a new token', () => {
       id,
       name: id,
       allowTokenManagement: allow,
+      maxLifetimeDays: null,
       tokenCount: 0,
       limit: 10,
       environments: [{ id: `${id}-prod`, name: 'Production' }],
