@@ -10,7 +10,7 @@ import { duplicateTokenAction, generateTokenAction } from '@/app/_actions/platfo
 import { startNavigation } from '@/components/app-shell/navigation-progress';
 import { Button, buttonClassName } from '@/components/ui/button';
 import { describedBy, Field, FormAlert } from '@/components/ui/field';
-import { Input } from '@/components/ui/input';
+import { Input, Textarea } from '@/components/ui/input';
 import { useNotice } from '@/components/ui/notice';
 import type { TokenFormAccount } from '@/lib/tokens/form-options';
 import { choiceWithin } from '@/lib/tokens/expiration';
@@ -33,7 +33,9 @@ const FIELD_LABELS: [keyof TokenFormInput, string][] = [
   ['generateFor', 'Generate for'],
   ['serviceUserId', 'Owner'],
   ['scopes', 'Scopes'],
+  ['allowedClientAddresses', 'Allowed client addresses'],
 ];
+const CLIENT_ADDRESSES_HINT = 'Optional. IPv4 or IPv6 addresses or CIDR blocks, separated by commas or new lines; calls from anywhere else are refused.';
 const FIELDS = new Set(FIELD_LABELS.map(([field]) => field));
 const FORM_ALERT_ID = 'token-form-alert';
 
@@ -261,6 +263,23 @@ export function TokenForm({
         />
         <TokenReachField control={control} account={account} error={errors.environmentIds?.message} />
         <TokenOwnerField control={control} account={account} register={register} errors={errors} />
+        <Field
+          id="allowedClientAddresses"
+          label="Allowed client addresses"
+          error={errors.allowedClientAddresses?.message}
+          hint={CLIENT_ADDRESSES_HINT}
+          className="max-w-xl"
+        >
+          <Textarea
+            rows={2}
+            autoComplete="off"
+            spellCheck={false}
+            placeholder="Any address"
+            className="font-mono"
+            {...describedBy('allowedClientAddresses', errors.allowedClientAddresses?.message, CLIENT_ADDRESSES_HINT)}
+            {...register('allowedClientAddresses')}
+          />
+        </Field>
         <Controller
           control={control}
           name="scopes"

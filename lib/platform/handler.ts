@@ -47,7 +47,7 @@ export interface PlatformHandlerOptions {
   /** The endpoints served (registry.ts). */
   endpoints: readonly AnyEndpointDefinition[];
   lastUsed?: LastUsedRecorder;
-  /** The client's address for "Last used". */
+  /** The client's address, for "Allowed client addresses" and "Last used". */
   clientIp?: (request: Request) => string | null;
   now?: () => Date;
   /** Called before each verification (e.g. to start the change listener once). */
@@ -161,8 +161,8 @@ export function createPlatformHandler(options: PlatformHandlerOptions): (request
     const environmentId = decode(route[1] ?? '') ?? '\u0000';
     options.beforeVerify?.();
     const now = clock();
-    const verifyRequest = { authorization: request.headers.get('authorization'), environmentId, scopes: endpoint.scopes, now };
     const client = options.clientIp?.(request) ?? null;
+    const verifyRequest = { authorization: request.headers.get('authorization'), environmentId, scopes: endpoint.scopes, now, clientAddress: client };
     const verified = await verify(verifyRequest, client);
     options.lastUsed?.record(verified.token.id, verified.token.lastUsedAt, now, client);
 

@@ -99,6 +99,7 @@ export async function generatePlatformToken(
       environmentIds,
       expiresAt: expiry.expiresAt,
       createdAt: now,
+      allowedClientAddresses: input.allowedClientAddresses,
     });
     await recordAudit(tx, actor, {
       accountId: grant.accountId,
@@ -111,6 +112,7 @@ export async function generatePlatformToken(
         appliesToAccount: input.appliesToAccount,
         environmentIds,
         expiresAt: expiry.expiresAt?.toISOString() ?? null,
+        ...(input.allowedClientAddresses.length > 0 ? { allowedClientAddresses: input.allowedClientAddresses } : {}),
         ...(options.sourceTokenId ? { duplicatedFrom: options.sourceTokenId } : {}),
       },
     });

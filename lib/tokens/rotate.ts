@@ -94,6 +94,7 @@ export async function rotateToken(db: Db, actor: TokenActor, input: RotateTokenV
       expiresAt: expiry.expiresAt,
       createdAt: now,
       rotatedFromId: old.id,
+      allowedClientAddresses: old.allowedClientAddresses ?? [],
     });
     await tx
       .update(platformTokens)
