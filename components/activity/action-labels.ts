@@ -15,6 +15,7 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   'account.token_management_denied': 'Token management denied',
   'account.token_policy_changed': 'Token policy changed',
   'token.reported_leaked': 'Token reported as leaked',
+  'token.disabled_unused': 'Token disabled (unused)',
   'group.created': 'Group created',
   'group.renamed': 'Group renamed',
   'group.deleted': 'Group deleted',

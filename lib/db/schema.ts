@@ -247,6 +247,8 @@ export const platformTokens = pgTable(
     index('platform_tokens_account_public_id_idx').on(t.accountId, t.publicId),
     // "Never" sorts as infinity, so the active filter (not yet expired) is one index range.
     index('platform_tokens_account_expiry_idx').on(t.accountId, sql`coalesce(${t.expiresAt}, 'infinity'::timestamptz)`, t.id),
+    // The lifecycle job's expiry reminders: the active tokens expiring within days, across accounts.
+    index('platform_tokens_active_expiry_idx').on(t.expiresAt).where(sql`${t.status} = 'active' and ${t.expiresAt} is not null`),
     index('platform_tokens_account_last_used_idx').on(t.accountId, t.lastUsedAt.desc().nullsLast(), t.id),
     index('platform_tokens_name_trgm_idx').using('gin', t.name.op('gin_trgm_ops')),
     index('platform_tokens_public_id_trgm_idx').using('gin', t.publicId.op('gin_trgm_ops')),
@@ -269,6 +271,28 @@ export const platformTokenEnvironments = pgTable(
   ],
 );
 
+/**
+ * The expiry reminders sent (PRODUCT.md §11): one row per token, kind and the expiry it was
+ * about, written in the transaction that puts the emails in the outbox. The unique key makes each
+ * reminder go out once, however many instances run the lifecycle job and however often it restarts.
+ */
+export const tokenExpiryReminders = pgTable(
+  'token_expiry_reminders',
+  {
+    tokenId: uuid('token_id')
+      .notNull()
+      .references(() => platformTokens.id, { onDelete: 'cascade' }),
+    kind: text('kind').$type<'7d' | '1d'>().notNull(),
+    /** The expiry the reminder was for: a changed expiry gets reminders of its own. */
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+    sentAt: timestamp('sent_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tokenId, t.kind, t.expiresAt] }),
+    check('token_expiry_reminders_kind', sql`${t.kind} in ('7d', '1d')`),
+  ],
+);
+
 export const auditActions = [
   'token.generated',
   'token.duplicated',
@@ -283,6 +307,7 @@ export const auditActions = [
   'account.token_management_denied',
   'account.token_policy_changed',
   'token.reported_leaked',
+  'token.disabled_unused',
   'group.created',
   'group.renamed',
   'group.deleted',
