@@ -87,6 +87,10 @@ export function TokenPolicyForm({
             />
           </Field>
         </div>
+        <p className="text-sm text-slate-600">
+          <span className="font-medium text-slate-800">Expiry reminders:</span> the owner and creator of a token get an email 7 days and
+          1 day before it expires, with a link to its page.
+        </p>
         <div className="flex justify-end">
           <Button type="submit" disabled={saving} aria-busy={saving || undefined}>
             {saving ? 'Saving…' : 'Save token policy'}
