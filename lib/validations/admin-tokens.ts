@@ -127,14 +127,15 @@ export const tokenManagementSchema = z.object({
 /** The longest "Maximum lifetime" or "Disable tokens unused for" an admin can set: 100 years. */
 export const POLICY_DAYS_MAX = 36_500;
 
-/** Days as the policy form sends them: a whole number from 1, or empty for none. */
+/** Days as the policy form's field holds them: the digits of a whole number from 1, or empty for none. */
 function policyDays(label: string) {
   const message = `${label} must be a whole number of days from 1 to ${POLICY_DAYS_MAX}, or empty`;
   return z
-    .union([z.number({ error: message }), z.string({ error: message }).max(20, { error: message }), z.null()], { error: message })
+    .string({ error: message })
+    .max(20, { error: message })
     .transform((value, ctx) => {
-      if (value === null || (typeof value === 'string' && value.trim() === '')) return null;
-      const days = typeof value === 'number' ? value : /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN;
+      if (value.trim() === '') return null;
+      const days = /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN;
       if (!Number.isInteger(days) || days < 1 || days > POLICY_DAYS_MAX) {
         ctx.addIssue({ code: 'custom', message });
         return z.NEVER;
