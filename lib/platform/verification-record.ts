@@ -5,7 +5,7 @@ import { platformTokens, type TokenStatus } from '@/lib/db/schema';
 import type { Principal } from '@/lib/iam/effective-permissions';
 import { compileStoredPolicy, type BindingScope } from '@/lib/iam/policies-in-effect';
 import type { PolicyInEffect } from '@/lib/iam/policy-evaluator';
-import { clientAddressMatcher } from '@/lib/tokens/client-addresses';
+import { clientAddressMatcher } from '@/lib/tokens/client-address-matcher';
 import { formatTokenId } from '@/lib/tokens/format';
 
 /** What verification needs to know about a token; the secret itself is never held, only its hash. */

@@ -2,7 +2,7 @@ import { hash, timingSafeEqual } from 'node:crypto';
 import type { Db } from '@/lib/db';
 import type { Principal } from '@/lib/iam/effective-permissions';
 import type { Decision, PermissionSummary, RequestAttributes } from '@/lib/iam/policy-evaluator';
-import { allowsClient, clientNotAllowedMessage } from '@/lib/tokens/client-addresses';
+import { allowsClient, clientNotAllowedMessage } from '@/lib/tokens/client-address-matcher';
 import { isExpired } from '@/lib/tokens/expiration';
 import { parseToken } from '@/lib/tokens/format';
 import { bearerToken, MESSAGES } from './bearer';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { tokenFormSchema } from '@/lib/validations/tokens';
-import { allowsClient, clientAddressMatcher, parseClientAddresses } from './client-addresses';
+import { allowsClient, clientAddressMatcher } from './client-address-matcher';
+import { parseClientAddresses } from './client-addresses';
 import { tokenFormFields } from './test-support';
 
 describe('"Allowed client addresses"', () => {
@@ -10,11 +11,16 @@ describe('"Allowed client addresses"', () => {
       blocks: ['203.0.113.0/24', '198.51.100.7/32', '2001:db8::/32', '::1/128'],
     });
     expect(parseClientAddresses(['10.0.0.0/8', '10.0.0.0/8'])).toEqual({ ok: true, blocks: ['10.0.0.0/8'] });
+    // IPv6 in its shortest form, so the same block written two ways is stored once.
+    expect(parseClientAddresses('2001:0db8:0000::/48 2001:db8::/48 ::ffff:192.0.2.1')).toEqual({
+      ok: true,
+      blocks: ['2001:db8::/48', '::ffff:c000:201/128'],
+    });
     expect(parseClientAddresses('  ')).toEqual({ ok: true, blocks: [] });
   });
 
   it('refuses what is not an address or block, naming the field and the entry', () => {
-    for (const bad of ['203.0.113.300', '10.0.0.0/33', '2001:db8::/129', 'example.com', '10.0.0.0/', '10.0.0.0/-1', '10.0.0.0/8/8', '1.2.3.4/08x']) {
+    for (const bad of ['203.0.113.300', '010.0.0.1', '10.0.0.0/33', '2001:db8::/129', '2001:db8:::1', '1::2::3', 'fe80::1%eth0', '[::1]', 'example.com', '10.0.0.0/', '10.0.0.0/-1', '10.0.0.0/8/8', '1.2.3.4/08x']) {
       const result = parseClientAddresses(`10.0.0.0/8, ${bad}`);
       expect(result).toEqual({
         ok: false,

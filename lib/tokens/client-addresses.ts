@@ -1,7 +1,20 @@
-import { BlockList, isIP } from 'node:net';
-
 // "Allowed client addresses" of a token (PRODUCT.md §11): IPv4 and IPv6 addresses and CIDR
-// blocks. Parsed here once, for the form, the server and verification alike.
+// blocks. Parsed here once, for the form in the browser and the server alike (so without
+// node:net); client-address-matcher.ts matches calls against what this stored.
+
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+
+/** 4 or 6 for an IPv4 or IPv6 address, else 0; an IPv6 address comes back in its shortest form. */
+export function ipFamily(address: string): { family: 0 | 4 | 6; normal: string } {
+  if (IPV4.test(address)) return { family: 4, normal: address };
+  if (!address.includes(':') || !/^[0-9a-fA-F:.]+$/.test(address)) return { family: 0, normal: address };
+  try {
+    // The URL parser is the WHATWG IPv6 parser, the same in browsers and Node.js.
+    return { family: 6, normal: new URL(`http://[${address}]/`).hostname.slice(1, -1) };
+  } catch {
+    return { family: 0, normal: address };
+  }
+}
 
 export const CLIENT_ADDRESSES_MAX = 50;
 export const CLIENT_ADDRESSES_TEXT_MAX = 4000;
@@ -10,11 +23,10 @@ export type ClientAddressesResult = { ok: true; blocks: string[] } | { ok: false
 
 const shown = (entry: string) => (entry.length > 60 ? `${entry.slice(0, 60)}…` : entry);
 
-/** One entry as stored: `address/prefix` with the address as written (IPv6 lower-cased). */
-function parseEntry(entry: string): string | null {
+/** One entry as stored: `address/prefix` (an IPv6 address in its shortest form). */
+export function parseEntry(entry: string): string | null {
   const slash = entry.indexOf('/');
-  const address = (slash === -1 ? entry : entry.slice(0, slash)).toLowerCase();
-  const family = isIP(address);
+  const { family, normal: address } = ipFamily(slash === -1 ? entry : entry.slice(0, slash));
   if (family === 0) return null;
   const bits = family === 4 ? 32 : 128;
   if (slash === -1) return `${address}/${bits}`;
@@ -43,31 +55,3 @@ export function parseClientAddresses(input: string | readonly string[]): ClientA
   return { ok: true, blocks };
 }
 
-/** Matches client addresses against stored blocks; null when the token may be used from anywhere. */
-export function clientAddressMatcher(blocks: readonly string[] | null): BlockList | null {
-  if (!blocks || blocks.length === 0) return null;
-  const list = new BlockList();
-  for (const block of blocks) {
-    const parsed = parseEntry(block);
-    if (!parsed) continue; // only parsed entries are stored; anything else matches nothing
-    const [address = '', prefix] = parsed.split('/');
-    list.addSubnet(address, Number(prefix), isIP(address) === 4 ? 'ipv4' : 'ipv6');
-  }
-  return list;
-}
-
-/** Whether a call from `address` (a valid IP, or null when unknown) is allowed. */
-export function allowsClient(matcher: BlockList | null, address: string | null): boolean {
-  if (matcher === null) return true;
-  if (address === null) return false;
-  const family = isIP(address);
-  if (family === 0) return false;
-  return matcher.check(address, family === 4 ? 'ipv4' : 'ipv6');
-}
-
-/** The 403 of a call from an address the token does not allow. */
-export function clientNotAllowedMessage(tokenId: string, address: string | null): string {
-  return address === null
-    ? `The token ${tokenId} only accepts calls from its allowed client addresses, and this call's address is unknown.`
-    : `The token ${tokenId} does not accept calls from ${address}: it is not among the token's allowed client addresses.`;
-}
