@@ -103,8 +103,10 @@ function check(
   if (record.expiresAt && isExpired(record.expiresAt, request.now)) {
     throw forbidden(`The token ${record.tokenId} expired at ${record.expiresAt.toISOString()}.`);
   }
-  const client = request.clientAddress ?? null;
-  if (!allowsClient(record.clientAddresses, client)) throw forbidden(clientNotAllowedMessage(record.tokenId, client));
+  // Most tokens name no addresses: then nothing more is done here.
+  if (record.clientAddresses !== null && !allowsClient(record.clientAddresses, request.clientAddress ?? null)) {
+    throw forbidden(clientNotAllowedMessage(record.tokenId, request.clientAddress ?? null));
+  }
   const { environmentId } = request;
   // An unknown environment and another account's look the same, so neither reveals it exists.
   if (environmentAccountId !== record.accountId || (!record.appliesToAccount && !record.environmentIds.has(environmentId))) {
