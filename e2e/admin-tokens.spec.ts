@@ -219,4 +219,44 @@ test.describe('Identity & access management › Platform tokens', () => {
     await adminPage.goto('/accounts/acme/iam/activity?action=account.token_management_allowed');
     await expect(adminPage.getByRole('row').filter({ hasText: 'Token management allowed' }).first()).toBeVisible();
   });
+
+  test('"Token policy": the maximum lifetime hides "Never" and longer presets in the create form, and the server refuses beyond it', async ({
+    adminPage,
+    alicePage,
+  }) => {
+    // Globex, so that no other spec's Acme tokens meet the maximum; 30 days keeps their default.
+    const GLOBEX_TOKENS = '/accounts/globex/iam/platform-tokens';
+    const policy = adminPage.getByRole('form', { name: 'Token policy' });
+    const maxLifetime = policy.getByLabel('Maximum lifetime');
+    await adminPage.goto(GLOBEX_TOKENS);
+    await expect(adminPage.getByRole('heading', { name: 'Token policy' })).toBeVisible();
+    await expect(policy.getByLabel('Disable tokens unused for')).toHaveValue('');
+    try {
+      await maxLifetime.fill('0');
+      await policy.getByRole('button', { name: 'Save token policy' }).click();
+      await expect(maxLifetime).toHaveAccessibleDescription(/Maximum lifetime must be a whole number of days from 1 to 36500, or empty/);
+
+      await maxLifetime.fill('30');
+      await policy.getByRole('button', { name: 'Save token policy' }).click();
+      await expect(adminPage.getByRole('status').filter({ hasText: 'Token policy saved: a maximum lifetime of 30 days' })).toBeVisible();
+
+      const alice = new PlatformTokensPage(alicePage);
+      await alice.goto();
+      await alice.openCreateForm();
+      await alicePage.getByLabel('Account', { exact: true }).selectOption({ label: 'Globex' });
+      const expiration = alicePage.getByLabel('Expiration date', { exact: true });
+      await expect(expiration.getByRole('option')).toHaveText(['7 days', '30 days', 'Custom date']);
+      await expect(expiration).toHaveAccessibleDescription(/At most 30 days \(the account's maximum lifetime\)/);
+      // Acme has no maximum: everything is offered there.
+      await alicePage.getByLabel('Account', { exact: true }).selectOption({ label: 'Acme Corp' });
+      await expect(expiration.getByRole('option')).toHaveText(['7 days', '30 days', '60 days', '90 days', '1 year', 'Custom date', 'Never']);
+    } finally {
+      await adminPage.goto(GLOBEX_TOKENS);
+      await maxLifetime.fill('');
+      await policy.getByRole('button', { name: 'Save token policy' }).click();
+      await expect(adminPage.getByRole('status').filter({ hasText: /Token policy saved: no maximum lifetime|already set that way/ })).toBeVisible();
+    }
+    await adminPage.goto('/accounts/globex/iam/activity?action=account.token_policy_changed');
+    await expect(adminPage.getByRole('row').filter({ hasText: 'Token policy changed' }).first()).toBeVisible();
+  });
 });

@@ -310,4 +310,25 @@ test.describe('My platform tokens', () => {
       for (const { name, tokenId } of made) await tokens.delete(name, tokenId);
     }
   });
+
+  test('"Allowed client addresses": the form refuses what is not an address or block, and the token page lists them', async ({ bobPage: page }) => {
+    const tokens = new PlatformTokensPage(page);
+    const name = unique('E2E addresses');
+    await tokens.goto();
+    await tokens.openCreateForm();
+    const addresses = page.getByLabel('Allowed client addresses');
+    await addresses.fill('203.0.113.0/24, 10.0.0.300');
+    await tokens.fillAndGenerate({ name, account: 'Acme Corp', scopes: ['document:documents:read'] });
+    await expect(addresses).toHaveAccessibleDescription(/"10\.0\.0\.300" is not an IPv4 or IPv6 address or CIDR block/);
+    await expect(tokens.secretDialog()).toBeHidden();
+
+    await addresses.fill('203.0.113.0/24\n2001:DB8::/32');
+    await page.getByRole('button', { name: 'Generate' }).click();
+    const { tokenId } = await tokens.takeSecret();
+    await page.goto(`/platform-tokens/${tokenId}`);
+    const detail = page.getByRole('definition').filter({ hasText: '203.0.113.0/24' });
+    await expect(detail.getByRole('listitem')).toHaveText(['203.0.113.0/24', '2001:db8::/32']);
+    await tokens.goto();
+    await tokens.delete(name, tokenId);
+  });
 });

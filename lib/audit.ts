@@ -17,7 +17,14 @@ export interface AuditEntry {
 }
 
 /** Records audit events; call it inside the transaction of the change it describes. */
-export async function recordAudit(db: Executor, actor: AuditActor, entries: AuditEntry | AuditEntry[]): Promise<void> {
+/** The portal itself, acting on its own (a scheduled clean-up, a leaked-credentials report). */
+export interface SystemActor {
+  userId: null;
+  /** What acted, shown where a person's email would be. */
+  email: string;
+}
+
+export async function recordAudit(db: Executor, actor: AuditActor | SystemActor, entries: AuditEntry | AuditEntry[]): Promise<void> {
   const list = Array.isArray(entries) ? entries : [entries];
   if (list.length === 0) return;
   await db.insert(auditEvents).values(

@@ -10,6 +10,7 @@ describe('configuration', () => {
     expect(c.dataDir.endsWith('.data')).toBe(true);
     expect(c.seedDemo).toBe(true);
     expect(c.cacheTtlMs).toBe(60_000);
+    expect(c.lifecycleIntervalMs).toBe(300_000);
   });
 
   it('uses PostgreSQL when DATABASE_URL is set', () => {
@@ -57,6 +58,7 @@ describe('configuration', () => {
   it('names a bad setting', () => {
     expect(() => readConfig({ SEED_DEMO: 'maybe' })).toThrow(/SEED_DEMO/);
     expect(() => readConfig({ TOKEN_CACHE_TTL_SECONDS: '900' })).toThrow(/TOKEN_CACHE_TTL_SECONDS/);
+    expect(() => readConfig({ TOKEN_LIFECYCLE_INTERVAL_SECONDS: '5' })).toThrow(/TOKEN_LIFECYCLE_INTERVAL_SECONDS/);
     expect(() => readConfig({ AUTH_SECRET: 'short' })).toThrow('AUTH_SECRET is invalid: must be at least 32 characters long');
     expect(() => readConfig({ PORT: '70000' })).toThrow('PORT must be a port number from 1 to 65535 (got "70000").');
     expect(() => readConfig({ PORT: '80a' })).toThrow(/^PORT must be a port number/);

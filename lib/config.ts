@@ -37,6 +37,7 @@ const documented = {
   DATABASE_LISTEN_URL: optionalText,
   DATABASE_PREPARED_STATEMENTS: boolish.optional(),
   TOKEN_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).max(300).optional(),
+  TOKEN_LIFECYCLE_INTERVAL_SECONDS: z.coerce.number().int().min(10).max(86_400).optional(),
   SMTP_URL: optionalText,
   SMTP_FROM: optionalText,
   OIDC_ISSUER: optionalText,
@@ -88,6 +89,8 @@ export interface AppConfig {
   poolMax: number;
   /** Hard bound on how stale a cached token or permission may be when a notification is lost. */
   cacheTtlMs: number;
+  /** How often each instance runs the token lifecycle job (expiry reminders, unused tokens). */
+  lifecycleIntervalMs: number;
   /** The portal's public URL (AUTH_URL, else NEXTAUTH_URL), or null to take it from the request. */
   publicUrl: string | null;
   /** Hosts besides the request's own whose pages may call server actions (ALLOWED_ORIGINS, AUTH_URL). */
@@ -186,6 +189,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     production: e.NODE_ENV === 'production',
     poolMax: e.DATABASE_POOL_MAX ?? 10,
     cacheTtlMs: (e.TOKEN_CACHE_TTL_SECONDS ?? 60) * 1000,
+    lifecycleIntervalMs: (e.TOKEN_LIFECYCLE_INTERVAL_SECONDS ?? 300) * 1000,
     publicUrl: readPublicUrl(e.AUTH_URL || e.NEXTAUTH_URL),
     allowedOrigins: fromScriptRules(() => serverActionOrigins(env)),
     port: server.port,

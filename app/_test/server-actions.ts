@@ -309,6 +309,11 @@ export const FIXTURES: Record<string, Fixture> = {
     refused: NOT_ADMINS,
     input: () => ({ accountId: 'acme', allow: false }),
   },
+  '_actions/admin-tokens.ts#setTokenPolicyAction': {
+    allowed: 'admin',
+    refused: NOT_ADMINS,
+    input: () => ({ accountId: 'acme', maxLifetimeDays: '90', disableUnusedDays: '' }),
+  },
 };
 
 export async function buildWorld(database: TestDatabase): Promise<World> {

@@ -5,21 +5,24 @@ import { useRouter } from 'next/navigation';
 import { useRef, useState } from 'react';
 import { useNotice } from '@/components/ui/notice';
 import type { TokenManagementResult } from '@/lib/accounts/token-management';
+import type { TokenPolicy, TokenPolicyResult } from '@/lib/accounts/token-policy';
 import type { TokenCount } from '@/lib/tokens/admin-queries';
 import type { TokenRow } from '@/lib/tokens/token-row';
-import { adminTokenListSearch, type AdminTokenListQuery } from '@/lib/validations/admin-tokens';
+import { adminTokenListSearch, type AdminTokenListQuery, type TokenPolicyInput } from '@/lib/validations/admin-tokens';
 import type { ActionResult } from '@/lib/validations/result';
 import { AdminTokensPagination } from './admin-tokens-pagination';
 import { AdminTokensTable } from './admin-tokens-table';
 import { AdminTokensToolbar } from './admin-tokens-toolbar';
 import { BulkActionBar, type BulkActions } from './bulk-action-bar';
 import { TokenManagementSwitch } from './token-management-switch';
+import { TokenPolicyForm } from './token-policy-form';
 import { useListNavigation } from './use-list-navigation';
 
 export interface AdminTokensViewProps {
   accountId: string;
   accountName: string;
   allowTokenManagement: boolean;
+  tokenPolicy: TokenPolicy;
   basePath: string;
   query: AdminTokenListQuery;
   tokens: TokenRow[];
@@ -27,6 +30,7 @@ export interface AdminTokensViewProps {
   count: Promise<TokenCount>;
   actions: BulkActions & {
     setTokenManagement: (input: { accountId: string; allow: boolean }) => Promise<ActionResult<TokenManagementResult>>;
+    setTokenPolicy: (input: TokenPolicyInput) => Promise<ActionResult<TokenPolicyResult>>;
   };
 }
 
@@ -123,6 +127,7 @@ export function AdminTokensView(props: AdminTokensViewProps) {
         onChange={props.actions.setTokenManagement}
         onDone={done}
       />
+      <TokenPolicyForm accountId={props.accountId} policy={props.tokenPolicy} onSave={props.actions.setTokenPolicy} onDone={done} />
       {/* Outside the keyed list, so typing in the search box survives the navigation it causes. */}
       <AdminTokensToolbar query={props.query} onChange={navigation.go} searchRef={searchRef} />
       <SelectableList

@@ -10,9 +10,10 @@ import { duplicateTokenAction, generateTokenAction } from '@/app/_actions/platfo
 import { startNavigation } from '@/components/app-shell/navigation-progress';
 import { Button, buttonClassName } from '@/components/ui/button';
 import { describedBy, Field, FormAlert } from '@/components/ui/field';
-import { Input } from '@/components/ui/input';
+import { Input, Textarea } from '@/components/ui/input';
 import { useNotice } from '@/components/ui/notice';
 import type { TokenFormAccount } from '@/lib/tokens/form-options';
+import { choiceWithin } from '@/lib/tokens/expiration';
 import { tokenFormSchema, type TokenFormInput, type TokenFormValues } from '@/lib/validations/tokens';
 import { ExpirationField } from './expiration-field';
 import { ScopesTable, type ScopeEndpoints } from './scopes-table';
@@ -32,7 +33,9 @@ const FIELD_LABELS: [keyof TokenFormInput, string][] = [
   ['generateFor', 'Generate for'],
   ['serviceUserId', 'Owner'],
   ['scopes', 'Scopes'],
+  ['allowedClientAddresses', 'Allowed client addresses'],
 ];
+const CLIENT_ADDRESSES_HINT = 'Optional. IPv4 or IPv6 addresses or CIDR blocks, separated by commas or new lines; calls from anywhere else are refused.';
 const FIELDS = new Set(FIELD_LABELS.map(([field]) => field));
 const FORM_ALERT_ID = 'token-form-alert';
 
@@ -172,6 +175,13 @@ export function TokenForm({
     if (expiration !== 'custom') clearErrors('expiresAt');
   }, [expiration, clearErrors]);
   const account = useMemo(() => accounts.find((a) => a.id === values.accountId), [accounts, values.accountId]);
+  // A choice the account's maximum lifetime does not allow (another account's, or a duplicate's) is not kept.
+  const maxLifetimeDays = account?.maxLifetimeDays ?? null;
+  useEffect(() => {
+    if (!expiration) return;
+    const allowed = choiceWithin(expiration, maxLifetimeDays, new Date());
+    if (allowed !== expiration) setValue('expiration', allowed);
+  }, [expiration, maxLifetimeDays, setValue]);
   const { holdingOf, ownerEmail } = useScopeHolding(account, values);
   const blocked = account ? account.blocked : 'Choose an account where you may generate tokens.';
   const message = refusal && refusal.values === JSON.stringify(values) ? refusal.message : null;
@@ -233,6 +243,7 @@ export function TokenForm({
                 onCustomChange={(iso) => setValue('expiresAt', iso, { shouldValidate: form.formState.isSubmitted })}
                 choiceError={errors.expiration?.message}
                 customError={errors.expiresAt?.message}
+                maxLifetimeDays={maxLifetimeDays}
               />
             )}
           />
@@ -252,6 +263,23 @@ export function TokenForm({
         />
         <TokenReachField control={control} account={account} error={errors.environmentIds?.message} />
         <TokenOwnerField control={control} account={account} register={register} errors={errors} />
+        <Field
+          id="allowedClientAddresses"
+          label="Allowed client addresses"
+          error={errors.allowedClientAddresses?.message}
+          hint={CLIENT_ADDRESSES_HINT}
+          className="max-w-xl"
+        >
+          <Textarea
+            rows={2}
+            autoComplete="off"
+            spellCheck={false}
+            placeholder="Any address"
+            className="font-mono"
+            {...describedBy('allowedClientAddresses', errors.allowedClientAddresses?.message, CLIENT_ADDRESSES_HINT)}
+            {...register('allowedClientAddresses')}
+          />
+        </Field>
         <Controller
           control={control}
           name="scopes"

@@ -127,12 +127,15 @@ function TokenPageActions({ token, backHref }: { token: TokenRow; backHref: stri
 export function TokenPageView({
   token,
   reach,
+  allowedClientAddresses,
   scopes,
   activity,
   back,
 }: {
   token: TokenRow;
   reach: string[];
+  /** CIDR blocks calls must come from; empty is anywhere. */
+  allowedClientAddresses: string[];
   scopes: ScopeOnPage[];
   activity: ActivityEventView[];
   back: { href: string; label: string };
@@ -191,6 +194,19 @@ export function TokenPageView({
               </span>
             ) : (
               <span className="text-slate-500">Never</span>
+            )}
+          </Detail>
+          <Detail label="Allowed client addresses">
+            {allowedClientAddresses.length > 0 ? (
+              <ul className="font-mono text-xs text-slate-700">
+                {allowedClientAddresses.map((block) => (
+                  <li key={block} className="break-all">
+                    {block}
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <span className="text-slate-500">Any</span>
             )}
           </Detail>
           <Detail label="Rotated from">{token.rotatedFromTokenId ? <RotationLink tokenId={token.rotatedFromTokenId} /> : '—'}</Detail>

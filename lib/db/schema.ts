@@ -28,8 +28,15 @@ export const accounts = pgTable('accounts', {
   id: text('id').primaryKey(),
   name: text('name').notNull(),
   allowTokenManagement: boolean('allow_token_management').notNull().default(true),
+  /** Token policy "Maximum lifetime" in days; null is no maximum. */
+  maxTokenLifetimeDays: integer('max_token_lifetime_days'),
+  /** Token policy "Disable tokens unused for" in days; null is never. */
+  disableUnusedTokensDays: integer('disable_unused_tokens_days'),
   createdAt: createdAt(),
-});
+}, (t) => [
+  check('accounts_max_token_lifetime_days_range', sql`${t.maxTokenLifetimeDays} between 1 and 36500`),
+  check('accounts_disable_unused_tokens_days_range', sql`${t.disableUnusedTokensDays} between 1 and 36500`),
+]);
 
 export const environments = pgTable(
   'environments',
@@ -218,6 +225,8 @@ export const platformTokens = pgTable(
     rotatedToId: uuid('rotated_to_id').references((): AnyPgColumn => platformTokens.id, { onDelete: 'set null' }),
     /** Set when a rotation superseded this token; such tokens no longer count against the limit. */
     rotatedAt: timestamp('rotated_at', { withTimezone: true, mode: 'date' }),
+    /** "Allowed client addresses": CIDR blocks calls must come from; null or empty is anywhere. */
+    allowedClientAddresses: text('allowed_client_addresses').array(),
   },
   (t) => [
     uniqueIndex('platform_tokens_public_id_key').on(t.publicId),
@@ -241,6 +250,9 @@ export const platformTokens = pgTable(
     index('platform_tokens_account_public_id_idx').on(t.accountId, t.publicId),
     // "Never" sorts as infinity, so the active filter (not yet expired) is one index range.
     index('platform_tokens_account_expiry_idx').on(t.accountId, sql`coalesce(${t.expiresAt}, 'infinity'::timestamptz)`, t.id),
+    // The lifecycle job's expiry reminders: the tokens expiring within days, across accounts. Not
+    // partial on the status: an index that names it would end the in-place status change above.
+    index('platform_tokens_expiry_idx').on(t.expiresAt).where(sql`${t.expiresAt} is not null`),
     index('platform_tokens_account_last_used_idx').on(t.accountId, t.lastUsedAt.desc().nullsLast(), t.id),
     index('platform_tokens_name_trgm_idx').using('gin', t.name.op('gin_trgm_ops')),
     index('platform_tokens_public_id_trgm_idx').using('gin', t.publicId.op('gin_trgm_ops')),
@@ -263,6 +275,28 @@ export const platformTokenEnvironments = pgTable(
   ],
 );
 
+/**
+ * The expiry reminders sent (PRODUCT.md §11): one row per token, kind and the expiry it was
+ * about, written in the transaction that puts the emails in the outbox. The unique key makes each
+ * reminder go out once, however many instances run the lifecycle job and however often it restarts.
+ */
+export const tokenExpiryReminders = pgTable(
+  'token_expiry_reminders',
+  {
+    tokenId: uuid('token_id')
+      .notNull()
+      .references(() => platformTokens.id, { onDelete: 'cascade' }),
+    kind: text('kind').$type<'7d' | '1d'>().notNull(),
+    /** The expiry the reminder was for: a changed expiry gets reminders of its own. */
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+    sentAt: timestamp('sent_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tokenId, t.kind, t.expiresAt] }),
+    check('token_expiry_reminders_kind', sql`${t.kind} in ('7d', '1d')`),
+  ],
+);
+
 export const auditActions = [
   'token.generated',
   'token.duplicated',
@@ -276,6 +310,9 @@ export const auditActions = [
   'tokens.bulk_deleted',
   'account.token_management_allowed',
   'account.token_management_denied',
+  'account.token_policy_changed',
+  'token.reported_leaked',
+  'token.disabled_unused',
   'group.created',
   'group.renamed',
   'group.deleted',

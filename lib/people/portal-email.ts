@@ -10,13 +10,17 @@ import { configuredSender, DeliveryError, type EmailSender } from '@/lib/platfor
 export const LINK_PLACEHOLDER = '[one-time link: only in the delivered email]';
 
 export interface PortalEmail {
-  /** The person it is sent for: the inviting admin, or the person resetting their password. */
-  ownerUserId: string;
+  /** The person it is sent for: the inviting admin, the person resetting their password, a token's owner or creator. */
+  ownerUserId: string | null;
+  /** Instead of a person: the service user that owns the token it is about. */
+  ownerServiceUserId?: string | null;
   to: string;
   subject: string;
   /** The text with the link in it; called with the placeholder for the stored copy. */
   body: (link: string) => string;
   link: string;
+  /** False for a link that entitles nobody (a token's page): the stored copy then keeps it. */
+  secretLink?: boolean;
 }
 
 /** Delivers the email and records how that went; null when SMTP is not configured. */
@@ -36,9 +40,10 @@ export async function storePortalEmail(
     .insert(emailMessages)
     .values({
       ownerUserId: email.ownerUserId,
+      ownerServiceUserId: email.ownerServiceUserId ?? null,
       to: [email.to],
       subject: email.subject,
-      body: email.body(LINK_PLACEHOLDER),
+      body: email.body(email.secretLink === false ? email.link : LINK_PLACEHOLDER),
       contentType: 'text/plain',
       status: sender ? 'sending' : 'stored',
     })

@@ -60,7 +60,7 @@ export interface PlatformHandlerOptions {
   /** The endpoints served (registry.ts). */
   endpoints: readonly AnyEndpointDefinition[];
   lastUsed?: LastUsedRecorder;
-  /** The client's address for "Last used". */
+  /** The client's address, for "Allowed client addresses" and "Last used". */
   clientIp?: (request: PlatformRequest) => string | null;
   now?: () => Date;
   /** Called before each verification (e.g. to start the change listener once). */
@@ -266,8 +266,8 @@ export function createPlatformAnswerer(options: PlatformHandlerOptions): (reques
     const environmentId = decode(route[1] ?? '') ?? '\u0000';
     options.beforeVerify?.();
     const now = clock();
-    const verifyRequest = { authorization: request.headers.get('authorization'), environmentId, scopes: endpoint.scopes, now };
     const client = options.clientIp?.(request) ?? null;
+    const verifyRequest = { authorization: request.headers.get('authorization'), environmentId, scopes: endpoint.scopes, now, clientAddress: client };
     const verified = await verify(verifyRequest, client);
     options.lastUsed?.record(verified.token.id, verified.token.lastUsedAt, now, client);
 

@@ -1,9 +1,11 @@
+import type { BlockList } from 'node:net';
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '@/lib/db';
 import { platformTokens, type TokenStatus } from '@/lib/db/schema';
 import type { Principal } from '@/lib/iam/effective-permissions';
 import { compileStoredPolicy, type BindingScope } from '@/lib/iam/policies-in-effect';
 import type { PolicyInEffect } from '@/lib/iam/policy-evaluator';
+import { clientAddressMatcher } from '@/lib/tokens/client-address-matcher';
 import { formatTokenId } from '@/lib/tokens/format';
 
 /** What verification needs to know about a token; the secret itself is never held, only its hash. */
@@ -24,6 +26,8 @@ export interface TokenRecord {
   appliesToAccount: boolean;
   environmentIds: ReadonlySet<string>;
   lastUsedAt: Date | null;
+  /** "Allowed client addresses", ready to match; null when calls may come from anywhere. */
+  clientAddresses: BlockList | null;
 }
 
 /** The owner's policy bindings in the token's account (what lib/iam's loadPrincipalPolicies returns). */
@@ -79,6 +83,7 @@ interface RecordRow {
   scopes: string[];
   appliesToAccount: boolean;
   lastUsedAt: string | null;
+  allowedClientAddresses: string[] | null;
   environmentIds: string[];
   environmentAccountId: string | null;
   /** Null when not asked for. */
@@ -135,6 +140,7 @@ function verificationQuery(db: Db, withPolicies: boolean) {
     'scopes', ${t.scopes},
     'appliesToAccount', ${t.appliesToAccount},
     'lastUsedAt', ${t.lastUsedAt},
+    'allowedClientAddresses', ${t.allowedClientAddresses},
     'environmentIds', array(select pte.environment_id from platform_token_environments pte where pte.token_id = ${t.id}),
     'environmentAccountId', (select e.account_id from environments e where e.id = ${sql.placeholder('environmentId')}),
     'policies', ${withPolicies ? ownerPoliciesSql : sql`null`}
@@ -263,6 +269,7 @@ export async function loadVerificationRecord(
       appliesToAccount: row.appliesToAccount,
       environmentIds: new Set(row.environmentIds),
       lastUsedAt: row.lastUsedAt === null ? null : new Date(row.lastUsedAt),
+      clientAddresses: clientAddressMatcher(row.allowedClientAddresses),
     },
     environmentAccountId: row.environmentAccountId,
     ownerPolicies: row.policies === null ? null : toOwnerPolicies(row.policies),

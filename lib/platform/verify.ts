@@ -2,6 +2,7 @@ import { hash, timingSafeEqual } from 'node:crypto';
 import type { Db } from '@/lib/db';
 import type { Principal } from '@/lib/iam/effective-permissions';
 import type { Decision, PermissionSummary, RequestAttributes } from '@/lib/iam/policy-evaluator';
+import { allowsClient, clientNotAllowedMessage } from '@/lib/tokens/client-address-matcher';
 import { isExpired } from '@/lib/tokens/expiration';
 import { parseToken } from '@/lib/tokens/format';
 import { bearerToken, MESSAGES } from './bearer';
@@ -11,6 +12,7 @@ import { loadVerificationRecord, type TokenRecord } from './verification-record'
 
 // Bearer verification, in the order of the product contract: header and scheme → format and
 // checksum → lookup by public ID → constant-time comparison of the hash → status and expiry →
+// the caller's address within the token's allowed client addresses →
 // environment within the token's reach and account → scope → the owner's live permission.
 //
 // One shortcut keeps the warm path at one SHA-256: when the public ID is already cached, the
@@ -38,6 +40,8 @@ export interface VerifyRequest {
   /** Every scope the endpoint needs; the owner must hold each as a permission (at least for some requests). */
   scopes: readonly string[];
   now: Date;
+  /** The caller's address (clientIp: TRUST_PROXY rules); unknown (null or absent) passes only tokens without "Allowed client addresses". */
+  clientAddress?: string | null;
 }
 
 export interface VerifierDeps {
@@ -98,6 +102,10 @@ function check(
   if (record.status === 'disabled') throw unauthorized(`The token ${record.tokenId} is disabled.`);
   if (record.expiresAt && isExpired(record.expiresAt, request.now)) {
     throw forbidden(`The token ${record.tokenId} expired at ${record.expiresAt.toISOString()}.`);
+  }
+  // Most tokens name no addresses: then nothing more is done here.
+  if (record.clientAddresses !== null && !allowsClient(record.clientAddresses, request.clientAddress ?? null)) {
+    throw forbidden(clientNotAllowedMessage(record.tokenId, request.clientAddress ?? null));
   }
   const { environmentId } = request;
   // An unknown environment and another account's look the same, so neither reveals it exists.

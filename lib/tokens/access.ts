@@ -123,6 +123,8 @@ export interface ActionableToken {
   accountName: string;
   /** The actor's role in the token's account, now. */
   role: MemberRole;
+  /** The account's "Maximum lifetime" in days, null for none. */
+  maxLifetimeDays: number | null;
 }
 
 /**
@@ -180,7 +182,7 @@ export async function authorizeTokenAction(
   const [member] = await (rule.memberLock ? memberQuery.for(rule.memberLock) : memberQuery);
   if (!member) throw tokenNotFound(tokenId);
   const accountQuery = tx
-    .select({ name: accounts.name, allow: accounts.allowTokenManagement })
+    .select({ name: accounts.name, allow: accounts.allowTokenManagement, maxLifetimeDays: accounts.maxTokenLifetimeDays })
     .from(accounts)
     .where(eq(accounts.id, placed.accountId));
   const [account] = await (rule.memberLock ? accountQuery.for('share') : accountQuery);
@@ -220,7 +222,7 @@ export async function authorizeTokenAction(
       );
     }
   }
-  return { token, accountName: account.name, role: member.role };
+  return { token, accountName: account.name, role: member.role, maxLifetimeDays: account.maxLifetimeDays };
 }
 
 /**

@@ -64,3 +64,52 @@ export function resolveExpiry(choice: ExpirationChoice, customIso: string, now: 
   if (date.getTime() > LATEST_EXPIRY.getTime()) return { ok: false, message: 'Choose an expiration date before the year 10000' };
   return { ok: true, expiresAt: date };
 }
+
+/** The latest expiry the account's "Maximum lifetime" allows for a token made at `now`; null is no maximum. */
+export function latestAllowedExpiry(maxLifetimeDays: number | null, now: Date): Date | null {
+  return maxLifetimeDays === null ? null : new Date(now.getTime() + maxLifetimeDays * DAY_MS);
+}
+
+export function maxLifetimeMessage(maxLifetimeDays: number): string {
+  return `Expiration date: the account's maximum lifetime is ${maxLifetimeDays} ${maxLifetimeDays === 1 ? 'day' : 'days'}; choose an earlier date`;
+}
+
+/**
+ * The one "Maximum lifetime" rule (PRODUCT.md §11): with a maximum, a token must expire, and no
+ * later than that many days from `now`. Generating, duplicating, rotating and changing an
+ * expiration all ask it; the message names the field and the maximum, or null when it is allowed.
+ */
+export function lifetimeRefusal(expiresAt: Date | null, maxLifetimeDays: number | null, now: Date): string | null {
+  const latest = latestAllowedExpiry(maxLifetimeDays, now);
+  if (latest === null || maxLifetimeDays === null) return null;
+  if (expiresAt === null || expiresAt.getTime() > latest.getTime()) return maxLifetimeMessage(maxLifetimeDays);
+  return null;
+}
+
+/** The expiration choices the form offers under a maximum: "Never" and the presets beyond it go. */
+export function expirationChoicesWithin(maxLifetimeDays: number | null, now: Date): ExpirationChoice[] {
+  return EXPIRATION_CHOICES.filter((choice) => {
+    if (choice === 'custom') return true;
+    return lifetimeRefusal(presetExpiry(choice, now) ?? null, maxLifetimeDays, now) === null;
+  });
+}
+
+/** `resolveExpiry`, then the account's "Maximum lifetime". */
+export function resolveExpiryWithin(
+  choice: ExpirationChoice,
+  customIso: string,
+  maxLifetimeDays: number | null,
+  now: Date,
+): ExpiryResult {
+  const resolved = resolveExpiry(choice, customIso, now);
+  if (!resolved.ok) return resolved;
+  const refusal = lifetimeRefusal(resolved.expiresAt, maxLifetimeDays, now);
+  return refusal ? { ok: false, message: refusal } : resolved;
+}
+
+/** The choice itself when the maximum allows it, else the longest preset it allows (or a custom date). */
+export function choiceWithin(choice: ExpirationChoice, maxLifetimeDays: number | null, now: Date): ExpirationChoice {
+  const offered = expirationChoicesWithin(maxLifetimeDays, now);
+  if (offered.includes(choice)) return choice;
+  return offered.filter((c) => c !== 'custom').at(-1) ?? 'custom';
+}

@@ -21,6 +21,8 @@ export interface TokenFormAccount {
   id: string;
   name: string;
   allowTokenManagement: boolean;
+  /** The account's "Maximum lifetime" in days; null for none. */
+  maxLifetimeDays: number | null;
   /** Tokens of the user that count against the limit here. */
   tokenCount: number;
   limit: number;
@@ -69,7 +71,12 @@ export async function scopesByEnvironment(
  */
 export async function loadTokenFormOptions(db: Executor, userId: string): Promise<TokenFormAccount[]> {
   const memberships = await db
-    .select({ id: accounts.id, name: accounts.name, allowTokenManagement: accounts.allowTokenManagement })
+    .select({
+      id: accounts.id,
+      name: accounts.name,
+      allowTokenManagement: accounts.allowTokenManagement,
+      maxLifetimeDays: accounts.maxTokenLifetimeDays,
+    })
     .from(accountMembers)
     .innerJoin(accounts, eq(accounts.id, accountMembers.accountId))
     .where(eq(accountMembers.userId, userId))
@@ -111,6 +118,7 @@ export async function loadTokenFormOptions(db: Executor, userId: string): Promis
         id: account.id,
         name: account.name,
         allowTokenManagement: account.allowTokenManagement,
+        maxLifetimeDays: account.maxLifetimeDays,
         tokenCount,
         limit: TOKEN_LIMIT,
         environments: envs,

@@ -25,6 +25,7 @@ const view: TokenView = {
   rotatedFromTokenId: null,
   rotatedToTokenId: null,
   rotatedAt: null,
+  allowedClientAddresses: ['203.0.113.0/24', '2001:db8::/32'],
 };
 
 describe('duplicating a token', () => {
@@ -41,6 +42,7 @@ describe('duplicating a token', () => {
       generateFor: 'service-user',
       serviceUserId: view.owner.serviceUserId,
       scopes: ['storage:logs:read', 'storage:buckets:read'],
+      allowedClientAddresses: '203.0.113.0/24, 2001:db8::/32',
     });
     expect(duplicatePrefill({ ...view, expiresAt: null, owner: { ...view.owner, isServiceUser: false, serviceUserId: null } }, now)).toMatchObject({
       expiration: 'never',
@@ -70,6 +72,7 @@ describe('a new token', () => {
       id,
       name: id,
       allowTokenManagement: allow,
+      maxLifetimeDays: null,
       tokenCount: 0,
       limit: 10,
       environments: [{ id: `${id}-prod`, name: 'Production' }],

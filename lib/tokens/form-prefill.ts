@@ -31,6 +31,7 @@ export function duplicatePrefill(token: TokenView, now: Date): TokenFormInput {
     generateFor: token.owner.isServiceUser ? 'service-user' : 'myself',
     serviceUserId: token.owner.serviceUserId ?? '',
     scopes: [...token.scopes],
+    allowedClientAddresses: token.allowedClientAddresses.join(', '),
   };
 }
 
@@ -68,5 +69,6 @@ export function emptyTokenForm(accounts: readonly TokenFormAccount[]): TokenForm
     generateFor: 'myself',
     serviceUserId: '',
     scopes: [],
+    allowedClientAddresses: '',
   };
 }

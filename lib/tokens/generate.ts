@@ -6,7 +6,7 @@ import { environments, serviceUsers } from '@/lib/db/schema';
 import { ValidationError } from '@/lib/errors';
 import type { TokenFormValues } from '@/lib/validations/tokens';
 import { authorizeTokenAction, mayUseServiceUserNow, type TokenActor } from './access';
-import { resolveExpiry } from './expiration';
+import { resolveExpiryWithin } from './expiration';
 import { insertToken } from './insert';
 import { assertBelowLimit, lockForGeneration, type GenerationGrant } from './limits';
 
@@ -75,7 +75,7 @@ export async function generatePlatformToken(
     // in one account, and taking the stronger lock second could deadlock two such requests.
     const grant = await lockForGeneration(tx, input.accountId, actor.userId);
     if (options.sourceTokenId) await authorizeTokenAction(tx, actor, options.sourceTokenId, 'duplicate');
-    const expiry = resolveExpiry(input.expiration, input.expiresAt, now);
+    const expiry = resolveExpiryWithin(input.expiration, input.expiresAt, grant.maxLifetimeDays, now);
     const environmentIds = await checkEnvironments(tx, grant, input);
     const owner = await resolveOwner(tx, actor, grant, input);
     if (!expiry.ok || 'error' in environmentIds || 'error' in owner) {
@@ -99,6 +99,7 @@ export async function generatePlatformToken(
       environmentIds,
       expiresAt: expiry.expiresAt,
       createdAt: now,
+      allowedClientAddresses: input.allowedClientAddresses,
     });
     await recordAudit(tx, actor, {
       accountId: grant.accountId,
@@ -111,6 +112,7 @@ export async function generatePlatformToken(
         appliesToAccount: input.appliesToAccount,
         environmentIds,
         expiresAt: expiry.expiresAt?.toISOString() ?? null,
+        ...(input.allowedClientAddresses.length > 0 ? { allowedClientAddresses: input.allowedClientAddresses } : {}),
         ...(options.sourceTokenId ? { duplicatedFrom: options.sourceTokenId } : {}),
       },
     });

@@ -14,6 +14,8 @@ export interface NewTokenFields {
   expiresAt: Date | null;
   createdAt: Date;
   rotatedFromId?: string | null;
+  /** CIDR blocks as parseClientAddresses gives them; none is from anywhere. */
+  allowedClientAddresses?: readonly string[];
 }
 
 export interface InsertedToken {
@@ -42,6 +44,7 @@ export async function insertToken(tx: Tx, fields: NewTokenFields): Promise<Inser
       expiresAt: fields.expiresAt,
       createdAt: fields.createdAt,
       rotatedFromId: fields.rotatedFromId ?? null,
+      allowedClientAddresses: fields.allowedClientAddresses?.length ? [...fields.allowedClientAddresses] : null,
     })
     .returning({ id: platformTokens.id });
   const id = row!.id;

@@ -32,6 +32,8 @@ export interface GenerationGrant {
   accountId: string;
   accountName: string;
   role: MemberRole;
+  /** The account's "Maximum lifetime" in days, null for none. */
+  maxLifetimeDays: number | null;
 }
 
 /**
@@ -48,13 +50,13 @@ export async function lockForGeneration(tx: Tx, accountId: string, userId: strin
     .for('update');
   if (!member) throw ValidationError.field(field, 'Choose an account you are a member of');
   const [account] = await tx
-    .select({ name: accounts.name, allow: accounts.allowTokenManagement })
+    .select({ name: accounts.name, allow: accounts.allowTokenManagement, maxLifetimeDays: accounts.maxTokenLifetimeDays })
     .from(accounts)
     .where(eq(accounts.id, accountId))
     .for('share');
   if (!account) throw ValidationError.field(field, 'Choose an account you are a member of');
   if (!account.allow) throw ValidationError.field(field, managementDeniedMessage(account.name));
-  return { accountId, accountName: account.name, role: member.role };
+  return { accountId, accountName: account.name, role: member.role, maxLifetimeDays: account.maxLifetimeDays };
 }
 
 /**

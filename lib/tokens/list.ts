@@ -35,6 +35,7 @@ export async function loadTokenViews(db: Executor, where: SQL, now: Date): Promi
       lastUsedAt: platformTokens.lastUsedAt,
       lastUsedIp: platformTokens.lastUsedIp,
       rotatedAt: platformTokens.rotatedAt,
+      allowedClientAddresses: platformTokens.allowedClientAddresses,
       rotatedFromPublicId: rotatedFrom.publicId,
       rotatedToPublicId: rotatedTo.publicId,
     })
@@ -89,6 +90,7 @@ export async function loadTokenViews(db: Executor, where: SQL, now: Date): Promi
     rotatedFromTokenId: r.rotatedFromPublicId ? formatTokenId(r.rotatedFromPublicId) : null,
     rotatedToTokenId: r.rotatedToPublicId ? formatTokenId(r.rotatedToPublicId) : null,
     rotatedAt: r.rotatedAt?.toISOString() ?? null,
+    allowedClientAddresses: r.allowedClientAddresses ?? [],
   }));
 }
 

@@ -6,7 +6,7 @@ import { platformTokenEnvironments, platformTokens, type PlatformToken } from '@
 import { ConflictError, ValidationError } from '@/lib/errors';
 import type { RotateTokenValues } from '@/lib/validations/rotation';
 import { authorizeTokenAction, type TokenActor } from './access';
-import { resolveExpiry } from './expiration';
+import { resolveExpiryWithin } from './expiration';
 import { formatTokenId } from './format';
 import type { GeneratedSecret } from './generate';
 import { insertToken } from './insert';
@@ -50,9 +50,9 @@ export async function rotateToken(db: Db, actor: TokenActor, input: RotateTokenV
     // Only the token's creator (or owner) may, while a member, token management is on and,
     // for a service user's token, while they may use that service user. The membership row stays
     // locked, as for generating, so that the limit below holds.
-    const { token: old, accountName, role } = await authorizeTokenAction(tx, actor, input.tokenId, 'rotate');
+    const { token: old, accountName, role, maxLifetimeDays } = await authorizeTokenAction(tx, actor, input.tokenId, 'rotate');
     await assertRotatable(tx, old, now);
-    const grant: GenerationGrant = { accountId: old.accountId, accountName, role };
+    const grant: GenerationGrant = { accountId: old.accountId, accountName, role, maxLifetimeDays };
 
     const errors: Record<string, string> = {};
     let oldExpiresAt = now;
@@ -61,7 +61,7 @@ export async function rotateToken(db: Db, actor: TokenActor, input: RotateTokenV
       const bound = checkOldExpiry(oldExpiresAt, old.expiresAt, now);
       if (!bound.ok) errors.oldExpiresAt = bound.message;
     }
-    const expiry = resolveExpiry(input.expiration, input.expiresAt, now);
+    const expiry = resolveExpiryWithin(input.expiration, input.expiresAt, maxLifetimeDays, now);
     if (!expiry.ok) errors.expiresAt = expiry.message;
     if (!expiry.ok || Object.keys(errors).length > 0) throw new ValidationError(Object.values(errors)[0]!, errors);
 
@@ -94,6 +94,7 @@ export async function rotateToken(db: Db, actor: TokenActor, input: RotateTokenV
       expiresAt: expiry.expiresAt,
       createdAt: now,
       rotatedFromId: old.id,
+      allowedClientAddresses: old.allowedClientAddresses ?? [],
     });
     await tx
       .update(platformTokens)

@@ -25,4 +25,6 @@ export interface TokenView {
   rotatedFromTokenId: string | null;
   rotatedToTokenId: string | null;
   rotatedAt: string | null;
+  /** CIDR blocks calls must come from; empty is anywhere. */
+  allowedClientAddresses: string[];
 }

@@ -124,3 +124,30 @@ export const tokenManagementSchema = z.object({
   accountId: accountIdSchema,
   allow: z.boolean({ error: 'Choose Allow or Deny' }),
 });
+
+/** The longest "Maximum lifetime" or "Disable tokens unused for" an admin can set: 100 years. */
+export const POLICY_DAYS_MAX = 36_500;
+
+/** Days as the policy form's field holds them: the digits of a whole number from 1, or empty for none. */
+function policyDays(label: string) {
+  const message = `${label} must be a whole number of days from 1 to ${POLICY_DAYS_MAX}, or empty`;
+  return z
+    .string({ error: message })
+    .max(20, { error: message })
+    .transform((value, ctx) => {
+      if (value.trim() === '') return null;
+      const days = /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN;
+      if (!Number.isInteger(days) || days < 1 || days > POLICY_DAYS_MAX) {
+        ctx.addIssue({ code: 'custom', message });
+        return z.NEVER;
+      }
+      return days;
+    });
+}
+
+export const tokenPolicySchema = z.object({
+  accountId: accountIdSchema,
+  maxLifetimeDays: policyDays('Maximum lifetime'),
+  disableUnusedDays: policyDays('Disable tokens unused for'),
+});
+export type TokenPolicyInput = z.input<typeof tokenPolicySchema>;

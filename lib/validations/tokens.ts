@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isScopeName } from '@/lib/platform/catalogue';
+import { CLIENT_ADDRESSES_MAX, CLIENT_ADDRESSES_TEXT_MAX, parseClientAddresses } from '@/lib/tokens/client-addresses';
 import { CHOOSE_EXPIRY_MESSAGE, EXPIRATION_CHOICES, parseExpiryDate } from '@/lib/tokens/expiration';
 import { TOKEN_ID_PATTERN } from '@/lib/tokens/shape.mjs';
 
@@ -33,6 +34,27 @@ export function checkCustomDate(value: { expiration: string; expiresAt: string }
   if (!parseExpiryDate(value.expiresAt)) ctx.addIssue({ code: 'custom', path: ['expiresAt'], message: CHOOSE_EXPIRY_MESSAGE });
 }
 
+/** "Allowed client addresses" as typed (commas, spaces or new lines between entries); empty is anywhere. */
+const CLIENT_ADDRESSES_TYPE_MESSAGE = 'Allowed client addresses must be text or a list of addresses';
+export const clientAddressesSchema = z
+  .union(
+    [
+      z.string().max(CLIENT_ADDRESSES_TEXT_MAX, { error: `Allowed client addresses can be at most ${CLIENT_ADDRESSES_TEXT_MAX} characters` }),
+      // Already parsed (the form's values as the server action receives them), or as an API sends them.
+      z.array(z.string({ error: CLIENT_ADDRESSES_TYPE_MESSAGE }).max(100)).max(CLIENT_ADDRESSES_MAX, {
+        error: `Allowed client addresses can list at most ${CLIENT_ADDRESSES_MAX} addresses or blocks`,
+      }),
+    ],
+    { error: CLIENT_ADDRESSES_TYPE_MESSAGE },
+  )
+  .default('')
+  .transform((text, ctx) => {
+    const parsed = parseClientAddresses(text);
+    if (parsed.ok) return parsed.blocks;
+    ctx.addIssue({ code: 'custom', message: parsed.message });
+    return z.NEVER;
+  });
+
 const tokenFormObject = z.object({
   name: tokenNameSchema,
   ...expirationFields,
@@ -47,6 +69,7 @@ const tokenFormObject = z.object({
     .array(z.string().max(MAX_ID_LENGTH))
     .min(1, { error: 'Choose at least one scope' })
     .refine((scopes) => scopes.every(isScopeName), { error: 'Choose scopes from the list' }),
+  allowedClientAddresses: clientAddressesSchema,
 });
 
 function checkTokenForm(value: z.output<typeof tokenFormObject>, ctx: z.RefinementCtx) {

@@ -44,6 +44,7 @@ export default async function TokenPage({ params }: Props) {
     <TokenPageView
       token={tokenRowFromView(token, tokenActionsFor(actor, token, counts))}
       reach={page.reach.map((e) => e.name)}
+      allowedClientAddresses={token.allowedClientAddresses}
       scopes={page.scopes}
       activity={page.activity.map(toActivityEventView)}
       back={back}
