@@ -4,7 +4,7 @@ import { clientKey } from '@/lib/http/client-ip';
 import type { Delivery } from '@/lib/people/portal-email';
 import type { FailureLimit, FailureStore } from '@/lib/rate-limit';
 import { reportLeakedCredentials } from '@/lib/tokens/leaked';
-import { errorResponse, jsonResponse, PlatformError, platformErrorResponse } from './errors';
+import { answerResponse, errorResponse, jsonResponse, PlatformError, platformErrorAnswer } from './errors';
 import { httpInput } from './input';
 
 // POST /api/v1/credentials/revoke (PRODUCT.md §11): no authentication, since holding a secret
@@ -69,7 +69,7 @@ export function createLeakReportHandler(options: LeakReportOptions): (request: R
     try {
       return await handle(request);
     } catch (error) {
-      if (error instanceof PlatformError) return platformErrorResponse(error);
+      if (error instanceof PlatformError) return answerResponse(platformErrorAnswer(error));
       console.error(`[leak-report] failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
       return errorResponse(500, 'Internal error. The report was not completed; try again later.');
     }
