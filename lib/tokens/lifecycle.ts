@@ -6,7 +6,7 @@ import { platformTokens, type TokenStatus } from '@/lib/db/schema';
 import { ValidationError } from '@/lib/errors';
 import { formatTokenId } from './format';
 import { authorizeTokenAction, type TokenActor } from './access';
-import { resolveExpiry, type ExpirationChoice } from './expiration';
+import { resolveExpiryWithin, type ExpirationChoice } from './expiration';
 
 export interface TokenChangeResult {
   tokenId: string;
@@ -67,8 +67,8 @@ export async function changeTokenExpiration(
   now: Date,
 ): Promise<TokenChangeResult & { expiresAt: Date | null }> {
   return transactWithChanges(db, async (tx, publish) => {
-    const { token } = await authorizeTokenAction(tx, actor, tokenId, 'change-expiration');
-    const expiry = resolveExpiry(expiration.choice, expiration.customIso, now);
+    const { token, maxLifetimeDays } = await authorizeTokenAction(tx, actor, tokenId, 'change-expiration');
+    const expiry = resolveExpiryWithin(expiration.choice, expiration.customIso, maxLifetimeDays, now);
     if (!expiry.ok) throw ValidationError.field('expiresAt', expiry.message);
     const result = { tokenId: formatTokenId(token.publicId), name: token.name, expiresAt: expiry.expiresAt };
     if ((token.expiresAt?.getTime() ?? null) === (expiry.expiresAt?.getTime() ?? null)) return { ...result, changed: false };

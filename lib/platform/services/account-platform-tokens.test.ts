@@ -3,6 +3,8 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setTokenManagement } from '@/lib/accounts/token-management';
+import { setTokenPolicy } from '@/lib/accounts/token-policy';
+import { databaseSnapshot } from '@/lib/db/snapshot';
 import { auditEvents, platformTokens, serviceUsers } from '@/lib/db/schema';
 import { createTestDatabase, testBackend, type TestDatabase } from '@/lib/db/testing';
 import { actorByEmail, demoIdentities, type DemoIdentities } from '@/lib/testing/demo';
@@ -190,6 +192,35 @@ describe(`account management API: platform tokens (${testBackend})`, () => {
     expect(again.status).toBe(409);
     const tooLong = await call(`${BASE}/self:rotate`, { token: fresh.token, method: 'POST', body: { expireOldAfterSeconds: 8 * 86_400 } });
     expect([tooLong.status, messageOf(tooLong)]).toEqual([400, "Invalid request body field 'expireOldAfterSeconds': must be a whole number of seconds from 0 to 604800"]);
+  });
+
+  it("holds the account's maximum lifetime on generating, changing an expiration and rotating itself", async () => {
+    const admin = await actorByEmail(database.db, 'admin@example.com');
+    await setTokenPolicy(database.db, admin, 'acme', { maxLifetimeDays: 30, disableUnusedDays: null });
+    try {
+      const refusal = "Invalid request body field 'expirationDate': Expiration date: the account's maximum lifetime is 30 days; choose an earlier date";
+      const never = await call(BASE, { method: 'POST', body: body({ name: 'no expiry under a maximum' }) });
+      expect([never.status, messageOf(never)]).toEqual([400, refusal]);
+      const far = await call(BASE, { method: 'POST', body: body({ name: 'too far', expirationDate: new Date(Date.now() + 40 * 86_400_000).toISOString() }) });
+      expect([far.status, messageOf(far)]).toEqual([400, refusal]);
+      const within = await call(BASE, { method: 'POST', body: body({ name: 'within the maximum', resource: ['urn:dtaccount:acme'], scope: [MANAGE], expirationDate: new Date(Date.now() + 20 * 86_400_000).toISOString() }) });
+      expect(within.status).toBe(201);
+      const { tokenId, token } = within.body as { tokenId: string; token: string };
+
+      const path = `${BASE}/${tokenId}/expiration-date`;
+      const before = await databaseSnapshot(database.db);
+      const longer = await call(path, { method: 'PUT', body: { expirationDate: new Date(Date.now() + 31 * 86_400_000).toISOString() } });
+      expect([longer.status, messageOf(longer)]).toEqual([400, refusal]);
+      expect(await databaseSnapshot(database.db)).toBe(before);
+      expect((await call(path, { method: 'PUT', body: { expirationDate: new Date(Date.now() + 29 * 86_400_000).toISOString() } })).status).toBe(204);
+
+      // Rotating itself keeps the lifetime it had, which the maximum allows.
+      const rotated = await call(`${BASE}/self:rotate`, { token, method: 'POST', body: {} });
+      expect(rotated.status).toBe(201);
+      for (const id of [tokenId, (rotated.body as { tokenId: string }).tokenId]) expect((await call(`${BASE}/${id}`, { method: 'DELETE' })).status).toBe(204);
+    } finally {
+      await setTokenPolicy(database.db, admin, 'acme', { maxLifetimeDays: null, disableUnusedDays: null });
+    }
   });
 
   it('holds the allow switch and the limit of 10, as the pages do', async () => {
