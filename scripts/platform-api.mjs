@@ -1,15 +1,16 @@
-// The platform API (/e/{env}/platform/...) answered by the HTTP server itself: the same handler
+// The platform API (/e/{env}/platform/..., and /platform/... by host or at the root: see
+// lib/platform/addressing.mjs) answered by the HTTP server itself: the same handler
 // the Next.js route calls (lib/platform/process.ts), reached without Next.js's router and request
 // handling, which take several times what verifying a token does. instrumentation.ts registers the
 // handler when the server starts (lib/platform/registration.mjs); until then, and for any other
 // method, Next.js routes the call.
 import { API_POLICY, COMMON_HEADERS } from '../lib/http/security-headers.mjs';
+import { isPlatformTarget } from '../lib/platform/addressing.mjs';
 import { registeredPlatformHandler } from '../lib/platform/registration.mjs';
 
 /** @typedef {import('node:http').IncomingMessage} IncomingMessage */
 /** @typedef {import('node:http').ServerResponse} ServerResponse */
 /** @typedef {import('../lib/platform/registration.mjs').PlatformHandler} PlatformHandler */
-const PLATFORM_PATH = /^\/e\/[^/?#]+\/platform\//;
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']);
 const HEADERS = [...COMMON_HEADERS, API_POLICY];
 
@@ -35,8 +36,7 @@ export function dropClientForwarding(req) {
 export function platformApiFor(req) {
   const handler = registeredPlatformHandler();
   if (!handler || !METHODS.has(req.method ?? '')) return null;
-  const url = req.url ?? '';
-  return url.startsWith('/e/') && PLATFORM_PATH.test(url) ? handler : null;
+  return isPlatformTarget(req.url ?? '') ? handler : null;
 }
 
 /**

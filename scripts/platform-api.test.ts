@@ -57,16 +57,21 @@ describe('which requests the server answers itself', () => {
     registerPlatformHandler(async () => Response.json({ ok: true }));
     expect((await send('GET', '/e/acme-prod/platform/document/v1/documents')).status).toBe(200);
     expect((await send('DELETE', '/e/acme-prod/platform/x')).status).toBe(200);
+    // By host or at the root (lib/platform/addressing.mjs): the handler tells which environment.
+    expect((await send('GET', '/platform/document/v1/documents', { headers: { Host: 'acme-prod.apps.example.com' } })).status).toBe(200);
+    expect((await send('POST', '/platform/storage/query/v1/query:execute')).status).toBe(200);
     for (const [method, path] of [
       ['OPTIONS', '/e/acme-prod/platform/document/v1/documents'],
       ['GET', '/api/health'],
       ['GET', '/e/acme-prod/other'],
       ['GET', '/e/acme-prod/platform'],
       ['GET', '/platform-tokens?next=/e/acme-prod/platform/x'],
+      ['GET', '/platform'],
+      ['GET', '/platformx/y'],
     ] as const) {
       expect((await send(method, path)).status).toBe(299);
     }
-    expect(fallbacks).toHaveLength(6);
+    expect(fallbacks).toHaveLength(8);
   });
 
   it('gives the handler the method, URL, headers, body and client address', async () => {

@@ -4,6 +4,7 @@ import type { AnyEndpointDefinition, PlatformContext, Responses, SuccessStatus }
 import { errorResponse, jsonResponse, PlatformError, platformErrorResponse } from './errors';
 import type { FailedVerifications } from './failed-verifications';
 import { httpInput } from './input';
+import { platformAddress } from './addressing.mjs';
 import type { LastUsedRecorder } from './last-used';
 import { runEndpoint } from './pipeline';
 import type { ReadCache } from './read-cache';
@@ -56,9 +57,10 @@ export interface PlatformHandlerOptions {
   readCache?: ReadCache;
   /** Refuses clients with too many failed verifications (429); none when absent. */
   failedVerifications?: FailedVerifications;
+  /** PLATFORM_DOMAIN: environments are also reached at <envId>.<domain>/platform/... (addressing.mjs). */
+  platformDomain?: string | null;
 }
 
-const PLATFORM_PATH = /^\/e\/([^/]+)\/platform(\/.*)$/;
 
 function decode(segment: string): string | null {
   try {
@@ -141,13 +143,23 @@ export function createPlatformHandler(options: PlatformHandlerOptions): (request
     }
   }
 
+  /** The token's one environment, for a call at the root; failures count like any verification's. */
+  async function soleEnvironment(authorization: string | null, client: string | null, now: Date): Promise<string> {
+    const limits = options.failedVerifications;
+    try {
+      return await verifier.soleEnvironment(authorization, () => limits?.check(client, now.getTime()));
+    } catch (error) {
+      throw limits ? await limits.count(error, client, now.getTime()) : error;
+    }
+  }
+
   async function handle(request: Request): Promise<Response> {
     const url = new URL(request.url);
-    const route = PLATFORM_PATH.exec(url.pathname);
+    const address = platformAddress(url.pathname, request.headers.get('host'), options.platformDomain ?? null);
     const method = request.method === 'HEAD' ? 'GET' : request.method;
-    const match = route ? router.find(method, route[2] ?? '') : null;
-    if (!route || !match) {
-      const allowed = route ? router.methodsAt(route[2] ?? '') : [];
+    const match = address ? router.find(method, address.path) : null;
+    if (!address || !match) {
+      const allowed = address ? router.methodsAt(address.path) : [];
       if (allowed.length > 0) {
         return errorResponse(405, `Method ${request.method.slice(0, 10)} is not allowed here; use ${allowed.join(' or ')}.`, {
           Allow: allowed.join(', '),
@@ -157,11 +169,15 @@ export function createPlatformHandler(options: PlatformHandlerOptions): (request
     }
     const { endpoint, params } = match;
 
+    const authorization = request.headers.get('authorization');
     // An undecodable environment ID names no environment: it is refused like one outside the token's reach.
-    const environmentId = decode(route[1] ?? '') ?? '\u0000';
+    const environmentId =
+      address.environmentId === null ? await soleEnvironment(authorization, options.clientIp?.(request) ?? null, clock())
+      : address.form === 'path' ? (decode(address.environmentId) ?? '\u0000')
+      : address.environmentId;
     options.beforeVerify?.();
     const now = clock();
-    const verifyRequest = { authorization: request.headers.get('authorization'), environmentId, scopes: endpoint.scopes, now };
+    const verifyRequest = { authorization, environmentId, scopes: endpoint.scopes, now };
     const client = options.clientIp?.(request) ?? null;
     const verified = await verify(verifyRequest, client);
     options.lastUsed?.record(verified.token.id, verified.token.lastUsedAt, now, client);

@@ -1,0 +1,113 @@
+import http from 'node:http';
+import type { AddressInfo, LookupFunction } from 'node:net';
+import { PlatformHttpClient } from '@dynatrace-sdk/http-client';
+import { Agent, getGlobalDispatcher, setGlobalDispatcher, type Dispatcher } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '@/lib/db/testing';
+import { servePlatformApi } from '@/scripts/platform-api.mjs';
+import { createTestPlatform, insertTestToken } from './testing';
+
+// Scripts written for the original platform with its official TypeScript SDK run against the
+// portal by changing only the base URL and the token (PRODUCT.md §13). These run the official
+// client packages unchanged against a real HTTP listener serving the platform handler, as
+// scripts/server.mjs serves it.
+
+const DOMAIN = 'platform.test';
+
+let database: TestDatabase;
+let server: http.Server;
+let port: number;
+let previousDispatcher: Dispatcher;
+
+// Wildcard DNS for <envId>.platform.test, as production has for PLATFORM_DOMAIN: every name
+// under the domain is this machine. Node does not resolve such names by itself.
+const lookup: LookupFunction = (hostname, options, callback) => {
+  const name = hostname.toLowerCase();
+  if (name === DOMAIN || name.endsWith(`.${DOMAIN}`)) {
+    if (options.all) (callback as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, [{ address: '127.0.0.1', family: 4 }]);
+    else callback(null, '127.0.0.1', 4);
+    return;
+  }
+  callback(Object.assign(new Error(`${hostname} is not resolved in this test`), { code: 'ENOTFOUND' }), '', 4);
+};
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  const platform = createTestPlatform(database.db, { platformDomain: DOMAIN });
+  server = http.createServer((req, res) => servePlatformApi(platform.handle, req, res));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  port = (server.address() as AddressInfo).port;
+  previousDispatcher = getGlobalDispatcher();
+  setGlobalDispatcher(new Agent({ connect: { lookup } }));
+});
+afterAll(async () => {
+  setGlobalDispatcher(previousDispatcher);
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await database?.close();
+});
+
+/** A stock client as the SDK's documentation configures it: a base URL and the token. */
+function client(baseUrl: string, token: string) {
+  return new PlatformHttpClient({ baseUrl, defaultHeaders: { Authorization: `Bearer ${token}` } });
+}
+
+async function statusOf(promise: Promise<unknown>): Promise<{ status: number; message: string }> {
+  try {
+    await promise;
+    return { status: 0, message: '' };
+  } catch (error) {
+    const response = (error as { response?: { status: number; body(type: 'json'): Promise<unknown> } }).response;
+    if (!response) throw error;
+    const body = (await response.body('json')) as { error: { message: string } };
+    return { status: response.status, message: body.error.message };
+  }
+}
+
+describe('how a stock PlatformHttpClient reaches an environment', () => {
+  it('by host: <envId>.<PLATFORM_DOMAIN> is that environment, whatever the token reaches', async () => {
+    const { token } = await insertTestToken(database.db, { scopes: ['document:documents:read'] });
+    const prod = client(`http://acme-prod.${DOMAIN}:${port}`, token);
+    const response = await prod.send({ url: '/platform/document/v1/documents', method: 'GET' });
+    expect(response.status).toBe(200);
+    const staging = client(`http://ACME-Staging.${DOMAIN}:${port}/`, token);
+    expect((await staging.send({ url: '/platform/document/v1/documents', method: 'GET' })).status).toBe(200);
+
+    const { token: prodOnly, tokenId } = await insertTestToken(database.db, { scopes: ['document:documents:read'], environmentIds: ['acme-prod'] });
+    expect(await statusOf(client(`http://acme-staging.${DOMAIN}:${port}`, prodOnly).send({ url: '/platform/document/v1/documents', method: 'GET' }))).toEqual({
+      status: 403,
+      message: `The token ${tokenId} does not apply to environment 'acme-staging'.`,
+    });
+    // A name deeper than <envId>.<domain> names no environment: it is the root form.
+    const deeper = await client(`http://x.acme-staging.${DOMAIN}:${port}`, prodOnly).send({ url: '/platform/document/v1/documents', method: 'GET' });
+    expect(deeper.status).toBe(200);
+  });
+
+  it("at the portal's root: the token's one environment; any other token is told to name it", async () => {
+    // A token of acme-prod alone: only there could it list documents.
+    const { token: prodOnly } = await insertTestToken(database.db, { scopes: ['document:documents:read'], environmentIds: ['acme-prod'] });
+    const response = await client(`http://127.0.0.1:${port}`, prodOnly).send({ url: '/platform/document/v1/documents', method: 'GET' });
+    expect(response.status).toBe(200);
+
+    const { token: two, tokenId: twoId } = await insertTestToken(database.db, {
+      scopes: ['document:documents:read'],
+      environmentIds: ['acme-prod', 'acme-staging'],
+    });
+    expect(await statusOf(client(`http://127.0.0.1:${port}`, two).send({ url: '/platform/document/v1/documents', method: 'GET' }))).toEqual({
+      status: 400,
+      message: `The token ${twoId} reaches several environments: name the environment, with /e/<environmentId>/platform/... or the host <environmentId>.<platform domain>.`,
+    });
+    const { token: wide, tokenId: wideId } = await insertTestToken(database.db, { scopes: ['document:documents:read'] });
+    expect(await statusOf(client(`http://127.0.0.1:${port}`, wide).send({ url: '/platform/document/v1/documents', method: 'GET' }))).toMatchObject({
+      status: 400,
+      message: expect.stringContaining(`The token ${wideId} reaches every environment of its account: name the environment`) as unknown,
+    });
+    // Nothing is said about a token one does not hold: a wrong secret is a 401 as anywhere.
+    expect((await statusOf(client(`http://127.0.0.1:${port}`, `${two.slice(0, -8)}AAAAAAAA`).send({ url: '/platform/document/v1/documents', method: 'GET' }))).status).toBe(401);
+  });
+
+  it('by path: /e/<envId>/platform/... keeps working', async () => {
+    const { token } = await insertTestToken(database.db, { scopes: ['document:documents:read'], environmentIds: ['acme-prod'] });
+    const response = await client(`http://127.0.0.1:${port}`, token).send({ url: '/e/acme-prod/platform/document/v1/documents', method: 'GET' });
+    expect(response.status).toBe(200);
+  });
+});
