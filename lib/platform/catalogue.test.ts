@@ -74,14 +74,16 @@ describe('catalogue', () => {
       ['DELETE', ['document:documents:delete']],
     ]);
     expect(ENDPOINTS.filter((e) => e.path.startsWith('/storage/ingest/v1/'))).toHaveLength(3);
-    expect(ENDPOINTS.filter((e) => e.service === 'state')).toHaveLength(6);
+    // By app in the path, and as the original platform has them, the app from the App-Id header.
+    expect(ENDPOINTS.filter((e) => e.service === 'state' && e.path.startsWith('/state/v1/apps/{appId}/'))).toHaveLength(6);
+    expect(ENDPOINTS.filter((e) => e.service === 'state' && e.headerParams?.some((h) => h.header === 'app-id'))).toHaveLength(6);
     expect(ENDPOINTS.find((e) => e.path === '/automation/v1/workflows/{id}/run')?.scopes).toEqual([
       'automation:workflows:run',
     ]);
     expect(ENDPOINTS.find((e) => e.path === '/automation/v1/executions/{id}')?.scopes).toEqual([
       'automation:workflows:read',
     ]);
-    expect(ENDPOINTS).toHaveLength(41);
+    expect(ENDPOINTS).toHaveLength(47);
   });
 
   it('makes the calls that answer with another service’s data need its read scope', () => {

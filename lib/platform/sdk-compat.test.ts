@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo, LookupFunction } from 'node:net';
 import { PlatformHttpClient } from '@dynatrace-sdk/http-client';
+import { NotFound as StateNotFound, StateClient } from '@dynatrace-sdk/client-state';
 import { Agent, getGlobalDispatcher, setGlobalDispatcher, type Dispatcher } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@/lib/db/testing';
@@ -109,5 +110,53 @@ describe('how a stock PlatformHttpClient reaches an environment', () => {
     const { token } = await insertTestToken(database.db, { scopes: ['document:documents:read'], environmentIds: ['acme-prod'] });
     const response = await client(`http://127.0.0.1:${port}`, token).send({ url: '/e/acme-prod/platform/document/v1/documents', method: 'GET' });
     expect(response.status).toBe(200);
+  });
+});
+
+describe('@dynatrace-sdk/client-state', () => {
+  it('sets, reads and deletes app and user app states, of the App-Id app or else the app "scripts"', async () => {
+    const { token } = await insertTestToken(database.db, {
+      scopes: ['state:app-states:read', 'state:app-states:write', 'state:app-states:delete', 'state:user-app-states:read', 'state:user-app-states:write', 'state:user-app-states:delete'],
+      environmentIds: ['acme-prod'],
+    });
+    const state = new StateClient(client(`http://acme-prod.${DOMAIN}:${port}`, token));
+    await expect(state.setAppState({ key: 'last-export', body: { value: '2026-01-01T00:00:00Z' } })).resolves.toBeUndefined();
+    const read = await state.getAppState({ key: 'last-export' });
+    expect(read.value).toBe('2026-01-01T00:00:00Z');
+    expect(read.modificationInfo?.lastModifiedTime).toBeInstanceOf(Date);
+    await state.setUserAppState({ key: 'cursor', body: { value: 'abc' } });
+    expect((await state.getUserAppState({ key: 'cursor' })).value).toBe('abc');
+
+    // The same value is the app "scripts"' state at /state/v1/apps/{appId}/...
+    const raw = client(`http://127.0.0.1:${port}`, token);
+    const byApp = await raw.send({ url: '/e/acme-prod/platform/state/v1/apps/scripts/app-states/last-export', method: 'GET' });
+    expect(await byApp.body('json')).toMatchObject({ appId: 'scripts', key: 'last-export', value: '2026-01-01T00:00:00Z' });
+    // Another app's state, named with the App-Id header.
+    const otherApp = new StateClient(
+      new PlatformHttpClient({ baseUrl: `http://acme-prod.${DOMAIN}:${port}`, defaultHeaders: { Authorization: `Bearer ${token}`, 'App-Id': 'my.exporter' } }),
+    );
+    await expect(otherApp.getAppState({ key: 'last-export' })).rejects.toMatchObject({
+      name: 'NotFound',
+      message: "No app state 'last-export' for app 'my.exporter' in this environment.",
+    });
+    await expect(state.deleteAppState({ key: 'last-export' })).resolves.toBeUndefined();
+    await expect(state.getAppState({ key: 'last-export' })).rejects.toBeInstanceOf(StateNotFound);
+    await state.deleteUserAppState({ key: 'cursor' });
+  });
+
+  it('refuses what this portal does not keep: validUntilTime, and a bad App-Id, naming them', async () => {
+    const { token } = await insertTestToken(database.db, { scopes: ['state:app-states:write'], environmentIds: ['acme-prod'] });
+    const state = new StateClient(client(`http://acme-prod.${DOMAIN}:${port}`, token));
+    await expect(state.setAppState({ key: 'k', body: { value: 'v', validUntilTime: '2030-01-01T00:00:00Z' } })).rejects.toMatchObject({
+      // The SDK's type for every 400 of this call.
+      name: 'AppStateLimitsExceeded',
+      message: "Invalid request body field 'validUntilTime': is not supported here: values are kept until deleted",
+    });
+    const badApp = new StateClient(
+      new PlatformHttpClient({ baseUrl: `http://acme-prod.${DOMAIN}:${port}`, defaultHeaders: { Authorization: `Bearer ${token}`, 'App-Id': '../x' } }),
+    );
+    await expect(badApp.setAppState({ key: 'k', body: { value: 'v' } })).rejects.toMatchObject({
+      message: expect.stringContaining("Invalid header 'app-id': must be 1-200 letters") as unknown,
+    });
   });
 });
