@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo, LookupFunction } from 'node:net';
 import { PlatformHttpClient } from '@dynatrace-sdk/http-client';
+import { ErrorEnvelopeError, QueryExecutionClient } from '@dynatrace-sdk/client-query';
 import { NotFound as StateNotFound, StateClient } from '@dynatrace-sdk/client-state';
 import { Agent, getGlobalDispatcher, setGlobalDispatcher, type Dispatcher } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -158,5 +159,74 @@ describe('@dynatrace-sdk/client-state', () => {
     await expect(badApp.setAppState({ key: 'k', body: { value: 'v' } })).rejects.toMatchObject({
       message: expect.stringContaining("Invalid header 'app-id': must be 1-200 letters") as unknown,
     });
+  });
+});
+
+describe('@dynatrace-sdk/client-query', () => {
+  it('query:execute answers finished, with records, types and metadata; query:poll reads the same result', async () => {
+    const { token } = await insertTestToken(database.db, {
+      scopes: ['storage:buckets:read', 'storage:logs:read', 'storage:logs:write'],
+      environmentIds: ['acme-prod'],
+    });
+    const http = client(`http://acme-prod.${DOMAIN}:${port}`, token);
+    await http.send({
+      url: '/platform/storage/ingest/v1/logs',
+      method: 'POST',
+      body: [{ loglevel: 'ERROR', content: 'sdk: disk full', run: 'sdk-query' }, { loglevel: 'INFO', content: 'sdk: ok', run: 'sdk-query' }],
+    });
+    const queries = new QueryExecutionClient(http);
+    const started = await queries.queryExecute({ body: { query: 'fetch logs | filter run == "sdk-query" and loglevel == "ERROR" | fields content, loglevel' } });
+    expect(started.state).toBe('SUCCEEDED');
+    expect(started.result?.records).toEqual([{ content: 'sdk: disk full', loglevel: 'ERROR' }]);
+    expect(started.result?.types).toEqual([{ indexRange: [0, 0], mappings: { content: { type: 'string' }, loglevel: { type: 'string' } } }]);
+    const polled = await queries.queryPoll({ requestToken: started.requestToken! });
+    expect(polled).toMatchObject({ state: 'SUCCEEDED', result: { records: [{ content: 'sdk: disk full', loglevel: 'ERROR' }] } });
+  });
+
+  it('a query that does not parse is a 400 whose message points at the position', async () => {
+    const { token } = await insertTestToken(database.db, { scopes: ['storage:buckets:read', 'storage:logs:read'], environmentIds: ['acme-prod'] });
+    const queries = new QueryExecutionClient(client(`http://acme-prod.${DOMAIN}:${port}`, token));
+    const refusal = queries.queryExecute({ body: { query: 'fetch logs | limit ten' } });
+    await expect(refusal).rejects.toBeInstanceOf(ErrorEnvelopeError);
+    await expect(refusal).rejects.toMatchObject({ message: expect.stringContaining("Invalid request body field 'query': Query error at line 1, column 20") as unknown });
+    await expect(queries.queryPoll({ requestToken: 'not-a-token' })).rejects.toMatchObject({
+      message: "Invalid query parameter 'request-token': is not a request token of query:execute.",
+    });
+  });
+});
+
+describe("the seed's jobs, written as the SDK's documentation shows them", () => {
+  it('business-event ingest, then the scheduled query export that keeps its position in app state', async () => {
+    const { token } = await insertTestToken(database.db, {
+      scopes: ['storage:bizevents:write', 'storage:buckets:read', 'storage:bizevents:read', 'state:app-states:read', 'state:app-states:write'],
+      environmentIds: ['acme-prod'],
+    });
+    const http = client(`http://acme-prod.${DOMAIN}:${port}`, token);
+    const run = `sdk-${Date.now()}`;
+    const ingest = await http.send({
+      url: '/platform/storage/ingest/v1/bizevents',
+      method: 'POST',
+      body: [
+        { 'event.type': 'purchase', run, currency: 'EUR', amount: 42.5 },
+        { 'event.type': 'purchase', run, currency: 'USD', amount: 10 },
+        { 'event.type': 'refund', run, currency: 'USD', amount: 3 },
+      ],
+    });
+    expect(ingest.status).toBe(202);
+
+    const queries = new QueryExecutionClient(http);
+    const state = new StateClient(http);
+    const response = await queries.queryExecute({
+      body: { query: `fetch bizevents | filter run == "${run}" and event.type == "purchase" | summarize count(), by: {currency} | sort currency asc` },
+    });
+    // The documentation's pattern: poll until the query is done (here it is at once).
+    let result = response.result;
+    if (response.state !== 'SUCCEEDED') result = (await queries.queryPoll({ requestToken: response.requestToken! })).result;
+    expect(result?.records).toEqual([
+      { currency: 'EUR', 'count()': 1 },
+      { currency: 'USD', 'count()': 1 },
+    ]);
+    await state.setAppState({ key: `export-${run}`, body: { value: JSON.stringify(result?.records) } });
+    expect(JSON.parse((await state.getAppState({ key: `export-${run}` })).value)).toHaveLength(2);
   });
 });
