@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo, LookupFunction } from 'node:net';
 import { PlatformHttpClient } from '@dynatrace-sdk/http-client';
+import { EnvironmentInformationClient } from '@dynatrace-sdk/client-platform-management-service';
 import { ErrorEnvelopeError, QueryExecutionClient } from '@dynatrace-sdk/client-query';
 import { NotFound as StateNotFound, StateClient } from '@dynatrace-sdk/client-state';
 import { Agent, getGlobalDispatcher, setGlobalDispatcher, type Dispatcher } from 'undici';
@@ -228,5 +229,16 @@ describe("the seed's jobs, written as the SDK's documentation shows them", () =>
     ]);
     await state.setAppState({ key: `export-${run}`, body: { value: JSON.stringify(result?.records) } });
     expect(JSON.parse((await state.getAppState({ key: `export-${run}` })).value)).toHaveLength(2);
+  });
+});
+
+describe('@dynatrace-sdk/client-platform-management-service', () => {
+  it('getEnvironmentInformation names the environment of the call, by host and at the root', async () => {
+    const { token } = await insertTestToken(database.db, { scopes: ['platform-management:environments:read'], owner: 'admin@example.com', environmentIds: ['acme-prod'] });
+    const byHost = await new EnvironmentInformationClient(client(`http://acme-prod.${DOMAIN}:${port}`, token)).getEnvironmentInformation();
+    expect(byHost).toMatchObject({ environmentId: 'acme-prod', type: 'CUSTOMER', state: 'ACTIVE' });
+    expect(byHost.createTime).toBeInstanceOf(Date);
+    const atRoot = await new EnvironmentInformationClient(client(`http://127.0.0.1:${port}`, token)).getEnvironmentInformation();
+    expect(atRoot.environmentId).toBe('acme-prod');
   });
 });
