@@ -157,6 +157,11 @@ async function readBody(request: Request, max: number): Promise<string> {
 }
 
 async function jsonBody(request: Request, max: number): Promise<unknown> {
+  // A form (the original platform's multipart documents) is not JSON: said so before reading it.
+  const type = (request.headers.get('content-type') ?? '').split(';', 1)[0]!.trim().toLowerCase();
+  if (type === 'multipart/form-data' || type === 'application/x-www-form-urlencoded') {
+    throw badRequest(`Invalid request body: expected JSON (Content-Type: application/json), got ${type}; this endpoint takes no form.`);
+  }
   const text = await readBody(request, max);
   if (text.trim() === '') throw badRequest('Invalid request body: expected JSON, got an empty body.');
   try {

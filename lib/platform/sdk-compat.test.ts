@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo, LookupFunction } from 'node:net';
 import { PlatformHttpClient } from '@dynatrace-sdk/http-client';
+import { BadRequest as DocumentBadRequest, DocumentsClient } from '@dynatrace-sdk/client-document';
 import { EnvironmentInformationClient } from '@dynatrace-sdk/client-platform-management-service';
 import { ErrorEnvelopeError, QueryExecutionClient } from '@dynatrace-sdk/client-query';
 import { NotFound as StateNotFound, StateClient } from '@dynatrace-sdk/client-state';
@@ -240,5 +241,19 @@ describe('@dynatrace-sdk/client-platform-management-service', () => {
     expect(byHost.createTime).toBeInstanceOf(Date);
     const atRoot = await new EnvironmentInformationClient(client(`http://127.0.0.1:${port}`, token)).getEnvironmentInformation();
     expect(atRoot.environmentId).toBe('acme-prod');
+  });
+});
+
+describe('@dynatrace-sdk/client-document (not supported yet: README, "Platform API")', () => {
+  it("createDocument's multipart body is refused with a 400 that says the endpoint takes JSON, and nothing is stored", async () => {
+    const { token } = await insertTestToken(database.db, { scopes: ['document:documents:read', 'document:documents:write'], environmentIds: ['acme-prod'] });
+    const documents = new DocumentsClient(client(`http://acme-prod.${DOMAIN}:${port}`, token));
+    const refusal = documents.createDocument({ body: { name: 'Service health', type: 'dashboard', content: new Blob(['{"tiles":[]}'], { type: 'application/json' }) } });
+    await expect(refusal).rejects.toBeInstanceOf(DocumentBadRequest);
+    await expect(refusal).rejects.toMatchObject({
+      message: 'Invalid request body: expected JSON (Content-Type: application/json), got multipart/form-data; this endpoint takes no form.',
+    });
+    const listed = (await documents.listDocuments({ filter: "name == 'Service health'" })) as unknown as { documents: { name: string }[] };
+    expect(listed.documents.filter((d) => d.name === 'Service health')).toEqual([]);
   });
 });
