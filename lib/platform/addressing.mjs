@@ -11,6 +11,7 @@
 
 const PATH_FORM = /^\/e\/([^/?#]+)\/platform(\/[^?#]*)/;
 const ROOT_FORM = /^\/platform(\/[^?#]*)/;
+
 /**
  * Whether the request target (path and query) is one the platform API answers, in any form.
  * @param {string} target

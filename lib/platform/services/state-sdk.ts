@@ -10,7 +10,7 @@ import { appAttributes, loadState, MAX_STATE_BYTES, removeState, stateParams, st
 // The values are the same as at /state/v1/apps/{appId}/...: a value set there as JSON other than
 // a string reads here as its JSON text.
 
-export const DEFAULT_SCRIPT_APP_ID = 'scripts';
+const DEFAULT_SCRIPT_APP_ID = 'scripts';
 const APP_HEADER: readonly HeaderParam[] = [{ header: 'app-id', param: 'appId', default: DEFAULT_SCRIPT_APP_ID }];
 
 const putBody = z.object({

@@ -37,7 +37,7 @@ export const MAX_STATE_BYTES = 1024 * 1024;
 const stateValue = z.object({ appId: z.string(), key: z.string(), value: z.unknown(), updatedAt: z.iso.datetime() }).meta({ id: 'AppState' });
 const deletedState = z.object({ appId: z.string(), key: z.string(), deleted: z.boolean() });
 
-export type StateParams = z.infer<typeof params>;
+type StateParams = z.infer<typeof params>;
 type Params = StateParams;
 
 export const appAttributes = ({ params: p }: { params: Params }) => ({ [APP_ID]: p.appId });

@@ -142,7 +142,7 @@ export const queryResult = z.object({
   }),
 });
 
-export const queryResponse = z
+const queryResponse = z
   .object({
     state: z.literal('SUCCEEDED'),
     requestToken: z.string().meta({ description: 'Pass to query:poll to read the same query again' }),
@@ -165,7 +165,7 @@ function typeOf(value: unknown): FieldType {
 }
 
 /** The type of each field, for runs of records whose fields have the same types (as the original groups them). */
-export function recordTypes(records: readonly Record<string, unknown>[]) {
+function recordTypes(records: readonly Record<string, unknown>[]) {
   const ranges: { indexRange: [number, number]; mappings: Record<string, { type: FieldType }> }[] = [];
   let signature = '';
   records.forEach((record, i) => {
