@@ -45,5 +45,5 @@ export function proxy(request: NextRequest) {
 // Prefetches are not skipped: a prefetched page is still a page, and the x-return-to header must
 // be the proxy's own, never one a client sent.
 export const config = {
-  matcher: ['/((?!api/|e/|iam/v1/|_next/static|_next/image|favicon.ico).*)'],
+  matcher: ['/((?!api/|e/|iam/v1/|platform/|_next/static|_next/image|favicon.ico).*)'],
 };

@@ -42,7 +42,7 @@ test.describe('the three jobs', () => {
         query: `fetch bizevents | filter run == "${run}" and event.type == "purchase" | sort amount desc | fields currency, amount`,
       });
       expect(query.status()).toBe(200);
-      expect((await query.json()).records).toEqual([
+      expect((await query.json()).result.records).toEqual([
         { currency: 'EUR', amount: 42.5 },
         { currency: 'USD', amount: 10 },
       ]);

@@ -55,6 +55,14 @@ describe('configuration', () => {
     );
   });
 
+  it('reads PLATFORM_DOMAIN as a DNS name, and refuses a URL', () => {
+    expect(readConfig({}).platformDomain).toBeNull();
+    expect(readConfig({ PLATFORM_DOMAIN: 'Apps.Example.com.' }).platformDomain).toBe('apps.example.com');
+    expect(() => readConfig({ PLATFORM_DOMAIN: 'https://apps.example.com:8443' })).toThrow(
+      'PLATFORM_DOMAIN is invalid: must be a DNS name such as apps.example.com, without scheme or port',
+    );
+  });
+
   it('names a bad setting', () => {
     expect(() => readConfig({ SEED_DEMO: 'maybe' })).toThrow(/SEED_DEMO/);
     expect(() => readConfig({ TOKEN_CACHE_TTL_SECONDS: '900' })).toThrow(/TOKEN_CACHE_TTL_SECONDS/);

@@ -38,6 +38,14 @@ const documented = {
   DATABASE_PREPARED_STATEMENTS: boolish.optional(),
   TOKEN_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).max(300).optional(),
   TOKEN_LIFECYCLE_INTERVAL_SECONDS: z.coerce.number().int().min(10).max(86_400).optional(),
+  // A DNS name under which <envId>.<domain> names an environment (lib/platform/addressing.mjs).
+  PLATFORM_DOMAIN: z
+    .string()
+    .trim()
+    .regex(/^$|^(?=.{1,253}\.?$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/, {
+      error: 'must be a DNS name such as apps.example.com, without scheme or port',
+    })
+    .optional(),
   SMTP_URL: optionalText,
   SMTP_FROM: optionalText,
   OIDC_ISSUER: optionalText,
@@ -91,6 +99,8 @@ export interface AppConfig {
   cacheTtlMs: number;
   /** How often each instance runs the token lifecycle job (expiry reminders, unused tokens). */
   lifecycleIntervalMs: number;
+  /** PLATFORM_DOMAIN: environments are also served at <envId>.<domain>/platform/...; null when unset. */
+  platformDomain: string | null;
   /** The portal's public URL (AUTH_URL, else NEXTAUTH_URL), or null to take it from the request. */
   publicUrl: string | null;
   /** Hosts besides the request's own whose pages may call server actions (ALLOWED_ORIGINS, AUTH_URL). */
@@ -190,6 +200,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     poolMax: e.DATABASE_POOL_MAX ?? 10,
     cacheTtlMs: (e.TOKEN_CACHE_TTL_SECONDS ?? 60) * 1000,
     lifecycleIntervalMs: (e.TOKEN_LIFECYCLE_INTERVAL_SECONDS ?? 300) * 1000,
+    platformDomain: e.PLATFORM_DOMAIN ? e.PLATFORM_DOMAIN.toLowerCase().replace(/\.$/, '') : null,
     publicUrl: readPublicUrl(e.AUTH_URL || e.NEXTAUTH_URL),
     allowedOrigins: fromScriptRules(() => serverActionOrigins(env)),
     port: server.port,

@@ -1,9 +1,12 @@
-// The platform API (/e/{env}/platform/... and /iam/v1/accounts/...) answered by the HTTP server itself: the same handler
+// The platform API (/e/{env}/platform/..., /platform/... by host or at the root: see
+// lib/platform/addressing.mjs, and the account management API at /iam/v1/accounts/...) answered
+// by the HTTP server itself: the same handler
 // the Next.js route calls (lib/platform/process.ts), reached without Next.js's router and request
 // handling, which take several times what verifying a token does. instrumentation.ts registers the
 // handler when the server starts (lib/platform/registration.mjs); until then, and for any other
 // method, Next.js routes the call.
 import { API_POLICY, COMMON_HEADERS } from '../lib/http/security-headers.mjs';
+import { isPlatformTarget } from '../lib/platform/addressing.mjs';
 import { registeredPlatformHandler } from '../lib/platform/registration.mjs';
 
 /** @typedef {import('node:http').IncomingMessage} IncomingMessage */
@@ -11,7 +14,6 @@ import { registeredPlatformHandler } from '../lib/platform/registration.mjs';
 /** @typedef {import('../lib/platform/registration.mjs').PlatformHandler} PlatformHandler */
 /** @typedef {import('../lib/platform/registration.mjs').PlatformRequest} PlatformRequest */
 /** @typedef {import('../lib/platform/registration.mjs').PlatformAnswer} PlatformAnswer */
-const PLATFORM_PATH = /^\/e\/[^/?#]+\/platform\//;
 // The account management API (PRODUCT.md §12), served by the same handler.
 const ACCOUNT_API_PREFIX = '/iam/v1/accounts/';
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']);
@@ -42,7 +44,7 @@ export function platformApiFor(req) {
   const handler = registeredPlatformHandler();
   if (!handler || !METHODS.has(req.method ?? '')) return null;
   const url = req.url ?? '';
-  return (url.startsWith('/e/') && PLATFORM_PATH.test(url)) || url.startsWith(ACCOUNT_API_PREFIX) ? handler : null;
+  return isPlatformTarget(url) || url.startsWith(ACCOUNT_API_PREFIX) ? handler : null;
 }
 
 /**

@@ -59,6 +59,9 @@ describe('which requests the server answers itself', () => {
     expect((await send('DELETE', '/e/acme-prod/platform/x')).status).toBe(200);
     // The account management API, at the root.
     expect((await send('PUT', '/iam/v1/accounts/acme/platform-tokens/x/status')).status).toBe(200);
+    // By host or at the root (lib/platform/addressing.mjs): the handler tells which environment.
+    expect((await send('GET', '/platform/document/v1/documents', { headers: { Host: 'acme-prod.apps.example.com' } })).status).toBe(200);
+    expect((await send('POST', '/platform/storage/query/v1/query:execute')).status).toBe(200);
     for (const [method, path] of [
       ['GET', '/iam/v1/other'],
       ['GET', '/accounts/acme/iam/platform-tokens'],
@@ -67,10 +70,12 @@ describe('which requests the server answers itself', () => {
       ['GET', '/e/acme-prod/other'],
       ['GET', '/e/acme-prod/platform'],
       ['GET', '/platform-tokens?next=/e/acme-prod/platform/x'],
+      ['GET', '/platform'],
+      ['GET', '/platformx/y'],
     ] as const) {
       expect((await send(method, path)).status).toBe(299);
     }
-    expect(fallbacks).toHaveLength(8);
+    expect(fallbacks).toHaveLength(10);
   });
 
   it('gives the handler the method, URL, headers, body and client address', async () => {

@@ -70,7 +70,9 @@ describe('catalogue', () => {
         expect(scope.startsWith(`${endpoint.service}:`), endpoint.id).toBe(false);
         expect(endpoint.description, endpoint.id).toContain(scope);
       }
-      expect(endpoint.path.startsWith(`/${endpoint.service}/`)).toBe(true);
+      // Platform management's own path, as the original platform has it, is /management/….
+      const prefix = endpoint.id === 'platform-management.environment.get' ? '/management/' : `/${endpoint.service}/`;
+      expect(endpoint.path.startsWith(prefix), endpoint.id).toBe(true);
       expect(endpoint.id.startsWith(`${endpoint.service}.`)).toBe(true);
     }
   });
@@ -112,14 +114,16 @@ describe('catalogue', () => {
       ['DELETE', ['document:documents:delete']],
     ]);
     expect(ENDPOINTS.filter((e) => e.path.startsWith('/storage/ingest/v1/'))).toHaveLength(3);
-    expect(ENDPOINTS.filter((e) => e.service === 'state')).toHaveLength(6);
+    // By app in the path, and as the original platform has them, the app from the App-Id header.
+    expect(ENDPOINTS.filter((e) => e.service === 'state' && e.path.startsWith('/state/v1/apps/{appId}/'))).toHaveLength(6);
+    expect(ENDPOINTS.filter((e) => e.service === 'state' && e.headerParams?.some((h) => h.header === 'app-id'))).toHaveLength(6);
     expect(ENDPOINTS.find((e) => e.path === '/automation/v1/workflows/{id}/run')?.scopes).toEqual([
       'automation:workflows:run',
     ]);
     expect(ENDPOINTS.find((e) => e.path === '/automation/v1/executions/{id}')?.scopes).toEqual([
       'automation:workflows:read',
     ]);
-    expect(ENDPOINTS.filter((e) => e.level !== 'account')).toHaveLength(41);
+    expect(ENDPOINTS.filter((e) => e.level !== 'account')).toHaveLength(49);
   });
 
   it('makes the calls that answer with another service’s data need its read scope', () => {
@@ -138,8 +142,8 @@ describe('catalogue', () => {
     for (const scope of Object.values(STORAGE_TABLE_READ_SCOPES)) {
       expect(isScopeName(scope)).toBe(true);
       expect(query?.endpoint.description).toContain(scope);
-      // An execution can hold a query's records, so reading it back needs the table's scope too.
-      expect(endpointsForScope(scope).map((e) => e.id)).toEqual(['storage.query.execute', 'automation.executions.get']);
+      // query:poll reads a query again, and an execution can hold a query's records, so reading them needs the table's scope too.
+      expect(endpointsForScope(scope).map((e) => e.id)).toEqual(['storage.query.execute', 'storage.query.poll', 'automation.executions.get']);
     }
   });
 

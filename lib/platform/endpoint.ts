@@ -58,6 +58,13 @@ export function isAccountLevel(endpoint: { level?: EndpointLevel }): boolean {
   return endpoint.level === 'account';
 }
 
+export interface HeaderParam {
+  /** Header name, lower case. */
+  header: string;
+  param: string;
+  default: string;
+}
+
 /** Statuses a handler answers with; errors are thrown (errors.ts) and share one shape. */
 export type SuccessStatus = 200 | 201 | 202 | 204;
 
@@ -115,6 +122,12 @@ export interface EndpointDefinition<P = Record<string, string>, Q = Record<strin
   summary: string;
   description?: string;
   params?: z.ZodType<P>;
+  /**
+   * Parameters a request gives in a header rather than the path, with the value taken when it
+   * gives none (the app of a state call, which the original platform knows from the calling app).
+   * They are validated with `params`.
+   */
+  headerParams?: readonly HeaderParam[];
   query?: z.ZodType<Q>;
   /** Required body; omit for endpoints that take none (a body sent anyway is ignored). */
   body?: z.ZodType<B>;

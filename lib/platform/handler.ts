@@ -5,6 +5,7 @@ import { isAccountLevel, type AnyEndpointDefinition, type PlatformContext, type 
 import { answerResponse, errorAnswer, jsonAnswer, PlatformError, platformErrorAnswer, type PlatformAnswer } from './errors';
 import type { FailedVerifications } from './failed-verifications';
 import { httpInput } from './input';
+import { platformAddress } from './addressing.mjs';
 import type { LastUsedRecorder } from './last-used';
 import { runEndpoint } from './pipeline';
 import type { ReadCache } from './read-cache';
@@ -69,6 +70,8 @@ export interface PlatformHandlerOptions {
   readCache?: ReadCache;
   /** Refuses clients with too many failed verifications (429); none when absent. */
   failedVerifications?: FailedVerifications;
+  /** PLATFORM_DOMAIN: environments are also reached at <envId>.<domain>/platform/... (addressing.mjs). */
+  platformDomain?: string | null;
 }
 
 /**
@@ -85,7 +88,6 @@ export interface PlatformRequest {
   readonly body: ReadableStream<Uint8Array> | null;
 }
 
-const PLATFORM_PATH = /^\/e\/([^/]+)\/platform(\/.*)$/;
 /** Account-level endpoints (PRODUCT.md §12) live at the root, under this prefix. */
 export const ACCOUNT_API_PREFIX = '/iam/v1/accounts/';
 
@@ -252,22 +254,36 @@ export function createPlatformAnswerer(options: PlatformHandlerOptions): (reques
     return endpointAnswer(endpoint, result);
   }
 
+  /** The token's one environment, for a call at the root; failures count like any verification's. */
+  async function soleEnvironment(authorization: string | null, client: string | null, now: Date): Promise<string> {
+    const limits = options.failedVerifications;
+    try {
+      return await verifier.soleEnvironment(authorization, () => limits?.check(client, now.getTime()));
+    } catch (error) {
+      throw limits ? await limits.count(error, client, now.getTime()) : error;
+    }
+  }
+
   async function handle(request: PlatformRequest): Promise<PlatformAnswer> {
     const url = parseUrl(request.url);
     if (!url) return errorAnswer(400, 'The request could not be read.');
     if (url.pathname.startsWith(ACCOUNT_API_PREFIX)) return handleAccount(request, url);
-    const route = PLATFORM_PATH.exec(url.pathname);
+    const address = platformAddress(url.pathname, request.headers.get('host'), options.platformDomain ?? null);
     const method = request.method === 'HEAD' ? 'GET' : request.method;
-    const match = route ? router.find(method, route[2] ?? '') : null;
-    if (!route || !match) return noSuchEndpoint(request, () => (route ? router.methodsAt(route[2] ?? '') : []));
+    const match = address ? router.find(method, address.path) : null;
+    if (!address || !match) return noSuchEndpoint(request, () => (address ? router.methodsAt(address.path) : []));
     const { endpoint, params } = match;
 
+    const authorization = request.headers.get('authorization');
     // An undecodable environment ID names no environment: it is refused like one outside the token's reach.
-    const environmentId = decode(route[1] ?? '') ?? '\u0000';
+    const environmentId =
+      address.environmentId === null ? await soleEnvironment(authorization, options.clientIp?.(request) ?? null, clock())
+      : address.form === 'path' ? (decode(address.environmentId) ?? '\u0000')
+      : address.environmentId;
     options.beforeVerify?.();
     const now = clock();
     const client = options.clientIp?.(request) ?? null;
-    const verifyRequest = { authorization: request.headers.get('authorization'), environmentId, scopes: endpoint.scopes, now, clientAddress: client };
+    const verifyRequest = { authorization, environmentId, scopes: endpoint.scopes, now, clientAddress: client };
     const verified = await verify(verifyRequest, client);
     options.lastUsed?.record(verified.token.id, verified.token.lastUsedAt, now, client);
 

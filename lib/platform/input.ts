@@ -18,6 +18,8 @@ export interface InputSource {
   query(): Record<string, unknown>;
   /** The body as parsed JSON, refused (413) past `maxBytes`; asked only of an endpoint that takes one. */
   body(maxBytes: number): Promise<unknown>;
+  /** A request header, where the source has headers. */
+  header?(name: string): string | null;
   wording: InputWording;
 }
 
@@ -161,6 +163,11 @@ async function readBody(request: BodySource, max: number): Promise<string> {
 }
 
 async function jsonBody(request: BodySource, max: number): Promise<unknown> {
+  // A form (the original platform's multipart documents) is not JSON: said so before reading it.
+  const type = (request.headers.get('content-type') ?? '').split(';', 1)[0]!.trim().toLowerCase();
+  if (type === 'multipart/form-data' || type === 'application/x-www-form-urlencoded') {
+    throw badRequest(`Invalid request body: expected JSON (Content-Type: application/json), got ${type}; this endpoint takes no form.`);
+  }
   const text = await readBody(request, max);
   if (text.trim() === '') throw badRequest('Invalid request body: expected JSON, got an empty body.');
   try {
@@ -173,7 +180,13 @@ async function jsonBody(request: BodySource, max: number): Promise<unknown> {
 
 /** The input of an HTTP request: the router's path parameters, the URL's query and the request's body. */
 export function httpInput(params: Record<string, string>, search: URLSearchParams, request: BodySource): InputSource {
-  return { params, query: () => queryObject(search), body: (max) => jsonBody(request, max), wording: HTTP_WORDING };
+  return {
+    params,
+    query: () => queryObject(search),
+    body: (max) => jsonBody(request, max),
+    header: (name) => request.headers.get(name),
+    wording: HTTP_WORDING,
+  };
 }
 
 /** The body's size as JSON text, refused (413) past `max`, for input that arrives parsed. */
@@ -189,8 +202,18 @@ export function checkBodySize(body: unknown, max: number): void {
  */
 export async function readInput(endpoint: AnyEndpointDefinition, source: InputSource): Promise<EndpointInput<unknown, unknown, unknown>> {
   const { wording } = source;
-  checkParameterText(wording.params, source.params);
-  const params = validate(endpoint.params, source.params, wording, 'params');
+  const given = { ...source.params };
+  const headerOf = new Map<string, string>();
+  for (const { header, param, default: fallback } of endpoint.headerParams ?? []) {
+    const sent = given[param] === undefined ? source.header?.(header) : null;
+    if (sent != null) headerOf.set(param, header);
+    given[param] ??= sent ?? fallback;
+  }
+  checkParameterText(wording.params, given);
+  const headerIssue = headerOf.size > 0 ? endpoint.params?.safeParse(given).error?.issues[0] : undefined;
+  const header = headerIssue && headerOf.get(String(headerIssue.path[0]));
+  if (headerIssue && header) throw badRequest(`Invalid header '${header}': ${headerIssue.message}`);
+  const params = validate(endpoint.params, given, wording, 'params');
   const rawQuery = source.query();
   checkParameterText(wording.query, rawQuery);
   const query = validate(endpoint.query, rawQuery, wording, 'query');

@@ -50,14 +50,14 @@ describe(`the three jobs (${testBackend})`, () => {
       query: 'fetch bizevents | filter event.type == "purchase" | summarize purchases = count(), by: {currency} | sort purchases desc',
     });
     expect(query.status).toBe(200);
-    expect(query.body.records).toEqual([
+    expect((query.body.result as { records: unknown[] }).records).toEqual([
       { currency: 'USD', purchases: 14 },
       { currency: 'EUR', purchases: 6 },
     ]);
     const top = await api('POST', 'acme-prod', '/storage/query/v1/query:execute', {
       query: 'fetch bizevents | sort amount desc | limit 2 | fields amount, event.type',
     });
-    expect(top.body.records).toEqual([
+    expect((top.body.result as { records: unknown[] }).records).toEqual([
       { amount: 34, 'event.type': 'purchase' },
       { amount: 33, 'event.type': 'purchase' },
     ]);

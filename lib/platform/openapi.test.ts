@@ -89,9 +89,9 @@ describe('the OpenAPI document', () => {
       const op = find(endpoint.id);
       expect(Object.keys(op.responses).map(Number).sort((a, b) => a - b), endpoint.id).toEqual(documentedStatuses(endpoint));
       for (const [status, spec] of Object.entries(endpoint.responses as Responses)) {
-        // A 204 has no body to describe.
-        if (status === '204') expect(spec.schema, `${endpoint.id} ${status}`).toBeUndefined();
-        else expect(op.responses[status]?.content?.['application/json'].schema, `${endpoint.id} ${status}`).toBeDefined();
+        // A response without a body (204, or the original platform's bodiless 200) has no content.
+        if (spec.schema) expect(op.responses[status]?.content?.['application/json'].schema, `${endpoint.id} ${status}`).toBeDefined();
+        else expect(op.responses[status]?.content, `${endpoint.id} ${status}`).toBeUndefined();
       }
       expect(op.responses['401']?.$ref, endpoint.id).toBe('#/components/responses/Unauthorized');
     }

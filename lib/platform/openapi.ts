@@ -60,6 +60,16 @@ function pathParams(endpoint: AnyEndpointDefinition) {
   return z.object(shape);
 }
 
+/** Parameters given in a header, each optional with the value taken without it. */
+function headerParams(endpoint: AnyEndpointDefinition) {
+  const declared = endpoint.params instanceof z.ZodObject ? (endpoint.params.shape as Record<string, z.ZodType>) : {};
+  const shape: Record<string, z.ZodType> = {};
+  for (const h of endpoint.headerParams ?? []) {
+    shape[h.header] = (declared[h.param] ?? z.string()).optional().meta({ description: `Default \`${h.default}\`.` });
+  }
+  return z.object(shape);
+}
+
 function operation(endpoint: AnyEndpointDefinition): ZodOpenApiOperationObject {
   const service = SERVICES.find((s) => s.id === endpoint.service);
   const scopes = [...endpoint.scopes];
@@ -84,6 +94,7 @@ function operation(endpoint: AnyEndpointDefinition): ZodOpenApiOperationObject {
     requestParams: {
       path: pathParams(endpoint),
       ...(endpoint.query instanceof z.ZodObject ? { query: endpoint.query } : {}),
+      ...(endpoint.headerParams ? { header: headerParams(endpoint) } : {}),
     },
     ...(endpoint.body
       ? {
@@ -123,7 +134,8 @@ export function openApiDocument(endpoints: readonly AnyEndpointDefinition[] = EN
         title: 'Platform API',
         version: '1.0.0',
         description:
-          'Platform services per environment, and the account management API at the root (/iam/v1/accounts/{accountId}/…, for tokens that apply to the whole account). Every call takes `Authorization: Bearer <platform token>`; errors are `{"error":{"code":N,"message":"…"}}`.',
+          'Platform services per environment, and the account management API at the root (/iam/v1/accounts/{accountId}/…, for tokens that apply to the whole account). Every call takes `Authorization: Bearer <platform token>`; errors are `{"error":{"code":N,"message":"…"}}`. ' +
+          'Each path `/e/{env}/platform/…` is also served as `/platform/…` at `https://{env}.<PLATFORM_DOMAIN>` (the environment by host, as the official SDK addresses it) and at the portal itself for a token that reaches exactly one environment.',
       },
       servers: [{ url: '/' }],
       tags: SERVICES.map((s) => ({ name: s.title, description: s.description })),

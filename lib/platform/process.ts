@@ -82,6 +82,7 @@ function create(): PlatformProcess {
       failedVerifications: new FailedVerifications({ store: failureStore() }),
       // The embedded database has no other client, so what this process read stays right.
       readCache,
+      platformDomain: settings.platformDomain,
     }),
   };
   return state;

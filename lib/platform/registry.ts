@@ -14,6 +14,7 @@ import { notificationEndpoints } from './services/notification';
 import { platformManagementEndpoints } from './services/platform-management';
 import { settingsEndpoints } from './services/settings';
 import { stateEndpoints } from './services/state';
+import { stateSdkEndpoints } from './services/state-sdk';
 import { stateManagementEndpoints } from './services/state-management';
 import { storageEndpoints } from './services/storage';
 
@@ -22,6 +23,7 @@ import { storageEndpoints } from './services/storage';
 export const ENDPOINTS: readonly AnyEndpointDefinition[] = [
   ...documentEndpoints,
   ...stateEndpoints,
+  ...stateSdkEndpoints,
   ...stateManagementEndpoints,
   ...storageEndpoints,
   ...settingsEndpoints,

@@ -1,3 +1,4 @@
+import { platformAddress } from './addressing.mjs';
 import { onChanges, transactWithChanges } from '@/lib/changes';
 import type { Db } from '@/lib/db';
 import { groupMembers, groups, policies, policyBindings } from '@/lib/db/schema';
@@ -29,9 +30,9 @@ export interface TestPlatformOptions {
   readCache?: ReadCache;
   /** Limits failed verifications per client (x-test-client-ip), as the app does; none by default. */
   failedVerifications?: FailedVerifications;
+  /** PLATFORM_DOMAIN, for calls that name the environment by host. */
+  platformDomain?: string;
 }
-
-const PLATFORM_PATH = /^\/e\/[^/]+\/platform(\/.*)$/;
 
 /** A response that breaks the documented contract of its endpoint (openapi.ts). */
 export class ContractError extends Error {
@@ -49,7 +50,7 @@ export async function checkResponseContract(request: Request, response: Response
 
 function checkContract(request: Pick<PlatformRequest, 'method' | 'url'>, status: number, text: string): void {
   const url = new URL(request.url);
-  const path = url.pathname.startsWith(ACCOUNT_API_PREFIX) ? url.pathname : PLATFORM_PATH.exec(url.pathname)?.[1];
+  const path = url.pathname.startsWith(ACCOUNT_API_PREFIX) ? url.pathname : platformAddress(url.pathname, null, null)?.path;
   const method = request.method === 'HEAD' ? 'GET' : request.method;
   const endpoint = path === undefined ? undefined : findEndpoint(method, path)?.endpoint;
   const label = `${request.method} ${url.pathname.slice(0, 120)} answered ${status}`;
@@ -104,6 +105,7 @@ export function createTestPlatform(db: Db, options: TestPlatformOptions = {}) {
     now: options.now,
     failedVerifications: options.failedVerifications,
     readCache: options.readCache,
+    platformDomain: options.platformDomain ?? null,
   });
   /** The answer as the HTTP server gets it, checked against the endpoint's contract. */
   const answer = async (request: PlatformRequest): Promise<PlatformAnswer> => {

@@ -6,7 +6,7 @@ import { allowsClient, clientNotAllowedMessage } from '@/lib/tokens/client-addre
 import { isExpired } from '@/lib/tokens/expiration';
 import { parseToken } from '@/lib/tokens/format';
 import { bearerToken, MESSAGES } from './bearer';
-import { forbidden, unauthorized } from './errors';
+import { badRequest, forbidden, unauthorized } from './errors';
 import { decide, ownerInEnvironment, type CachedOwner, type OwnerAccess, type VerificationCache } from './verification-cache';
 import { loadVerificationRecord, type TokenRecord } from './verification-record';
 
@@ -160,6 +160,30 @@ export class Verifier {
     if (hit.token === null) throw unknownToken(token);
     if (!hit.token || !hit.owner || hit.environmentAccountId === undefined) return undefined;
     return check(token, hit.token, hit.owner, hit.environmentAccountId, request);
+  }
+
+  /**
+   * The one environment a token reaches, for a call at the portal's root (/platform/...) that
+   * names none: the token's secret is checked first, so nothing is said about a token one does
+   * not hold; `beforeLookup` runs before the database is asked. 400 for a token that reaches several environments or every one of its account.
+   */
+  async soleEnvironment(authorization: string | null, beforeLookup: () => void = () => undefined): Promise<string> {
+    const { token, publicId } = bearerToken(authorization);
+    let record = this.deps.cache.token(publicId);
+    if (record === undefined) {
+      if (!parseToken(token)) throw unauthorized(MESSAGES.badChecksum);
+      beforeLookup();
+      record = (await loadVerificationRecord(await this.deps.getDb(), publicId, '', false)).token;
+    }
+    if (!record) throw unknownToken(token);
+    if (!secretMatches(token, record.secretHash)) throw invalid(token);
+    const [only, ...more] = [...record.environmentIds];
+    if (record.appliesToAccount || !only || more.length > 0) {
+      throw badRequest(
+        `The token ${record.tokenId} reaches ${record.appliesToAccount ? 'every environment of its account' : more.length > 0 ? 'several environments' : 'no environment'}: name the environment, with /e/<environmentId>/platform/... or the host <environmentId>.<platform domain>.`,
+      );
+    }
+    return only;
   }
 
   async verify(request: VerifyRequest): Promise<VerifiedToken> {

@@ -30,6 +30,8 @@ export interface TaskAction {
    * holds. A result that only echoes the task's own input holds none.
    */
   resultReads(result: unknown): readonly ScopeCheck[];
+  /** What the task's result holds, from the endpoint's answer (default: the answer). */
+  toResult?(body: unknown): unknown;
 }
 
 function action(
@@ -63,12 +65,11 @@ function asText(input: Record<string, unknown>, field: string): Record<string, u
 }
 
 export const TASK_ACTIONS: Readonly<Record<string, TaskAction>> = {
-  'storage.query': action(
-    executeStorageQuery,
-    'Runs a storage query: input { query }. Result: { records, metadata }.',
-    (input) => ({ body: input }),
-    queryResultReads,
-  ),
+  'storage.query': {
+    ...action(executeStorageQuery, 'Runs a storage query: input { query }. Result: { records, types, metadata }.', (input) => ({ body: input }), queryResultReads),
+    // Workflows refer to a query's records as {{ tasks.<name>.records }}.
+    toResult: (body) => (body as { result: unknown }).result,
+  },
   'state.set': action(
     putAppState,
     'Sets an app state value: input { appId, key, value }.',

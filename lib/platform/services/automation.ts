@@ -162,12 +162,13 @@ async function runTask(task: WorkflowTask, scope: { input: unknown; tasks: Recor
     if (!action) throw badRequest(`Unknown action '${task.action}'.`);
     const input = resolveReferences(task.input, scope) as Record<string, unknown>;
     const response = await invokeEndpoint(action.endpoint, action.toRequest(input), ctx);
-    const size = JSON.stringify(response.body)?.length ?? 0;
+    const result = action.toResult ? action.toResult(response.body) : response.body;
+    const size = JSON.stringify(result)?.length ?? 0;
     const durationMs = Math.round(performance.now() - started);
     if (size > MAX_TASK_RESULT_CHARS) {
       return { ...base, state: 'error', error: { status: 413, message: `The result (${size} characters of JSON) is larger than the ${MAX_TASK_RESULT_CHARS} an execution keeps; narrow the task.` }, durationMs };
     }
-    return { ...base, state: 'success', result: response.body, durationMs };
+    return { ...base, state: 'success', result, durationMs };
   } catch (error) {
     return { ...base, state: 'error', error: taskError(error), durationMs: Math.round(performance.now() - started) };
   }

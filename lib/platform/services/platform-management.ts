@@ -2,6 +2,7 @@ import { and, asc, eq, gt, inArray, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { environments } from '@/lib/db/schema';
 import { defineEndpoint, ok } from '../endpoint';
+import { notFound } from '../errors';
 import { pageKey, pageQuery, readPageKey } from './pagination';
 
 // Platform management: the environments the calling token reaches — every environment of its
@@ -46,4 +47,37 @@ export const listEnvironments = defineEndpoint({
   },
 });
 
-export const platformManagementEndpoints = [listEnvironments];
+// The original platform's /platform/management/v1/environment, as
+// @dynatrace-sdk/client-platform-management-service's getEnvironmentInformation reads it: the
+// environment the call is made in. Its service is this one; the original names its path
+// `management`.
+export const getEnvironmentInformation = defineEndpoint({
+  id: 'platform-management.environment.get',
+  service: 'platform-management',
+  method: 'GET',
+  path: '/management/v1/environment',
+  scopes: ['platform-management:environments:read'],
+  summary: 'Get the environment of the call',
+  responses: {
+    200: {
+      description: 'The environment this call is made in.',
+      schema: z.object({
+        environmentId: z.string(),
+        createTime: z.iso.datetime(),
+        type: z.literal('CUSTOMER'),
+        state: z.literal('ACTIVE'),
+      }),
+    },
+  },
+  async handle(_input, ctx) {
+    const [row] = await ctx.db
+      .select({ id: environments.id, createdAt: environments.createdAt })
+      .from(environments)
+      .where(and(eq(environments.id, ctx.environmentId), eq(environments.accountId, ctx.accountId)));
+    // Verification found the environment in the token's account; it was deleted since.
+    if (!row) throw notFound(`No environment '${ctx.environmentId}'.`);
+    return ok({ environmentId: row.id, createTime: row.createdAt.toISOString(), type: 'CUSTOMER' as const, state: 'ACTIVE' as const });
+  },
+});
+
+export const platformManagementEndpoints = [listEnvironments, getEnvironmentInformation];

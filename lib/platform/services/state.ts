@@ -25,20 +25,22 @@ const keySchema = z
   .max(200, 'must be at most 200 characters')
   .refine((k) => !/[\u0000-\u001f\u007f]/.test(k), 'must not contain control characters');
 
-const params = z.object({ appId: appIdSchema, key: keySchema });
+export const stateParams = z.object({ appId: appIdSchema, key: keySchema });
+const params = stateParams;
 const putBody = z.object({
   value: storableJson(
     z.json({ error: 'is required: a JSON value or a string' }).refine((v) => v !== null, 'must not be null: a JSON value or a string'),
   ),
 });
-const MAX_STATE_BYTES = 1024 * 1024;
+export const MAX_STATE_BYTES = 1024 * 1024;
 
 const stateValue = z.object({ appId: z.string(), key: z.string(), value: z.unknown(), updatedAt: z.iso.datetime() }).meta({ id: 'AppState' });
 const deletedState = z.object({ appId: z.string(), key: z.string(), deleted: z.boolean() });
 
-type Params = z.infer<typeof params>;
+type StateParams = z.infer<typeof params>;
+type Params = StateParams;
 
-const appAttributes = ({ params: p }: { params: Params }) => ({ [APP_ID]: p.appId });
+export const appAttributes = ({ params: p }: { params: Params }) => ({ [APP_ID]: p.appId });
 
 function stateView(p: Params, value: unknown, updatedAt: Date) {
   return { appId: p.appId, key: p.key, value, updatedAt: updatedAt.toISOString() };
@@ -99,6 +101,98 @@ export async function changingState<T>(ctx: PlatformContext, drop: (cache: ReadC
   }
 }
 
+/** Whose state: the app's, shared in the environment, or the token's owner's own. */
+export type StateKind = 'app' | 'user';
+
+const KIND_NAME: Record<StateKind, string> = { app: 'app state', user: 'user app state' };
+
+/** The rows of one owner's state of one app, in one environment. */
+function ownerStateWhere(environmentId: string, owner: Principal, p: Params): SQL | undefined {
+  const ownerMatch =
+    owner.kind === 'user' ? eq(userAppStates.ownerUserId, owner.userId) : eq(userAppStates.ownerServiceUserId, owner.serviceUserId);
+  return and(eq(userAppStates.environmentId, environmentId), eq(userAppStates.appId, p.appId), ownerMatch, eq(userAppStates.key, p.key));
+}
+
+/** A stored value with when it was last set; 404 when there is none. */
+export async function loadState(ctx: PlatformContext, kind: StateKind, p: Params): Promise<{ value: unknown; updatedAt: Date }> {
+  const row =
+    kind === 'app' ?
+      await readState(ctx, appStateKey(ctx, p), async () => {
+        const [found] = await selectAppState(ctx.db).execute({ environmentId: ctx.environmentId, appId: p.appId, key: p.key });
+        return found ?? null;
+      })
+    : await readState(ctx, userAppStateKey(ctx, p), async () => {
+        const [found] = await ctx.db
+          .select({ value: userAppStates.value, updatedAt: userAppStates.updatedAt })
+          .from(userAppStates)
+          .where(ownerStateWhere(ctx.environmentId, ctx.owner, p));
+        return found ?? null;
+      });
+  if (!row) missing(KIND_NAME[kind], p);
+  return row;
+}
+
+/** Sets the value, created or replaced. */
+export async function storeState(ctx: PlatformContext, kind: StateKind, p: Params, value: unknown): Promise<void> {
+  if (kind === 'app') {
+    await changingState(
+      ctx,
+      (cache) => cache.invalidate(appStateKey(ctx, p)),
+      () =>
+        ctx.db
+          .insert(appStates)
+          .values({ environmentId: ctx.environmentId, appId: p.appId, key: p.key, value, updatedAt: ctx.now })
+          .onConflictDoUpdate({
+            target: [appStates.environmentId, appStates.appId, appStates.key],
+            set: { value, updatedAt: ctx.now },
+          }),
+    );
+    return;
+  }
+  const owner = ownerColumns(ctx.owner);
+  const byUser = ctx.owner.kind === 'user';
+  await changingState(
+    ctx,
+    (cache) => cache.invalidate(userAppStateKey(ctx, p)),
+    () =>
+      ctx.db
+        .insert(userAppStates)
+        .values({ environmentId: ctx.environmentId, appId: p.appId, key: p.key, value, updatedAt: ctx.now, ...owner })
+        .onConflictDoUpdate({
+          // The partial unique index of the owner's kind is the conflict target.
+          target: [
+            userAppStates.environmentId,
+            userAppStates.appId,
+            byUser ? userAppStates.ownerUserId : userAppStates.ownerServiceUserId,
+            userAppStates.key,
+          ],
+          targetWhere: byUser ? isNotNull(userAppStates.ownerUserId) : isNotNull(userAppStates.ownerServiceUserId),
+          set: { value, updatedAt: sql`excluded.updated_at` },
+        }),
+  );
+}
+
+/** Deletes the value; 404 when there is none. */
+export async function removeState(ctx: PlatformContext, kind: StateKind, p: Params): Promise<void> {
+  const deleted =
+    kind === 'app' ?
+      await changingState(
+        ctx,
+        (cache) => cache.invalidate(appStateKey(ctx, p)),
+        () =>
+          ctx.db
+            .delete(appStates)
+            .where(and(eq(appStates.environmentId, ctx.environmentId), eq(appStates.appId, p.appId), eq(appStates.key, p.key)))
+            .returning({ key: appStates.key }),
+      )
+    : await changingState(
+        ctx,
+        (cache) => cache.invalidate(userAppStateKey(ctx, p)),
+        () => ctx.db.delete(userAppStates).where(ownerStateWhere(ctx.environmentId, ctx.owner, p)).returning({ id: userAppStates.id }),
+      );
+  if (deleted.length === 0) missing(KIND_NAME[kind], p);
+}
+
 export const getAppState = defineEndpoint({
   id: 'state.app-states.get',
   service: 'state',
@@ -110,11 +204,7 @@ export const getAppState = defineEndpoint({
   attributes: appAttributes,
   responses: { 200: { description: 'The stored value.', schema: stateValue } },
   async handle({ params: p }, ctx) {
-    const row = await readState(ctx, appStateKey(ctx, p), async () => {
-      const [found] = await selectAppState(ctx.db).execute({ environmentId: ctx.environmentId, appId: p.appId, key: p.key });
-      return found ?? null;
-    });
-    if (!row) missing('app state', p);
+    const row = await loadState(ctx, 'app', p);
     return ok(stateView(p, row.value, row.updatedAt));
   },
 });
@@ -134,18 +224,7 @@ export const putAppState = defineEndpoint({
   attributes: appAttributes,
   responses: { 200: { description: 'The value as stored.', schema: stateValue } },
   async handle({ params: p, body }, ctx) {
-    await changingState(
-      ctx,
-      (cache) => cache.invalidate(appStateKey(ctx, p)),
-      () =>
-        ctx.db
-          .insert(appStates)
-          .values({ environmentId: ctx.environmentId, appId: p.appId, key: p.key, value: body.value, updatedAt: ctx.now })
-          .onConflictDoUpdate({
-            target: [appStates.environmentId, appStates.appId, appStates.key],
-            set: { value: body.value, updatedAt: ctx.now },
-          }),
-    );
+    await storeState(ctx, 'app', p, body.value);
     return ok(stateView(p, body.value, ctx.now));
   },
 });
@@ -161,26 +240,10 @@ export const deleteAppState = defineEndpoint({
   attributes: appAttributes,
   responses: { 200: { description: 'The value is deleted.', schema: deletedState } },
   async handle({ params: p }, ctx) {
-    const deleted = await changingState(
-      ctx,
-      (cache) => cache.invalidate(appStateKey(ctx, p)),
-      () =>
-        ctx.db
-          .delete(appStates)
-          .where(and(eq(appStates.environmentId, ctx.environmentId), eq(appStates.appId, p.appId), eq(appStates.key, p.key)))
-          .returning({ key: appStates.key }),
-    );
-    if (deleted.length === 0) missing('app state', p);
+    await removeState(ctx, 'app', p);
     return ok({ appId: p.appId, key: p.key, deleted: true });
   },
 });
-
-/** The rows of one owner's state of one app, in one environment. */
-function ownerStateWhere(environmentId: string, owner: Principal, p: Params): SQL | undefined {
-  const ownerMatch =
-    owner.kind === 'user' ? eq(userAppStates.ownerUserId, owner.userId) : eq(userAppStates.ownerServiceUserId, owner.serviceUserId);
-  return and(eq(userAppStates.environmentId, environmentId), eq(userAppStates.appId, p.appId), ownerMatch, eq(userAppStates.key, p.key));
-}
 
 export const getUserAppState = defineEndpoint({
   id: 'state.user-app-states.get',
@@ -193,14 +256,7 @@ export const getUserAppState = defineEndpoint({
   attributes: appAttributes,
   responses: { 200: { description: "The owner's stored value.", schema: stateValue } },
   async handle({ params: p }, ctx) {
-    const row = await readState(ctx, userAppStateKey(ctx, p), async () => {
-      const [found] = await ctx.db
-        .select({ value: userAppStates.value, updatedAt: userAppStates.updatedAt })
-        .from(userAppStates)
-        .where(ownerStateWhere(ctx.environmentId, ctx.owner, p));
-      return found ?? null;
-    });
-    if (!row) missing('user app state', p);
+    const row = await loadState(ctx, 'user', p);
     return ok(stateView(p, row.value, row.updatedAt));
   },
 });
@@ -220,27 +276,7 @@ export const putUserAppState = defineEndpoint({
   attributes: appAttributes,
   responses: { 200: { description: 'The value as stored.', schema: stateValue } },
   async handle({ params: p, body }, ctx) {
-    const owner = ownerColumns(ctx.owner);
-    const byUser = ctx.owner.kind === 'user';
-    await changingState(
-      ctx,
-      (cache) => cache.invalidate(userAppStateKey(ctx, p)),
-      () =>
-        ctx.db
-          .insert(userAppStates)
-          .values({ environmentId: ctx.environmentId, appId: p.appId, key: p.key, value: body.value, updatedAt: ctx.now, ...owner })
-          .onConflictDoUpdate({
-            // The partial unique index of the owner's kind is the conflict target.
-            target: [
-              userAppStates.environmentId,
-              userAppStates.appId,
-              byUser ? userAppStates.ownerUserId : userAppStates.ownerServiceUserId,
-              userAppStates.key,
-            ],
-            targetWhere: byUser ? isNotNull(userAppStates.ownerUserId) : isNotNull(userAppStates.ownerServiceUserId),
-            set: { value: body.value, updatedAt: sql`excluded.updated_at` },
-          }),
-    );
+    await storeState(ctx, 'user', p, body.value);
     return ok(stateView(p, body.value, ctx.now));
   },
 });
@@ -256,12 +292,7 @@ export const deleteUserAppState = defineEndpoint({
   attributes: appAttributes,
   responses: { 200: { description: 'The value is deleted.', schema: deletedState } },
   async handle({ params: p }, ctx) {
-    const deleted = await changingState(
-      ctx,
-      (cache) => cache.invalidate(userAppStateKey(ctx, p)),
-      () => ctx.db.delete(userAppStates).where(ownerStateWhere(ctx.environmentId, ctx.owner, p)).returning({ id: userAppStates.id }),
-    );
-    if (deleted.length === 0) missing('user app state', p);
+    await removeState(ctx, 'user', p);
     return ok({ appId: p.appId, key: p.key, deleted: true });
   },
 });

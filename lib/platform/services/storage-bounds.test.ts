@@ -108,7 +108,7 @@ describe('the worst queries a client can send', () => {
       expect(stopped.status).toBe(400);
       expect(message(stopped)).toBe('The query ran longer than 5 seconds and was cancelled. Narrow it with filter or limit.');
     } else {
-      expect(stopped.body.records).toEqual(expect.any(Array));
+      expect((stopped.body.result as { records: unknown[] }).records).toEqual(expect.any(Array));
     }
     // Afterwards the database answers everyone again (the embedded one was reopened).
     expect((await call(bob.token, '/document/v1/documents')).status).toBe(200);
@@ -130,7 +130,7 @@ describe('a query stopped at its bound', () => {
       method: 'POST',
       body: { query: `fetch logs | filter timestamp >= "${since}" | filter content == "after the stop" | fields content` },
     });
-    expect(found.body.records).toEqual([{ content: 'after the stop' }]);
+    expect((found.body.result as { records: unknown[] }).records).toEqual([{ content: 'after the stop' }]);
     expect(await database.db.$count(storageRecords)).toBeGreaterThan(RECORDS);
     // Over every record (more than 50,000 now), paced in memory as on the embedded database, it
     // is refused for what it would read (given time enough to read that far).

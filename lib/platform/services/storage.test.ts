@@ -97,15 +97,30 @@ describe('storage query:execute', () => {
       query: 'fetch bizevents | filter event.type == "purchase" | sort amount desc | fields currency, amount',
     });
     expect(response.status).toBe(200);
+    // As the original platform answers: finished, with a request token for query:poll.
     expect(response.body).toEqual({
-      records: [
-        { currency: 'EUR', amount: 30 },
-        { currency: 'USD', amount: 12 },
-      ],
-      metadata: { table: 'bizevents', columns: ['currency', 'amount'], returnedRecords: 2, truncated: false, maxRecords: 1000 },
+      state: 'SUCCEEDED',
+      requestToken: expect.any(String),
+      ttlSeconds: 3600,
+      progress: 100,
+      result: {
+        records: [
+          { currency: 'EUR', amount: 30 },
+          { currency: 'USD', amount: 12 },
+        ],
+        types: [{ indexRange: [0, 1], mappings: { currency: { type: 'string' }, amount: { type: 'long' } } }],
+        metadata: {
+          grail: expect.objectContaining({ query: 'fetch bizevents | filter event.type == "purchase" | sort amount desc | fields currency, amount' }),
+          table: 'bizevents',
+          columns: ['currency', 'amount'],
+          returnedRecords: 2,
+          truncated: false,
+          maxRecords: 1000,
+        },
+      },
     });
     const summary = await call('acme-staging', QUERY, token, { query: 'fetch bizevents | summarize count(), by: {currency}' });
-    expect(summary.body.records).toEqual([
+    expect((summary.body.result as { records: unknown[] }).records).toEqual([
       { currency: 'EUR', 'count()': 2 },
       { currency: 'USD', 'count()': 1 },
     ]);
