@@ -259,4 +259,47 @@ test.describe('Identity & access management › Platform tokens', () => {
     await adminPage.goto('/accounts/globex/iam/activity?action=account.token_policy_changed');
     await expect(adminPage.getByRole('row').filter({ hasText: 'Token policy changed' }).first()).toBeVisible();
   });
+
+  test('"Token policy": under a maximum lifetime the Rotate dialog offers no "Never" nor longer presets, and proposes one within it', async ({
+    adminPage,
+    alicePage,
+  }) => {
+    const GLOBEX_TOKENS = '/accounts/globex/iam/platform-tokens';
+    const policy = adminPage.getByRole('form', { name: 'Token policy' });
+    const maxLifetime = policy.getByLabel('Maximum lifetime');
+    const alice = new PlatformTokensPage(alicePage);
+    const name = unique('E2E rotate within maximum');
+    // Made before the maximum, so it never expires: rotating it again would propose "Never".
+    const { tokenId } = await alice.generate({
+      name,
+      account: 'Globex',
+      applyToAccount: true,
+      scopes: ['document:documents:read'],
+      expiration: 'Never',
+    });
+    try {
+      await adminPage.goto(GLOBEX_TOKENS);
+      await maxLifetime.fill('30');
+      await policy.getByRole('button', { name: 'Save token policy' }).click();
+      await expect(adminPage.getByRole('status').filter({ hasText: 'Token policy saved: a maximum lifetime of 30 days' })).toBeVisible();
+
+      await alice.goto();
+      await alice.openActions(name);
+      await alicePage.getByRole('menuitem', { name: 'Rotate' }).click();
+      const dialog = alicePage.getByRole('dialog', { name: 'Rotate platform token' });
+      const expiration = dialog.getByLabel('Expiration date', { exact: true });
+      await expect(expiration.getByRole('option')).toHaveText(['7 days', '30 days', 'Custom date']);
+      await expect(expiration).toHaveValue('30d');
+      await expect(expiration).toHaveAccessibleDescription(/At most 30 days \(the account's maximum lifetime\)/);
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      await expect(dialog).toBeHidden();
+    } finally {
+      await adminPage.goto(GLOBEX_TOKENS);
+      await maxLifetime.fill('');
+      await policy.getByRole('button', { name: 'Save token policy' }).click();
+      await expect(adminPage.getByRole('status').filter({ hasText: /Token policy saved: no maximum lifetime|already set that way/ })).toBeVisible();
+      await alice.goto();
+      await alice.delete(name, tokenId);
+    }
+  });
 });

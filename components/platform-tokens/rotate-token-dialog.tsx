@@ -12,7 +12,7 @@ import { formatDateTime } from '@/lib/tokens/display';
 import {
   latestOldExpiry,
   MAX_OVERLAP_DAYS,
-  proposeNewExpiry,
+  proposeNewExpiration,
   proposeOldExpiry,
   proposeRotationName,
   rotationRefusal,
@@ -30,14 +30,12 @@ const FIELDS = new Set<keyof RotateTokenInput>(['expireOld', 'oldExpiresAt', 'na
 function proposals(token: TokenRow, laterUnavailable: boolean): RotateTokenInput {
   const now = new Date();
   const expiresAt = token.expiresAt ? new Date(token.expiresAt) : null;
-  const next = proposeNewExpiry({ createdAt: new Date(token.createdAt), expiresAt }, now);
   return {
     tokenId: token.tokenId,
     expireOld: laterUnavailable ? 'immediately' : 'later',
     oldExpiresAt: proposeOldExpiry(expiresAt, now).toISOString(),
     name: proposeRotationName(token.name, now, Intl.DateTimeFormat().resolvedOptions().timeZone),
-    expiration: next ? 'custom' : 'never',
-    expiresAt: next?.toISOString() ?? '',
+    ...proposeNewExpiration({ createdAt: new Date(token.createdAt), expiresAt }, token.accountMaxLifetimeDays, now),
   };
 }
 
@@ -206,6 +204,7 @@ export function RotateTokenDialog({
                   onCustomChange={(iso) => setValue('expiresAt', iso, { shouldValidate: isSubmitted })}
                   choiceError={errors.expiration?.message}
                   customError={errors.expiresAt?.message}
+                  maxLifetimeDays={token.accountMaxLifetimeDays}
                 />
               )}
             />

@@ -1,11 +1,14 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '@/lib/auth/users';
+import { accounts } from '@/lib/db/schema';
 import { createTestDatabase, testBackend, type TestDatabase } from '@/lib/db/testing';
 import { NotFoundError } from '@/lib/errors';
 import { actorByEmail } from '@/lib/testing/demo';
 import { insertTestTokens, type TestToken } from '@/lib/testing/tokens';
 import { parseAdminTokenListParams, type AdminTokenListQuery } from '@/lib/validations/admin-tokens';
 import { countAccountTokens, listAccountTokens, previewTokenSelection } from './admin-queries';
+import { tokenRowFromAdmin } from './token-row';
 
 const NOW = new Date('2026-03-01T12:00:00Z');
 const daysAgo = (d: number) => new Date(NOW.getTime() - d * 86_400_000);
@@ -56,6 +59,17 @@ describe(`admin token list on ${testBackend}`, () => {
     expect(paused?.state).toBe('Disabled');
     // Nothing about a secret leaves the query.
     expect(JSON.stringify(page)).not.toContain(tokens[0]!.token.slice(31));
+  });
+
+  it("gives every row the account's maximum lifetime, for the Rotate dialog's choices", async () => {
+    const maxima = async () => (await listAccountTokens(database.db, admin, 'acme', query(), NOW)).rows.map((r) => tokenRowFromAdmin(r, []).accountMaxLifetimeDays);
+    await database.db.update(accounts).set({ maxTokenLifetimeDays: 30 }).where(eq(accounts.id, 'acme'));
+    try {
+      expect(await maxima()).toEqual([30, 30, 30, 30, 30]);
+    } finally {
+      await database.db.update(accounts).set({ maxTokenLifetimeDays: null }).where(eq(accounts.id, 'acme'));
+    }
+    expect(await maxima()).toEqual([null, null, null, null, null]);
   });
 
   it('searches by name, token ID, owner and creator, case-insensitively', async () => {

@@ -20,6 +20,8 @@ export interface AdminTokenRow {
   state: TokenState;
   accountId: string;
   accountName: string;
+  /** The account's "Maximum lifetime" in days, null for none. */
+  accountMaxLifetimeDays: number | null;
   appliesToAccount: boolean;
   environments: string[];
   ownerEmail: string;
@@ -81,7 +83,10 @@ export async function listAccountTokens(
     .offset(offset);
 
   const page = found.slice(0, query.size);
-  const [account] = await db.select({ name: accounts.name }).from(accounts).where(eq(accounts.id, accountId));
+  const [account] = await db
+    .select({ name: accounts.name, maxLifetimeDays: accounts.maxTokenLifetimeDays })
+    .from(accounts)
+    .where(eq(accounts.id, accountId));
   const people = await emailsOf(db, users, page.flatMap((t) => [t.ownerUserId, t.createdById]));
   const services = await emailsOf(db, serviceUsers, page.map((t) => t.ownerServiceUserId));
   const linked = await publicIdsOf(db, page.flatMap((t) => [t.rotatedToId, t.rotatedFromId]));
@@ -101,6 +106,7 @@ export async function listAccountTokens(
         state: tokenState(t, now),
         accountId,
         accountName: account?.name ?? accountId,
+        accountMaxLifetimeDays: account?.maxLifetimeDays ?? null,
         appliesToAccount: t.appliesToAccount,
         environments: environmentNames.get(t.id) ?? [],
         ownerEmail: serviceEmail ?? (t.ownerUserId ? people.get(t.ownerUserId) : undefined) ?? '',

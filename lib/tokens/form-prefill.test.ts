@@ -9,6 +9,7 @@ const view: TokenView = {
   name: 'Nightly export',
   accountId: 'acme',
   accountName: 'Acme Corp',
+  accountMaxLifetimeDays: null,
   status: 'active',
   state: 'Active',
   appliesToAccount: false,

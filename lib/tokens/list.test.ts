@@ -1,12 +1,14 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { platformTokens } from '@/lib/db/schema';
+import { accounts, platformTokens } from '@/lib/db/schema';
 import { createTestDatabase, testBackend, type TestDatabase } from '@/lib/db/testing';
-import { demoIdentities, type DemoIdentities } from '@/lib/testing/demo';
+import { actorByEmail, demoIdentities, type DemoIdentities } from '@/lib/testing/demo';
 import { generatePlatformToken } from './generate';
 import { disableToken } from './lifecycle';
 import { findMyToken, listMyTokens } from './list';
 import { tokenInput } from './test-support';
+import { loadTokenPage } from './token-page';
+import { tokenRowFromView } from './token-row';
 
 const NOW = new Date('2026-02-28T23:00:00Z');
 
@@ -77,5 +79,28 @@ describe(`My platform tokens (${testBackend})`, () => {
     expect(bobs.map((t) => t.name)).toEqual(["Bob's"]);
     expect(await findMyToken(database.db, demo.actor('bob@example.com').userId, mine.tokenId, NOW)).toBeNull();
     expect((await findMyToken(database.db, alice.userId, mine.tokenId, NOW))?.name).toBe('Mine');
+  });
+
+  it("carries each token's account maximum lifetime to its row and its page, for the Rotate dialog's choices", async () => {
+    const alice = demo.actor('alice@example.com');
+    const acme = await generatePlatformToken(database.db, alice, tokenInput({ name: 'No maximum' }), NOW);
+    const globex = await generatePlatformToken(
+      database.db,
+      alice,
+      tokenInput({ name: 'Under a maximum', accountId: 'globex', environmentIds: ['globex-prod'] }),
+      NOW,
+    );
+    await database.db.update(accounts).set({ maxTokenLifetimeDays: 30 }).where(eq(accounts.id, 'globex'));
+    try {
+      const list = await listMyTokens(database.db, alice.userId, NOW);
+      const row = (tokenId: string) => tokenRowFromView(list.find((t) => t.tokenId === tokenId)!, []);
+      expect(row(globex.tokenId).accountMaxLifetimeDays).toBe(30);
+      expect(row(acme.tokenId).accountMaxLifetimeDays).toBeNull();
+      const reader = await actorByEmail(database.db, 'alice@example.com');
+      expect((await loadTokenPage(database.db, reader, globex.tokenId, NOW))?.token.accountMaxLifetimeDays).toBe(30);
+      expect((await loadTokenPage(database.db, reader, acme.tokenId, NOW))?.token.accountMaxLifetimeDays).toBeNull();
+    } finally {
+      await database.db.update(accounts).set({ maxTokenLifetimeDays: null }).where(eq(accounts.id, 'globex'));
+    }
   });
 });

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { checkOldExpiry, formatDayMonthYear, proposeNewExpiry, proposeOldExpiry, proposeRotationName } from './rotation-proposals';
+import { resolveExpiryWithin } from './expiration';
+import {
+  checkOldExpiry,
+  formatDayMonthYear,
+  proposeNewExpiration,
+  proposeNewExpiry,
+  proposeOldExpiry,
+  proposeRotationName,
+} from './rotation-proposals';
 
 describe('rotation proposals', () => {
   it("names the new token with the user's local date, around month and year ends", () => {
@@ -24,6 +32,28 @@ describe('rotation proposals', () => {
     const original = { createdAt: new Date('2026-01-31T10:00:00Z'), expiresAt: new Date('2026-02-28T10:00:00Z') };
     expect(proposeNewExpiry(original, new Date('2026-03-31T12:00:00Z'))?.toISOString()).toBe('2026-04-28T12:00:00.000Z');
     expect(proposeNewExpiry({ ...original, expiresAt: null }, new Date())).toBeNull();
+  });
+
+  it("proposes an expiration within the account's maximum lifetime: the original's again, else the longest preset within it, else its latest date", () => {
+    const now = new Date('2026-03-31T12:00:00Z');
+    const never = { createdAt: new Date('2026-01-01T00:00:00Z'), expiresAt: null };
+    const year = { createdAt: new Date('2025-03-31T12:00:00Z'), expiresAt: new Date('2026-03-31T12:00:00Z') };
+    const week = { createdAt: new Date('2026-03-01T00:00:00Z'), expiresAt: new Date('2026-03-08T00:00:00Z') };
+    const cases = [
+      [never, null, { expiration: 'never', expiresAt: '' }],
+      [never, 30, { expiration: '30d', expiresAt: '' }],
+      [year, 90, { expiration: '90d', expiresAt: '' }],
+      [year, 45, { expiration: '30d', expiresAt: '' }],
+      [never, 5, { expiration: 'custom', expiresAt: '2026-04-05T12:00:00.000Z' }],
+      [week, 30, { expiration: 'custom', expiresAt: '2026-04-07T12:00:00.000Z' }],
+      [week, 7, { expiration: 'custom', expiresAt: '2026-04-07T12:00:00.000Z' }],
+    ] as const;
+    for (const [original, max, expected] of cases) {
+      const proposal = proposeNewExpiration(original, max, now);
+      expect(proposal, `${String(original.expiresAt)} under ${max}`).toEqual(expected);
+      // What the dialog proposes, the server accepts.
+      expect(resolveExpiryWithin(proposal.expiration, proposal.expiresAt, max, now).ok).toBe(true);
+    }
   });
 
   it('lets the old token run a day longer by default, but not past its own expiry', () => {

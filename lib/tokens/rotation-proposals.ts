@@ -3,6 +3,7 @@
 // check it around month ends and across zones.
 
 import { formatDateTime } from './display';
+import { choiceWithin, latestAllowedExpiry, lifetimeRefusal, type ExpirationChoice } from './expiration';
 import { composeName } from './names';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -39,6 +40,25 @@ export function proposeNewExpiry(original: { createdAt: Date; expiresAt: Date | 
   if (!original.expiresAt) return null;
   const lifetime = Math.max(original.expiresAt.getTime() - original.createdAt.getTime(), 60 * 1000);
   return new Date(now.getTime() + lifetime);
+}
+
+/**
+ * The new token's "Expiration date" choice: the original's lifetime again (or "Never") when the
+ * account's "Maximum lifetime" allows it, else the longest preset within the maximum, or a custom
+ * date at the latest it allows.
+ */
+export function proposeNewExpiration(
+  original: { createdAt: Date; expiresAt: Date | null },
+  maxLifetimeDays: number | null,
+  now: Date,
+): { expiration: ExpirationChoice; expiresAt: string } {
+  const next = proposeNewExpiry(original, now);
+  if (lifetimeRefusal(next, maxLifetimeDays, now) === null) {
+    return next ? { expiration: 'custom', expiresAt: next.toISOString() } : { expiration: 'never', expiresAt: '' };
+  }
+  const expiration = choiceWithin('never', maxLifetimeDays, now);
+  const latest = expiration === 'custom' ? latestAllowedExpiry(maxLifetimeDays, now) : null;
+  return { expiration, expiresAt: latest?.toISOString() ?? '' };
 }
 
 /** "Old token expires at" when it expires "Later": a day from now, but never after its own expiry. */

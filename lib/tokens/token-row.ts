@@ -13,6 +13,8 @@ export interface TokenRow {
   name: string;
   accountId: string;
   accountName: string;
+  /** The account's "Maximum lifetime" in days, null for none: the Rotate dialog offers only choices within it. */
+  accountMaxLifetimeDays: number | null;
   status: TokenStatus;
   state: TokenState;
   appliesToAccount: boolean;
@@ -39,6 +41,7 @@ export function tokenRowFromView(view: TokenView, actions: TokenAction[]): Token
     name: view.name,
     accountId: view.accountId,
     accountName: view.accountName,
+    accountMaxLifetimeDays: view.accountMaxLifetimeDays,
     status: view.status,
     state: view.state,
     appliesToAccount: view.appliesToAccount,
@@ -63,6 +66,7 @@ export function tokenRowFromAdmin(row: AdminTokenRow, actions: TokenAction[]): T
     name: row.name,
     accountId: row.accountId,
     accountName: row.accountName,
+    accountMaxLifetimeDays: row.accountMaxLifetimeDays,
     status: row.status,
     state: row.state,
     appliesToAccount: row.appliesToAccount,

@@ -7,6 +7,8 @@ export interface TokenView {
   name: string;
   accountId: string;
   accountName: string;
+  /** The account's "Maximum lifetime" in days, null for none: what rotating it may choose. */
+  accountMaxLifetimeDays: number | null;
   status: TokenStatus;
   /** Active, Disabled or Expired at the time the list was read. */
   state: TokenState;

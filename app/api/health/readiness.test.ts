@@ -48,8 +48,12 @@ async function start(options: DatabaseOptions): Promise<Database> {
   return database;
 }
 
+// On PGlite these start a database from nothing (initdb and every migration), which takes a
+// minute and more on a busy 2-core machine.
+const FROM_NOTHING = { timeout: 180_000 };
+
 describe(`readiness (${testBackend})`, () => {
-  it('is not ready while the migrations run, and ready once they have', async () => {
+  it('is not ready while the migrations run, and ready once they have', FROM_NOTHING, async () => {
     const { options, url } = await emptyDatabase();
     // On PostgreSQL another instance holds the migration lock; PGlite takes long enough to start.
     let release = async () => {};
@@ -94,7 +98,7 @@ describe(`readiness (${testBackend})`, () => {
 });
 
 describe(`GET /api/health and /api/health/live (${testBackend})`, () => {
-  it('answers 503 with the reason until the database is migrated, then 200; liveness answers 200 throughout', async () => {
+  it('answers 503 with the reason until the database is migrated, then 200; liveness answers 200 throughout', FROM_NOTHING, async () => {
     const { url } = await emptyDatabase();
     if (url) process.env.DATABASE_URL = url;
     else process.env.DATA_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'health-test-'));
