@@ -99,6 +99,18 @@ export async function handlePlatformRequest(request: Request): Promise<Response>
 }
 
 /**
+ * The methods of the Next.js routes that answer platform requests (/e/{env}/platform/...,
+ * /platform/..., /iam/v1/accounts/...) until the HTTP server has the handler: each the same.
+ */
+export const platformRouteMethods = {
+  GET: handlePlatformRequest,
+  POST: handlePlatformRequest,
+  PUT: handlePlatformRequest,
+  DELETE: handlePlatformRequest,
+  PATCH: handlePlatformRequest,
+} as const;
+
+/**
  * Lets the HTTP server (scripts/platform-api.mjs) answer /e/{env}/platform/... with this same
  * handler without going through Next.js's router. Called once when the server starts.
  */

@@ -1,4 +1,4 @@
-import { handlePlatformRequest } from '@/lib/platform/process';
+import { platformRouteMethods } from '@/lib/platform/process';
 
 // Every platform endpoint, routed, verified and validated by lib/platform; services live in
 // lib/platform/services. The HTTP server (scripts/server.mjs, in development and production)
@@ -6,18 +6,4 @@ import { handlePlatformRequest } from '@/lib/platform/process';
 // requests that arrive before that, with the same handler.
 export const dynamic = 'force-dynamic';
 
-export function GET(request: Request) {
-  return handlePlatformRequest(request);
-}
-export function POST(request: Request) {
-  return handlePlatformRequest(request);
-}
-export function PUT(request: Request) {
-  return handlePlatformRequest(request);
-}
-export function DELETE(request: Request) {
-  return handlePlatformRequest(request);
-}
-export function PATCH(request: Request) {
-  return handlePlatformRequest(request);
-}
+export const { GET, POST, PUT, DELETE, PATCH } = platformRouteMethods;

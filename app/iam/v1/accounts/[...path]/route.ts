@@ -1,4 +1,4 @@
-import { handlePlatformRequest } from '@/lib/platform/process';
+import { platformRouteMethods } from '@/lib/platform/process';
 
 // The account management API (PRODUCT.md §12), routed, verified and validated by lib/platform like
 // the platform API; its endpoints live in lib/platform/services/account-*.ts. The HTTP server
@@ -6,18 +6,4 @@ import { handlePlatformRequest } from '@/lib/platform/process';
 // requests that arrive before that, with the same handler.
 export const dynamic = 'force-dynamic';
 
-export function GET(request: Request) {
-  return handlePlatformRequest(request);
-}
-export function POST(request: Request) {
-  return handlePlatformRequest(request);
-}
-export function PUT(request: Request) {
-  return handlePlatformRequest(request);
-}
-export function DELETE(request: Request) {
-  return handlePlatformRequest(request);
-}
-export function PATCH(request: Request) {
-  return handlePlatformRequest(request);
-}
+export const { GET, POST, PUT, DELETE, PATCH } = platformRouteMethods;
