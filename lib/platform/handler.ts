@@ -117,6 +117,11 @@ function appErrorAnswer(error: AppError): PlatformAnswer {
   return errorAnswer(status, error.message);
 }
 
+/** The calling token as every endpoint sees it. */
+function tokenOf({ token }: VerifiedToken): PlatformContext['token'] {
+  return { id: token.id, tokenId: token.tokenId, scopes: token.scopes, appliesToAccount: token.appliesToAccount, environmentIds: token.environmentIds };
+}
+
 function context(verified: VerifiedToken, db: Db, now: Date, readCache: ReadCache | null): PlatformContext {
   const { token } = verified;
   return {
@@ -124,13 +129,7 @@ function context(verified: VerifiedToken, db: Db, now: Date, readCache: ReadCach
     now,
     environmentId: verified.environmentId,
     accountId: verified.accountId,
-    token: {
-      id: token.id,
-      tokenId: token.tokenId,
-      scopes: token.scopes,
-      appliesToAccount: token.appliesToAccount,
-      environmentIds: token.environmentIds,
-    },
+    token: tokenOf(verified),
     owner: verified.owner,
     // Like `authorize`, without the refusal: a list keeps an item only if the token may read it too.
     permits: (permission, attributes) => token.scopes.has(permission) && ownerDecision(verified, permission, attributes).allowed,
@@ -155,13 +154,7 @@ function accountContext(verified: VerifiedToken, db: Db, now: Date, origin: stri
     now,
     environmentId: '',
     accountId: verified.accountId,
-    token: {
-      id: token.id,
-      tokenId: token.tokenId,
-      scopes: token.scopes,
-      appliesToAccount: token.appliesToAccount,
-      environmentIds: token.environmentIds,
-    },
+    token: tokenOf(verified),
     owner: verified.owner,
     permits: (permission) => token.scopes.has(permission),
     authorize: (scope) => requireScope(scope),

@@ -1,6 +1,7 @@
 import type { BlockList } from 'node:net';
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '@/lib/db';
+import { isEmbedded } from '@/lib/db/client';
 import { platformTokens, type TokenStatus } from '@/lib/db/schema';
 import type { Principal } from '@/lib/iam/effective-permissions';
 import { compileStoredPolicy, type BindingScope } from '@/lib/iam/policies-in-effect';
@@ -150,11 +151,6 @@ function verificationQuery(db: Db, withPolicies: boolean) {
 
 type Lookup = (values: Values) => Promise<RecordRow | string | null>;
 
-function isPglite(db: Db): boolean {
-  const client = (db as unknown as { $client?: unknown }).$client;
-  return typeof client === 'object' && client !== null && 'waitReady' in client;
-}
-
 /**
  * Planning this query costs far more than running it. PostgreSQL keeps the plan of a named
  * prepared statement per connection. PGlite has no such statements, so there the same query
@@ -163,7 +159,7 @@ function isPglite(db: Db): boolean {
 function createLookup(db: Db, withPolicies: boolean): Lookup {
   const query = verificationQuery(db, withPolicies);
   const name = withPolicies ? 'platform_verification_record' : 'platform_verification_token';
-  if (!isPglite(db)) {
+  if (!isEmbedded(db)) {
     const prepared = query.prepare(name);
     return async (values) => (await prepared.execute(values))[0]?.record ?? null;
   }
