@@ -1,128 +1,70 @@
-import http from 'node:http';
-import type { AddressInfo, LookupFunction } from 'node:net';
 import { PlatformHttpClient } from '@dynatrace-sdk/http-client';
-import { BadRequest as DocumentBadRequest, DocumentsClient } from '@dynatrace-sdk/client-document';
+import { DocumentsClient, BadRequest as DocumentBadRequest } from '@dynatrace-sdk/client-document';
 import { EnvironmentInformationClient } from '@dynatrace-sdk/client-platform-management-service';
 import { ErrorEnvelopeError, QueryExecutionClient } from '@dynatrace-sdk/client-query';
 import { NotFound as StateNotFound, StateClient } from '@dynatrace-sdk/client-state';
-import { Agent, getGlobalDispatcher, setGlobalDispatcher, type Dispatcher } from 'undici';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '@/lib/db/testing';
-import { servePlatformApi } from '@/scripts/platform-api.mjs';
-import { createTestPlatform, insertTestToken } from './testing';
+import { describe, expect, it } from 'vitest';
+import { SDK_DOMAIN as DOMAIN, sdkClient as client, sdkRefusal as statusOf, startSdkPlatform } from './sdk-testing';
+import { insertTestToken } from './testing';
 
-// Scripts written for the original platform with its official TypeScript SDK run against the
-// portal by changing only the base URL and the token (PRODUCT.md §13). These run the official
-// client packages unchanged against a real HTTP listener serving the platform handler, as
-// scripts/server.mjs serves it.
-
-const DOMAIN = 'platform.test';
-
-let database: TestDatabase;
-let server: http.Server;
-let port: number;
-let previousDispatcher: Dispatcher;
-
-// Wildcard DNS for <envId>.platform.test, as production has for PLATFORM_DOMAIN: every name
-// under the domain is this machine. Node does not resolve such names by itself.
-const lookup: LookupFunction = (hostname, options, callback) => {
-  const name = hostname.toLowerCase();
-  if (name === DOMAIN || name.endsWith(`.${DOMAIN}`)) {
-    if (options.all) (callback as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, [{ address: '127.0.0.1', family: 4 }]);
-    else callback(null, '127.0.0.1', 4);
-    return;
-  }
-  callback(Object.assign(new Error(`${hostname} is not resolved in this test`), { code: 'ENOTFOUND' }), '', 4);
-};
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  const platform = createTestPlatform(database.db, { platformDomain: DOMAIN });
-  server = http.createServer((req, res) => servePlatformApi(platform.handle, req, res));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  port = (server.address() as AddressInfo).port;
-  previousDispatcher = getGlobalDispatcher();
-  setGlobalDispatcher(new Agent({ connect: { lookup } }));
-});
-afterAll(async () => {
-  setGlobalDispatcher(previousDispatcher);
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  await database?.close();
-});
-
-/** A stock client as the SDK's documentation configures it: a base URL and the token. */
-function client(baseUrl: string, token: string) {
-  return new PlatformHttpClient({ baseUrl, defaultHeaders: { Authorization: `Bearer ${token}` } });
-}
-
-async function statusOf(promise: Promise<unknown>): Promise<{ status: number; message: string }> {
-  try {
-    await promise;
-    return { status: 0, message: '' };
-  } catch (error) {
-    const response = (error as { response?: { status: number; body(type: 'json'): Promise<unknown> } }).response;
-    if (!response) throw error;
-    const body = (await response.body('json')) as { error: { message: string } };
-    return { status: response.status, message: body.error.message };
-  }
-}
+const platform = startSdkPlatform();
 
 describe('how a stock PlatformHttpClient reaches an environment', () => {
   it('by host: <envId>.<PLATFORM_DOMAIN> is that environment, whatever the token reaches', async () => {
-    const { token } = await insertTestToken(database.db, { scopes: ['document:documents:read'] });
-    const prod = client(`http://acme-prod.${DOMAIN}:${port}`, token);
+    const { token } = await insertTestToken(platform.database.db, { scopes: ['document:documents:read'] });
+    const prod = client(`http://acme-prod.${DOMAIN}:${platform.port}`, token);
     const response = await prod.send({ url: '/platform/document/v1/documents', method: 'GET' });
     expect(response.status).toBe(200);
-    const staging = client(`http://ACME-Staging.${DOMAIN}:${port}/`, token);
+    const staging = client(`http://ACME-Staging.${DOMAIN}:${platform.port}/`, token);
     expect((await staging.send({ url: '/platform/document/v1/documents', method: 'GET' })).status).toBe(200);
 
-    const { token: prodOnly, tokenId } = await insertTestToken(database.db, { scopes: ['document:documents:read'], environmentIds: ['acme-prod'] });
-    expect(await statusOf(client(`http://acme-staging.${DOMAIN}:${port}`, prodOnly).send({ url: '/platform/document/v1/documents', method: 'GET' }))).toEqual({
+    const { token: prodOnly, tokenId } = await insertTestToken(platform.database.db, { scopes: ['document:documents:read'], environmentIds: ['acme-prod'] });
+    expect(await statusOf(client(`http://acme-staging.${DOMAIN}:${platform.port}`, prodOnly).send({ url: '/platform/document/v1/documents', method: 'GET' }))).toEqual({
       status: 403,
       message: `The token ${tokenId} does not apply to environment 'acme-staging'.`,
     });
     // A name deeper than <envId>.<domain> names no environment: it is the root form.
-    const deeper = await client(`http://x.acme-staging.${DOMAIN}:${port}`, prodOnly).send({ url: '/platform/document/v1/documents', method: 'GET' });
+    const deeper = await client(`http://x.acme-staging.${DOMAIN}:${platform.port}`, prodOnly).send({ url: '/platform/document/v1/documents', method: 'GET' });
     expect(deeper.status).toBe(200);
   });
 
   it("at the portal's root: the token's one environment; any other token is told to name it", async () => {
     // A token of acme-prod alone: only there could it list documents.
-    const { token: prodOnly } = await insertTestToken(database.db, { scopes: ['document:documents:read'], environmentIds: ['acme-prod'] });
-    const response = await client(`http://127.0.0.1:${port}`, prodOnly).send({ url: '/platform/document/v1/documents', method: 'GET' });
+    const { token: prodOnly } = await insertTestToken(platform.database.db, { scopes: ['document:documents:read'], environmentIds: ['acme-prod'] });
+    const response = await client(`http://127.0.0.1:${platform.port}`, prodOnly).send({ url: '/platform/document/v1/documents', method: 'GET' });
     expect(response.status).toBe(200);
 
-    const { token: two, tokenId: twoId } = await insertTestToken(database.db, {
+    const { token: two, tokenId: twoId } = await insertTestToken(platform.database.db, {
       scopes: ['document:documents:read'],
       environmentIds: ['acme-prod', 'acme-staging'],
     });
-    expect(await statusOf(client(`http://127.0.0.1:${port}`, two).send({ url: '/platform/document/v1/documents', method: 'GET' }))).toEqual({
+    expect(await statusOf(client(`http://127.0.0.1:${platform.port}`, two).send({ url: '/platform/document/v1/documents', method: 'GET' }))).toEqual({
       status: 400,
       message: `The token ${twoId} reaches several environments: name the environment, with /e/<environmentId>/platform/... or the host <environmentId>.<platform domain>.`,
     });
-    const { token: wide, tokenId: wideId } = await insertTestToken(database.db, { scopes: ['document:documents:read'] });
-    expect(await statusOf(client(`http://127.0.0.1:${port}`, wide).send({ url: '/platform/document/v1/documents', method: 'GET' }))).toMatchObject({
+    const { token: wide, tokenId: wideId } = await insertTestToken(platform.database.db, { scopes: ['document:documents:read'] });
+    expect(await statusOf(client(`http://127.0.0.1:${platform.port}`, wide).send({ url: '/platform/document/v1/documents', method: 'GET' }))).toMatchObject({
       status: 400,
       message: expect.stringContaining(`The token ${wideId} reaches every environment of its account: name the environment`) as unknown,
     });
     // Nothing is said about a token one does not hold: a wrong secret is a 401 as anywhere.
-    expect((await statusOf(client(`http://127.0.0.1:${port}`, `${two.slice(0, -8)}AAAAAAAA`).send({ url: '/platform/document/v1/documents', method: 'GET' }))).status).toBe(401);
+    expect((await statusOf(client(`http://127.0.0.1:${platform.port}`, `${two.slice(0, -8)}AAAAAAAA`).send({ url: '/platform/document/v1/documents', method: 'GET' }))).status).toBe(401);
   });
 
   it('by path: /e/<envId>/platform/... keeps working', async () => {
-    const { token } = await insertTestToken(database.db, { scopes: ['document:documents:read'], environmentIds: ['acme-prod'] });
-    const response = await client(`http://127.0.0.1:${port}`, token).send({ url: '/e/acme-prod/platform/document/v1/documents', method: 'GET' });
+    const { token } = await insertTestToken(platform.database.db, { scopes: ['document:documents:read'], environmentIds: ['acme-prod'] });
+    const response = await client(`http://127.0.0.1:${platform.port}`, token).send({ url: '/e/acme-prod/platform/document/v1/documents', method: 'GET' });
     expect(response.status).toBe(200);
   });
 });
 
 describe('@dynatrace-sdk/client-state', () => {
   it('sets, reads and deletes app and user app states, of the App-Id app or else the app "scripts"', async () => {
-    const { token } = await insertTestToken(database.db, {
+    const { token } = await insertTestToken(platform.database.db, {
       scopes: ['state:app-states:read', 'state:app-states:write', 'state:app-states:delete', 'state:user-app-states:read', 'state:user-app-states:write', 'state:user-app-states:delete'],
       environmentIds: ['acme-prod'],
     });
-    const state = new StateClient(client(`http://acme-prod.${DOMAIN}:${port}`, token));
+    const state = new StateClient(client(`http://acme-prod.${DOMAIN}:${platform.port}`, token));
     await expect(state.setAppState({ key: 'last-export', body: { value: '2026-01-01T00:00:00Z' } })).resolves.toBeUndefined();
     const read = await state.getAppState({ key: 'last-export' });
     expect(read.value).toBe('2026-01-01T00:00:00Z');
@@ -131,12 +73,12 @@ describe('@dynatrace-sdk/client-state', () => {
     expect((await state.getUserAppState({ key: 'cursor' })).value).toBe('abc');
 
     // The same value is the app "scripts"' state at /state/v1/apps/{appId}/...
-    const raw = client(`http://127.0.0.1:${port}`, token);
+    const raw = client(`http://127.0.0.1:${platform.port}`, token);
     const byApp = await raw.send({ url: '/e/acme-prod/platform/state/v1/apps/scripts/app-states/last-export', method: 'GET' });
     expect(await byApp.body('json')).toMatchObject({ appId: 'scripts', key: 'last-export', value: '2026-01-01T00:00:00Z' });
     // Another app's state, named with the App-Id header.
     const otherApp = new StateClient(
-      new PlatformHttpClient({ baseUrl: `http://acme-prod.${DOMAIN}:${port}`, defaultHeaders: { Authorization: `Bearer ${token}`, 'App-Id': 'my.exporter' } }),
+      new PlatformHttpClient({ baseUrl: `http://acme-prod.${DOMAIN}:${platform.port}`, defaultHeaders: { Authorization: `Bearer ${token}`, 'App-Id': 'my.exporter' } }),
     );
     await expect(otherApp.getAppState({ key: 'last-export' })).rejects.toMatchObject({
       name: 'NotFound',
@@ -148,15 +90,15 @@ describe('@dynatrace-sdk/client-state', () => {
   });
 
   it('refuses what this portal does not keep: validUntilTime, and a bad App-Id, naming them', async () => {
-    const { token } = await insertTestToken(database.db, { scopes: ['state:app-states:write'], environmentIds: ['acme-prod'] });
-    const state = new StateClient(client(`http://acme-prod.${DOMAIN}:${port}`, token));
+    const { token } = await insertTestToken(platform.database.db, { scopes: ['state:app-states:write'], environmentIds: ['acme-prod'] });
+    const state = new StateClient(client(`http://acme-prod.${DOMAIN}:${platform.port}`, token));
     await expect(state.setAppState({ key: 'k', body: { value: 'v', validUntilTime: '2030-01-01T00:00:00Z' } })).rejects.toMatchObject({
       // The SDK's type for every 400 of this call.
       name: 'AppStateLimitsExceeded',
       message: "Invalid request body field 'validUntilTime': is not supported here: values are kept until deleted",
     });
     const badApp = new StateClient(
-      new PlatformHttpClient({ baseUrl: `http://acme-prod.${DOMAIN}:${port}`, defaultHeaders: { Authorization: `Bearer ${token}`, 'App-Id': '../x' } }),
+      new PlatformHttpClient({ baseUrl: `http://acme-prod.${DOMAIN}:${platform.port}`, defaultHeaders: { Authorization: `Bearer ${token}`, 'App-Id': '../x' } }),
     );
     await expect(badApp.setAppState({ key: 'k', body: { value: 'v' } })).rejects.toMatchObject({
       message: expect.stringContaining("Invalid header 'app-id': must be 1-200 letters") as unknown,
@@ -166,11 +108,11 @@ describe('@dynatrace-sdk/client-state', () => {
 
 describe('@dynatrace-sdk/client-query', () => {
   it('query:execute answers finished, with records, types and metadata; query:poll reads the same result', async () => {
-    const { token } = await insertTestToken(database.db, {
+    const { token } = await insertTestToken(platform.database.db, {
       scopes: ['storage:buckets:read', 'storage:logs:read', 'storage:logs:write'],
       environmentIds: ['acme-prod'],
     });
-    const http = client(`http://acme-prod.${DOMAIN}:${port}`, token);
+    const http = client(`http://acme-prod.${DOMAIN}:${platform.port}`, token);
     await http.send({
       url: '/platform/storage/ingest/v1/logs',
       method: 'POST',
@@ -186,8 +128,8 @@ describe('@dynatrace-sdk/client-query', () => {
   });
 
   it('a query that does not parse is a 400 whose message points at the position', async () => {
-    const { token } = await insertTestToken(database.db, { scopes: ['storage:buckets:read', 'storage:logs:read'], environmentIds: ['acme-prod'] });
-    const queries = new QueryExecutionClient(client(`http://acme-prod.${DOMAIN}:${port}`, token));
+    const { token } = await insertTestToken(platform.database.db, { scopes: ['storage:buckets:read', 'storage:logs:read'], environmentIds: ['acme-prod'] });
+    const queries = new QueryExecutionClient(client(`http://acme-prod.${DOMAIN}:${platform.port}`, token));
     const refusal = queries.queryExecute({ body: { query: 'fetch logs | limit ten' } });
     await expect(refusal).rejects.toBeInstanceOf(ErrorEnvelopeError);
     await expect(refusal).rejects.toMatchObject({ message: expect.stringContaining("Invalid request body field 'query': Query error at line 1, column 20") as unknown });
@@ -199,11 +141,11 @@ describe('@dynatrace-sdk/client-query', () => {
 
 describe("the seed's jobs, written as the SDK's documentation shows them", () => {
   it('business-event ingest, then the scheduled query export that keeps its position in app state', async () => {
-    const { token } = await insertTestToken(database.db, {
+    const { token } = await insertTestToken(platform.database.db, {
       scopes: ['storage:bizevents:write', 'storage:buckets:read', 'storage:bizevents:read', 'state:app-states:read', 'state:app-states:write'],
       environmentIds: ['acme-prod'],
     });
-    const http = client(`http://acme-prod.${DOMAIN}:${port}`, token);
+    const http = client(`http://acme-prod.${DOMAIN}:${platform.port}`, token);
     const run = `sdk-${Date.now()}`;
     const ingest = await http.send({
       url: '/platform/storage/ingest/v1/bizevents',
@@ -235,19 +177,19 @@ describe("the seed's jobs, written as the SDK's documentation shows them", () =>
 
 describe('@dynatrace-sdk/client-platform-management-service', () => {
   it('getEnvironmentInformation names the environment of the call, by host and at the root', async () => {
-    const { token } = await insertTestToken(database.db, { scopes: ['platform-management:environments:read'], owner: 'admin@example.com', environmentIds: ['acme-prod'] });
-    const byHost = await new EnvironmentInformationClient(client(`http://acme-prod.${DOMAIN}:${port}`, token)).getEnvironmentInformation();
+    const { token } = await insertTestToken(platform.database.db, { scopes: ['platform-management:environments:read'], owner: 'admin@example.com', environmentIds: ['acme-prod'] });
+    const byHost = await new EnvironmentInformationClient(client(`http://acme-prod.${DOMAIN}:${platform.port}`, token)).getEnvironmentInformation();
     expect(byHost).toMatchObject({ environmentId: 'acme-prod', type: 'CUSTOMER', state: 'ACTIVE' });
     expect(byHost.createTime).toBeInstanceOf(Date);
-    const atRoot = await new EnvironmentInformationClient(client(`http://127.0.0.1:${port}`, token)).getEnvironmentInformation();
+    const atRoot = await new EnvironmentInformationClient(client(`http://127.0.0.1:${platform.port}`, token)).getEnvironmentInformation();
     expect(atRoot.environmentId).toBe('acme-prod');
   });
 });
 
 describe('@dynatrace-sdk/client-document (not supported yet: README, "Platform API")', () => {
   it("createDocument's multipart body is refused with a 400 that says the endpoint takes JSON, and nothing is stored", async () => {
-    const { token } = await insertTestToken(database.db, { scopes: ['document:documents:read', 'document:documents:write'], environmentIds: ['acme-prod'] });
-    const documents = new DocumentsClient(client(`http://acme-prod.${DOMAIN}:${port}`, token));
+    const { token } = await insertTestToken(platform.database.db, { scopes: ['document:documents:read', 'document:documents:write'], environmentIds: ['acme-prod'] });
+    const documents = new DocumentsClient(client(`http://acme-prod.${DOMAIN}:${platform.port}`, token));
     const refusal = documents.createDocument({ body: { name: 'Service health', type: 'dashboard', content: new Blob(['{"tiles":[]}'], { type: 'application/json' }) } });
     await expect(refusal).rejects.toBeInstanceOf(DocumentBadRequest);
     await expect(refusal).rejects.toMatchObject({
