@@ -2,13 +2,20 @@ import os from 'node:os';
 import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
+const TESTS = ['lib/**/*.test.ts', 'app/**/*.test.ts', 'components/**/*.test.ts', 'scripts/**/*.test.ts'];
+// Files that replace modules (vi.mock) need a module graph of their own. Every other file runs
+// in a process that earlier files used, keeping the imported modules and the database copies
+// they closed (lib/db/testing.ts); starting both again per file cost most of the run.
+const OWN_MODULES = ['app/authorization-matrix.test.ts', 'app/bad-input.test.ts', 'app/_lib/session.test.ts', 'lib/auth/sign-in-limits.test.ts', 'lib/platform/verify.test.ts'];
+
 export default defineConfig({
   resolve: { alias: { '@': path.resolve(import.meta.dirname) } },
   test: {
-    include: ['lib/**/*.test.ts', 'app/**/*.test.ts', 'components/**/*.test.ts', 'scripts/**/*.test.ts'],
     environment: 'node',
     // Migrates and seeds once per run; each test database is a copy of that (lib/db/testing.ts).
     globalSetup: ['lib/db/testing-setup.ts'],
+    // Puts back the environment variables a file changed, for the next file of its process.
+    setupFiles: ['lib/testing/environment-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
@@ -16,5 +23,9 @@ export default defineConfig({
     maxWorkers: os.availableParallelism(),
     // next-auth imports 'next/server' without an extension; bundling it lets Vite resolve that.
     server: { deps: { inline: ['next-auth'] } },
+    projects: [
+      { extends: true, test: { name: 'shared', include: TESTS, exclude: OWN_MODULES, isolate: false } },
+      { extends: true, test: { name: 'own-modules', include: OWN_MODULES, isolate: true } },
+    ],
   },
 });
