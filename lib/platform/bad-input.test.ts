@@ -32,6 +32,12 @@ const BODIES: unknown[] = [
   Array.from({ length: 3000 }, (_, i) => ({ i })),
 ];
 
+/** Query parameters a call cannot go without, sent with every request to it. */
+const REQUIRED_QUERY: Record<string, string> = {
+  'app-settings.sdk.objects.update': 'optimistic-locking-version=1',
+  'app-settings.sdk.objects.delete': 'optimistic-locking-version=1',
+};
+
 const PARAMS = ['x', '%00', '..%2F..%2Fetc', 'a'.repeat(5000), '00000000-0000-0000-0000-000000000000', '<script>'];
 
 /** Bodies no endpoint takes: each is refused, naming the body. */
@@ -79,7 +85,12 @@ describe(`malformed requests to every platform endpoint (${testBackend})`, () =>
 
   async function send(endpoint: Endpoint, path: string, body: unknown, query = ''): Promise<Call> {
     const rotatesItself = endpoint.id === 'account-management.platform-tokens.self-rotate';
-    const request = endpointRequest(endpoint, 'acme-prod', `${path}${query}`, { method: endpoint.method, token: rotatesItself ? selfToken : token, body });
+    // An app settings call of the original's API names its app in a header, and a change its version in the query.
+    const headers = endpoint.service === 'app-settings' && endpoint.headerParams ? { 'app-id': 'hello-world' } : undefined;
+    const required = REQUIRED_QUERY[endpoint.id];
+    const fullQuery = required ? `?${required}${query ? `&${query.slice(1)}` : ''}` : query;
+    const call = { method: endpoint.method, token: rotatesItself ? selfToken : token, body, headers };
+    const request = endpointRequest(endpoint, 'acme-prod', `${path}${fullQuery}`, call);
     const response: Call = await readResponse(await platform.handle(request)).catch(() => ({ status: 599, body: {} }));
     if (response.status === 201 && rotatesItself) selfToken = response.body.token as string;
     // A generated token is deleted again, so that the creator's limit is never what refuses the next one.
@@ -122,6 +133,13 @@ describe(`malformed requests to every platform endpoint (${testBackend})`, () =>
       'settings.objects.delete': { id: setting.objectId as string },
       'app-settings.objects.update': { appId: 'hello-world', id: appSetting.objectId as string },
       'app-settings.objects.delete': { appId: 'hello-world', id: appSetting.objectId as string },
+      'app-settings.sdk.objects.get': { objectId: appSetting.objectId as string },
+      'app-settings.sdk.objects.update': { objectId: appSetting.objectId as string },
+      'app-settings.sdk.objects.delete': { objectId: appSetting.objectId as string },
+      'settings.classic.objects.get': { objectId: setting.objectId as string },
+      'settings.classic.objects.update': { objectId: setting.objectId as string },
+      'settings.classic.objects.delete': { objectId: setting.objectId as string },
+      'settings.classic.schemas.get': { schemaId: 'builtin:ownership.teams' },
       'automation.workflows.run': { id: workflow.id as string },
       'automation.executions.get': { id: execution.id as string },
       'app-engine.functions.run': { appId: 'text-tools', function: 'word-count' },

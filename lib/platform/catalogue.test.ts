@@ -70,8 +70,14 @@ describe('catalogue', () => {
         expect(scope.startsWith(`${endpoint.service}:`), endpoint.id).toBe(false);
         expect(endpoint.description, endpoint.id).toContain(scope);
       }
-      // Platform management's own path, as the original platform has it, is /management/….
-      const prefix = endpoint.id === 'platform-management.environment.get' ? '/management/' : `/${endpoint.service}/`;
+      // Platform management's own path, as the original platform has it, is /management/…, and
+      // its Settings 2.0 API's is /classic/environment-api/v2/settings/….
+      const prefix =
+        endpoint.id === 'platform-management.environment.get'
+          ? '/management/'
+          : endpoint.id.startsWith('settings.classic.')
+            ? '/classic/environment-api/v2/settings/'
+            : `/${endpoint.service}/`;
       expect(endpoint.path.startsWith(prefix), endpoint.id).toBe(true);
       expect(endpoint.id.startsWith(`${endpoint.service}.`)).toBe(true);
     }
@@ -123,7 +129,9 @@ describe('catalogue', () => {
     expect(ENDPOINTS.find((e) => e.path === '/automation/v1/executions/{id}')?.scopes).toEqual([
       'automation:workflows:read',
     ]);
-    expect(ENDPOINTS.filter((e) => e.level !== 'account')).toHaveLength(49);
+    expect(ENDPOINTS.filter((e) => e.service === 'app-settings' && e.headerParams?.some((h) => h.header === 'app-id'))).toHaveLength(6);
+    expect(ENDPOINTS.filter((e) => e.service === 'settings' && e.path.startsWith('/classic/environment-api/v2/settings/'))).toHaveLength(7);
+    expect(ENDPOINTS.filter((e) => e.level !== 'account')).toHaveLength(62);
   });
 
   it('makes the calls that answer with another service’s data need its read scope', () => {

@@ -4,6 +4,7 @@ import { accountIdmEndpoints } from './services/account-idm';
 import { accountPlatformTokenEndpoints } from './services/account-platform-tokens';
 import { appEngineEndpoints } from './services/app-engine';
 import { appSettingsEndpoints } from './services/app-settings';
+import { appSettingsSdkEndpoints } from './services/app-settings-sdk';
 import { automationEndpoints } from './services/automation';
 import { davisEndpoints } from './services/davis';
 import { davisCopilotEndpoints } from './services/davis-copilot';
@@ -13,6 +14,7 @@ import { iamEndpoints } from './services/iam';
 import { notificationEndpoints } from './services/notification';
 import { platformManagementEndpoints } from './services/platform-management';
 import { settingsEndpoints } from './services/settings';
+import { settingsSdkEndpoints } from './services/settings-sdk';
 import { stateEndpoints } from './services/state';
 import { stateSdkEndpoints } from './services/state-sdk';
 import { stateManagementEndpoints } from './services/state-management';
@@ -27,7 +29,9 @@ export const ENDPOINTS: readonly AnyEndpointDefinition[] = [
   ...stateManagementEndpoints,
   ...storageEndpoints,
   ...settingsEndpoints,
+  ...settingsSdkEndpoints,
   ...appSettingsEndpoints,
+  ...appSettingsSdkEndpoints,
   ...automationEndpoints,
   ...appEngineEndpoints,
   ...notificationEndpoints,

@@ -126,6 +126,8 @@ export interface PlatformCall {
   authorization?: string;
   body?: unknown;
   ip?: string;
+  /** More request headers, e.g. the App-Id of a call of the original's API. */
+  headers?: Readonly<Record<string, string>>;
 }
 
 /** A Request to /e/{env}/platform{path}, as a script would send it. */
@@ -139,6 +141,7 @@ function requestAt(path: string, call: PlatformCall): Request {
   else if (call.token) headers.set('authorization', `Bearer ${call.token}`);
   if (call.body !== undefined) headers.set('content-type', 'application/json');
   if (call.ip) headers.set('x-test-client-ip', call.ip);
+  for (const [name, value] of Object.entries(call.headers ?? {})) headers.set(name, value);
   return new Request(`http://localhost${path}`, {
     method: call.method ?? 'GET',
     headers,

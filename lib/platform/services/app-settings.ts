@@ -19,7 +19,7 @@ import {
 // The app-settings service: settings objects of one installed app, checked against the schemas
 // the app declares in the registry. The app ID is the `app-settings:app-id` attribute.
 
-async function appScope(ctx: PlatformContext, appId: string): Promise<SettingsScope> {
+export async function appScope(ctx: PlatformContext, appId: string): Promise<SettingsScope> {
   const app = await requireInstalledApp(ctx, appId);
   return {
     appId: app.id,
@@ -33,7 +33,7 @@ async function appScope(ctx: PlatformContext, appId: string): Promise<SettingsSc
 
 const appParams = z.object({ appId: appIdParam });
 const objectParams = z.object({ appId: appIdParam, ...objectIdParams });
-const appAttributes = <P extends { appId: string }>({ params }: { params: P }) => ({ [APP_SETTINGS_APP_ID]: params.appId });
+export const appAttributes = <P extends { appId: string }>({ params }: { params: P }) => ({ [APP_SETTINGS_APP_ID]: params.appId });
 
 export const listAppSettingsObjects = defineEndpoint({
   id: 'app-settings.objects.list',

@@ -27,9 +27,13 @@ export interface PageParams {
 
 /** The position a page key stands for, checked against `schema`; 400 when it is not one of ours. */
 export function readPageKey<T>(query: PageParams, schema: z.ZodType<T>): T | null {
-  const key = query['page-key'] ?? query.cursor;
-  if (key === undefined || key === '') return null;
   const field = query['page-key'] !== undefined ? 'page-key' : 'cursor';
+  return readPageKeyParameter(query['page-key'] ?? query.cursor, field, schema);
+}
+
+/** The same for a key given in the parameter `field` (the original's clients call it `nextPageKey`, `page-key`). */
+export function readPageKeyParameter<T>(key: string | undefined, field: string, schema: z.ZodType<T>): T | null {
+  if (key === undefined || key === '') return null;
   try {
     const decoded: unknown = JSON.parse(Buffer.from(key, 'base64url').toString('utf8'));
     const parsed = schema.safeParse(decoded);

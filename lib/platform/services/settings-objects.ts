@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Executor } from '@/lib/db';
 import { serviceUsers, settingsObjects, users } from '@/lib/db/schema';
@@ -22,6 +22,11 @@ export interface SettingsScope {
 }
 
 export const objectIdParams = { id: z.uuid('must be a settings object ID (a UUID)') };
+/** The version a read handed out, as the original's clients send it back (`optimistic-locking-version`, `updateToken`). */
+export const versionToken = z
+  .string()
+  .regex(/^[1-9][0-9]{0,8}$/, 'is not a version of a settings object: take it from a read of the object')
+  .transform(Number);
 export const schemaIdField = z.string({ error: 'is required and must be a string' }).min(1, 'must not be empty').max(200, 'must be at most 200 characters');
 export const valueField = storableJson(z.record(z.string(), z.unknown(), { error: 'is required and must be a JSON object' }));
 
@@ -71,6 +76,8 @@ export const settingsObjectSchema = z
 export const settingsObjectList = z.object({ items: z.array(settingsObjectSchema), nextPageKey: z.string().nullable() });
 export const deletedSettingsObject = z.object({ objectId: z.uuid(), deleted: z.boolean() });
 
+export type SettingsObjectView = ReturnType<typeof objectView>;
+
 function objectView(row: ObjectRow, schemas: readonly SettingsSchema[]) {
   return {
     objectId: row.id,
@@ -106,6 +113,10 @@ async function findObject(db: Executor, ctx: PlatformContext, scope: SettingsSco
   return row;
 }
 
+export async function getObject(ctx: PlatformContext, scope: SettingsScope, id: string): Promise<SettingsObjectView> {
+  return objectView(await findObject(ctx.db, ctx, scope, id), scope.schemas);
+}
+
 /** The schema ID of an object, for the policy attribute of update and delete. */
 export async function objectSchemaId(ctx: PlatformContext, scope: SettingsScope, id: string): Promise<string> {
   return (await findObject(ctx.db, ctx, scope, id)).schemaId;
@@ -127,69 +138,132 @@ export function checkValue(schema: SettingsSchema, value: unknown): Record<strin
   throw badRequest(`Invalid request body field '${field}': ${issue?.message ?? 'invalid value'} (schema ${schema.schemaId}).`);
 }
 
-export async function listObjects(
+export type ObjectPosition = z.infer<typeof position>;
+export const objectPosition = position;
+
+/**
+ * One page of objects after `after`, in a stable order, of the schemas given (all when none);
+ * objects the owner may not read are skipped. `after` is where the next page starts, null on the last.
+ */
+export async function listObjectPage(
   ctx: PlatformContext,
   scope: SettingsScope,
-  query: PageParams & { schemaId?: string | undefined },
+  page: { limit: number; schemaIds?: readonly string[] | undefined; after: ObjectPosition | null },
   visible: (schemaId: string) => boolean,
-) {
-  let after = readPageKey(query, position);
-  const items: ReturnType<typeof objectView>[] = [];
+): Promise<{ items: SettingsObjectView[]; after: ObjectPosition | null }> {
+  let after = page.after;
+  const items: SettingsObjectView[] = [];
   let exhausted = false;
-  // Objects the owner may not read are skipped; a few batches at most per request.
-  for (let batch = 0; batch < 5 && items.length < query.limit && !exhausted; batch++) {
+  // A few batches at most per request, however many objects are skipped.
+  for (let batch = 0; batch < 5 && items.length < page.limit && !exhausted; batch++) {
     const conditions = [scopeWhere(ctx, scope)];
-    if (query.schemaId) conditions.push(eq(settingsObjects.schemaId, query.schemaId));
+    if (page.schemaIds) conditions.push(inArray(settingsObjects.schemaId, [...page.schemaIds]));
     if (after) conditions.push(sql`(${settingsObjects.createdAt}, ${settingsObjects.id}) > (${after[0]}::timestamptz, ${after[1]}::uuid)`);
     const rows = await select(ctx.db)
       .where(and(...conditions))
       .orderBy(asc(settingsObjects.createdAt), asc(settingsObjects.id))
-      .limit(query.limit + 1);
+      .limit(page.limit + 1);
     let i = 0;
-    for (; i < rows.length && i < query.limit && items.length < query.limit; i++) {
+    for (; i < rows.length && i < page.limit && items.length < page.limit; i++) {
       const row = rows[i]!;
       after = [row.createdAt.toISOString(), row.id];
       if (visible(row.schemaId)) items.push(objectView(row, scope.schemas));
     }
     exhausted = i >= rows.length;
   }
-  return { items, nextPageKey: exhausted || !after ? null : pageKey(after) };
+  return { items, after: exhausted ? null : after };
+}
+
+/** How many objects of these schemas there are here. */
+export async function countObjects(ctx: PlatformContext, scope: SettingsScope, schemaIds: readonly string[]): Promise<number> {
+  if (schemaIds.length === 0) return 0;
+  return ctx.db.$count(settingsObjects, and(scopeWhere(ctx, scope), inArray(settingsObjects.schemaId, [...schemaIds])));
+}
+
+export async function listObjects(
+  ctx: PlatformContext,
+  scope: SettingsScope,
+  query: PageParams & { schemaId?: string | undefined },
+  visible: (schemaId: string) => boolean,
+) {
+  const page = await listObjectPage(
+    ctx,
+    scope,
+    { limit: query.limit, schemaIds: query.schemaId ? [query.schemaId] : undefined, after: readPageKey(query, position) },
+    visible,
+  );
+  return { items: page.items, nextPageKey: page.after ? pageKey(page.after) : null };
+}
+
+export interface NewObject {
+  schemaId: string;
+  value: unknown;
+}
+
+/** Checks each new object against its schema; a 400 naming the field, under `prefix` (e.g. `0.` for the first of a list). */
+function checkNewObjects(scope: SettingsScope, objects: readonly NewObject[], prefix: (i: number) => string) {
+  return objects.map((object, i) => {
+    try {
+      const schema = requireSchema(scope, object.schemaId);
+      return { schema, value: checkValue(schema, object.value) };
+    } catch (error) {
+      if (error instanceof PlatformError && prefix(i)) throw badRequest(error.message.replace(/^Invalid request body field '/, `Invalid request body field '${prefix(i)}`));
+      throw error;
+    }
+  });
+}
+
+/**
+ * Creates the objects, all or none, and returns their IDs in order. A schema that allows one
+ * object here is guarded by an advisory lock, so two creates cannot both succeed.
+ */
+export async function createObjects(
+  ctx: PlatformContext,
+  scope: SettingsScope,
+  objects: readonly NewObject[],
+  options: { fieldPrefix?: (i: number) => string; validateOnly?: boolean } = {},
+): Promise<string[]> {
+  const checked = checkNewObjects(scope, objects, options.fieldPrefix ?? (() => ''));
+  if (options.validateOnly) return [];
+  return ctx.db.transaction(async (tx) => {
+    const ids: string[] = [];
+    for (const { schema, value } of checked) {
+      if (!schema.multiObject) {
+        const key = `settings:${ctx.environmentId}:${scope.appId ?? ''}:${schema.schemaId}`;
+        await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
+        const [existing] = await tx
+          .select({ id: settingsObjects.id })
+          .from(settingsObjects)
+          .where(and(scopeWhere(ctx, scope), eq(settingsObjects.schemaId, schema.schemaId)))
+          .limit(1);
+        if (existing) {
+          throw new PlatformError(
+            409,
+            `Schema ${schema.schemaId} allows one object here and it exists already (${existing.id}); update that one instead.`,
+          );
+        }
+      }
+      const [row] = await tx
+        .insert(settingsObjects)
+        .values({
+          environmentId: ctx.environmentId,
+          appId: scope.appId,
+          schemaId: schema.schemaId,
+          value,
+          ...ownerColumns(ctx.owner),
+          createdAt: ctx.now,
+          updatedAt: ctx.now,
+        })
+        .returning({ id: settingsObjects.id });
+      ids.push(row!.id);
+    }
+    return ids;
+  });
 }
 
 export async function createObject(ctx: PlatformContext, scope: SettingsScope, schemaId: string, rawValue: unknown) {
-  const schema = requireSchema(scope, schemaId);
-  const value = checkValue(schema, rawValue);
-  const id = await ctx.db.transaction(async (tx) => {
-    if (!schema.multiObject) {
-      const key = `settings:${ctx.environmentId}:${scope.appId ?? ''}:${schema.schemaId}`;
-      await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
-      const [existing] = await tx
-        .select({ id: settingsObjects.id })
-        .from(settingsObjects)
-        .where(and(scopeWhere(ctx, scope), eq(settingsObjects.schemaId, schema.schemaId)))
-        .limit(1);
-      if (existing) {
-        throw new PlatformError(
-          409,
-          `Schema ${schema.schemaId} allows one object here and it exists already (${existing.id}); update that one instead.`,
-        );
-      }
-    }
-    const [row] = await tx
-      .insert(settingsObjects)
-      .values({
-        environmentId: ctx.environmentId,
-        appId: scope.appId,
-        schemaId: schema.schemaId,
-        value,
-        ...ownerColumns(ctx.owner),
-        createdAt: ctx.now,
-        updatedAt: ctx.now,
-      })
-      .returning({ id: settingsObjects.id });
-    return row!.id;
-  });
-  return objectView(await findObject(ctx.db, ctx, scope, id), scope.schemas);
+  const [id] = await createObjects(ctx, scope, [{ schemaId, value: rawValue }]);
+  return objectView(await findObject(ctx.db, ctx, scope, id!), scope.schemas);
 }
 
 export async function updateObject(ctx: PlatformContext, scope: SettingsScope, id: string, rawValue: unknown, expectedVersion: number | undefined) {
@@ -201,7 +275,7 @@ export async function updateObject(ctx: PlatformContext, scope: SettingsScope, i
       .for('update');
     if (!current) throw notFound(`No settings object with ID '${id}' here.`);
     if (expectedVersion !== undefined && expectedVersion !== current.version) {
-      throw new PlatformError(409, `The object changed meanwhile: it is at version ${current.version}, not ${expectedVersion}. Read it again and retry.`);
+      throw new PlatformError(409, changedMeanwhile(current.version, expectedVersion));
     }
     const value = checkValue(requireSchema(scope, current.schemaId), rawValue);
     await tx
@@ -212,11 +286,82 @@ export async function updateObject(ctx: PlatformContext, scope: SettingsScope, i
   return objectView(await findObject(ctx.db, ctx, scope, id), scope.schemas);
 }
 
-export async function deleteObject(ctx: PlatformContext, scope: SettingsScope, id: string) {
+export async function deleteObject(ctx: PlatformContext, scope: SettingsScope, id: string, expectedVersion?: number) {
+  const conditions = [scopeWhere(ctx, scope), eq(settingsObjects.id, id)];
+  if (expectedVersion !== undefined) conditions.push(eq(settingsObjects.version, expectedVersion));
   const deleted = await ctx.db
     .delete(settingsObjects)
-    .where(and(scopeWhere(ctx, scope), eq(settingsObjects.id, id)))
+    .where(and(...conditions))
     .returning({ id: settingsObjects.id });
-  if (deleted.length === 0) throw notFound(`No settings object with ID '${id}' here.`);
+  if (deleted.length === 0) {
+    const current = await findObject(ctx.db, ctx, scope, id);
+    throw new PlatformError(409, changedMeanwhile(current.version, expectedVersion!));
+  }
   return { objectId: id, deleted: true };
+}
+
+function changedMeanwhile(current: number, expected: number): string {
+  return `The object changed meanwhile: it is at version ${current}, not ${expected}. Read it again and retry.`;
+}
+
+// Parameters of the lists as the original's clients send them.
+
+/**
+ * The query of a call that takes only these parameters: any other (a filter, a sort, a misspelt
+ * name) is a 400 naming it, rather than ignored so that the answer silently means something else.
+ */
+export function onlyParameters<S extends z.ZodRawShape>(shape: S, takes: string | null) {
+  const names = new Set(Object.keys(shape));
+  return z
+    .object(shape)
+    .catchall(z.unknown())
+    .superRefine((query, ctx) => {
+      for (const name of Object.keys(query)) {
+        if (!names.has(name)) ctx.addIssue({ code: 'custom', path: [name], message: takes ? `is not a parameter of this call here; it takes ${takes}` : 'is not a parameter of this call here; it takes none' });
+      }
+    })
+    .transform((query) => query as z.output<z.ZodObject<S>>);
+}
+
+/** A comma-separated list of IDs (`schemaIds`, `schema-ids`, `scopes`). */
+export function commaSeparated(what: string) {
+  return z
+    .string()
+    .max(4000, 'must be at most 4000 characters')
+    .transform((text) => [...new Set(text.split(',').map((part) => part.trim()).filter((part) => part !== ''))])
+    .pipe(z.array(z.string().max(200, `must be ${what} of at most 200 characters each`)).min(1, `must name at least one ${what}`).max(100, `can name at most 100`));
+}
+
+/**
+ * The `fields` / `add-fields` of a list: names of the fields the answer has. One of the
+ * original's fields that is not kept here is refused by name, rather than left out unsaid.
+ */
+export function fieldList<const F extends string>(served: readonly F[], notKept: readonly string[]) {
+  return commaSeparated('field').transform((names, ctx): F[] => {
+    for (const name of names) {
+      if (served.includes(name as F)) continue;
+      ctx.addIssue({
+        code: 'custom',
+        message: notKept.includes(name)
+          ? `'${name}' is not kept by this portal; it serves ${served.join(', ')}`
+          : `has no field '${name.slice(0, 50)}'; it serves ${served.join(', ')}`,
+      });
+      return z.NEVER;
+    }
+    return names as F[];
+  });
+}
+
+/** The page size of the original's lists: 1–500, default 100. */
+export const pageSizeParam = z.coerce
+  .number({ error: 'must be a whole number from 1 to 500' })
+  .int('must be a whole number from 1 to 500')
+  .min(1, 'must be a whole number from 1 to 500')
+  .max(500, 'must be a whole number from 1 to 500');
+
+/** Only the listed fields of an object, in the order given. */
+export function pickFields<T extends Record<string, unknown>>(object: T, fields: readonly (keyof T)[]): Partial<T> {
+  const out: Partial<T> = {};
+  for (const field of fields) if (object[field] !== undefined) out[field] = object[field];
+  return out;
 }

@@ -20,10 +20,10 @@ import { SETTINGS_SCHEMAS, schemaView } from './settings-schemas';
 // The settings service: the built-in schemas and the environment's objects of them. The schema ID
 // is the `settings:schema-id` attribute, so policies can allow or deny per schema.
 
-const SCHEMA_ID = 'settings:schema-id';
-const READ = 'settings:objects:read';
+export const SCHEMA_ID = 'settings:schema-id';
+export const READ = 'settings:objects:read';
 
-const ENVIRONMENT: SettingsScope = {
+export const ENVIRONMENT: SettingsScope = {
   appId: null,
   schemas: SETTINGS_SCHEMAS,
   schemasHint: 'GET /settings/v1/schemas lists the schemas.',

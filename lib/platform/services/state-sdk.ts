@@ -11,7 +11,8 @@ import { appAttributes, loadState, MAX_STATE_BYTES, removeState, stateParams, st
 // a string reads here as its JSON text.
 
 const DEFAULT_SCRIPT_APP_ID = 'scripts';
-const APP_HEADER: readonly HeaderParam[] = [{ header: 'app-id', param: 'appId', default: DEFAULT_SCRIPT_APP_ID }];
+/** The app of a call of the original's API, which takes it from the calling app (app settings too). */
+export const APP_HEADER: readonly HeaderParam[] = [{ header: 'app-id', param: 'appId', default: DEFAULT_SCRIPT_APP_ID }];
 
 const putBody = z.object({
   value: storableString(z.string({ error: 'is required and must be a string' })),
