@@ -123,7 +123,7 @@ describe('catalogue', () => {
     expect(ENDPOINTS.find((e) => e.path === '/automation/v1/executions/{id}')?.scopes).toEqual([
       'automation:workflows:read',
     ]);
-    expect(ENDPOINTS.filter((e) => e.level !== 'account')).toHaveLength(49);
+    expect(ENDPOINTS.filter((e) => e.level !== 'account')).toHaveLength(56);
   });
 
   it('makes the calls that answer with another service’s data need its read scope', () => {
@@ -143,7 +143,14 @@ describe('catalogue', () => {
       expect(isScopeName(scope)).toBe(true);
       expect(query?.endpoint.description).toContain(scope);
       // query:poll reads a query again, and an execution can hold a query's records, so reading them needs the table's scope too.
-      expect(endpointsForScope(scope).map((e) => e.id)).toEqual(['storage.query.execute', 'storage.query.poll', 'automation.executions.get']);
+      expect(endpointsForScope(scope).map((e) => e.id)).toEqual([
+        'storage.query.execute',
+        'storage.query.poll',
+        'automation.executions.get',
+        'automation.executions.tasks.list',
+        'automation.executions.tasks.get',
+        'automation.executions.tasks.result',
+      ]);
     }
   });
 
