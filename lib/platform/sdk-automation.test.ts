@@ -265,4 +265,18 @@ describe('@dynatrace-sdk/client-automation calls this portal does not support (R
     await expect(workflows.getWorkflowHistoryRecords({ id: workflow.id })).rejects.toMatchObject(noEndpoint);
     expect(await statusOf(workflows.patchWorkflow({ id: workflow.id, body: { title: 'x' } }))).toMatchObject({ status: 405 });
   });
+
+  it("runWorkflow's params and uniqueQualifier: a 400 naming them, and nothing runs", async () => {
+    const { workflows, executions } = await clients(AUTHOR);
+    const workflow = await workflows.createWorkflow({ body: { title: 'Once', tasks: { note: { action: 'notification.send', input: { title: 'x' } } } } });
+    await expect(workflows.runWorkflow({ id: workflow.id, body: { input: {}, params: { day: 'monday' } } })).rejects.toMatchObject({
+      name: '400',
+      message: "Invalid request body field 'params': is not supported here: tasks take the run’s input as {{ input.<name> }}",
+    });
+    await expect(workflows.runWorkflow({ id: workflow.id, body: { uniqueQualifier: 'nightly-2026-12-01' } })).rejects.toMatchObject({
+      name: '400',
+      message: "Invalid request body field 'uniqueQualifier': is not supported here: every run makes an execution",
+    });
+    expect((await executions.getExecutions({ workflow: [workflow.id] })).count).toBe(0);
+  });
 });

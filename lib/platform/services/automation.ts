@@ -506,7 +506,17 @@ export const runWorkflowEndpoint = defineEndpoint({
   description: 'Each task also needs the scopes of the endpoint its action calls, as a direct call would. The execution has ended when this answers.',
   requestBody: 'JSON object, optionally with input (send {} to run without)',
   params: workflowId,
-  body: storableJson(z.object({ input: z.record(z.string(), z.unknown(), { error: 'must be a JSON object' }).default({}) })),
+  body: storableJson(
+    z.object({
+      input: z.record(z.string(), z.unknown(), { error: 'must be a JSON object' }).default({}),
+      // The original's execution parameters and de-duplication: refused rather than ignored.
+      params: z
+        .record(z.string(), z.unknown(), { error: 'must be a JSON object' })
+        .optional()
+        .refine((p) => !p || Object.keys(p).length === 0, 'is not supported here: tasks take the run’s input as {{ input.<name> }}'),
+      uniqueQualifier: z.null({ error: 'is not supported here: every run makes an execution' }).optional(),
+    }),
+  ),
   exampleBody: { input: {} },
   responses: { 201: { description: 'The execution, with every task’s result.', schema: executionSchema } },
   async handle({ params, body }, ctx) {
