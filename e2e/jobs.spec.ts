@@ -101,7 +101,7 @@ test.describe('the three jobs', () => {
       const started = await nightly.post('acme-prod', `/automation/v1/workflows/${workflowId}/run`, {});
       expect(started.status()).toBe(201);
       const startedBody = await started.json();
-      expect(startedBody.state, JSON.stringify(startedBody.tasks)).toBe('success');
+      expect(startedBody.state, JSON.stringify(startedBody.tasks)).toBe('SUCCESS');
       const executionId = startedBody.id;
 
       const execution = await nightly.get('acme-prod', `/automation/v1/executions/${executionId}`);
@@ -112,7 +112,7 @@ test.describe('the three jobs', () => {
         { service: 'checkout', content: 'boom' },
         { service: 'payments', content: 'timeout' },
       ]);
-      expect(body.tasks[1]).toMatchObject({ name: 'mail', state: 'success', result: { status: 'stored', subject } });
+      expect(body.tasks[1]).toMatchObject({ name: 'mail', state: 'SUCCESS', result: { status: 'stored', subject } });
 
       // The admin generated the exporter's token, so the mail shows in the admin's outbox.
       await adminPage.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Outbox' }).click();

@@ -529,6 +529,8 @@ export const workflows = pgTable(
     tasks: jsonValue('tasks').$type<unknown[]>().notNull(),
     ownerUserId: uuid('owner_user_id').references(() => users.id, { onDelete: 'set null' }),
     ownerServiceUserId: uuid('owner_service_user_id').references(() => serviceUsers.id, { onDelete: 'set null' }),
+    /** 1 when created, one more with each change. */
+    version: integer('version').notNull().default(1),
     createdAt: precisionCreatedAt(),
     updatedAt: updatedAt(),
   },

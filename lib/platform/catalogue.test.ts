@@ -131,7 +131,7 @@ describe('catalogue', () => {
     ]);
     expect(ENDPOINTS.filter((e) => e.service === 'app-settings' && e.headerParams?.some((h) => h.header === 'app-id'))).toHaveLength(6);
     expect(ENDPOINTS.filter((e) => e.service === 'settings' && e.path.startsWith('/classic/environment-api/v2/settings/'))).toHaveLength(7);
-    expect(ENDPOINTS.filter((e) => e.level !== 'account')).toHaveLength(62);
+    expect(ENDPOINTS.filter((e) => e.level !== 'account')).toHaveLength(69);
   });
 
   it('makes the calls that answer with another service’s data need its read scope', () => {
@@ -151,7 +151,14 @@ describe('catalogue', () => {
       expect(isScopeName(scope)).toBe(true);
       expect(query?.endpoint.description).toContain(scope);
       // query:poll reads a query again, and an execution can hold a query's records, so reading them needs the table's scope too.
-      expect(endpointsForScope(scope).map((e) => e.id)).toEqual(['storage.query.execute', 'storage.query.poll', 'automation.executions.get']);
+      expect(endpointsForScope(scope).map((e) => e.id)).toEqual([
+        'storage.query.execute',
+        'storage.query.poll',
+        'automation.executions.get',
+        'automation.executions.tasks.list',
+        'automation.executions.tasks.get',
+        'automation.executions.tasks.result',
+      ]);
     }
   });
 

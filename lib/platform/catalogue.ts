@@ -86,7 +86,7 @@ export const SCOPES = [
   { name: 'app-settings:objects:write', service: 'app-settings', description: 'Create, update and delete app settings objects' },
 
   { name: 'automation:workflows:read', service: 'automation', description: 'Read workflows and executions' },
-  { name: 'automation:workflows:write', service: 'automation', description: 'Create workflows' },
+  { name: 'automation:workflows:write', service: 'automation', description: 'Create, change and delete workflows' },
   { name: 'automation:workflows:run', service: 'automation', description: 'Run workflows' },
 
   { name: 'app-engine:apps:run', service: 'app-engine', description: 'List installed apps' },

@@ -88,13 +88,13 @@ describe(`the three jobs (${testBackend})`, () => {
     expect(workflow.status).toBe(201);
     const run = await api('POST', 'acme-prod', `/automation/v1/workflows/${workflow.body.id as string}/run`, {});
     expect(run.status).toBe(201);
-    expect(run.body.state).toBe('success');
+    expect(run.body.state).toBe('SUCCESS');
 
     const execution = await api('GET', 'acme-prod', `/automation/v1/executions/${run.body.id as string}`);
     expect(execution.status).toBe(200);
     expect(execution.headers.get('content-type')).toContain('application/json');
     const [task] = execution.body.tasks as { name: string; state: string; result: { records: unknown[] } }[];
-    expect(task).toMatchObject({ name: 'errors', state: 'success' });
+    expect(task).toMatchObject({ name: 'errors', state: 'SUCCESS' });
     expect(task!.result.records).toEqual([
       { service: 'checkout', content: 'boom' },
       { service: 'payments', content: 'timeout' },

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { emailMessages } from '@/lib/db/schema';
+import { emailMessages, users } from '@/lib/db/schema';
 import { createTestDatabase, type TestDatabase } from '@/lib/db/testing';
 import { createTestPlatform, grantTestPolicy, insertTestToken, platformRequest, readResponse } from '../testing';
 
@@ -66,12 +66,21 @@ describe('workflows', () => {
   it('creates and lists workflows of the environment', async () => {
     const id = await createWorkflow([{ name: 'count', action: 'storage.query', input: { query: 'fetch bizevents | summarize count()' } }], 'Count events');
     const list = await call('GET', WORKFLOWS);
-    expect(list.body.workflows).toContainEqual(expect.objectContaining({ id, title: 'Count events', owner: expect.objectContaining({ email: 'alice@example.com' }) }));
-    expect((await call('GET', WORKFLOWS, undefined, alice, 'acme-staging')).body.workflows).toEqual([]);
+    const [owner] = await database.db.select({ id: users.id }).from(users).where(eq(users.email, 'alice@example.com'));
+    expect(list.status, JSON.stringify(list.body)).toBe(200);
+    expect(list.body.results).toContainEqual(expect.objectContaining({ id, title: 'Count events', owner: owner!.id }));
+    expect((await call('GET', WORKFLOWS, undefined, alice, 'acme-staging')).body).toEqual({ count: 0, results: [] });
+  });
+
+  it('takes a workflow without tasks, as the original platform does, and runs it to success', async () => {
+    const response = await call('POST', WORKFLOWS, { title: 'Nothing yet', tasks: [] });
+    expect(response.status).toBe(201);
+    expect(response.body.tasks).toEqual({});
+    expect((await run(response.body.id as string, alice)).state).toBe('SUCCESS');
   });
 
   it.each([
-    ['no tasks', { title: 'x', tasks: [] }, "'tasks': needs at least one task"],
+    ['tasks that are neither a list nor an object', { title: 'x', tasks: 'export' }, "'tasks': must be an object of tasks by name (or an array of tasks)"],
     ['an unknown action', { title: 'x', tasks: [{ name: 'a', action: 'shell.exec', input: {} }] }, "'tasks.0.action': must be one of storage.query, state.set, email.send, notification.send"],
     ['a repeated name', { title: 'x', tasks: [{ name: 'a', action: 'storage.query', input: { query: 'fetch logs' } }, { name: 'a', action: 'storage.query', input: { query: 'fetch logs' } }] }, "'tasks.1.name': repeats the task name 'a'"],
     ['a reference to a later task', { title: 'x', tasks: [{ name: 'a', action: 'email.send', input: { to: 'a@example.com', subject: 's', body: '{{ tasks.b.records }}' } }, { name: 'b', action: 'storage.query', input: { query: 'fetch logs' } }] }, "'tasks.0.input': refers to 'tasks.b.records'"],
@@ -99,14 +108,14 @@ describe('runs', () => {
     ]);
     const execution = await run(id, exporter, { type: 'purchase' });
     // The exporter's policies grant storage and email, but not state:app-states:write.
-    expect(execution.state).toBe('error');
-    expect(execution.tasks.map((t) => t.state)).toEqual(['success', 'error', 'skipped']);
+    expect(execution.state).toBe('ERROR');
+    expect(execution.tasks.map((t) => t.state)).toEqual(['SUCCESS', 'ERROR', 'SKIPPED']);
     expect(execution.tasks[0]!.result!.records).toEqual([{ amount: 20 }, { amount: 5 }]);
     expect(execution.tasks[1]!.error).toEqual({ status: 403, message: expect.stringContaining("lacks the permission 'state:app-states:write'") });
 
     // Alice's policies grant the state but not email: her run gets one task further.
     const aliceRun = await run(id, alice, { type: 'purchase' });
-    expect(aliceRun.tasks.map((t) => t.state)).toEqual(['success', 'success', 'error']);
+    expect(aliceRun.tasks.map((t) => t.state)).toEqual(['SUCCESS', 'SUCCESS', 'ERROR']);
     expect(aliceRun.tasks[2]!.error!.message).toContain("lacks the permission 'email:emails:send'");
     const state = await call('GET', '/state/v1/apps/exporter/app-states/last-export');
     expect(state.body.value).toEqual([{ amount: 20 }, { amount: 5 }]);
@@ -127,7 +136,7 @@ describe('runs', () => {
       { name: 'mail', action: 'email.send', input: { to: 'finance@example.com', subject: 'Big purchases', body: '{{ tasks.export.records }}' } },
     ]);
     const execution = await run(id, exporter);
-    expect(execution.state).toBe('success');
+    expect(execution.state).toBe('SUCCESS');
     const mail = execution.tasks[1]!.result as { id: string; status: string };
     expect(mail.status).toBe('stored');
     const [row] = await database.db.select({ body: emailMessages.body }).from(emailMessages).where(eq(emailMessages.id, mail.id));
@@ -149,10 +158,10 @@ describe('runs', () => {
   it('lets only the identity that ran it read an execution back', async () => {
     const id = await createWorkflow([{ name: 'export', action: 'storage.query', input: { query: 'fetch bizevents | summarize count(), by: {event.type}' } }]);
     const execution = await run(id, exporter);
-    expect(execution.state).toBe('success');
+    expect(execution.state).toBe('SUCCESS');
     const fetched = await call('GET', `/automation/v1/executions/${execution.id}`, undefined, exporter);
     expect(fetched.status).toBe(200);
-    expect(fetched.body).toMatchObject({ id: execution.id, workflowId: id, state: 'success' });
+    expect(fetched.body).toMatchObject({ id: execution.id, workflow: id, state: 'SUCCESS' });
     expect((fetched.body.tasks as Execution['tasks'])[0]!.result!.records).toEqual([
       { 'event.type': 'purchase', 'count()': 2 },
       { 'event.type': 'refund', 'count()': 1 },
@@ -167,7 +176,7 @@ describe('runs', () => {
       { name: 'mail', action: 'email.send', input: { to: 'finance@example.com', subject: 'Count', body: '{{ tasks.export.records }}' } },
     ]);
     const execution = await run(id, exporter);
-    expect(execution.state).toBe('success');
+    expect(execution.state).toBe('SUCCESS');
     const path = `/automation/v1/executions/${execution.id}`;
     // Another token of the same owner, with the automation scope only.
     const owner = { owner: 'exporter@service.example.com', creator: 'admin@example.com' };

@@ -19,6 +19,27 @@ export const pageQuery = {
   cursor: z.string().max(500, 'is not a page key of this list').optional(),
 };
 
+/** A query parameter a list does not take, refused rather than ignored: an ignored filter would answer with everything. */
+export const notTaken = (reason: string) => z.undefined({ error: `is not supported here: ${reason}` }).optional();
+
+/** Each of these query parameters refused, with the reason. */
+export function notTakenParams(names: readonly string[], reason: string): Record<string, ReturnType<typeof notTaken>> {
+  return Object.fromEntries(names.map((name) => [name, notTaken(reason)]));
+}
+
+/** Where the original platform's API pages by position (automation): `?limit=` and `?offset=`, with the total `count`. */
+export const offsetPageQuery = {
+  'page-key': notTaken('this list pages with limit and offset'),
+  cursor: notTaken('this list pages with limit and offset'),
+  limit: pageQuery.limit,
+  offset: z.coerce
+    .number({ error: 'must be a whole number from 0 to 1000000' })
+    .int('must be a whole number from 0 to 1000000')
+    .min(0, 'must be a whole number from 0 to 1000000')
+    .max(1_000_000, 'must be a whole number from 0 to 1000000')
+    .default(0),
+};
+
 export interface PageParams {
   limit: number;
   'page-key'?: string | undefined;
