@@ -81,6 +81,20 @@ describe('documents', () => {
     expect((await call(`${DOCS}/${id}/metadata`)).body).toMatchObject({ version: '2' });
   });
 
+  it('take an ID of the caller’s choosing (a UUID) once; a second create with it is a 409', async () => {
+    const id = '7b0c7f4e-3d7a-4a36-9a57-0f4f1c2a9e01';
+    expect((await call(DOCS, { method: 'POST', body: { id, name: 'Chosen', type: 'dashboard', content: {} } })).body).toMatchObject({ id, version: '1' });
+    expect(await call(DOCS, { env: 'acme-staging', method: 'POST', body: { id, name: 'Again', type: 'dashboard', content: {} } })).toMatchObject({
+      status: 409,
+      body: { error: { message: `A document with ID '${id}' already exists.` } },
+    });
+    expect(await call(DOCS, { method: 'POST', body: { id: 'my-board', name: 'x', type: 'dashboard', content: {} } })).toMatchObject({
+      status: 400,
+      body: { error: { message: "Invalid request body field 'id': must be a document ID (a UUID)" } },
+    });
+    expect((await call(`${DOCS}/${id}/metadata`)).body).toMatchObject({ name: 'Chosen' });
+  });
+
   it('stay in their environment', async () => {
     const { body } = await call(DOCS, { method: 'POST', body: { name: 'Prod only', type: 'notebook', content: 'x' } });
     const id = (body as Doc).id;
