@@ -7,12 +7,14 @@ import { PlatformTokensPage } from './pages/platform-tokens-page';
 
 const unique = (label: string) => `${label} ${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
 
+type Doc = { id: string; name: string; type: string; version: string };
+
 function api(request: APIRequestContext, token: string) {
   const headers = { Authorization: `Bearer ${token}` };
   return {
     get: (env: string, path: string) => request.get(`/e/${env}/platform${path}`, { headers }),
     post: (env: string, path: string, data: unknown) => request.post(`/e/${env}/platform${path}`, { headers, data }),
-    put: (env: string, path: string, data: unknown) => request.put(`/e/${env}/platform${path}`, { headers, data }),
+    patch: (env: string, path: string, data: unknown) => request.patch(`/e/${env}/platform${path}`, { headers, data }),
   };
 }
 
@@ -147,30 +149,35 @@ test.describe('the three jobs', () => {
       expect((await client.post('acme-prod', '/document/v1/documents', { name: dashboard, type: 'dashboard', content: { tiles: ['latency'] } })).status()).toBe(201);
 
       async function sync() {
-        const source: { id: string; name: string }[] = (await (await client.get('acme-prod', '/document/v1/documents?limit=1000')).json()).documents;
-        const target: { id: string; name: string }[] = (await (await client.get('acme-staging', '/document/v1/documents?limit=1000')).json()).documents;
-        for (const document of source.filter((d) => d.name === dashboard)) {
-          const full = await (await client.get('acme-prod', `/document/v1/documents/${document.id}`)).json();
-          const body = { name: full.name, type: full.type, content: full.content };
+        const filter = `?filter=${encodeURIComponent(`type == 'dashboard' and name == '${dashboard}'`)}`;
+        const source: Doc[] = (await (await client.get('acme-prod', `/document/v1/documents${filter}`)).json()).documents;
+        const target: Doc[] = (await (await client.get('acme-staging', `/document/v1/documents${filter}`)).json()).documents;
+        for (const document of source) {
+          const content = await (await client.get('acme-prod', `/document/v1/documents/${document.id}/content`)).json();
+          const body = { name: document.name, type: document.type, content };
           const existing = target.find((t) => t.name === document.name);
           const response = existing
-            ? await client.put('acme-staging', `/document/v1/documents/${existing.id}`, body)
+            ? await client.patch('acme-staging', `/document/v1/documents/${existing.id}?optimistic-locking-version=${existing.version}`, body)
             : await client.post('acme-staging', '/document/v1/documents', body);
           expect(response.ok()).toBe(true);
         }
       }
 
       await sync();
-      const prod: { id: string; name: string }[] = (await (await client.get('acme-prod', '/document/v1/documents?limit=1000')).json()).documents;
+      const prod: Doc[] = (await (await client.get('acme-prod', '/document/v1/documents?page-size=1000')).json()).documents;
       const source = prod.find((d) => d.name === dashboard)!;
-      expect((await client.put('acme-prod', `/document/v1/documents/${source.id}`, { content: { tiles: ['latency', 'errors'] } })).status()).toBe(200);
+      const change = { content: { tiles: ['latency', 'errors'] } };
+      expect((await client.patch('acme-prod', `/document/v1/documents/${source.id}?optimistic-locking-version=${source.version}`, change)).status()).toBe(200);
+      // A second change at the version already changed is refused: nothing is lost.
+      expect((await client.patch('acme-prod', `/document/v1/documents/${source.id}?optimistic-locking-version=${source.version}`, change)).status()).toBe(409);
       await sync();
 
-      const staging: { id: string; name: string }[] = (await (await client.get('acme-staging', '/document/v1/documents?limit=1000')).json()).documents;
+      const staging: Doc[] = (await (await client.get('acme-staging', '/document/v1/documents?page-size=1000')).json()).documents;
       const copies = staging.filter((d) => d.name === dashboard);
       expect(copies).toHaveLength(1);
-      const copy = await (await client.get('acme-staging', `/document/v1/documents/${copies[0]!.id}`)).json();
-      expect(copy.content).toEqual({ tiles: ['latency', 'errors'] });
+      expect(copies[0]!.version).toBe('2');
+      const copy = await (await client.get('acme-staging', `/document/v1/documents/${copies[0]!.id}/content`)).json();
+      expect(copy).toEqual({ tiles: ['latency', 'errors'] });
 
       const globex = await client.get('globex-prod', '/document/v1/documents');
       expect(globex.status()).toBe(403);

@@ -11,6 +11,7 @@ const METHOD_COLORS: Record<string, string> = {
   GET: 'bg-sky-100 text-sky-900',
   POST: 'bg-green-100 text-green-900',
   PUT: 'bg-amber-100 text-amber-900',
+  PATCH: 'bg-amber-100 text-amber-900',
   DELETE: 'bg-red-100 text-red-900',
 };
 

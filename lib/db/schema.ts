@@ -397,7 +397,14 @@ export const documents = pgTable(
     name: varchar('name', { length: 255 }).notNull(),
     /** The `document:document-type` attribute policies can condition on. */
     type: varchar('type', { length: 100 }).notNull(),
+    description: varchar('description', { length: 1000 }),
     content: jsonValue('content').notNull(),
+    /** The content's media type, as uploaded; JSON content is kept as a JSON value, other text as a string. */
+    contentType: varchar('content_type', { length: 255 }).notNull().default('application/json'),
+    /** Optimistic locking: every change adds one, and a change naming an older version is refused (409). */
+    version: integer('version').notNull().default(1),
+    /** The identity (user or service user) whose token made the latest change; no reference, it is a record. */
+    lastModifiedBy: uuid('last_modified_by'),
     /** The owner of the token that created it; kept (as null) when that identity is deleted. */
     ownerUserId: uuid('owner_user_id').references(() => users.id, { onDelete: 'set null' }),
     ownerServiceUserId: uuid('owner_service_user_id').references(() => serviceUsers.id, { onDelete: 'set null' }),

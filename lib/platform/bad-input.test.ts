@@ -4,7 +4,10 @@
 // request (the endpoint's example body, with parameters naming things that exist) gets the wrong
 // type, NUL and lone surrogates (refused, or accepted without storing anything), huge and deeply
 // nested values (refused, naming the limit), SQL and HTML.
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { documents } from '@/lib/db/schema';
 import { databaseSnapshot } from '@/lib/db/snapshot';
 import { createTestDatabase, testBackend, type TestDatabase } from '@/lib/db/testing';
 import { fillPath, pathParamNames, SCOPES } from './catalogue';
@@ -68,6 +71,7 @@ describe(`malformed requests to every platform endpoint (${testBackend})`, () =>
   let token: string;
   /** The token the endpoint of a token's own rotation is called with: each rotation hands on the next. */
   let selfToken: string;
+  let documentId: string;
   /** Path parameters that name things that exist, per endpoint. */
   const validParams = new Map<string, Record<string, string>>();
 
@@ -83,12 +87,19 @@ describe(`malformed requests to every platform endpoint (${testBackend})`, () =>
     await database.close();
   });
 
+  /** A change of a document names the version it is made at: the document's current one, so that a good request succeeds. */
+  async function withVersion(endpoint: Endpoint, query: string): Promise<string> {
+    if (endpoint.service !== 'document' || !(endpoint.query instanceof z.ZodObject) || !('optimistic-locking-version' in endpoint.query.shape)) return query;
+    const [row] = await database.db.select({ version: documents.version }).from(documents).where(eq(documents.id, documentId));
+    return `${query}${query ? '&' : '?'}optimistic-locking-version=${row?.version ?? 1}`;
+  }
+
   async function send(endpoint: Endpoint, path: string, body: unknown, query = ''): Promise<Call> {
     const rotatesItself = endpoint.id === 'account-management.platform-tokens.self-rotate';
     // An app settings call of the original's API names its app in a header, and a change its version in the query.
     const headers = endpoint.service === 'app-settings' && endpoint.headerParams ? { 'app-id': 'hello-world' } : undefined;
     const required = REQUIRED_QUERY[endpoint.id];
-    const fullQuery = required ? `?${required}${query ? `&${query.slice(1)}` : ''}` : query;
+    const fullQuery = await withVersion(endpoint, required ? `?${required}${query ? `&${query.slice(1)}` : ''}` : query);
     const call = { method: endpoint.method, token: rotatesItself ? selfToken : token, body, headers };
     const request = endpointRequest(endpoint, 'acme-prod', `${path}${fullQuery}`, call);
     const response: Call = await readResponse(await platform.handle(request)).catch(() => ({ status: 599, body: {} }));
@@ -113,6 +124,7 @@ describe(`malformed requests to every platform endpoint (${testBackend})`, () =>
 
   async function buildWorld() {
     const document = await must('POST', '/document/v1/documents', { name: 'Bad input', type: 'dashboard', content: {} });
+    documentId = document.id as string;
     await must('PUT', '/state/v1/apps/bad.input/app-states/k', { value: 1 });
     await must('PUT', '/state/v1/apps/bad.input/user-app-states/k', { value: 1 });
     const setting = await must('POST', '/settings/v1/objects', { schemaId: 'builtin:ownership.teams', value: { name: 'Bad input', identifier: 'bad-input' } });
@@ -127,7 +139,11 @@ describe(`malformed requests to every platform endpoint (${testBackend})`, () =>
     const managed = await insertTestToken(database.db, { owner: 'admin@example.com' });
     const byEndpoint: Record<string, Record<string, string>> = {
       'document.documents.get': { id: document.id as string },
+      'document.documents.metadata.get': { id: document.id as string },
+      'document.documents.content.get': { id: document.id as string },
       'document.documents.update': { id: document.id as string },
+      'document.documents.metadata.update': { id: document.id as string },
+      'document.documents.content.update': { id: document.id as string },
       'document.documents.delete': { id: document.id as string },
       'settings.objects.update': { id: setting.objectId as string },
       'settings.objects.delete': { id: setting.objectId as string },
@@ -194,7 +210,7 @@ describe(`malformed requests to every platform endpoint (${testBackend})`, () =>
   const BODY = /^Invalid request body|request body is larger|^Too many records/;
 
   for (const endpoint of ENDPOINTS) {
-    const hasBody = endpoint.method === 'POST' || endpoint.method === 'PUT';
+    const hasBody = endpoint.method === 'POST' || endpoint.method === 'PUT' || endpoint.method === 'PATCH';
     it(`${endpoint.method} ${endpoint.path}`, async () => {
       const names = pathParamNames(endpoint.path);
       const params = validParams.get(endpoint.id)!;

@@ -116,7 +116,7 @@ describe('catalogue', () => {
     const doc = ENDPOINTS.filter((e) => e.path === '/document/v1/documents/{id}');
     expect(doc.map((e) => [e.method, e.scopes])).toEqual([
       ['GET', ['document:documents:read']],
-      ['PUT', ['document:documents:write']],
+      ['PATCH', ['document:documents:write']],
       ['DELETE', ['document:documents:delete']],
     ]);
     expect(ENDPOINTS.filter((e) => e.path.startsWith('/storage/ingest/v1/'))).toHaveLength(3);
@@ -131,7 +131,9 @@ describe('catalogue', () => {
     ]);
     expect(ENDPOINTS.filter((e) => e.service === 'app-settings' && e.headerParams?.some((h) => h.header === 'app-id'))).toHaveLength(6);
     expect(ENDPOINTS.filter((e) => e.service === 'settings' && e.path.startsWith('/classic/environment-api/v2/settings/'))).toHaveLength(7);
-    expect(ENDPOINTS.filter((e) => e.level !== 'account')).toHaveLength(69);
+    expect(ENDPOINTS.filter((e) => e.level !== 'account')).toHaveLength(73);
+    // The document service as the original's DocumentsClient calls it: the document, its metadata and its content.
+    expect(ENDPOINTS.filter((e) => e.service === 'document')).toHaveLength(9);
   });
 
   it('makes the calls that answer with another service’s data need its read scope', () => {
@@ -204,7 +206,7 @@ describe('catalogue', () => {
     const misses: Array<[string, string]> = [
       ['GET', '/document/v1/documents/'],
       ['GET', '/document/v1/documents/a/b'],
-      ['PATCH', '/document/v1/documents/a'],
+      ['PUT', '/document/v1/documents/a'],
       ['POST', '/document/v1/documents/a'],
       ['GET', '/storage/query/v1/query:execute'],
       ['POST', '/storage/query/v1/query'],

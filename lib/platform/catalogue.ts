@@ -19,7 +19,7 @@ export type ServiceId =
   | 'platform-management'
   | 'account-management';
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface Service {
   id: ServiceId;

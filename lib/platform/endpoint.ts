@@ -135,6 +135,12 @@ export interface EndpointDefinition<P = Record<string, string>, Q = Record<strin
   requestBody?: string;
   /** The body's content type (default application/json). */
   bodyContentType?: string;
+  /**
+   * The body may also come as multipart/form-data (the original platform's documents): its parts
+   * as this schema reads them, each text part a string and each file part a File. It gives the
+   * same input as `body`.
+   */
+  formBody?: z.ZodType<B>;
   /** Largest accepted body in bytes (default 1 MiB). */
   maxBodyBytes?: number;
   /** A request body to start from in the API explorer. */

@@ -165,13 +165,31 @@ function accountContext(verified: VerifiedToken, db: Db, now: Date, origin: stri
   };
 }
 
-/** A handler's result as its endpoint documents it: JSON, another content type (text or bytes), or no body (204). */
-function endpointAnswer(endpoint: AnyEndpointDefinition, result: { status: number; body: unknown }): PlatformAnswer {
+/**
+ * A handler's result as its endpoint documents it: JSON, a file (a Blob, sent with its own media
+ * type), a multipart/form-data form (each File a file part, anything else a JSON text part), other
+ * text or bytes, or no body (204).
+ */
+async function endpointAnswer(endpoint: AnyEndpointDefinition, result: { status: number; body: unknown }): Promise<PlatformAnswer> {
   const spec = (endpoint.responses as Responses)[result.status as SuccessStatus];
   const contentType = spec?.contentType ?? 'application/json';
   if (!spec?.schema) return { status: result.status, headers: { 'Cache-Control': 'no-store' }, body: null };
   if (contentType === 'application/json') return jsonAnswer(result.body, result.status);
-  return { status: result.status, headers: { 'Content-Type': contentType, 'Cache-Control': 'no-store' }, body: result.body as string | Uint8Array };
+  let body = result.body;
+  let type = contentType;
+  if (contentType === 'multipart/form-data') {
+    const form = new FormData();
+    for (const [name, value] of Object.entries(body as Record<string, unknown>)) {
+      form.append(name, value instanceof Blob ? value : JSON.stringify(value));
+    }
+    const encoded = new Response(form);
+    type = encoded.headers.get('content-type')!;
+    body = new Uint8Array(await encoded.arrayBuffer());
+  } else if (body instanceof Blob) {
+    type = body.type || 'application/octet-stream';
+    body = new Uint8Array(await body.arrayBuffer());
+  }
+  return { status: result.status, headers: { 'Content-Type': type, 'Cache-Control': 'no-store' }, body: body as string | Uint8Array };
 }
 
 function describeFailure(error: unknown): string {
@@ -244,7 +262,7 @@ export function createPlatformAnswerer(options: PlatformHandlerOptions): (reques
     const origin = portalOrigin(request.headers.get('host') ? request.headers : new Headers({ host: url.host }));
     const ctx = accountContext(verified, await getDb(), now, origin);
     const result = await runEndpoint(endpoint, httpInput(params, url.searchParams, request), ctx);
-    return endpointAnswer(endpoint, result);
+    return await endpointAnswer(endpoint, result);
   }
 
   /** The token's one environment, for a call at the root; failures count like any verification's. */
@@ -282,7 +300,7 @@ export function createPlatformAnswerer(options: PlatformHandlerOptions): (reques
 
     const ctx = context(verified, await getDb(), now, options.readCache ?? null);
     const result = await runEndpoint(endpoint, httpInput(params, url.searchParams, request), ctx);
-    return endpointAnswer(endpoint, result);
+    return await endpointAnswer(endpoint, result);
   }
 
   return async function platformAnswer(request: PlatformRequest): Promise<PlatformAnswer> {

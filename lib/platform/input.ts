@@ -18,6 +18,8 @@ export interface InputSource {
   query(): Record<string, unknown>;
   /** The body as parsed JSON, refused (413) past `maxBytes`; asked only of an endpoint that takes one. */
   body(maxBytes: number): Promise<unknown>;
+  /** The body's parts when it is a multipart/form-data form, else null; asked only of an endpoint that takes a form. */
+  form?(maxBytes: number): Promise<Record<string, string | File> | null>;
   /** A request header, where the source has headers. */
   header?(name: string): string | null;
   wording: InputWording;
@@ -32,6 +34,9 @@ export interface InputWording {
   wholeBody: string;
 }
 
+/** How a multipart body's parts are named in refusals. */
+const FORM_WORDING: Pick<InputWording, 'body' | 'wholeBody'> = { body: 'request body part', wholeBody: 'request body' };
+
 /** Over HTTP: path and query parameters and a request body. */
 export const HTTP_WORDING: InputWording = {
   params: 'path parameter',
@@ -45,6 +50,10 @@ const FALLBACK_FIELD: Record<Part, string> = { params: 'path', query: 'query', b
 
 function describeIssue(wording: InputWording, part: Part, error: z.ZodError): string {
   const issue = error.issues[0];
+  // A strict query (one that refuses what it does not know) names the first parameter it does not take.
+  if (issue?.code === 'unrecognized_keys' && part === 'query' && issue.path.length === 0) {
+    return `Invalid ${wording.query} '${shownPath([issue.keys[0] ?? ''])}': is not a parameter of this endpoint`;
+  }
   const message = issue?.message ?? 'invalid value';
   const hasPath = issue !== undefined && issue.path.length > 0;
   if (!hasPath && (part === 'body' || wording[part] === wording.body)) return `Invalid ${wording.wholeBody}: ${message}`;
@@ -56,6 +65,13 @@ function validate<T>(schema: z.ZodType<T> | undefined, value: unknown, wording: 
   if (!schema) return value as T;
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw badRequest(describeIssue(wording, part, parsed.error));
+  return parsed.data;
+}
+
+/** The same for a form, whose file parts are read asynchronously. */
+async function validateForm<T>(schema: z.ZodType<T>, value: unknown, wording: InputWording): Promise<T> {
+  const parsed = await schema.safeParseAsync(value);
+  if (!parsed.success) throw badRequest(describeIssue(wording, 'body', parsed.error));
   return parsed.data;
 }
 
@@ -141,11 +157,11 @@ interface BodySource {
   readonly body: ReadableStream<Uint8Array> | null;
 }
 
-/** The body as text, refusing more than `max` bytes without reading them all. */
-async function readBody(request: BodySource, max: number): Promise<string> {
+/** The body as bytes, refusing more than `max` bytes without reading them all. */
+async function readBytes(request: BodySource, max: number): Promise<Buffer> {
   const declared = Number(request.headers.get('content-length') ?? '0');
   if (declared > max) throw new PlatformError(413, `The request body is larger than ${max} bytes.`);
-  if (!request.body) return '';
+  if (!request.body) return Buffer.alloc(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -159,12 +175,48 @@ async function readBody(request: BodySource, max: number): Promise<string> {
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+async function readBody(request: BodySource, max: number): Promise<string> {
+  return (await readBytes(request, max)).toString('utf8');
+}
+
+function mediaType(request: BodySource): string {
+  return (request.headers.get('content-type') ?? '').split(';', 1)[0]!.trim().toLowerCase();
+}
+
+const MAX_FORM_PARTS = 20;
+
+/**
+ * A multipart/form-data body as its parts (null for any other body), read by the platform's own
+ * parser (undici) once the bytes are within `max`. A part given twice is refused naming it.
+ */
+async function formParts(request: BodySource, max: number): Promise<Record<string, string | File> | null> {
+  if (mediaType(request) !== 'multipart/form-data') return null;
+  const header = request.headers.get('content-type')!;
+  if (!/;\s*boundary=/i.test(header)) throw badRequest("Invalid header 'content-type': multipart/form-data needs a boundary parameter.");
+  const bytes = await readBytes(request, max);
+  let form: FormData;
+  try {
+    form = await new Response(new Uint8Array(bytes), { headers: { 'content-type': header } }).formData();
+  } catch {
+    throw badRequest('Invalid request body: not a readable multipart/form-data body (a part, its headers or the closing boundary is malformed).');
+  }
+  const parts: Record<string, string | File> = {};
+  let count = 0;
+  for (const [name, value] of form) {
+    const shown = name.slice(0, 100);
+    if (++count > MAX_FORM_PARTS) throw badRequest(`Invalid request body: more than ${MAX_FORM_PARTS} parts.`);
+    if (Object.hasOwn(parts, name)) throw badRequest(`Invalid request body part '${shown}': given more than once.`);
+    parts[name] = value;
+  }
+  return parts;
 }
 
 async function jsonBody(request: BodySource, max: number): Promise<unknown> {
-  // A form (the original platform's multipart documents) is not JSON: said so before reading it.
-  const type = (request.headers.get('content-type') ?? '').split(';', 1)[0]!.trim().toLowerCase();
+  // A form is not JSON: said so before reading it.
+  const type = mediaType(request);
   if (type === 'multipart/form-data' || type === 'application/x-www-form-urlencoded') {
     throw badRequest(`Invalid request body: expected JSON (Content-Type: application/json), got ${type}; this endpoint takes no form.`);
   }
@@ -184,6 +236,7 @@ export function httpInput(params: Record<string, string>, search: URLSearchParam
     params,
     query: () => queryObject(search),
     body: (max) => jsonBody(request, max),
+    form: (max) => formParts(request, max),
     header: (name) => request.headers.get(name),
     wording: HTTP_WORDING,
   };
@@ -218,8 +271,12 @@ export async function readInput(endpoint: AnyEndpointDefinition, source: InputSo
   checkParameterText(wording.query, rawQuery);
   const query = validate(endpoint.query, rawQuery, wording, 'query');
   let body: unknown;
-  if (endpoint.body) {
-    const raw = await source.body(endpoint.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
+  const maxBytes = endpoint.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const form = endpoint.formBody && source.form ? await source.form(maxBytes) : null;
+  if (form && endpoint.formBody) {
+    body = await validateForm(endpoint.formBody, form, { ...wording, ...FORM_WORDING });
+  } else if (endpoint.body) {
+    const raw = await source.body(maxBytes);
     checkBodyValue(raw);
     body = validate(endpoint.body, raw, wording, 'body');
   }

@@ -120,29 +120,33 @@ describe(`the three jobs (${testBackend})`, () => {
       expect(created.status).toBe(201);
     }
 
+    type Doc = { id: string; name: string; type: string; version: string };
     async function sync() {
-      const source = (await api('GET', 'acme-prod', '/document/v1/documents')).body.documents as { id: string; name: string }[];
-      const target = (await api('GET', 'acme-staging', '/document/v1/documents')).body.documents as { id: string; name: string }[];
+      const source = (await api('GET', 'acme-prod', '/document/v1/documents')).body.documents as Doc[];
+      const target = (await api('GET', 'acme-staging', '/document/v1/documents')).body.documents as Doc[];
       for (const document of source) {
-        const full = await api('GET', 'acme-prod', `/document/v1/documents/${document.id}`);
-        const body = { name: full.body.name, type: full.body.type, content: full.body.content };
+        const content = await api('GET', 'acme-prod', `/document/v1/documents/${document.id}/content`);
+        const body = { name: document.name, type: document.type, content: content.body };
         const existing = target.find((t) => t.name === document.name);
         const response = existing
-          ? await api('PUT', 'acme-staging', `/document/v1/documents/${existing.id}`, body)
+          ? await api('PATCH', 'acme-staging', `/document/v1/documents/${existing.id}?optimistic-locking-version=${existing.version}`, body)
           : await api('POST', 'acme-staging', '/document/v1/documents', body);
         expect(response.status).toBeLessThan(300);
       }
     }
 
     await sync();
-    const prodPayments = ((await api('GET', 'acme-prod', '/document/v1/documents')).body.documents as { id: string; name: string }[]).find((d) => d.name === 'Payments')!;
-    await api('PUT', 'acme-prod', `/document/v1/documents/${prodPayments.id}`, { content: { tiles: ['Payments', 'Refunds'] } });
+    const prodPayments = ((await api('GET', 'acme-prod', '/document/v1/documents')).body.documents as Doc[]).find((d) => d.name === 'Payments')!;
+    const change = await api('PATCH', 'acme-prod', `/document/v1/documents/${prodPayments.id}?optimistic-locking-version=${prodPayments.version}`, {
+      content: { tiles: ['Payments', 'Refunds'] },
+    });
+    expect(change.status).toBe(200);
     await sync();
 
-    const staging = (await api('GET', 'acme-staging', '/document/v1/documents')).body.documents as { id: string; name: string }[];
+    const staging = (await api('GET', 'acme-staging', '/document/v1/documents')).body.documents as Doc[];
     expect(staging.map((d) => d.name).sort()).toEqual(['Checkout health', 'Payments']);
-    const stagingPayments = await api('GET', 'acme-staging', `/document/v1/documents/${staging.find((d) => d.name === 'Payments')!.id}`);
-    expect(stagingPayments.body.content).toEqual({ tiles: ['Payments', 'Refunds'] });
+    const stagingPayments = await api('GET', 'acme-staging', `/document/v1/documents/${staging.find((d) => d.name === 'Payments')!.id}/content`);
+    expect(stagingPayments.body).toEqual({ tiles: ['Payments', 'Refunds'] });
 
     const globex = await api('GET', 'globex-prod', '/document/v1/documents');
     expect(globex.status).toBe(403);

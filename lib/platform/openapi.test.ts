@@ -10,8 +10,8 @@ type Operation = {
   security: { bearer: string[] }[];
   'x-required-scopes': string[];
   parameters: { name: string; in: string }[];
-  requestBody?: { content: { 'application/json': { schema: Record<string, unknown> } } };
-  responses: Record<string, { $ref?: string; content?: { 'application/json': { schema: Record<string, unknown> } } }>;
+  requestBody?: { content: Record<string, { schema: Record<string, unknown> }> };
+  responses: Record<string, { $ref?: string; content?: Record<string, { schema: Record<string, unknown> }> }>;
 };
 
 async function validate(document: unknown) {
@@ -59,9 +59,14 @@ describe('the OpenAPI document', () => {
   it('describes the parameters and bodies of every endpoint', () => {
     const list = find('document.documents.list');
     expect(list.parameters.map((p) => `${p.in}:${p.name}`)).toEqual(expect.arrayContaining(['path:env', 'query:limit', 'query:page-key', 'query:type']));
-    expect(find('document.documents.get').parameters.map((p) => `${p.in}:${p.name}`)).toEqual(['path:env', 'path:id']);
+    expect(find('document.documents.get').parameters.map((p) => `${p.in}:${p.name}`)).toEqual(expect.arrayContaining(['path:env', 'path:id', 'query:filename']));
     const create = find('document.documents.create');
-    expect(create.requestBody?.content['application/json'].schema).toMatchObject({ required: ['name', 'type', 'content'] });
+    expect(create.requestBody?.content['application/json']?.schema).toMatchObject({ required: ['name', 'type', 'content'] });
+    // The original's form too, its content a file part.
+    expect(create.requestBody?.content['multipart/form-data']?.schema).toMatchObject({
+      required: ['name', 'type', 'content'],
+      properties: { content: { type: 'string', format: 'binary' } },
+    });
     // Account-level endpoints name the account, not an environment.
     expect(find('account-management.platform-tokens.delete').parameters.map((p) => `${p.in}:${p.name}`)).toEqual(['path:accountId', 'path:tokenId']);
     expect(find('account-management.platform-tokens.list').parameters.map((p) => `${p.in}:${p.name}`)).toEqual(
@@ -84,13 +89,15 @@ describe('the OpenAPI document', () => {
       expect(Object.keys(find(id).responses), id).toContain('204');
       expect(find(id).responses['204']?.content, id).toBeUndefined();
     }
-    expect(find('document.documents.get').responses['200']!.content!['application/json'].schema).not.toEqual({ type: 'object' });
+    expect(find('document.documents.metadata.get').responses['200']!.content!['application/json']?.schema).not.toEqual({ type: 'object' });
+    expect(Object.keys(find('document.documents.get').responses['200']!.content!)).toEqual(['multipart/form-data']);
+    expect(find('document.documents.delete').responses['204']?.content).toBeUndefined();
     for (const endpoint of ENDPOINTS) {
       const op = find(endpoint.id);
       expect(Object.keys(op.responses).map(Number).sort((a, b) => a - b), endpoint.id).toEqual(documentedStatuses(endpoint));
       for (const [status, spec] of Object.entries(endpoint.responses as Responses)) {
         // A response without a body (204, or the original platform's bodiless 200) has no content.
-        if (spec.schema) expect(op.responses[status]?.content?.['application/json'].schema, `${endpoint.id} ${status}`).toBeDefined();
+        if (spec.schema) expect(op.responses[status]?.content?.[spec.contentType ?? 'application/json']?.schema, `${endpoint.id} ${status}`).toBeDefined();
         else expect(op.responses[status]?.content, `${endpoint.id} ${status}`).toBeUndefined();
       }
       expect(op.responses['401']?.$ref, endpoint.id).toBe('#/components/responses/Unauthorized');

@@ -106,6 +106,7 @@ function operation(endpoint: AnyEndpointDefinition): ZodOpenApiOperationObject {
                 schema: endpoint.body,
                 ...(endpoint.exampleBody === undefined ? {} : { example: endpoint.exampleBody }),
               },
+              ...(endpoint.formBody ? { 'multipart/form-data': { schema: endpoint.formBody } } : {}),
             },
           },
         }

@@ -88,7 +88,7 @@ function compile(endpoint: Endpoint): CompiledEndpoint {
 }
 
 const MAX_PATH_LENGTH = 2048;
-const METHODS = ['GET', 'POST', 'PUT', 'DELETE'] as const;
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
 export interface Router {
   /**

@@ -1,5 +1,4 @@
 import { PlatformHttpClient } from '@dynatrace-sdk/http-client';
-import { DocumentsClient, BadRequest as DocumentBadRequest } from '@dynatrace-sdk/client-document';
 import { EnvironmentInformationClient } from '@dynatrace-sdk/client-platform-management-service';
 import { ErrorEnvelopeError, QueryExecutionClient } from '@dynatrace-sdk/client-query';
 import { NotFound as StateNotFound, StateClient } from '@dynatrace-sdk/client-state';
@@ -183,19 +182,5 @@ describe('@dynatrace-sdk/client-platform-management-service', () => {
     expect(byHost.createTime).toBeInstanceOf(Date);
     const atRoot = await new EnvironmentInformationClient(client(`http://127.0.0.1:${platform.port}`, token)).getEnvironmentInformation();
     expect(atRoot.environmentId).toBe('acme-prod');
-  });
-});
-
-describe('@dynatrace-sdk/client-document (not supported yet: README, "Platform API")', () => {
-  it("createDocument's multipart body is refused with a 400 that says the endpoint takes JSON, and nothing is stored", async () => {
-    const { token } = await insertTestToken(platform.database.db, { scopes: ['document:documents:read', 'document:documents:write'], environmentIds: ['acme-prod'] });
-    const documents = new DocumentsClient(client(`http://acme-prod.${DOMAIN}:${platform.port}`, token));
-    const refusal = documents.createDocument({ body: { name: 'Service health', type: 'dashboard', content: new Blob(['{"tiles":[]}'], { type: 'application/json' }) } });
-    await expect(refusal).rejects.toBeInstanceOf(DocumentBadRequest);
-    await expect(refusal).rejects.toMatchObject({
-      message: 'Invalid request body: expected JSON (Content-Type: application/json), got multipart/form-data; this endpoint takes no form.',
-    });
-    const listed = (await documents.listDocuments({ filter: "name == 'Service health'" })) as unknown as { documents: { name: string }[] };
-    expect(listed.documents.filter((d) => d.name === 'Service health')).toEqual([]);
   });
 });

@@ -64,7 +64,7 @@ describe('the status table of the platform API', () => {
     const r = await call('acme-prod', { token: t.token });
     expect(r.status).toBe(200);
     expect(r.headers.get('cache-control')).toBe('no-store');
-    expect(r.body).toEqual({ documents: [], nextPageKey: null });
+    expect(r.body).toEqual({ documents: [], totalCount: 0 });
   });
 
   it('401 without a token', async () => {

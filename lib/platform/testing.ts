@@ -4,7 +4,7 @@ import type { Db } from '@/lib/db';
 import { groupMembers, groups, policies, policyBindings } from '@/lib/db/schema';
 import { identityOf } from '@/lib/testing/tokens';
 import { generateToken } from '@/lib/tokens/format';
-import { documentedStatuses, isAccountLevel, type AnyEndpointDefinition, type Responses } from './endpoint';
+import { documentedStatuses, isAccountLevel, type AnyEndpointDefinition, type Responses, type ResponseSpec } from './endpoint';
 import type { FailedVerifications } from './failed-verifications';
 import { answerResponse, type PlatformAnswer } from './errors';
 import { ACCOUNT_API_PREFIX, createPlatformAnswerer, type PlatformRequest } from './handler';
@@ -45,10 +45,31 @@ export class ContractError extends Error {
  * its code, for a refusal. A path no endpoint serves may only be refused (404, 405).
  */
 export async function checkResponseContract(request: Request, response: Response): Promise<void> {
-  checkContract(request, response.status, await response.text());
+  await checkContract(request, response.status, new Uint8Array(await response.arrayBuffer()), response.headers.get('content-type'));
 }
 
-function checkContract(request: Pick<PlatformRequest, 'method' | 'url'>, status: number, text: string): void {
+/** A body of another content type, as its schema reads it: a form's parts (JSON text parsed), or a file. */
+async function decodedBody(label: string, declared: string, type: string | null, bytes: Uint8Array<ArrayBuffer>): Promise<unknown> {
+  const media = (type ?? '').split(';', 1)[0]!.trim().toLowerCase();
+  if (declared === 'multipart/form-data') {
+    if (media !== declared) throw new ContractError(`${label} as ${type}, not ${declared}.`);
+    const form = await new Response(bytes, { headers: { 'content-type': type! } }).formData();
+    const parts: Record<string, unknown> = {};
+    for (const [name, value] of form) {
+      try {
+        parts[name] = typeof value === 'string' ? (JSON.parse(value) as unknown) : value;
+      } catch {
+        throw new ContractError(`${label} with a part '${name}' that is not JSON.`);
+      }
+    }
+    return parts;
+  }
+  if (declared !== '*/*' && media !== declared) throw new ContractError(`${label} as ${type}, not ${declared}.`);
+  return new File([bytes], 'body', { type: type ?? '' });
+}
+
+async function checkContract(request: Pick<PlatformRequest, 'method' | 'url'>, status: number, bytes: Uint8Array<ArrayBuffer>, contentType: string | null): Promise<void> {
+  const text = Buffer.from(bytes).toString('utf8');
   const url = new URL(request.url);
   const path = url.pathname.startsWith(ACCOUNT_API_PREFIX) ? url.pathname : platformAddress(url.pathname, null, null)?.path;
   const method = request.method === 'HEAD' ? 'GET' : request.method;
@@ -59,16 +80,21 @@ function checkContract(request: Pick<PlatformRequest, 'method' | 'url'>, status:
     throw new ContractError(`${label}, which ${endpoint ? endpoint.id : 'an unknown path'} does not document (${statuses.join(', ')}).`);
   }
   if (request.method === 'HEAD') return;
-  const spec = status >= 400 ? { schema: errorSchema } : (endpoint!.responses as Responses)[status as 200];
+  const spec: ResponseSpec | undefined = status >= 400 ? { description: 'Error', schema: errorSchema } : (endpoint!.responses as Responses)[status as 200];
   if (!spec?.schema) {
     if (text !== '') throw new ContractError(`${label} with a body, where ${endpoint!.id} documents none.`);
     return;
   }
   let body: unknown;
-  try {
-    body = JSON.parse(text) as unknown;
-  } catch {
-    throw new ContractError(`${label} with a body that is not JSON: ${text.slice(0, 80)}`);
+  const declared = spec.contentType ?? 'application/json';
+  if (declared !== 'application/json') {
+    body = await decodedBody(label, declared, contentType, bytes);
+  } else {
+    try {
+      body = JSON.parse(text) as unknown;
+    } catch {
+      throw new ContractError(`${label} with a body that is not JSON: ${text.slice(0, 80)}`);
+    }
   }
   const parsed = spec.schema.safeParse(body);
   if (!parsed.success) {
@@ -111,7 +137,8 @@ export function createTestPlatform(db: Db, options: TestPlatformOptions = {}) {
   const answer = async (request: PlatformRequest): Promise<PlatformAnswer> => {
     const result = await serve(request);
     const { body } = result;
-    checkContract(request, result.status, typeof body === 'string' ? body : body ? Buffer.from(body).toString('utf8') : '');
+    const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : (body ?? new Uint8Array());
+    await checkContract(request, result.status, new Uint8Array(bytes), result.headers['Content-Type'] ?? null);
     return result;
   };
   /** The same as a web Response, as the Next.js route gives it. */

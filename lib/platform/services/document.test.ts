@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@/lib/db/testing';
+import { identityOf } from '@/lib/testing/tokens';
 import { createTestPlatform, grantTestPolicy, insertTestToken, platformRequest, readResponse, type PlatformCall } from '../testing';
 
 const READ = 'document:documents:read';
@@ -25,31 +26,79 @@ async function call(path: string, init: PlatformCall & { env?: string } = {}) {
   return readResponse(await platform.handle(platformRequest(init.env ?? 'acme-prod', path, { token: alice, ...init })));
 }
 
-type Doc = { id: string; name: string; type: string; content?: unknown; createdAt: string; updatedAt: string; owner: unknown };
+type Doc = { id: string; name: string; type: string; version: string; owner: string; access: string[]; modificationInfo: Record<string, string> };
+
+/** The content as downloaded, with its media type. */
+async function download(id: string) {
+  const response = await platform.handle(platformRequest('acme-prod', `${DOCS}/${id}/content`, { token: alice }));
+  return { status: response.status, type: response.headers.get('content-type'), text: await response.text() };
+}
 
 describe('documents', () => {
-  it('are created, read, updated and deleted, with JSON or string content', async () => {
+  it('are created, read, updated at their version and deleted, with JSON or string content', async () => {
     const created = await call(DOCS, { method: 'POST', body: { name: ' Latency ', type: 'dashboard', content: { tiles: [1, 2] } } });
     expect(created.status).toBe(201);
     const doc = created.body as Doc;
-    expect(doc).toMatchObject({ name: 'Latency', type: 'dashboard', content: { tiles: [1, 2] } });
-    expect(doc.owner).toMatchObject({ type: 'user', email: 'alice@example.com' });
+    const { userId } = await identityOf(database.db, 'acme', 'alice@example.com');
+    expect(doc).toMatchObject({ name: 'Latency', type: 'dashboard', version: '1', owner: userId, access: ['read', 'write', 'delete'], isPrivate: false });
+    expect(doc.modificationInfo).toMatchObject({ createdBy: userId, lastModifiedBy: userId });
 
-    expect((await call(`${DOCS}/${doc.id}`)).body).toEqual(doc);
-    const updated = await call(`${DOCS}/${doc.id}`, { method: 'PUT', body: { content: '{"looks":"like JSON"}' } });
+    expect((await call(`${DOCS}/${doc.id}/metadata`)).body).toEqual(doc);
+    expect(await download(doc.id)).toEqual({ status: 200, type: 'application/json', text: '{"tiles":[1,2]}' });
+    const updated = await call(`${DOCS}/${doc.id}?optimistic-locking-version=1`, { method: 'PATCH', body: { content: '{"looks":"like JSON"}' } });
     expect(updated.status).toBe(200);
-    expect(updated.body).toMatchObject({ id: doc.id, name: 'Latency', content: '{"looks":"like JSON"}' });
-    expect((await call(`${DOCS}/${doc.id}`)).body).toMatchObject({ content: '{"looks":"like JSON"}' });
+    expect(updated.body.documentMetadata).toMatchObject({ id: doc.id, name: 'Latency', version: '2' });
+    expect((await download(doc.id)).text).toBe('"{\\"looks\\":\\"like JSON\\"}"');
 
-    expect((await call(`${DOCS}/${doc.id}`, { method: 'DELETE' })).body).toEqual({ id: doc.id, deleted: true });
-    expect((await call(`${DOCS}/${doc.id}`)).status).toBe(404);
-    expect((await call(`${DOCS}/${doc.id}`, { method: 'DELETE' })).status).toBe(404);
+    const stale = await call(`${DOCS}/${doc.id}?optimistic-locking-version=1`, { method: 'DELETE' });
+    expect(stale).toMatchObject({ status: 409, body: { error: { message: 'The document changed meanwhile: it is at version 2, not 1. Read it again and retry.' } } });
+    expect((await call(`${DOCS}/${doc.id}?optimistic-locking-version=2`, { method: 'DELETE' })).status).toBe(204);
+    expect((await call(`${DOCS}/${doc.id}/metadata`)).status).toBe(404);
+    expect((await call(`${DOCS}/${doc.id}?optimistic-locking-version=2`, { method: 'DELETE' })).status).toBe(404);
+  });
+
+  it('refuse a change without optimistic-locking-version, naming it', async () => {
+    const { body } = await call(DOCS, { method: 'POST', body: { name: 'Locked', type: 'notebook', content: 1 } });
+    const id = (body as Doc).id;
+    expect(await call(`${DOCS}/${id}`, { method: 'PATCH', body: { name: 'x' } })).toMatchObject({
+      status: 400,
+      body: { error: { message: "Invalid query parameter 'optimistic-locking-version': is required: the document's version, as its metadata gives it" } },
+    });
+    expect(await call(`${DOCS}/${id}?optimistic-locking-version=v1`, { method: 'DELETE' })).toMatchObject({
+      status: 400,
+      body: { error: { message: "Invalid query parameter 'optimistic-locking-version': must be the document's version (a whole number), as its metadata gives it" } },
+    });
+    expect((await call(`${DOCS}/${id}/metadata`)).body).toMatchObject({ name: 'Locked', version: '1' });
+  });
+
+  it('of two changes at the same version, keep one and refuse the other with 409', async () => {
+    const { body } = await call(DOCS, { method: 'POST', body: { name: 'Raced', type: 'notebook', content: 0 } });
+    const id = (body as Doc).id;
+    const results = await Promise.all(
+      [1, 2, 3].map((n) => call(`${DOCS}/${id}?optimistic-locking-version=1`, { method: 'PATCH', body: { content: n } })),
+    );
+    expect(results.map((r) => r.status).sort()).toEqual([200, 409, 409]);
+    expect((await call(`${DOCS}/${id}/metadata`)).body).toMatchObject({ version: '2' });
+  });
+
+  it('take an ID of the caller’s choosing (a UUID) once; a second create with it is a 409', async () => {
+    const id = '7b0c7f4e-3d7a-4a36-9a57-0f4f1c2a9e01';
+    expect((await call(DOCS, { method: 'POST', body: { id, name: 'Chosen', type: 'dashboard', content: {} } })).body).toMatchObject({ id, version: '1' });
+    expect(await call(DOCS, { env: 'acme-staging', method: 'POST', body: { id, name: 'Again', type: 'dashboard', content: {} } })).toMatchObject({
+      status: 409,
+      body: { error: { message: `A document with ID '${id}' already exists.` } },
+    });
+    expect(await call(DOCS, { method: 'POST', body: { id: 'my-board', name: 'x', type: 'dashboard', content: {} } })).toMatchObject({
+      status: 400,
+      body: { error: { message: "Invalid request body field 'id': must be a document ID (a UUID)" } },
+    });
+    expect((await call(`${DOCS}/${id}/metadata`)).body).toMatchObject({ name: 'Chosen' });
   });
 
   it('stay in their environment', async () => {
     const { body } = await call(DOCS, { method: 'POST', body: { name: 'Prod only', type: 'notebook', content: 'x' } });
     const id = (body as Doc).id;
-    expect((await call(`${DOCS}/${id}`, { env: 'acme-staging' })).status).toBe(404);
+    expect((await call(`${DOCS}/${id}/metadata`, { env: 'acme-staging' })).status).toBe(404);
     const staging = await call(DOCS, { env: 'acme-staging' });
     expect((staging.body.documents as Doc[]).map((d) => d.id)).not.toContain(id);
   });
@@ -57,11 +106,13 @@ describe('documents', () => {
   it('refuse an update without changes, and a PUT without a body', async () => {
     const { body } = await call(DOCS, { method: 'POST', body: { name: 'Empty update', type: 'notebook', content: 1 } });
     const id = (body as Doc).id;
-    expect(await call(`${DOCS}/${id}`, { method: 'PUT', body: {} })).toMatchObject({
+    expect(await call(`${DOCS}/${id}?optimistic-locking-version=1`, { method: 'PATCH', body: {} })).toMatchObject({
       status: 400,
-      body: { error: { message: 'Invalid request body: needs at least one of name, type and content' } },
+      body: { error: { message: 'Invalid request body: needs at least one of name, type, description, content' } },
     });
-    expect((await call(`${DOCS}/${id}`, { method: 'PUT' })).status).toBe(400);
+    expect((await call(`${DOCS}/${id}?optimistic-locking-version=1`, { method: 'PATCH' })).status).toBe(400);
+    // The portal's former update, PUT on the document, is the original's PATCH now.
+    expect((await call(`${DOCS}/${id}`, { method: 'PUT', body: { name: 'x' } })).status).toBe(405);
   });
 
   it('list in pages that neither skip nor repeat, by page-key or cursor', async () => {
@@ -116,15 +167,18 @@ describe('documents and the document-type condition', () => {
     const names = ((await asBob(DOCS)).body.documents as Doc[]).map((d) => d.name);
     expect(names).toContain('Open notes');
     expect(names).not.toContain('Secret board');
-    expect(await asBob(`${DOCS}/${dashboard.id}`)).toMatchObject({
+    expect(await asBob(`${DOCS}/${dashboard.id}/metadata`)).toMatchObject({
       status: 403,
       body: { error: { message: expect.stringContaining("lacks the permission 'document:documents:read'") } },
     });
-    expect((await asBob(`${DOCS}/${notebook.id}`)).status).toBe(200);
+    expect((await asBob(`${DOCS}/${notebook.id}/metadata`)).status).toBe(200);
     expect((await asBob(DOCS, { method: 'POST', body: { name: 'x', type: 'frozen', content: 1 } })).status).toBe(403);
-    expect((await asBob(`${DOCS}/${notebook.id}`, { method: 'PUT', body: { type: 'frozen' } })).status).toBe(403);
-    expect((await asBob(`${DOCS}/${dashboard.id}`, { method: 'DELETE' })).status).toBe(403);
-    expect((await call(`${DOCS}/${dashboard.id}`)).status).toBe(200);
-    expect((await asBob(`${DOCS}/${notebook.id}`, { method: 'PUT', body: { name: 'Renamed' } })).status).toBe(200);
+    expect((await asBob(`${DOCS}/${notebook.id}?optimistic-locking-version=1`, { method: 'PATCH', body: { type: 'frozen' } })).status).toBe(403);
+    expect((await asBob(`${DOCS}/${dashboard.id}?optimistic-locking-version=1`, { method: 'DELETE' })).status).toBe(403);
+    expect((await call(`${DOCS}/${dashboard.id}/metadata`)).status).toBe(200);
+    expect((await asBob(`${DOCS}/${notebook.id}?optimistic-locking-version=1`, { method: 'PATCH', body: { name: 'Renamed' } })).status).toBe(200);
+    // The list counts only what the owner may read, and says what each document allows.
+    const listed = (await asBob(`${DOCS}?filter=${encodeURIComponent("name in ('Secret board', 'Renamed')")}`)).body;
+    expect(listed).toMatchObject({ totalCount: 1, documents: [{ name: 'Renamed', access: ['read', 'write', 'delete'] }] });
   });
 });
