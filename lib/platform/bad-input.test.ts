@@ -170,7 +170,8 @@ describe(`malformed requests to every platform endpoint (${testBackend})`, () =>
   const BODY = /^Invalid request body|request body is larger|^Too many records/;
 
   for (const endpoint of ENDPOINTS) {
-    const hasBody = endpoint.method === 'POST' || endpoint.method === 'PUT';
+    // An endpoint that takes no body (query:cancel) ignores one sent anyway.
+    const hasBody = (endpoint.method === 'POST' || endpoint.method === 'PUT') && endpoint.body !== undefined;
     it(`${endpoint.method} ${endpoint.path}`, async () => {
       const names = pathParamNames(endpoint.path);
       const params = validParams.get(endpoint.id)!;

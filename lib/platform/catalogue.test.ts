@@ -123,7 +123,7 @@ describe('catalogue', () => {
     expect(ENDPOINTS.find((e) => e.path === '/automation/v1/executions/{id}')?.scopes).toEqual([
       'automation:workflows:read',
     ]);
-    expect(ENDPOINTS.filter((e) => e.level !== 'account')).toHaveLength(49);
+    expect(ENDPOINTS.filter((e) => e.level !== 'account')).toHaveLength(51);
   });
 
   it('makes the calls that answer with another service’s data need its read scope', () => {
@@ -142,8 +142,8 @@ describe('catalogue', () => {
     for (const scope of Object.values(STORAGE_TABLE_READ_SCOPES)) {
       expect(isScopeName(scope)).toBe(true);
       expect(query?.endpoint.description).toContain(scope);
-      // query:poll reads a query again, and an execution can hold a query's records, so reading them needs the table's scope too.
-      expect(endpointsForScope(scope).map((e) => e.id)).toEqual(['storage.query.execute', 'storage.query.poll', 'automation.executions.get']);
+      // query:poll and query:cancel read a query again, and an execution can hold a query's records, so reading them needs the table's scope too.
+      expect(endpointsForScope(scope).map((e) => e.id)).toEqual(['storage.query.execute', 'storage.query.poll', 'storage.query.cancel', 'automation.executions.get']);
     }
   });
 
