@@ -207,7 +207,12 @@ describe('executeQuery', () => {
     await database.db.execute(sql`insert into storage_records (environment_id, "table", "timestamp", record)
       select 'globex-prod', 'events', timestamptz '2025-01-01' + (i || ' seconds')::interval, jsonb_build_object('i', i) from generate_series(1, 20000) i`);
     await database.db.execute(sql`analyze storage_records`);
-    for (const text of ['fetch events | limit 10', 'fetch events | filter i > 5 | limit 10', 'fetch events | sort timestamp desc | limit 10']) {
+    for (const text of [
+      'fetch events | limit 10',
+      'fetch events | filter i > 5 | limit 10',
+      'fetch events | sort timestamp desc | limit 10',
+      'fetch events, from:"2025-01-01T01:00:00Z", to:"2025-01-01T03:00:00Z" | limit 10',
+    ]) {
       const { statement } = compileQuery(parseQuery(text), 'globex-prod');
       const result = await database.db.execute(sql`explain ${statement}`);
       const plan = (result as unknown as { rows: { 'QUERY PLAN': string }[] }).rows.map((r) => r['QUERY PLAN']).join('\n');
