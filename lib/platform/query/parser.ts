@@ -119,7 +119,7 @@ class Parser {
     return { table: tableToken.value as StorageTable, commands, timeframe };
   }
 
-  /** The timeframe that `, from: …, to: …` or `, timeframe: "…"` after the table name; null when there is none. */
+  /** The timeframe named by `, from: …, to: …` or `, timeframe: "…"` after the table name; null when none is. */
   private fetchParameters(): Timeframe | null {
     const given = new Map<string, { token: Token; at: Date | Timeframe }>();
     while (this.isPunct(',')) {
