@@ -210,7 +210,8 @@ describe(`malformed requests to every platform endpoint (${testBackend})`, () =>
   const BODY = /^Invalid request body|request body is larger|^Too many records/;
 
   for (const endpoint of ENDPOINTS) {
-    const hasBody = endpoint.method === 'POST' || endpoint.method === 'PUT' || endpoint.method === 'PATCH';
+    // An endpoint that takes no body (query:cancel) ignores one sent anyway.
+    const hasBody = (endpoint.method === 'POST' || endpoint.method === 'PUT' || endpoint.method === 'PATCH') && (endpoint.body !== undefined || endpoint.formBody !== undefined);
     it(`${endpoint.method} ${endpoint.path}`, async () => {
       const names = pathParamNames(endpoint.path);
       const params = validParams.get(endpoint.id)!;

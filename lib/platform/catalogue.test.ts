@@ -131,7 +131,7 @@ describe('catalogue', () => {
     ]);
     expect(ENDPOINTS.filter((e) => e.service === 'app-settings' && e.headerParams?.some((h) => h.header === 'app-id'))).toHaveLength(6);
     expect(ENDPOINTS.filter((e) => e.service === 'settings' && e.path.startsWith('/classic/environment-api/v2/settings/'))).toHaveLength(7);
-    expect(ENDPOINTS.filter((e) => e.level !== 'account')).toHaveLength(73);
+    expect(ENDPOINTS.filter((e) => e.level !== 'account')).toHaveLength(75);
     // The document service as the original's DocumentsClient calls it: the document, its metadata and its content.
     expect(ENDPOINTS.filter((e) => e.service === 'document')).toHaveLength(9);
   });
@@ -152,10 +152,11 @@ describe('catalogue', () => {
     for (const scope of Object.values(STORAGE_TABLE_READ_SCOPES)) {
       expect(isScopeName(scope)).toBe(true);
       expect(query?.endpoint.description).toContain(scope);
-      // query:poll reads a query again, and an execution can hold a query's records, so reading them needs the table's scope too.
+      // query:poll and query:cancel read a query again, and an execution can hold a query's records, so reading them needs the table's scope too.
       expect(endpointsForScope(scope).map((e) => e.id)).toEqual([
         'storage.query.execute',
         'storage.query.poll',
+        'storage.query.cancel',
         'automation.executions.get',
         'automation.executions.tasks.list',
         'automation.executions.tasks.get',

@@ -31,9 +31,21 @@ export type Command =
   | { kind: 'summarize'; countName: string; by: readonly FieldRef[] }
   | { kind: 'limit'; count: number };
 
+/** Instants from `start` (inclusive) to `end` (exclusive). */
+export interface Timeframe {
+  start: Date;
+  end: Date;
+}
+
 export interface Query {
   table: StorageTable;
+  /**
+   * What follows `fetch`; a timeframe comes first, as the filter `timestamp >= start and
+   * timestamp < end`, so that it narrows the scan along the index like any leading filter.
+   */
   commands: readonly Command[];
+  /** The timeframe read: the query's (`from:`, `to:`, `timeframe:`), else the request's default; null when neither names one. */
+  timeframe: Timeframe | null;
 }
 
 /** The largest `limit` a query may ask for, and the most records one response carries. */

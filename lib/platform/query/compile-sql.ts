@@ -96,7 +96,7 @@ export interface RecordScan {
  * The records a query reads, for evaluating the rest of it in memory (evaluate-in-memory.ts):
  * the leading filters' timestamp comparisons use the indexed column, as in compileQuery.
  */
-export function recordScan(query: Query, environmentId: string): RecordScan {
+export function recordScan(query: Query, environmentId: string, cap = resultCap(query)): RecordScan {
   const conditions: SQL[] = [sql`"environment_id" = ${environmentId}`, sql`"table" = ${query.table}`];
   const commands = [...query.commands];
   const rest: Command[] = [];
@@ -114,8 +114,8 @@ export function recordScan(query: Query, environmentId: string): RecordScan {
   let needed = Number.POSITIVE_INFINITY;
   // Newest first is the natural order, so the first records scanned are those a limit keeps,
   // unless a filter evaluated in memory drops some of them.
-  if (rest.length === 0 && next === undefined) needed = resultCap(query) + 1;
-  if (rest.length === 0 && next?.kind === 'limit') needed = Math.min(next.count, resultCap(query) + 1);
+  if (rest.length === 0 && next === undefined) needed = cap + 1;
+  if (rest.length === 0 && next?.kind === 'limit') needed = Math.min(next.count, cap + 1);
   const where = sql.join(conditions, sql` and `);
   const batch = (after: { timestamp: Date; id: number } | null, size: number) => {
     // Spelled so that the index bounds the walk: at or before the last timestamp, then past the last ID.
@@ -201,12 +201,16 @@ export function columnsOf(commands: readonly Command[]): readonly string[] | nul
   return columns;
 }
 
-export function resultCap(query: Query): number {
+/**
+ * The most records a response carries: the request's maxResultRecords up to 10,000, else 1,000,
+ * or 10,000 when the query has a limit.
+ */
+export function resultCap(query: Query, maxResultRecords?: number): number {
+  if (maxResultRecords !== undefined) return Math.max(1, Math.min(Math.trunc(maxResultRecords), MAX_RESULT_RECORDS));
   return query.commands.some((c) => c.kind === 'limit') ? MAX_RESULT_RECORDS : DEFAULT_RESULT_RECORDS;
 }
 
-export function compileQuery(query: Query, environmentId: string): CompiledQuery {
-  const cap = resultCap(query);
+export function compileQuery(query: Query, environmentId: string, cap = resultCap(query)): CompiledQuery {
   const commands = [...query.commands];
   const scanConditions: SQL[] = [sql`"environment_id" = ${environmentId}`, sql`"table" = ${query.table}`];
   while (commands[0]?.kind === 'filter') {

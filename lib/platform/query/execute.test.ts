@@ -120,12 +120,53 @@ const FIXED = [
   'fetch bizevents | filter flag == true | sort n | filter n != null | limit 4',
   'fetch bizevents | fields timestamp, seq | filter timestamp > "2024-01-01T00:06:00.000Z"',
   'fetch bizevents | limit 0',
+  'fetch bizevents, from:"2024-01-01T00:03:00Z", to:"2024-01-01T00:08:00Z"',
+  'fetch bizevents, timeframe:"2024-01-01T00:05:00Z/2024-01-01T00:06:00Z" | sort seq',
+  'fetch bizevents, from:"2024-01-01T00:09:00Z" | summarize count(), by: {status}',
+  'fetch bizevents, to:toTimestamp("2024-01-01T00:02:00Z") | sort timestamp asc, seq | limit 4',
+  'fetch bizevents | filter timestamp >= toTimestamp("2024-01-01T00:04:00Z") and timestamp < timestamp("2024-01-01T00:07")',
+  'fetch bizevents | fields timestamp, seq | filter timestamp < toTimestamp("2024-01-01T00:01:00Z")',
 ];
 
 describe('executeQuery', () => {
   it.each(FIXED)('matches the reference semantics: %s', async (text) => {
     const { result, expected } = await both(text);
     expect(result.records).toEqual(expected);
+  });
+
+  it('reads the timeframe from its start up to, not including, its end; now() is the time given', async () => {
+    const inRange = (start: string, end: string) =>
+      stored.bizevents.filter((s) => s.timestamp.getTime() >= Date.parse(start) && s.timestamp.getTime() < Date.parse(end)).length;
+    const count = async (text: string, now: Date) => {
+      const query = parseQuery(text, { now });
+      const statement = await executeQuery(database.db, 'acme-prod', query, { strategy: 'statement' });
+      const paced = await executeQuery(database.db, 'acme-prod', query, { strategy: 'paced' });
+      expect(paced, text).toEqual(statement);
+      return statement.records;
+    };
+    const now = new Date('2024-01-01T00:08:00Z');
+    expect(inRange('2024-01-01T00:03:00Z', '2024-01-01T00:08:00Z')).toBeGreaterThan(0);
+    expect(await count('fetch bizevents, from:now()-5m | summarize count()', now)).toEqual([{ 'count()': inRange('2024-01-01T00:03:00Z', '2024-01-01T00:08:00Z') }]);
+    expect(await count('fetch bizevents, from:-5m, to:-1m | summarize count()', now)).toEqual([{ 'count()': inRange('2024-01-01T00:03:00Z', '2024-01-01T00:07:00Z') }]);
+    expect(await count('fetch bizevents | filter timestamp >= now() - 3m | summarize count()', now)).toEqual([
+      { 'count()': inRange('2024-01-01T00:05:00Z', '9999-01-01T00:00:00Z') },
+    ]);
+    // A timeframe before every record reads none; the newest records come first within it.
+    expect(await count('fetch bizevents, to:"2023-12-31T23:59:59Z"', now)).toEqual([]);
+    const newest = await count('fetch bizevents, from:-10m | fields timestamp | limit 1', now);
+    const latest = stored.bizevents.filter((s) => s.timestamp < now).reduce((a, b) => (b.timestamp > a.timestamp ? b : a));
+    expect(newest).toEqual([{ timestamp: latest.timestamp.toISOString() }]);
+  });
+
+  it("carries at most the request's maxResultRecords, up to 10,000, and says when more matched", async () => {
+    for (const strategy of ['statement', 'paced'] as const) {
+      const three = await executeQuery(database.db, 'acme-prod', parseQuery('fetch bizevents | sort seq'), { strategy, maxResultRecords: 3 });
+      expect(three).toMatchObject({ cap: 3, truncated: true });
+      expect(three.records.map((r) => r.seq)).toEqual([...stored.bizevents].map((s) => s.record.seq as number).sort((a, b) => a - b).slice(0, 3));
+      const all = await executeQuery(database.db, 'acme-prod', parseQuery('fetch bizevents | limit 5'), { strategy, maxResultRecords: 50_000 });
+      expect(all).toMatchObject({ cap: 10_000, truncated: false });
+      expect(all.records).toHaveLength(5);
+    }
   });
 
   it('reads only the environment and table it is asked for', async () => {
@@ -166,7 +207,12 @@ describe('executeQuery', () => {
     await database.db.execute(sql`insert into storage_records (environment_id, "table", "timestamp", record)
       select 'globex-prod', 'events', timestamptz '2025-01-01' + (i || ' seconds')::interval, jsonb_build_object('i', i) from generate_series(1, 20000) i`);
     await database.db.execute(sql`analyze storage_records`);
-    for (const text of ['fetch events | limit 10', 'fetch events | filter i > 5 | limit 10', 'fetch events | sort timestamp desc | limit 10']) {
+    for (const text of [
+      'fetch events | limit 10',
+      'fetch events | filter i > 5 | limit 10',
+      'fetch events | sort timestamp desc | limit 10',
+      'fetch events, from:"2025-01-01T01:00:00Z", to:"2025-01-01T03:00:00Z" | limit 10',
+    ]) {
       const { statement } = compileQuery(parseQuery(text), 'globex-prod');
       const result = await database.db.execute(sql`explain ${statement}`);
       const plan = (result as unknown as { rows: { 'QUERY PLAN': string }[] }).rows.map((r) => r['QUERY PLAN']).join('\n');
@@ -236,6 +282,8 @@ describe('executeQuery', () => {
         () => g.pick(['true', 'false', 'null']),
         () => JSON.stringify(g.pick(TYPES)),
         () => '"2024-01-01T00:04:00Z"',
+        () => 'toTimestamp("2024-01-01T00:06:00Z")',
+        () => 'now() - 1d',
       ])();
     const condition = () => {
       if (g.next() < 0.15) return `contains(${g.pick(fields)}, ${JSON.stringify(g.pick(['o', 'ü', '😀', '']))})`;

@@ -13,7 +13,7 @@ export interface QueryResult {
   columns: readonly string[] | null;
   /** True when more records matched than the response carries. */
   truncated: boolean;
-  /** How many records the response may carry at most (1,000 without a limit, else 10,000). */
+  /** How many records the response may carry at most (resultCap). */
   cap: number;
 }
 
@@ -66,19 +66,19 @@ export async function executeQuery(
   db: Db,
   environmentId: string,
   query: Query,
-  options: { timeoutMs?: number; strategy?: QueryStrategy } = {},
+  options: { timeoutMs?: number; strategy?: QueryStrategy; maxResultRecords?: number } = {},
 ): Promise<QueryResult> {
   const timeoutMs = Math.max(1, Math.trunc(options.timeoutMs ?? QUERY_TIMEOUT_MS));
   const strategy = options.strategy ?? (isEmbedded(db) ? 'paced' : 'statement');
-  const cap = resultCap(query);
+  const cap = resultCap(query, options.maxResultRecords);
   const columns = columnsOf(query.commands);
-  const all = strategy === 'paced' ? await runPaced(db, environmentId, query, timeoutMs) : await runStatement(db, environmentId, query, timeoutMs);
+  const all = strategy === 'paced' ? await runPaced(db, environmentId, query, timeoutMs, cap) : await runStatement(db, environmentId, query, timeoutMs, cap);
   const records = all.slice(0, cap).map((record) => (columns ? inColumnOrder(record, columns) : record));
   return { records, columns, truncated: all.length > cap, cap };
 }
 
-async function runStatement(db: Db, environmentId: string, query: Query, timeoutMs: number): Promise<JsonRecord[]> {
-  const { statement } = compileQuery(query, environmentId);
+async function runStatement(db: Db, environmentId: string, query: Query, timeoutMs: number, cap: number): Promise<JsonRecord[]> {
+  const { statement } = compileQuery(query, environmentId, cap);
   let result: unknown;
   try {
     result = await transactionWithTimeout(db, timeoutMs, async (tx) => {
@@ -94,9 +94,9 @@ async function runStatement(db: Db, environmentId: string, query: Query, timeout
   return rows.map((row) => (typeof row.r === 'string' ? (JSON.parse(row.r) as JsonRecord) : row.r));
 }
 
-async function runPaced(db: Db, environmentId: string, query: Query, timeoutMs: number): Promise<JsonRecord[]> {
+async function runPaced(db: Db, environmentId: string, query: Query, timeoutMs: number, cap: number): Promise<JsonRecord[]> {
   const deadline = performance.now() + timeoutMs;
-  const { batch, needed, rest } = recordScan(query, environmentId);
+  const { batch, needed, rest } = recordScan(query, environmentId, cap);
   const stored: StoredRecord[] = [];
   // Newest first, each batch after the last record of the one before. Without one transaction
   // around them (it would hold the embedded database throughout), a record ingested meanwhile

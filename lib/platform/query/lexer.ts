@@ -3,11 +3,11 @@
 
 import { QuerySyntaxError } from './query-error';
 
-export type TokenKind = 'word' | 'field' | 'string' | 'number' | 'punct' | 'eof';
+export type TokenKind = 'word' | 'field' | 'string' | 'number' | 'duration' | 'punct' | 'eof';
 
 export interface Token {
   kind: TokenKind;
-  /** Words and punctuation as written, strings and backtick fields unquoted, numbers as source. */
+  /** Words and punctuation as written, strings and backtick fields unquoted, numbers and durations as source. */
   value: string;
   start: number;
   end: number;
@@ -15,8 +15,10 @@ export interface Token {
 
 const WORD = /[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*/y;
 const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
+/** A duration's unit right after its number (`30s`, `5m`, `2h`, `7d`): the units of timestamps.ts. */
+const DURATION_UNIT = /(?:ns|us|ms|s|m|h|d|w)(?![A-Za-z0-9_.])/y;
 const TWO_CHAR = new Set(['==', '!=', '<=', '>=']);
-const ONE_CHAR = new Set(['|', ',', '(', ')', '{', '}', ':', '=', '<', '>']);
+const ONE_CHAR = new Set(['|', ',', '(', ')', '{', '}', ':', '=', '<', '>', '+', '-']);
 const WHITESPACE = new Set([' ', '\t', '\n', '\r', '\u00a0', '\ufeff']);
 const ESCAPES: Readonly<Record<string, string>> = { '"': '"', "'": "'", '\\': '\\', n: '\n', t: '\t', r: '\r', '/': '/' };
 
@@ -58,10 +60,20 @@ export class QueryLexer {
     const start = this.offset;
     pattern.lastIndex = start;
     const match = pattern.exec(this.text);
-    const end = start + (match?.[0].length ?? 0);
+    let end = start + (match?.[0].length ?? 0);
+    if (kind === 'number') {
+      DURATION_UNIT.lastIndex = end;
+      const unit = DURATION_UNIT.exec(this.text);
+      if (unit) {
+        if (!/^-?[0-9]+$/.test(this.text.slice(start, end))) throw this.error('a duration is a whole number followed by its unit, e.g. 90s or 2h', start);
+        end += unit[0].length;
+        return this.token('duration', start, end, this.text.slice(start, end));
+      }
+    }
     // `status2x` or `12abc` would silently split into two tokens; a clear error is kinder.
     if (end < this.text.length && /[A-Za-z0-9_.]/.test(this.text.charAt(end))) {
-      throw this.error(`unexpected character ${describe(this.text, end)}`, end);
+      const unitHint = kind === 'number' && /^-?[0-9]+$/.test(this.text.slice(start, end)) && /[A-Za-z]/.test(this.text.charAt(end));
+      throw this.error(`unexpected character ${describe(this.text, end)}${unitHint ? ` (a duration's unit is ns, us, ms, s, m, h, d or w)` : ''}`, end);
     }
     return this.token(kind, start, end, this.text.slice(start, end));
   }

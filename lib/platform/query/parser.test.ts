@@ -157,7 +157,7 @@ describe('parseQuery', () => {
       seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
       return seed / 2 ** 31;
     };
-    const pieces = ['fetch', 'logs', '|', 'filter', 'a', '==', '"x"', '1', 'and', 'contains', '(', ')', ',', 'sort', 'desc', 'summarize', 'count', 'by', ':', '{', '}', 'limit', '`', '\\', '\u0000', '-', '.', '\n', '=', '<', '!'];
+    const pieces = ['fetch', 'logs', '|', 'filter', 'a', '==', '"x"', '1', 'and', 'contains', '(', ')', ',', 'sort', 'desc', 'summarize', 'count', 'by', ':', '{', '}', 'limit', '`', '\\', '\u0000', '-', '.', '\n', '=', '<', '!', 'now', 'from', 'to', 'timeframe', 'toTimestamp', '2h', '-30m', '+', '"2024-01-01"', '"2024-01-01/2024-01-02"', '99999999999d'];
     for (let i = 0; i < 5000; i++) {
       const length = Math.floor(random() * 12);
       const text = ['fetch logs', ...Array.from({ length }, () => pieces[Math.floor(random() * pieces.length)])].join(random() < 0.5 ? ' ' : '');
@@ -167,5 +167,104 @@ describe('parseQuery', () => {
         expect(error).toBeInstanceOf(QuerySyntaxError);
       }
     }
+  });
+});
+
+describe('parseQuery: time ranges and times', () => {
+  const now = new Date('2024-05-01T12:00:00.000Z');
+  const at = (iso: string) => new Date(iso);
+  const timeframeOf = (text: string, options = {}) => parseQuery(text, { now, ...options }).timeframe;
+
+  it.each([
+    ['fetch logs, from:now()-2h', '2024-05-01T10:00:00.000Z', '2024-05-01T12:00:00.000Z'],
+    ['fetch logs, from: now() - 2h, to: now() - 30m', '2024-05-01T10:00:00.000Z', '2024-05-01T11:30:00.000Z'],
+    ['fetch logs, from:-2h, to:-1h', '2024-05-01T10:00:00.000Z', '2024-05-01T11:00:00.000Z'],
+    ['fetch logs, to:now()-1d-12h', '1970-01-01T00:00:00.000Z', '2024-04-30T00:00:00.000Z'],
+    ['fetch logs, from:now()-1w+6d', '2024-04-30T12:00:00.000Z', '2024-05-01T12:00:00.000Z'],
+    ['fetch logs, from:-90s', '2024-05-01T11:58:30.000Z', '2024-05-01T12:00:00.000Z'],
+    ['fetch logs, from:-1500ms', '2024-05-01T11:59:58.500Z', '2024-05-01T12:00:00.000Z'],
+    ['fetch logs, from:-5m, to:-2000000us', '2024-05-01T11:55:00.000Z', '2024-05-01T11:59:58.000Z'],
+    ['fetch logs, from:-7d, to:-3000000000ns', '2024-04-24T12:00:00.000Z', '2024-05-01T11:59:57.000Z'],
+    ['fetch logs, from:"2024-04-30", to:"2024-04-30T06:00:00+02:00"', '2024-04-30T00:00:00.000Z', '2024-04-30T04:00:00.000Z'],
+    ['fetch logs, from:toTimestamp("2024-04-30T08:00:00Z"), to:timestamp("2024-04-30T09:00:00Z")', '2024-04-30T08:00:00.000Z', '2024-04-30T09:00:00.000Z'],
+    ['fetch logs, timeframe:"2024-04-01T00:00:00Z/2024-04-02T00:00:00Z"', '2024-04-01T00:00:00.000Z', '2024-04-02T00:00:00.000Z'],
+    ['fetch logs,\n  to: now(),\n  from: now() - 2h\n| limit 1', '2024-05-01T10:00:00.000Z', '2024-05-01T12:00:00.000Z'],
+  ])('reads the timeframe of %j', (text, start, end) => {
+    expect(timeframeOf(text)).toEqual({ start: at(start), end: at(end) });
+  });
+
+  it('reads a timeframe as a filter on timestamp right after fetch: from inclusive, to exclusive', () => {
+    const query = parseQuery('fetch logs, from:now()-2h | filter loglevel == "ERROR" | fields timestamp, content', { now });
+    expect(query.commands.map((c) => c.kind)).toEqual(['filter', 'filter', 'fields']);
+    expect(query.commands[0]).toEqual({
+      kind: 'filter',
+      conditions: [
+        { kind: 'compare', field: { name: 'timestamp', path: ['timestamp'], start: 6 }, operator: '>=', value: '2024-05-01T10:00:00.000Z' },
+        { kind: 'compare', field: { name: 'timestamp', path: ['timestamp'], start: 6 }, operator: '<', value: '2024-05-01T12:00:00.000Z' },
+      ],
+    });
+    expect(parseQuery('fetch logs | limit 1', { now })).toMatchObject({ timeframe: null, commands: [{ kind: 'limit' }] });
+  });
+
+  it("takes the request's default timeframe when the query names none, and the query's over it", () => {
+    const defaultTimeframe = { start: at('2024-01-01T00:00:00Z'), end: at('2024-01-02T00:00:00Z') };
+    const plain = parseQuery('fetch logs | sort timestamp desc', { now, defaultTimeframe });
+    expect(plain.timeframe).toEqual(defaultTimeframe);
+    expect(plain.commands[0]).toMatchObject({ kind: 'filter', conditions: [{ value: '2024-01-01T00:00:00.000Z' }, { value: '2024-01-02T00:00:00.000Z' }] });
+    expect(timeframeOf('fetch logs, from:-2h', { defaultTimeframe })).toEqual({ start: at('2024-05-01T10:00:00Z'), end: now });
+  });
+
+  it('compares fields with times: now() arithmetic and timestamps become instants', () => {
+    const query = parseQuery('fetch logs | filter timestamp > now() - 45m and timestamp <= toTimestamp("2024-05-01T11:59") and seen < now()', { now });
+    expect(query.commands[0]).toMatchObject({
+      conditions: [
+        { field: { name: 'timestamp' }, operator: '>', value: '2024-05-01T11:15:00.000Z' },
+        { field: { name: 'timestamp' }, operator: '<=', value: '2024-05-01T11:59:00.000Z' },
+        { field: { name: 'seen' }, operator: '<', value: '2024-05-01T12:00:00.000Z' },
+      ],
+    });
+    // Without a given time, now() is the time of parsing.
+    const before = Date.now();
+    const parsed = parseQuery('fetch logs, from:now()-1m').timeframe!;
+    expect(parsed.end.getTime()).toBeGreaterThanOrEqual(before);
+    expect(parsed.end.getTime() - parsed.start.getTime()).toBe(60_000);
+  });
+
+  it.each([
+    ['fetch logs, from:now()-2x', 25, "unexpected character 'x' (a duration's unit is ns, us, ms, s, m, h, d or w)"],
+    ['fetch logs, from:1.5h', 18, 'a duration is a whole number followed by its unit, e.g. 90s or 2h'],
+    ['fetch logs, from:now()-', 24, "expected a duration such as 30s, 5m, 2h or 7d after '-' but found the end of the query"],
+    ['fetch logs, from:now() - 2', 26, "expected a duration such as 30s, 5m, 2h or 7d after '-' but found '2'"],
+    ['fetch logs, from:now', 18, 'from: needs a time (now(), now()-2h, -2h or a timestamp in quotes such as "2024-05-01T12:00:00Z") but found \'now\''],
+    ['fetch logs, from:now(', 22, "expected ')' but found the end of the query"],
+    ['fetch logs, from:yesterday', 18, "from: needs a time (now(), now()-2h, -2h or a timestamp in quotes such as \"2024-05-01T12:00:00Z\") but found 'yesterday'"],
+    ['fetch logs, to:"yesterday"', 16, 'expected a timestamp such as "2024-05-01T12:00:00Z" (ISO 8601, between 1970 and 9999) but found the string "yesterday"'],
+    ['fetch logs, from:"2024-02-30"', 18, 'expected a timestamp such as'],
+    ['fetch logs, from:toTimestamp(42)', 30, 'toTimestamp() needs a timestamp in quotes, such as "2024-05-01T12:00:00Z", but found \'42\''],
+    ['fetch logs, from:now()-99999999d', 18, 'the time lies outside the years 1970 to 9999'],
+    ['fetch logs, from:-2h, to:-3h', 23, 'the timeframe is empty: from: must be before to:'],
+    ['fetch logs, from:now()+1h', 13, 'the timeframe is empty: from: must be before now()'],
+    ['fetch logs, from:-2h, from:-1h', 23, 'fetch takes from: once'],
+    ['fetch logs, from:-2h, timeframe:"2024-04-01/2024-04-02"', 23, 'fetch takes either timeframe: or from: and to:, not both'],
+    ['fetch logs, timeframe:"2024-04-01/2024-04-02", to:-1h', 48, 'fetch takes either timeframe: or from: and to:, not both'],
+    ['fetch logs, timeframe:"2024-04-01"', 23, "timeframe: needs two ISO 8601 timestamps between 1970 and 9999 separated by '/'"],
+    ['fetch logs, timeframe:"2024-04-02/2024-04-01"', 23, 'the timeframe is empty: its start must be before its end'],
+    ['fetch logs, timeframe:-2h', 23, 'timeframe: needs a start and an end in quotes'],
+    ['fetch logs, scanLimitGBytes:500', 13, "expected a parameter of fetch (from:, to: or timeframe:) but found 'scanLimitGBytes'"],
+    ['fetch logs, from -2h', 18, "expected ':' but found the duration '-2h'"],
+    ['fetch logs,', 12, 'expected a parameter of fetch (from:, to: or timeframe:) but found the end of the query'],
+    ['fetch logs | filter timestamp > 2h', 33, 'a duration is not a value here; a time before now is written now() - 2h'],
+    ['fetch logs | filter timestamp > now() - 1d@d', 43, "unexpected character '@'"],
+    ['fetch logs | filter timestamp > now() * 2', 39, "unexpected character '*'"],
+  ])('refuses %j at column %i', (text, column, message) => {
+    const error = errorOf(text);
+    expect(error.message).toContain(`line 1, column ${column}`);
+    expect(error.message).toContain(message);
+  });
+
+  it('points at the line and column of a bad time on a later line', () => {
+    const error = errorOf('fetch logs,\n  from: now() - 2hours');
+    expect([error.line, error.column]).toEqual([2, 18]);
+    expect(error.message).toContain("unexpected character 'h' (a duration's unit is ns, us, ms, s, m, h, d or w)");
   });
 });

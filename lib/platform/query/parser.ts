@@ -1,8 +1,9 @@
 // Parser of the storage query language (PRODUCT.md §7), strict: anything outside the grammar
 // below is refused with the position of the first error.
 //
-//   query     := 'fetch' table ('|' command)*
+//   query     := 'fetch' table (',' parameter)* ('|' command)*
 //   table     := 'events' | 'bizevents' | 'logs'
+//   parameter := ('from' | 'to') ':' (time | duration) | 'timeframe' ':' string
 //   command   := 'filter' condition ('and' condition)*
 //              | 'fields' field (',' field)*
 //              | 'sort' field ['asc' | 'desc'] (',' field ['asc' | 'desc'])*
@@ -11,7 +12,15 @@
 //   condition := field ('==' | '!=' | '<' | '<=' | '>' | '>=') literal
 //              | 'contains' '(' field ',' string ')'
 //   field     := name ('.' name)* | '`' any text '`'
-//   literal   := string | number | 'true' | 'false' | 'null'
+//   literal   := string | number | 'true' | 'false' | 'null' | time
+//   time      := 'now' '(' ')' (('+' | '-') duration)* | ('toTimestamp' | 'timestamp') '(' string ')' | string
+//   duration  := ['-'] integer ('ns' | 'us' | 'ms' | 's' | 'm' | 'h' | 'd' | 'w')
+//
+// A time is an instant: `now()` is the time of the request, a duration in `from:` or `to:` is an
+// offset from it (`from:-2h`), and a string there is an ISO 8601 timestamp (no zone means UTC).
+// In a condition a time becomes its ISO string, which compares with `timestamp` as the instant
+// does (semantics.ts). `from:` is inclusive, `to:` exclusive; without `to:` the timeframe ends
+// now, without `from:` it starts in 1970; `timeframe:"<start>/<end>"` names both.
 //
 // Beyond the grammar, a query stays within the limits of ast.ts (commands, conditions, sort,
 // group and listed fields, field names, strings), each refused with a message naming it.
@@ -35,19 +44,44 @@ import {
   type Literal,
   type Query,
   type SortKey,
+  type Timeframe,
 } from './ast';
 import { QueryLexer, type Token } from './lexer';
 import { QueryLimitError, QuerySyntaxError } from './query-error';
+import { TIMESTAMP_FIELD } from './semantics';
+import { durationMs, MAX_TIMESTAMP, MIN_TIMESTAMP, parseTimestamp } from './timestamps';
 
 const TABLES = Object.keys(STORAGE_TABLE_READ_SCOPES) as StorageTable[];
 const COMMANDS = ['filter', 'fields', 'sort', 'summarize', 'limit'] as const;
 const COMPARISONS: readonly string[] = ['==', '!=', '<', '<=', '>', '>='];
+const FETCH_PARAMETERS: readonly string[] = ['from', 'to', 'timeframe'];
+const TIMESTAMP_FUNCTIONS: readonly string[] = ['toTimestamp', 'timestamp'];
+const TIME_EXAMPLES = 'now(), now()-2h, -2h or a timestamp in quotes such as "2024-05-01T12:00:00Z"';
 
-export function parseQuery(text: string): Query {
+export interface ParseOptions {
+  /** The instant of `now()`: the time of the request (default: the current time). */
+  now?: Date;
+  /** The timeframe of a query that names none in `fetch`. */
+  defaultTimeframe?: Timeframe | null;
+}
+
+export function parseQuery(text: string, options: ParseOptions = {}): Query {
   if (text.length > MAX_QUERY_LENGTH) {
     throw new QueryLimitError(`A query may be at most ${MAX_QUERY_LENGTH} characters long.`, MAX_QUERY_LENGTH, text, { position: false });
   }
-  return new Parser(text).query();
+  return new Parser(text, options.now ?? new Date(), options.defaultTimeframe ?? null).query();
+}
+
+/** The condition a timeframe puts right after `fetch`. */
+function timeframeFilter(timeframe: Timeframe, start: number): Command {
+  const field: FieldRef = { name: TIMESTAMP_FIELD, path: [TIMESTAMP_FIELD], start };
+  return {
+    kind: 'filter',
+    conditions: [
+      { kind: 'compare', field, operator: '>=', value: timeframe.start.toISOString() },
+      { kind: 'compare', field, operator: '<', value: timeframe.end.toISOString() },
+    ],
+  };
 }
 
 class Parser {
@@ -56,7 +90,11 @@ class Parser {
   /** What the query has used so far of the limits that hold across its commands. */
   private used = { conditions: 0, sortFields: 0, fields: 0, groupFields: 0 };
 
-  constructor(private readonly text: string) {
+  constructor(
+    private readonly text: string,
+    private readonly now: Date,
+    private readonly defaultTimeframe: Timeframe | null,
+  ) {
     this.lexer = new QueryLexer(text);
     this.current = this.lexer.next();
   }
@@ -69,6 +107,7 @@ class Parser {
       throw this.error(`expected a table (${TABLES.join(', ')}) but found ${this.describe(tableToken)}`);
     }
     this.advance();
+    const timeframe = this.fetchParameters() ?? this.defaultTimeframe;
     const commands: Command[] = [];
     while (!this.atEnd()) {
       if (!this.isPunct('|')) throw this.error(`expected '|' or the end of the query but found ${this.describe(this.current)}`);
@@ -76,7 +115,118 @@ class Parser {
       if (commands.length === MAX_COMMANDS) throw this.limit(`A query may have at most ${MAX_COMMANDS} commands.`);
       commands.push(this.command());
     }
-    return { table: tableToken.value as StorageTable, commands };
+    if (timeframe) commands.unshift(timeframeFilter(timeframe, tableToken.start));
+    return { table: tableToken.value as StorageTable, commands, timeframe };
+  }
+
+  /** The timeframe named by `, from: …, to: …` or `, timeframe: "…"` after the table name; null when none is. */
+  private fetchParameters(): Timeframe | null {
+    const given = new Map<string, { token: Token; at: Date | Timeframe }>();
+    while (this.isPunct(',')) {
+      this.advance();
+      const name = this.current;
+      if (name.kind !== 'word' || !FETCH_PARAMETERS.includes(name.value)) {
+        throw this.error(`expected a parameter of fetch (from:, to: or timeframe:) but found ${this.describe(name)}`);
+      }
+      if (given.has(name.value)) throw this.error(`fetch takes ${name.value}: once`);
+      if (name.value === 'timeframe' ? given.size > 0 : given.has('timeframe')) throw this.error('fetch takes either timeframe: or from: and to:, not both');
+      this.advance();
+      this.expectPunct(':');
+      given.set(name.value, { token: name, at: name.value === 'timeframe' ? this.timeframeString() : this.time(`${name.value}:`) });
+    }
+    const timeframe = given.get('timeframe')?.at as Timeframe | undefined;
+    if (timeframe) return timeframe;
+    const from = given.get('from') as { token: Token; at: Date } | undefined;
+    const to = given.get('to') as { token: Token; at: Date } | undefined;
+    if (!from && !to) return null;
+    const start = from?.at ?? new Date(MIN_TIMESTAMP);
+    const end = to?.at ?? this.now;
+    if (start.getTime() >= end.getTime()) {
+      const message = to ? 'the timeframe is empty: from: must be before to:' : 'the timeframe is empty: from: must be before now()';
+      throw this.error(message, (to ?? from)!.token);
+    }
+    return { start, end };
+  }
+
+  /** The value of `from:` or `to:`: a time, or a duration as an offset from now(). */
+  private time(what: string): Date {
+    const token = this.current;
+    if (token.kind === 'duration') {
+      this.advance();
+      return this.instantAt(this.now.getTime() + durationMs(token.value)!, token);
+    }
+    if (token.kind === 'string') return this.timestampString(token);
+    if (this.startsTime()) return this.instant();
+    throw this.error(`${what} needs a time (${TIME_EXAMPLES}) but found ${this.describe(token)}`);
+  }
+
+  /** `timeframe:"<start>/<end>"`, two ISO 8601 timestamps. */
+  private timeframeString(): Timeframe {
+    const token = this.current;
+    const example = '"2024-05-01T00:00:00Z/2024-05-02T00:00:00Z"';
+    if (token.kind !== 'string') throw this.error(`timeframe: needs a start and an end in quotes, such as ${example}, but found ${this.describe(token)}`);
+    this.checkString(token);
+    const parts = token.value.split('/');
+    const [start, end] = parts.map((part) => parseTimestamp(part));
+    if (parts.length !== 2 || !start || !end) {
+      throw this.error(`timeframe: needs two ISO 8601 timestamps between 1970 and 9999 separated by '/', such as ${example}, but found ${this.describe(token)}`);
+    }
+    if (start.getTime() >= end.getTime()) throw this.error('the timeframe is empty: its start must be before its end');
+    this.advance();
+    return { start, end };
+  }
+
+  /** Whether a time function (`now()`, `toTimestamp("…")`) starts here. */
+  private startsTime(): boolean {
+    return this.current.kind === 'word' && (this.current.value === 'now' || TIMESTAMP_FUNCTIONS.includes(this.current.value)) && this.peekIsParen();
+  }
+
+  /** `now()` with durations added or taken away, or `toTimestamp("…")`. */
+  private instant(): Date {
+    const first = this.current;
+    if (first.value !== 'now') {
+      this.advance();
+      this.expectPunct('(');
+      const token = this.current;
+      if (token.kind !== 'string') throw this.error(`${first.value}() needs a timestamp in quotes, such as "2024-05-01T12:00:00Z", but found ${this.describe(token)}`);
+      const at = this.timestampString(token);
+      this.expectPunct(')');
+      return at;
+    }
+    this.advance();
+    this.expectPunct('(');
+    this.expectPunct(')');
+    let ms = this.now.getTime();
+    for (;;) {
+      // `now()-2h` reads as now() and the duration -2h; `now() - 2h` as now(), '-' and 2h.
+      if (this.current.kind === 'duration' && this.current.value.startsWith('-')) {
+        ms += durationMs(this.current.value)!;
+        this.advance();
+      } else if (this.isPunct('+') || this.isPunct('-')) {
+        const sign = this.current.value;
+        this.advance();
+        const token = this.current;
+        if (token.kind !== 'duration') throw this.error(`expected a duration such as 30s, 5m, 2h or 7d after '${sign}' but found ${this.describe(token)}`);
+        ms += (sign === '-' ? -1 : 1) * durationMs(token.value)!;
+        this.advance();
+      } else {
+        break;
+      }
+    }
+    return this.instantAt(ms, first);
+  }
+
+  private instantAt(ms: number, token: Token): Date {
+    if (!(ms >= MIN_TIMESTAMP && ms <= MAX_TIMESTAMP)) throw this.error('the time lies outside the years 1970 to 9999', token);
+    return new Date(Math.trunc(ms));
+  }
+
+  private timestampString(token: Token): Date {
+    this.checkString(token);
+    const at = parseTimestamp(token.value);
+    if (!at) throw this.error(`expected a timestamp such as "2024-05-01T12:00:00Z" (ISO 8601, between 1970 and 9999) but found ${this.describe(token)}`, token);
+    this.advance();
+    return at;
   }
 
   private command(): Command {
@@ -155,6 +305,8 @@ class Parser {
       this.advance();
       return token.value === 'null' ? null : token.value === 'true';
     }
+    if (this.startsTime()) return this.instant().toISOString();
+    if (token.kind === 'duration') throw this.error(`a duration is not a value here; a time before now is written now() - ${token.value.replace(/^-/, '')}`);
     throw this.error(`expected a value (a string in quotes, a number, true, false or null) but found ${this.describe(token)}`);
   }
 
@@ -296,6 +448,8 @@ class Parser {
         return `the string ${JSON.stringify(token.value)}`;
       case 'field':
         return `\`${token.value}\``;
+      case 'duration':
+        return `the duration '${token.value}'`;
       default:
         return `'${token.value}'`;
     }

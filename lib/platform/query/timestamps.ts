@@ -31,3 +31,13 @@ export function parseTimestamp(value: unknown): Date | null {
   if (ms < MIN_TIMESTAMP || ms > MAX_TIMESTAMP) return null;
   return new Date(ms);
 }
+
+/** Milliseconds of each unit a duration may have (`500ms`, `30s`, `5m`, `2h`, `7d`, `1w`). */
+const DURATION_UNIT_MS: Readonly<Record<string, number>> = { ns: 1e-6, us: 1e-3, ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+
+/** The milliseconds of a duration as written (`-2h`), or null when it is not one. */
+export function durationMs(text: string): number | null {
+  const m = /^(-?[0-9]+)(ns|us|ms|s|m|h|d|w)$/.exec(text);
+  const unit = m ? DURATION_UNIT_MS[m[2]!] : undefined;
+  return m && unit !== undefined ? Number(m[1]) * unit : null;
+}

@@ -6,7 +6,7 @@ import type { InternalInput } from './automation-invoke';
 import { sendEmailEndpoint } from './email';
 import { createSelfNotificationEndpoint } from './notification';
 import { putAppState } from './state';
-import { executeStorageQuery } from './storage';
+import { executeStorageQuery } from './storage-query';
 
 // What a workflow task can do: each action is a call of one platform endpoint, with the task's
 // input mapped onto that endpoint's parameters and body. Strings in an input may refer to the run's
