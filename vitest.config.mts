@@ -3,10 +3,19 @@ import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 const TESTS = ['lib/**/*.test.ts', 'app/**/*.test.ts', 'components/**/*.test.ts', 'scripts/**/*.test.ts'];
-// Files that replace modules (vi.mock) need a module graph of their own. Every other file runs
-// in a process that earlier files used, keeping the imported modules and the database copies
-// they closed (lib/db/testing.ts); starting both again per file cost most of the run.
-const OWN_MODULES = ['app/authorization-matrix.test.ts', 'app/bad-input.test.ts', 'app/_lib/session.test.ts', 'lib/auth/sign-in-limits.test.ts', 'lib/platform/verify.test.ts'];
+// Files that replace modules (vi.mock) or start the process-wide database of lib/db need a module
+// graph of their own. Every other file runs in a process that earlier files used, keeping the
+// imported modules and the database copies they closed (lib/db/testing.ts); starting both again
+// per file cost most of the run.
+const OWN_MODULES = [
+  'app/authorization-matrix.test.ts',
+  'app/bad-input.test.ts',
+  'app/_lib/session.test.ts',
+  'app/api/health/readiness.test.ts',
+  'lib/auth/sign-in-limits.test.ts',
+  'lib/db/recovery.test.ts',
+  'lib/platform/verify.test.ts',
+];
 
 export default defineConfig({
   resolve: { alias: { '@': path.resolve(import.meta.dirname) } },
