@@ -141,6 +141,21 @@ describe('documents', () => {
     expect((await call(`${DOCS}?limit=1001`, { env })).status).toBe(400);
   });
 
+  it('refuse a filter value outside what a version or a time can be with a 400 naming the filter', async () => {
+    const refused = async (filter: string) => (await call(`${DOCS}?filter=${encodeURIComponent(filter)}`)).body.error;
+    expect(await refused('version >= 3000000000')).toMatchObject({
+      code: 400,
+      message: "Invalid query parameter 'filter': 'version' is compared with a whole number up to 2147483647, not '3000000000' (at character 12).",
+    });
+    expect(await refused('version in (1, -99999999999)')).toMatchObject({ code: 400, message: expect.stringContaining("not '-99999999999'") });
+    for (const time of ['+010000-01-01T00:00:00Z', '-000001-01-01T00:00:00Z', '0000-01-01']) {
+      expect(await refused(`modificationInfo.createdTime > '${time}'`)).toMatchObject({
+        code: 400,
+        message: `Invalid query parameter 'filter': '${time}' is not a time between the years 1 and 9999 such as '2026-01-01T00:00:00.000Z' (at character 32).`,
+      });
+    }
+  });
+
   it('need their own scope for each action', async () => {
     const readOnly = (await insertTestToken(database.db, { scopes: [READ] })).token;
     const r = await call(DOCS, { token: readOnly, method: 'POST', body: { name: 'x', type: 'x', content: 1 } });
