@@ -139,6 +139,12 @@ describe('documents', () => {
       body: { error: { message: "Invalid query parameter 'page-key': is not a page key of this list." } },
     });
     expect((await call(`${DOCS}?limit=1001`, { env })).status).toBe(400);
+    // A key of a time PostgreSQL cannot read (year 0000) is no page key either.
+    const yearZero = Buffer.from(JSON.stringify(['0000-01-01T00:00:00Z', '7b0c7f4e-3d7a-4a36-9a57-0f4f1c2a9e01'])).toString('base64url');
+    expect(await call(`${DOCS}?page-key=${yearZero}`, { env })).toMatchObject({
+      status: 400,
+      body: { error: { message: "Invalid query parameter 'page-key': is not a page key of this list." } },
+    });
   });
 
   it('refuse a filter value outside what a version or a time can be with a 400 naming the filter', async () => {
