@@ -104,6 +104,36 @@ describe(`bad text and heavy bodies through the platform API (${testBackend})`, 
     expect(message(type)).toBe("Invalid query parameter 'type': must not contain the character U+0000");
   });
 
+  it('refuses a form of more than 20 parts before the multipart parser reads it', async () => {
+    const post = async (body: string) =>
+      readResponse(
+        await platform.handle(
+          platformRequest('acme-prod', '/document/v1/documents', { method: 'POST', token, body, headers: { 'content-type': 'multipart/form-data; boundary=b' } }),
+        ),
+      );
+    const part = (i: number) => `--b\r\nContent-Disposition: form-data; name="p${i}"\r\n\r\nx\r\n`;
+    // Counted before parsing: an unfinished form of too many parts is refused for its parts.
+    const unfinished = await post(Array.from({ length: 21 }, (_, i) => part(i)).join(''));
+    expect(unfinished.status).toBe(400);
+    expect(message(unfinished)).toBe('Invalid request body: more than 20 parts.');
+    const started = performance.now();
+    const many = await post(`${Array.from({ length: 16_000 }, (_, i) => part(i)).join('')}--b--\r\n`);
+    expect(many.status).toBe(400);
+    expect(message(many)).toBe('Invalid request body: more than 20 parts.');
+    expect(performance.now() - started).toBeLessThan(1000);
+    const quoted = await readResponse(
+      await platform.handle(
+        platformRequest('acme-prod', '/document/v1/documents', {
+          method: 'POST',
+          token,
+          body: Array.from({ length: 21 }, (_, i) => part(i)).join(''),
+          headers: { 'content-type': 'multipart/form-data; boundary="b"' },
+        }),
+      ),
+    );
+    expect(message(quoted)).toBe('Invalid request body: more than 20 parts.');
+  });
+
   it('refuses a body with too many values before any schema or analyzer sees it', async () => {
     const started = performance.now();
     const response = await call('POST', '/davis/analyzers/v1/analyzers/statistics:execute', { series: Array.from({ length: MAX_BODY_VALUES + 1 }, () => 1) });

@@ -188,6 +188,17 @@ function mediaType(request: BodySource): string {
 
 const MAX_FORM_PARTS = 20;
 
+/** The parts of a multipart body as its delimiter lines say (each but the closing one starts a part), up to MAX_FORM_PARTS + 1. */
+function partCount(bytes: Buffer, boundary: string): number {
+  const delimiter = Buffer.from(`\r\n--${boundary}`);
+  const opens = (end: number) => !(bytes[end] === 0x2d && bytes[end + 1] === 0x2d);
+  let count = bytes.subarray(0, delimiter.length - 2).equals(delimiter.subarray(2)) && opens(delimiter.length - 2) ? 1 : 0;
+  for (let at = bytes.indexOf(delimiter); at !== -1 && count <= MAX_FORM_PARTS; at = bytes.indexOf(delimiter, at + delimiter.length)) {
+    if (opens(at + delimiter.length)) count++;
+  }
+  return count;
+}
+
 /**
  * A multipart/form-data body as its parts (null for any other body), read by the platform's own
  * parser (undici) once the bytes are within `max`. A part given twice is refused naming it.
@@ -195,8 +206,11 @@ const MAX_FORM_PARTS = 20;
 async function formParts(request: BodySource, max: number): Promise<Record<string, string | File> | null> {
   if (mediaType(request) !== 'multipart/form-data') return null;
   const header = request.headers.get('content-type')!;
-  if (!/;\s*boundary=/i.test(header)) throw badRequest("Invalid header 'content-type': multipart/form-data needs a boundary parameter.");
+  const boundary = /;\s*boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(header);
+  if (!boundary) throw badRequest("Invalid header 'content-type': multipart/form-data needs a boundary parameter.");
   const bytes = await readBytes(request, max);
+  // Parsing a part costs far more than finding it: the parts are counted first.
+  if (partCount(bytes, boundary[1] ?? boundary[2]!) > MAX_FORM_PARTS) throw badRequest(`Invalid request body: more than ${MAX_FORM_PARTS} parts.`);
   let form: FormData;
   try {
     form = await new Response(new Uint8Array(bytes), { headers: { 'content-type': header } }).formData();

@@ -9,6 +9,13 @@ import { badRequest } from '../errors';
 
 export const MAX_FILTER_LENGTH = 1024;
 const MAX_NESTING = 3;
+const MAX_INTEGER = 2147483647;
+
+/** The time in ISO form, or '' when it is none. */
+function isoTime(text: string): string {
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) ? '' : new Date(ms).toISOString();
+}
 
 type Field = { column: SQL; kind: 'text' | 'number' | 'time'; optional?: boolean };
 
@@ -156,16 +163,20 @@ class Parser {
     if (field.kind === 'number') {
       if (token.kind !== 'number' && token.kind !== 'string') fail(`'${name}' is compared with a number`, token.at);
       const n = Number(token.text);
-      if (!Number.isSafeInteger(n)) fail(`'${name}' is compared with a whole number, not '${token.text}'`, token.at);
+      // The column is a 4-byte integer: a value past it is refused here, not by the database.
+      if (!Number.isInteger(n) || Math.abs(n) > MAX_INTEGER) fail(`'${name}' is compared with a whole number up to ${MAX_INTEGER}, not '${token.text}'`, token.at);
       return n;
     }
     if (token.kind !== 'string') fail(`'${name}' is compared with a quoted value, not '${token.text}'`, token.at);
-    if (field.kind === 'time' && Number.isNaN(Date.parse(token.text))) fail(`'${token.text}' is not a time such as '2026-01-01T00:00:00.000Z'`, token.at);
+    // PostgreSQL reads only the years 1 to 9999 in ISO form, as toISOString writes them.
+    if (field.kind === 'time' && !/^(?!0000)\d{4}-/.test(isoTime(token.text))) {
+      fail(`'${token.text}' is not a time between the years 1 and 9999 such as '2026-01-01T00:00:00.000Z'`, token.at);
+    }
     return token.text;
   }
 
   private bound(field: Field, value: string | number): SQL {
-    return field.kind === 'time' ? sql`${new Date(value).toISOString()}::timestamptz` : sql`${value}`;
+    return field.kind === 'time' ? sql`${isoTime(String(value))}::timestamptz` : sql`${value}`;
   }
 
   private comparison(): SQL {

@@ -139,6 +139,27 @@ describe('documents', () => {
       body: { error: { message: "Invalid query parameter 'page-key': is not a page key of this list." } },
     });
     expect((await call(`${DOCS}?limit=1001`, { env })).status).toBe(400);
+    // A key of a time PostgreSQL cannot read (year 0000) is no page key either.
+    const yearZero = Buffer.from(JSON.stringify(['0000-01-01T00:00:00Z', '7b0c7f4e-3d7a-4a36-9a57-0f4f1c2a9e01'])).toString('base64url');
+    expect(await call(`${DOCS}?page-key=${yearZero}`, { env })).toMatchObject({
+      status: 400,
+      body: { error: { message: "Invalid query parameter 'page-key': is not a page key of this list." } },
+    });
+  });
+
+  it('refuse a filter value outside what a version or a time can be with a 400 naming the filter', async () => {
+    const refused = async (filter: string) => (await call(`${DOCS}?filter=${encodeURIComponent(filter)}`)).body.error;
+    expect(await refused('version >= 3000000000')).toMatchObject({
+      code: 400,
+      message: "Invalid query parameter 'filter': 'version' is compared with a whole number up to 2147483647, not '3000000000' (at character 12).",
+    });
+    expect(await refused('version in (1, -99999999999)')).toMatchObject({ code: 400, message: expect.stringContaining("not '-99999999999'") });
+    for (const time of ['+010000-01-01T00:00:00Z', '-000001-01-01T00:00:00Z', '0000-01-01']) {
+      expect(await refused(`modificationInfo.createdTime > '${time}'`)).toMatchObject({
+        code: 400,
+        message: `Invalid query parameter 'filter': '${time}' is not a time between the years 1 and 9999 such as '2026-01-01T00:00:00.000Z' (at character 32).`,
+      });
+    }
   });
 
   it('need their own scope for each action', async () => {

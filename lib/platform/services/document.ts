@@ -6,7 +6,7 @@ import { created, defineEndpoint, noContent, ok, type PlatformContext } from '..
 import { notFound, PlatformError } from '../errors';
 import { checkBodyValue } from '../input';
 import { documentFilter, MAX_FILTER_LENGTH } from './document-filter';
-import { pageKey, pageQuery, readPageKey } from './pagination';
+import { pageKey, pageQuery, readPageKey, timeIdPosition } from './pagination';
 import { ownerColumns } from './principal';
 import { storableJson, storableString } from './storage-json';
 
@@ -131,7 +131,7 @@ const listQuery = z.strictObject({
   'admin-access': adminAccess,
   'add-fields': z.string().max(500).optional(),
 });
-const position = z.tuple([z.iso.datetime({ offset: true }), z.uuid()]);
+const position = timeIdPosition;
 
 const modificationInfo = z.object({
   createdBy: z.string(),

@@ -3,14 +3,14 @@ import { z } from 'zod';
 import { selfNotifications } from '@/lib/db/schema';
 import type { Principal } from '@/lib/iam/effective-permissions';
 import { created, defineEndpoint, ok, type PlatformContext } from '../endpoint';
-import { pageKey, pageQuery, readPageKey } from './pagination';
+import { pageKey, pageQuery, readPageKey, timeIdPosition } from './pagination';
 import { ownerColumns } from './principal';
 import { storableString } from './storage-json';
 
 // The notification service: notifications a token's owner sends to themself. Every token of the
 // same owner sees the same notifications, and only those, in the environment.
 
-const position = z.tuple([z.iso.datetime({ offset: true }), z.uuid()]);
+const position = timeIdPosition;
 
 function ownerMatch(owner: Principal) {
   return owner.kind === 'user' ? eq(selfNotifications.ownerUserId, owner.userId) : eq(selfNotifications.ownerServiceUserId, owner.serviceUserId);

@@ -40,6 +40,17 @@ export const offsetPageQuery = {
     .default(0),
 };
 
+/**
+ * Where a list of rows ordered by (time, UUID) stopped, as its page keys carry it. The year 0000,
+ * which ISO 8601 allows and PostgreSQL does not read, is no such position.
+ */
+export const timeIdPosition = z.tuple([
+  z.iso
+    .datetime({ offset: true })
+    .refine((time) => !time.startsWith('0000'), 'is not a time of a row'),
+  z.uuid(),
+]);
+
 export interface PageParams {
   limit: number;
   'page-key'?: string | undefined;

@@ -4,7 +4,7 @@ import type { Executor } from '@/lib/db';
 import { serviceUsers, settingsObjects, users } from '@/lib/db/schema';
 import type { PlatformContext } from '../endpoint';
 import { badRequest, notFound, PlatformError } from '../errors';
-import { pageKey, readPageKey, type PageParams } from './pagination';
+import { pageKey, readPageKey, type PageParams, timeIdPosition } from './pagination';
 import { ownerColumns, ownerSchema, ownerView } from './principal';
 import type { SettingsSchema } from './settings-schemas';
 import { storableJson } from './storage-json';
@@ -30,7 +30,7 @@ export const versionToken = z
 export const schemaIdField = z.string({ error: 'is required and must be a string' }).min(1, 'must not be empty').max(200, 'must be at most 200 characters');
 export const valueField = storableJson(z.record(z.string(), z.unknown(), { error: 'is required and must be a JSON object' }));
 
-const position = z.tuple([z.iso.datetime({ offset: true }), z.uuid()]);
+const position = timeIdPosition;
 
 const columns = {
   id: settingsObjects.id,

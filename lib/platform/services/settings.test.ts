@@ -126,5 +126,18 @@ describe('settings', () => {
       key = page.body.nextPageKey as string | null;
     } while (key);
     expect(seen).toEqual(['Default', 'p0', 'p1', 'p2', 'p3', 'p4']);
+    // A key of a time PostgreSQL cannot read (year 0000) is no page key, here and in the Settings 2.0 list.
+    const yearZero = ['0000-01-01T00:00:00Z', '7b0c7f4e-3d7a-4a36-9a57-0f4f1c2a9e01'];
+    const refused = await call('GET', `/objects?page-key=${Buffer.from(JSON.stringify(yearZero)).toString('base64url')}`);
+    expect(refused.status).toBe(400);
+    expect(message(refused)).toBe("Invalid query parameter 'page-key': is not a page key of this list.");
+    const classicKey = { schemaIds: ['builtin:alerting.profile'], fields: ['objectId'], pageSize: 2, after: yearZero };
+    const classic = await readResponse(
+      await platform.handle(
+        platformRequest('acme-prod', `/classic/environment-api/v2/settings/objects?nextPageKey=${Buffer.from(JSON.stringify(classicKey)).toString('base64url')}`, { token }),
+      ),
+    );
+    expect(classic.status).toBe(400);
+    expect(message(classic)).toBe("Invalid query parameter 'nextPageKey': is not a page key of this list.");
   });
 });
