@@ -155,6 +155,16 @@ describe('runs', () => {
     expect(execution.tasks[0]!.error).toEqual({ status: 400, message: "'{{ input.missing }}' refers to nothing." });
   });
 
+  it('passes on the result of a task named like an object property (__proto__) as any other', async () => {
+    const id = await createWorkflow([
+      { name: '__proto__', action: 'storage.query', input: { query: 'fetch bizevents | filter event.type == "purchase" | sort amount desc | fields amount' } },
+      { name: 'keep', action: 'state.set', input: { appId: 'exporter', key: 'proto-export', value: '{{ tasks.__proto__.records }}' } },
+    ]);
+    const execution = await run(id, alice);
+    expect(execution.tasks.map((t) => t.state)).toEqual(['SUCCESS', 'SUCCESS']);
+    expect((await call('GET', '/state/v1/apps/exporter/app-states/proto-export')).body.value).toEqual([{ amount: 20 }, { amount: 5 }]);
+  });
+
   it('lets only the identity that ran it read an execution back', async () => {
     const id = await createWorkflow([{ name: 'export', action: 'storage.query', input: { query: 'fetch bizevents | summarize count(), by: {event.type}' } }]);
     const execution = await run(id, exporter);

@@ -324,7 +324,8 @@ export async function runWorkflow(ctx: PlatformContext, workflowId: string, inpu
   const tasks = workflow.tasks as WorkflowTask[];
   const started = performance.now();
   const results: TaskResult[] = [];
-  const done: Record<string, unknown> = {};
+  // Without a prototype, a task named like one of its properties (`__proto__`) is a key like any other.
+  const done: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   let failed = false;
   for (const task of tasks) {
     if (failed) {
