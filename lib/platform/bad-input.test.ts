@@ -142,6 +142,7 @@ describe(`malformed requests to every platform endpoint (${testBackend})`, () =>
       'document.documents.metadata.get': { id: document.id as string },
       'document.documents.content.get': { id: document.id as string },
       'document.documents.update': { id: document.id as string },
+      'document.documents.replace': { id: document.id as string },
       'document.documents.metadata.update': { id: document.id as string },
       'document.documents.content.update': { id: document.id as string },
       'document.documents.delete': { id: document.id as string },

@@ -117,6 +117,7 @@ describe('catalogue', () => {
     expect(doc.map((e) => [e.method, e.scopes])).toEqual([
       ['GET', ['document:documents:read']],
       ['PATCH', ['document:documents:write']],
+      ['PUT', ['document:documents:write']],
       ['DELETE', ['document:documents:delete']],
     ]);
     expect(ENDPOINTS.filter((e) => e.path.startsWith('/storage/ingest/v1/'))).toHaveLength(3);
@@ -131,9 +132,9 @@ describe('catalogue', () => {
     ]);
     expect(ENDPOINTS.filter((e) => e.service === 'app-settings' && e.headerParams?.some((h) => h.header === 'app-id'))).toHaveLength(6);
     expect(ENDPOINTS.filter((e) => e.service === 'settings' && e.path.startsWith('/classic/environment-api/v2/settings/'))).toHaveLength(7);
-    expect(ENDPOINTS.filter((e) => e.level !== 'account')).toHaveLength(75);
-    // The document service as the original's DocumentsClient calls it: the document, its metadata and its content.
-    expect(ENDPOINTS.filter((e) => e.service === 'document')).toHaveLength(9);
+    expect(ENDPOINTS.filter((e) => e.level !== 'account')).toHaveLength(76);
+    // The document service as the original's DocumentsClient calls it (the document, its metadata and its content), and PUT with JSON.
+    expect(ENDPOINTS.filter((e) => e.service === 'document')).toHaveLength(10);
   });
 
   it('makes the calls that answer with another service’s data need its read scope', () => {
@@ -207,7 +208,7 @@ describe('catalogue', () => {
     const misses: Array<[string, string]> = [
       ['GET', '/document/v1/documents/'],
       ['GET', '/document/v1/documents/a/b'],
-      ['PUT', '/document/v1/documents/a'],
+      ['PUT', '/document/v1/documents/a/metadata'],
       ['POST', '/document/v1/documents/a'],
       ['GET', '/storage/query/v1/query:execute'],
       ['POST', '/storage/query/v1/query'],

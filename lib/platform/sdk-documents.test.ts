@@ -151,10 +151,10 @@ describe('@dynatrace-sdk/client-document: what the portal does not offer (README
     const { token } = await insertTestToken(platform.database.db, { scopes: [...ALL], environmentIds: ['acme-prod'] });
     const http = client(platform.hostUrl('acme-prod'), token);
     await expect(new TrashClient(http).listTrashedDocuments()).rejects.toMatchObject({ message: noSuchEndpoint });
-    // `{id}:acquire-lock` is read as a document ID, where only GET, PATCH and DELETE are served.
+    // `{id}:acquire-lock` is read as a document ID, where only GET, PUT, PATCH and DELETE are served.
     expect(await sdkRefusal(new DocumentLockingClient(http).acquireLock({ id: doc.id, body: { documentVersion: 1 } }))).toEqual({
       status: 405,
-      message: 'Method POST is not allowed here; use GET or PATCH or DELETE.',
+      message: 'Method POST is not allowed here; use GET or PUT or PATCH or DELETE.',
     });
 
     await expect(documents.updateDocument({ id: doc.id, optimisticLockingVersion: '1', createSnapshot: true, body: { name: 'x' } })).rejects.toMatchObject({

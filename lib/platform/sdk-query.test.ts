@@ -157,6 +157,11 @@ describe('@dynatrace-sdk/client-query beyond execute and poll', () => {
     const refusal = execution.queryCancel({ requestToken: 'not-a-token' });
     await expect(refusal).rejects.toBeInstanceOf(ErrorEnvelopeError);
     await expect(refusal).rejects.toMatchObject({ message: "Invalid query parameter 'request-token': is not a request token of query:execute." });
+    // A token made by hand whose query does not parse is refused as the token it is.
+    const forged = Buffer.from(JSON.stringify({ q: 'fetch logs | nonsense', n: Date.now() }), 'utf8').toString('base64url');
+    for (const call of [execution.queryPoll({ requestToken: forged }), execution.queryCancel({ requestToken: forged })]) {
+      await expect(call).rejects.toMatchObject({ message: "Invalid query parameter 'request-token': is not a request token of query:execute." });
+    }
   });
 
   it('queryVerify says whether a query parses and, if not, where (zero-based, as the original)', async () => {

@@ -57,50 +57,20 @@ describe('documents', () => {
     expect((await call(`${DOCS}/${doc.id}?optimistic-locking-version=2`, { method: 'DELETE' })).status).toBe(404);
   });
 
-  it('refuse a change without optimistic-locking-version, naming it', async () => {
+  it('change the current version when a call names no optimistic-locking-version, and refuse a malformed one, naming it', async () => {
     const { body } = await call(DOCS, { method: 'POST', body: { name: 'Locked', type: 'notebook', content: 1 } });
     const id = (body as Doc).id;
-    expect(await call(`${DOCS}/${id}`, { method: 'PATCH', body: { name: 'x' } })).toMatchObject({
-      status: 400,
-      body: { error: { message: "Invalid query parameter 'optimistic-locking-version': is required: the document's version, as its metadata gives it" } },
+    expect(await call(`${DOCS}/${id}`, { method: 'PATCH', body: { name: 'Renamed' } })).toMatchObject({
+      status: 200,
+      body: { documentMetadata: { name: 'Renamed', version: '2' } },
     });
     expect(await call(`${DOCS}/${id}?optimistic-locking-version=v1`, { method: 'DELETE' })).toMatchObject({
       status: 400,
       body: { error: { message: "Invalid query parameter 'optimistic-locking-version': must be the document's version (a whole number), as its metadata gives it" } },
     });
-    expect((await call(`${DOCS}/${id}/metadata`)).body).toMatchObject({ name: 'Locked', version: '1' });
-  });
-
-  it('of two changes at the same version, keep one and refuse the other with 409', async () => {
-    const { body } = await call(DOCS, { method: 'POST', body: { name: 'Raced', type: 'notebook', content: 0 } });
-    const id = (body as Doc).id;
-    const results = await Promise.all(
-      [1, 2, 3].map((n) => call(`${DOCS}/${id}?optimistic-locking-version=1`, { method: 'PATCH', body: { content: n } })),
-    );
-    expect(results.map((r) => r.status).sort()).toEqual([200, 409, 409]);
-    expect((await call(`${DOCS}/${id}/metadata`)).body).toMatchObject({ version: '2' });
-  });
-
-  it('take an ID of the caller’s choosing (a UUID) once; a second create with it is a 409', async () => {
-    const id = '7b0c7f4e-3d7a-4a36-9a57-0f4f1c2a9e01';
-    expect((await call(DOCS, { method: 'POST', body: { id, name: 'Chosen', type: 'dashboard', content: {} } })).body).toMatchObject({ id, version: '1' });
-    expect(await call(DOCS, { env: 'acme-staging', method: 'POST', body: { id, name: 'Again', type: 'dashboard', content: {} } })).toMatchObject({
-      status: 409,
-      body: { error: { message: `A document with ID '${id}' already exists.` } },
-    });
-    expect(await call(DOCS, { method: 'POST', body: { id: 'my-board', name: 'x', type: 'dashboard', content: {} } })).toMatchObject({
-      status: 400,
-      body: { error: { message: "Invalid request body field 'id': must be a document ID (a UUID)" } },
-    });
-    expect((await call(`${DOCS}/${id}/metadata`)).body).toMatchObject({ name: 'Chosen' });
-  });
-
-  it('stay in their environment', async () => {
-    const { body } = await call(DOCS, { method: 'POST', body: { name: 'Prod only', type: 'notebook', content: 'x' } });
-    const id = (body as Doc).id;
-    expect((await call(`${DOCS}/${id}/metadata`, { env: 'acme-staging' })).status).toBe(404);
-    const staging = await call(DOCS, { env: 'acme-staging' });
-    expect((staging.body.documents as Doc[]).map((d) => d.id)).not.toContain(id);
+    expect((await call(`${DOCS}/${id}/metadata`)).body).toMatchObject({ name: 'Renamed', version: '2' });
+    expect((await call(`${DOCS}/${id}`, { method: 'DELETE' })).status).toBe(204);
+    expect((await call(`${DOCS}/${id}/metadata`)).status).toBe(404);
   });
 
   it('refuse an update without changes, and a PUT without a body', async () => {
@@ -111,8 +81,11 @@ describe('documents', () => {
       body: { error: { message: 'Invalid request body: needs at least one of name, type, description, content' } },
     });
     expect((await call(`${DOCS}/${id}?optimistic-locking-version=1`, { method: 'PATCH' })).status).toBe(400);
-    // The portal's former update, PUT on the document, is the original's PATCH now.
-    expect((await call(`${DOCS}/${id}`, { method: 'PUT', body: { name: 'x' } })).status).toBe(405);
+    // PUT on the document is the same change for callers that send JSON (PRODUCT.md §7), locked when it names a version.
+    expect(await call(`${DOCS}/${id}`, { method: 'PUT', body: { name: 'By PUT' } })).toMatchObject({ status: 200, body: { documentMetadata: { name: 'By PUT', version: '2' } } });
+    expect(await call(`${DOCS}/${id}?optimistic-locking-version=1`, { method: 'PUT', body: { name: 'Stale' } })).toMatchObject({ status: 409 });
+    expect((await call(`${DOCS}/${id}?optimistic-locking-version=2`, { method: 'PUT' })).status).toBe(400);
+    expect((await call(`${DOCS}/${id}/metadata`)).body).toMatchObject({ name: 'By PUT', version: '2' });
   });
 
   it('list in pages that neither skip nor repeat, by page-key or cursor', async () => {

@@ -112,9 +112,11 @@ const adminAccess = z
   .optional();
 const noSnapshots = notKept('documents have no snapshots here');
 const lockingQuery = z.strictObject({
+  // The official client always names the version; a plain call without one changes the current version.
   'optimistic-locking-version': z
-    .string({ error: "is required: the document's version, as its metadata gives it" })
-    .regex(/^[1-9]\d{0,8}$/, "must be the document's version (a whole number), as its metadata gives it"),
+    .string()
+    .regex(/^[1-9]\d{0,8}$/, "must be the document's version (a whole number), as its metadata gives it")
+    .optional(),
   'admin-access': adminAccess,
 });
 const readQuery = z.strictObject({ 'snapshot-version': noSnapshots, 'admin-access': adminAccess, 'add-fields': z.string().max(500).optional() });
@@ -238,11 +240,11 @@ async function readMetadata(db: Executor, ctx: PlatformContext, id: string) {
  * Locks the document for a change in this transaction: the owner's permission for its type, then
  * the version the change was made against (409 when another change came first).
  */
-async function lockDocument(tx: Executor, ctx: PlatformContext, id: string, scope: typeof WRITE | typeof DELETE, version: string) {
+async function lockDocument(tx: Executor, ctx: PlatformContext, id: string, scope: typeof WRITE | typeof DELETE, version: string | undefined) {
   const [row] = await tx.select({ type: documents.type, version: documents.version }).from(documents).where(inEnvironment(ctx, id)).for('update');
   if (!row) throw notFound(`No document with ID '${id}' in this environment.`);
   ctx.authorize(scope, { [TYPE]: row.type });
-  if (String(row.version) !== version) {
+  if (version !== undefined && String(row.version) !== version) {
     throw new PlatformError(409, `The document changed meanwhile: it is at version ${row.version}, not ${version}. Read it again and retry.`);
   }
   return row;
@@ -256,7 +258,7 @@ interface Change {
 }
 
 /** One change of a document, under optimistic locking; the metadata as it is now. */
-async function changeDocument(ctx: PlatformContext, id: string, version: string, change: Change) {
+async function changeDocument(ctx: PlatformContext, id: string, version: string | undefined, change: Change) {
   await ctx.db.transaction(async (tx) => {
     const current = await lockDocument(tx, ctx, id, WRITE, version);
     if (change.type !== undefined && change.type !== current.type) ctx.authorize(WRITE, { [TYPE]: change.type });
@@ -421,12 +423,32 @@ export const updateDocument = defineEndpoint({
   path: '/document/v1/documents/{id}',
   scopes: ['document:documents:write'],
   summary: 'Update a document: metadata and content',
-  description: 'Any of name, type, description and content, as a form or JSON, at the version `optimistic-locking-version` names (409 when it is not the current one).',
+  description: 'Any of name, type, description and content, as a form or JSON, at the version `optimistic-locking-version` names when given (409 when it is not the current one).',
   requestBody: 'Form (or JSON object) with any of name, type, description and content',
   params: idParams,
   query: lockingQuery.extend({ 'create-snapshot': z.enum(['false'], { error: 'is not supported here: documents have no snapshots here' }).optional() }),
   body: updateBody,
   formBody: updateForm,
+  exampleBody: { name: 'Service health (v2)' },
+  responses: { 200: { description: 'The metadata as it is now.', schema: updateResult } },
+  errors: [409],
+  async handle({ params, query, body }, ctx) {
+    return ok({ documentMetadata: await changeDocument(ctx, params.id, query['optimistic-locking-version'], body) });
+  },
+});
+
+export const replaceDocument = defineEndpoint({
+  id: 'document.documents.replace',
+  service: 'document',
+  method: 'PUT',
+  path: '/document/v1/documents/{id}',
+  scopes: ['document:documents:write'],
+  summary: 'Update a document (JSON)',
+  description: 'The same change as PATCH, for callers that send JSON: any of name, type, description and content, at the version `optimistic-locking-version` names when given (409 when it is not the current one).',
+  requestBody: 'JSON object with any of name, type, description and content',
+  params: idParams,
+  query: lockingQuery,
+  body: updateBody,
   exampleBody: { name: 'Service health (v2)' },
   responses: { 200: { description: 'The metadata as it is now.', schema: updateResult } },
   errors: [409],
@@ -482,7 +504,7 @@ export const deleteDocument = defineEndpoint({
   path: '/document/v1/documents/{id}',
   scopes: ['document:documents:delete'],
   summary: 'Delete a document',
-  description: 'At the version `optimistic-locking-version` names (409 when it is not the current one). Deleted documents are gone: there is no trash here.',
+  description: 'At the version `optimistic-locking-version` names when given (409 when it is not the current one). Deleted documents are gone: there is no trash here.',
   params: idParams,
   query: lockingQuery,
   responses: { 204: { description: 'The document is deleted.' } },
@@ -503,6 +525,7 @@ export const documentEndpoints = [
   getDocumentMetadata,
   downloadDocumentContent,
   updateDocument,
+  replaceDocument,
   updateDocumentMetadata,
   updateDocumentContent,
   deleteDocument,

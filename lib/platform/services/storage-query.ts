@@ -233,6 +233,8 @@ function requestOfToken(token: string): QueryRequest {
     const parsed = requestTokenValue.safeParse(JSON.parse(Buffer.from(token, 'base64url').toString('utf8')));
     if (parsed.success) {
       const { q, n, tf, max, ft, lc } = parsed.data;
+      // query:execute only gives tokens of queries that parse; one whose query does not was made by hand.
+      parseQuery(q);
       return {
         text: q,
         now: new Date(n),
