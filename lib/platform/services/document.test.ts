@@ -73,6 +73,38 @@ describe('documents', () => {
     expect((await call(`${DOCS}/${id}/metadata`)).status).toBe(404);
   });
 
+  it('of two changes at the same version, keep one and refuse the other with 409', async () => {
+    const { body } = await call(DOCS, { method: 'POST', body: { name: 'Raced', type: 'notebook', content: 0 } });
+    const id = (body as Doc).id;
+    const results = await Promise.all(
+      [1, 2, 3].map((n) => call(`${DOCS}/${id}?optimistic-locking-version=1`, { method: 'PATCH', body: { content: n } })),
+    );
+    expect(results.map((r) => r.status).sort()).toEqual([200, 409, 409]);
+    expect((await call(`${DOCS}/${id}/metadata`)).body).toMatchObject({ version: '2' });
+  });
+
+  it('take an ID of the caller’s choosing (a UUID) once; a second create with it is a 409', async () => {
+    const id = '7b0c7f4e-3d7a-4a36-9a57-0f4f1c2a9e01';
+    expect((await call(DOCS, { method: 'POST', body: { id, name: 'Chosen', type: 'dashboard', content: {} } })).body).toMatchObject({ id, version: '1' });
+    expect(await call(DOCS, { env: 'acme-staging', method: 'POST', body: { id, name: 'Again', type: 'dashboard', content: {} } })).toMatchObject({
+      status: 409,
+      body: { error: { message: `A document with ID '${id}' already exists.` } },
+    });
+    expect(await call(DOCS, { method: 'POST', body: { id: 'my-board', name: 'x', type: 'dashboard', content: {} } })).toMatchObject({
+      status: 400,
+      body: { error: { message: "Invalid request body field 'id': must be a document ID (a UUID)" } },
+    });
+    expect((await call(`${DOCS}/${id}/metadata`)).body).toMatchObject({ name: 'Chosen' });
+  });
+
+  it('stay in their environment', async () => {
+    const { body } = await call(DOCS, { method: 'POST', body: { name: 'Prod only', type: 'notebook', content: 'x' } });
+    const id = (body as Doc).id;
+    expect((await call(`${DOCS}/${id}/metadata`, { env: 'acme-staging' })).status).toBe(404);
+    const staging = await call(DOCS, { env: 'acme-staging' });
+    expect((staging.body.documents as Doc[]).map((d) => d.id)).not.toContain(id);
+  });
+
   it('refuse an update without changes, and a PUT without a body', async () => {
     const { body } = await call(DOCS, { method: 'POST', body: { name: 'Empty update', type: 'notebook', content: 1 } });
     const id = (body as Doc).id;
