@@ -91,7 +91,7 @@ if (!only || only === 'e2e') {
   countPlaywright(e2eReport);
   // After every secret the suite generated: none may be in the database, audit log or server log.
   if (fs.existsSync(keepDir)) {
-    const clean = run('secret scan of the end-to-end database and server log', process.execPath, ['scripts/scan-secrets.mjs', keepDir]);
+    const clean = run('secret scan of the end-to-end databases and server logs', process.execPath, ['scripts/scan-secrets.mjs', keepDir]);
     totals[clean ? 'passed' : 'failed'] += 1;
   } else if (ran) {
     const label = 'secret scan (the end-to-end database was not kept)';
