@@ -1,22 +1,33 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import { defineConfig, devices } from '@playwright/test';
 
 /**
- * The port of the server under test: E2E_PORT, or else one that is free now. Playwright loads
- * this file again in each worker process; those inherit the variable set here by the runner, so
- * every process of the run uses the same port.
+ * How many workers run the specs, each against a server and database of its own (E2E_WORKERS;
+ * one per core by default, at most four). A spec file runs in one worker, its tests in order.
  */
-function e2ePort(): number {
-  if (!process.env.E2E_PORT) {
-    const script = `const s = require('node:net').createServer().listen(0, '127.0.0.1', () => { console.log(s.address().port); s.close(); })`;
-    process.env.E2E_PORT = execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }).trim();
+const workers = Math.min(4, Math.max(1, Number(process.env.E2E_WORKERS) || os.availableParallelism()));
+
+/**
+ * The ports of the servers under test: E2E_PORTS (comma-separated, one per worker), or else ones
+ * that are free now. Playwright loads this file again in each worker process; those inherit the
+ * variable set here by the runner, so every process of the run sees the same ports.
+ */
+function e2ePorts(): number[] {
+  if (!process.env.E2E_PORTS) {
+    const script = `const net = require('node:net'); const servers = Array.from({ length: ${workers} }, () => net.createServer().listen(0, '127.0.0.1'));
+Promise.all(servers.map((s) => new Promise((r) => s.on('listening', r)))).then(() => { console.log(servers.map((s) => s.address().port).join(',')); servers.forEach((s) => s.close()); });`;
+    process.env.E2E_PORTS = execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }).trim();
   }
-  return Number(process.env.E2E_PORT);
+  const ports = process.env.E2E_PORTS.split(',').map(Number);
+  if (ports.length !== workers || ports.some((port) => !Number.isInteger(port) || port < 1 || port > 65535)) {
+    throw new Error(`E2E_PORTS must name ${workers} ports (one per worker), comma-separated`);
+  }
+  return ports;
 }
 
-const port = e2ePort();
-const baseURL = `http://127.0.0.1:${port}`;
+const ports = e2ePorts();
 
 /** Debian's Chromium unless PLAYWRIGHT_CHROMIUM_PATH says otherwise; Playwright's own browser as a fallback. */
 function chromiumPath(): string | undefined {
@@ -29,14 +40,14 @@ export default defineConfig({
   testDir: './e2e',
   outputDir: './test-results',
   fullyParallel: false,
-  // The specs share one server and one database, as the demo users do.
-  workers: 1,
+  workers,
   retries: process.env.CI ? 1 : 0,
-  timeout: 60_000,
+  // Two workers share two cores with their servers: the longest tests take 30–50 s on a loaded machine.
+  timeout: 90_000,
   expect: { timeout: 10_000 },
   reporter: process.env.CI ? [['list']] : [['list'], ['html', { open: 'never' }]],
   use: {
-    baseURL,
+    // baseURL is the worker's own server (e2e/fixtures.ts).
     trace: 'retain-on-failure',
     launchOptions: {
       executablePath: chromiumPath(),
@@ -48,14 +59,15 @@ export default defineConfig({
     { name: 'teardown', testMatch: /global\.teardown\.ts/ },
     { name: 'chromium', use: { ...devices['Desktop Chrome'] }, dependencies: ['setup'] },
   ],
-  webServer: {
+  // One server per worker, started one after another: the first builds the app when needed.
+  webServer: ports.map((port, index) => ({
     command: 'node scripts/e2e-server.mjs',
-    url: `${baseURL}/api/health`,
+    url: `http://127.0.0.1:${port}/api/health`,
     timeout: 600_000,
     reuseExistingServer: !process.env.CI && !!process.env.E2E_REUSE_SERVER,
-    stdout: 'pipe',
-    stderr: 'pipe',
+    stdout: 'pipe' as const,
+    stderr: 'pipe' as const,
     // Trusting x-forwarded-for lets specs act as distinct clients (rate limits are per client).
-    env: { PORT: String(port), TRUST_PROXY: 'true' },
-  },
+    env: { PORT: String(port), E2E_SERVER_INDEX: String(index), TRUST_PROXY: 'true' },
+  })),
 });

@@ -8,8 +8,10 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-// E2E_KEEP_DIR keeps the database and the server log after the run, for the secret scan of npm test.
-const keepDir = process.env.E2E_KEEP_DIR;
+// E2E_KEEP_DIR keeps the database and the server log after the run, for the secret scan of npm test:
+// in server-<E2E_SERVER_INDEX>, one directory per server of the run (playwright.config.ts).
+const index = Number(process.env.E2E_SERVER_INDEX ?? 0);
+const keepDir = process.env.E2E_KEEP_DIR && path.join(process.env.E2E_KEEP_DIR, `server-${index}`);
 const dataDir = keepDir || fs.mkdtempSync(path.join(os.tmpdir(), 'platform-tokens-e2e-'));
 fs.mkdirSync(dataDir, { recursive: true });
 const log = fs.createWriteStream(path.join(keepDir || os.tmpdir(), keepDir ? 'server.log' : `platform-tokens-e2e-${process.pid}.log`));
@@ -19,7 +21,7 @@ delete env.DATABASE_URL;
 let dropDatabase = async () => {};
 if (process.env.E2E_DATABASE_URL) {
   const serverUrl = process.env.E2E_DATABASE_URL;
-  const name = `e2e_${Date.now().toString(36)}`;
+  const name = `e2e_${Date.now().toString(36)}_${process.pid}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   await admin.query(`create database ${name}`);

@@ -1,7 +1,7 @@
 // `npm test`: typecheck, lint, dead code, unit and integration tests (on in-memory PGlite, and again on
 // PostgreSQL when DATABASE_URL is set), then the end-to-end suite against a production build.
 // Ends with one line that counts every test: "test: N passed, N failed".
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -58,6 +58,34 @@ function countPlaywright(file) {
 
 const only = process.argv[2]; // optional: static | unit | e2e | cluster
 
+/**
+ * The whole suite builds the app for the end-to-end run while the static checks and the first
+ * tests run: those use one core most of the time, the build the other. Its output is shown when
+ * the end-to-end step starts, which waits for it.
+ */
+function buildInBackground() {
+  const log = path.join(reports, 'build.log');
+  const out = fs.openSync(log, 'w');
+  const started = Date.now();
+  const child = spawn(process.execPath, ['scripts/start.mjs', '--build-only'], { stdio: ['ignore', out, out] });
+  const done = new Promise((resolve) => {
+    child.on('exit', (code) => resolve(code === 0));
+    child.on('error', () => resolve(false));
+  });
+  return async () => {
+    const ok = await done;
+    fs.closeSync(out);
+    const seconds = (Date.now() - started) / 1000;
+    console.log(`\n=== production build (in the background since the start) ===`);
+    process.stdout.write(fs.readFileSync(log, 'utf8'));
+    if (!ok) failures.push('production build');
+    steps.push({ label: 'production build (beside the steps before)', ok, seconds });
+    console.log(`=== production build: ${ok ? 'ok' : 'FAILED'} (${seconds.toFixed(1)}s since the start) ===`);
+    return ok;
+  };
+}
+const build = !only ? buildInBackground() : async () => true;
+
 if (!only || only === 'static') {
   run('typecheck', bin('tsc'), ['--noEmit']);
   run('lint', bin('eslint'), ['.', '--max-warnings=0']);
@@ -80,7 +108,7 @@ if (!only || only === 'unit') {
   }
 }
 
-if (!only || only === 'e2e') {
+if ((!only || only === 'e2e') && (await build())) {
   const e2eReport = path.join(reports, 'playwright.json');
   const keepDir = path.join(reports, 'e2e-data');
   const ran = run('end-to-end tests', bin('playwright'), ['test', '--reporter=list,json'], {
@@ -91,7 +119,7 @@ if (!only || only === 'e2e') {
   countPlaywright(e2eReport);
   // After every secret the suite generated: none may be in the database, audit log or server log.
   if (fs.existsSync(keepDir)) {
-    const clean = run('secret scan of the end-to-end database and server log', process.execPath, ['scripts/scan-secrets.mjs', keepDir]);
+    const clean = run('secret scan of the end-to-end databases and server logs', process.execPath, ['scripts/scan-secrets.mjs', keepDir]);
     totals[clean ? 'passed' : 'failed'] += 1;
   } else if (ran) {
     const label = 'secret scan (the end-to-end database was not kept)';
