@@ -81,6 +81,32 @@ test.describe('Keyboard only', () => {
     }
   });
 
+  for (const width of [1280, 390]) {
+    test(`the create form at ${width} px: no field Tab reaches is hidden under the bar at the bottom`, async ({ alicePage: page }) => {
+      await page.setViewportSize({ width, height: 800 });
+      await page.goto('/platform-tokens/new');
+      await page.getByLabel('Token name').focus();
+      const footer = page.locator('[data-sticky-footer]');
+      await expect(footer).toBeVisible();
+      let checked = 0;
+      // The fields, the environments and the scopes table's rows: the form is several windows tall here.
+      for (let stop = 0; stop < 60; stop++) {
+        await page.keyboard.press('Tab');
+        const focus = await page.evaluate(() => {
+          const active = document.activeElement;
+          const bar = document.querySelector('[data-sticky-footer]');
+          if (!active || !bar || bar.contains(active) || active === document.body) return null;
+          const box = active.getBoundingClientRect();
+          return { what: `${active.tagName} ${active.id || active.getAttribute('aria-label') || ''}`.trim(), bottom: box.bottom, barTop: bar.getBoundingClientRect().top };
+        });
+        if (!focus) continue;
+        checked++;
+        expect(focus.bottom, `${focus.what}, Tab stop ${stop + 1}`).toBeLessThanOrEqual(focus.barTop);
+      }
+      expect(checked).toBeGreaterThan(40);
+    });
+  }
+
   test('rotate: the Actions menu, "Later" with a date, the secret dialog, then delete both', async ({ alicePage: page }) => {
     const name = unique('KB rotate');
     let oldId: string | null = null;

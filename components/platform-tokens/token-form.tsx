@@ -4,7 +4,7 @@ import { zodResolver } from '@hookform/resolvers/zod';
 import { CircleAlert, TriangleAlert } from 'lucide-react';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Controller, useForm, useWatch, type FieldErrors } from 'react-hook-form';
 import { duplicateTokenAction, generateTokenAction } from '@/app/_actions/platform-tokens';
 import { startNavigation } from '@/components/app-shell/navigation-progress';
@@ -46,6 +46,27 @@ function focusField(id: string) {
 }
 
 /**
+ * Keeps the page's scroll padding (app/globals.css) as tall as the bar at its bottom, whose
+ * height changes with the error summary and the width: a field that gets focus by Tab, by the
+ * summary's links or after a refused Generate scrolls into view above the bar, not under it.
+ */
+function useStickyFooterHeight() {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const element = ref.current;
+    if (!element) return;
+    const root = document.documentElement;
+    const observer = new ResizeObserver(() => root.style.setProperty('--sticky-footer-height', `${element.offsetHeight}px`));
+    observer.observe(element);
+    return () => {
+      observer.disconnect();
+      root.style.removeProperty('--sticky-footer-height');
+    };
+  }, []);
+  return ref;
+}
+
+/**
  * The bar that stays at the bottom of the window while the form is long: how many scopes are
  * chosen, what stops the form (with links to each field), Cancel and Generate.
  */
@@ -65,8 +86,9 @@ function FormFooter({
   hydrated: boolean;
 }) {
   const invalid = FIELD_LABELS.filter(([field]) => errors[field]);
+  const bar = useStickyFooterHeight();
   return (
-    <div className="sticky bottom-0 z-10 -mx-4 border-t border-slate-200 bg-white/95 px-4 py-3 shadow-[0_-4px_12px_-6px_rgb(0_0_0/0.15)] backdrop-blur sm:mx-0 sm:rounded-t-lg sm:border-x">
+    <div ref={bar} data-sticky-footer className="sticky bottom-0 z-10 -mx-4 border-t border-slate-200 bg-white/95 px-4 py-3 shadow-[0_-4px_12px_-6px_rgb(0_0_0/0.15)] backdrop-blur sm:mx-0 sm:rounded-t-lg sm:border-x">
       <div className="flex flex-wrap items-center gap-x-4 gap-y-2">
         <p className="text-sm font-medium text-slate-700" aria-live="polite">
           {scopeCount} {scopeCount === 1 ? 'scope' : 'scopes'} selected
