@@ -3,7 +3,8 @@
 // alternate the order. Two calls of the platform API, on one production server started here on
 // 127.0.0.1 with a fresh database: verification only (iam effective-permissions, nothing read from
 // the database) and an app-state read (the embedded database's only client keeps it in memory once
-// read; PostgreSQL answers it with one select). Reported as time per request relative to the
+// read; PostgreSQL answers it with one select, shared by the reads that arrive together:
+// lib/platform/services/batched-reads.ts). Reported as time per request relative to the
 // floor's (the inverse of the rate ratio) and p99 latency relative to the floor's p99. Targets:
 // rate at least 0.5× the floor's for both on the embedded database, 0.35× on PostgreSQL for the
 // state read; p99 within 3× the floor's. The server's peak resident memory under this load is

@@ -49,6 +49,39 @@ describe.each([
       expect((await call(t, path, { method: 'DELETE' })).status).toBe(404);
     });
 
+    it('read together are answered each with its own value', async () => {
+      const t = await token('alice@example.com', APP_STATE);
+      const path = (app: string, key: string) => `/state/v1/apps/${app}/app-states/${key}`;
+      await call(t, path('together.app', 'a'), { method: 'PUT', body: { value: 'prod a' } });
+      await call(t, path('together.app', 'b'), { method: 'PUT', body: { value: { n: 2 } } });
+      await call(t, path('other.app', 'a'), { method: 'PUT', body: { value: 'other a' } });
+      await call(t, path('together.app', 'a'), { env: 'acme-staging', method: 'PUT', body: { value: 'staging a' } });
+      const reads = [
+        ['acme-prod', 'together.app', 'a'],
+        ['acme-prod', 'together.app', 'b'],
+        ['acme-prod', 'together.app', 'a'],
+        ['acme-prod', 'other.app', 'a'],
+        ['acme-staging', 'together.app', 'a'],
+        ['acme-prod', 'together.app', 'missing'],
+        ['acme-staging', 'together.app', 'b'],
+      ] as const;
+      const answers = await Promise.all(reads.map(([env, app, key]) => call(t, path(app, key), { env })));
+      expect(answers.map((a) => [a.status, (a.body as { value?: unknown }).value])).toEqual([
+        [200, 'prod a'],
+        [200, { n: 2 }],
+        [200, 'prod a'],
+        [200, 'other a'],
+        [200, 'staging a'],
+        [404, undefined],
+        [404, undefined],
+      ]);
+      // A read asked for after a change sees it, also while reads of the same key are under way.
+      const before = call(t, path('together.app', 'a'));
+      await call(t, path('together.app', 'a'), { method: 'PUT', body: { value: 'prod a2' } });
+      const [, after] = await Promise.all([before, call(t, path('together.app', 'a'))]);
+      expect(after.body).toMatchObject({ value: 'prod a2' });
+    });
+
     it('refuse bad app IDs, keys and bodies, naming the field', async () => {
       const t = await token('alice@example.com', APP_STATE);
       expect((await call(t, '/state/v1/apps/-bad/app-states/k')).body).toMatchObject({

@@ -6,6 +6,7 @@ import { defineEndpoint, ok, type PlatformContext } from '../endpoint';
 import { notFound } from '../errors';
 import type { Change } from '@/lib/changes';
 import type { ReadCache } from '../read-cache';
+import { batchedReads } from './batched-reads';
 import { preparedPerDatabase } from './prepared';
 import { ownerColumns } from './principal';
 import { storableJson } from './storage-json';
@@ -64,6 +65,43 @@ const selectAppState = preparedPerDatabase((db) =>
     .prepare('platform_app_state_get'),
 );
 
+const selectAppStates = preparedPerDatabase((db) =>
+  db
+    .select({ environmentId: appStates.environmentId, appId: appStates.appId, key: appStates.key, value: appStates.value, updatedAt: appStates.updatedAt })
+    .from(appStates)
+    .where(
+      sql`(${appStates.environmentId}, ${appStates.appId}, ${appStates.key}) in (select * from unnest(${sql.placeholder('environmentIds')}::text[], ${sql.placeholder('appIds')}::text[], ${sql.placeholder('keys')}::text[]))`,
+    )
+    .prepare('platform_app_states_get_many'),
+);
+
+interface AppStateKey {
+  environmentId: string;
+  appId: string;
+  key: string;
+}
+
+type StoredState = { value: unknown; updatedAt: Date } | null;
+
+const appStateId = (k: AppStateKey) => `${k.environmentId}\u0000${k.appId}\u0000${k.key}`;
+
+/** An app state by its key; reads that arrive together go to the database as one statement (batched-reads.ts). */
+const readAppState = batchedReads<AppStateKey, NonNullable<StoredState>>({
+  id: appStateId,
+  async readOne(db, k) {
+    const [found] = await selectAppState(db).execute({ environmentId: k.environmentId, appId: k.appId, key: k.key });
+    return found ?? null;
+  },
+  async readMany(db, keys) {
+    const rows = await selectAppStates(db).execute({
+      environmentIds: keys.map((k) => k.environmentId),
+      appIds: keys.map((k) => k.appId),
+      keys: keys.map((k) => k.key),
+    });
+    return new Map(rows.map((row) => [appStateId(row), { value: row.value, updatedAt: row.updatedAt }]));
+  },
+});
+
 // Keys of the read cache (read-cache.ts); app IDs and keys hold no control characters.
 export const appStatesOfApp = (environmentId: string, appId: string) => `state:app:${environmentId}\u0000${appId}\u0000`;
 export const userAppStatesOfApp = (environmentId: string, appId: string) => `state:user:${environmentId}\u0000${appId}\u0000`;
@@ -81,8 +119,6 @@ export function dropDeletedEnvironments(cache: ReadCache, changes: readonly Chan
 const appStateKey = (ctx: PlatformContext, p: Params) => `${appStatesOfApp(ctx.environmentId, p.appId)}${p.key}`;
 const userAppStateKey = (ctx: PlatformContext, p: Params) =>
   `${userAppStatesOfApp(ctx.environmentId, p.appId)}${ctx.owner.kind === 'user' ? `u:${ctx.owner.userId}` : `s:${ctx.owner.serviceUserId}`}\u0000${p.key}`;
-
-type StoredState = { value: unknown; updatedAt: Date } | null;
 
 // Parsed JSON takes more memory than its text: counted as twice the text, plus the key.
 const storedSize = (key: string) => (row: StoredState) => 2 * (key.length + 64 + (row ? (JSON.stringify(row.value)?.length ?? 0) : 0));
@@ -117,10 +153,7 @@ function ownerStateWhere(environmentId: string, owner: Principal, p: Params): SQ
 export async function loadState(ctx: PlatformContext, kind: StateKind, p: Params): Promise<{ value: unknown; updatedAt: Date }> {
   const row =
     kind === 'app' ?
-      await readState(ctx, appStateKey(ctx, p), async () => {
-        const [found] = await selectAppState(ctx.db).execute({ environmentId: ctx.environmentId, appId: p.appId, key: p.key });
-        return found ?? null;
-      })
+      await readState(ctx, appStateKey(ctx, p), () => readAppState(ctx.db, { environmentId: ctx.environmentId, appId: p.appId, key: p.key }))
     : await readState(ctx, userAppStateKey(ctx, p), async () => {
         const [found] = await ctx.db
           .select({ value: userAppStates.value, updatedAt: userAppStates.updatedAt })
