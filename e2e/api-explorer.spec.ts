@@ -59,6 +59,12 @@ test.describe('API explorer', () => {
     await expect(page.getByText('No endpoint matches “no such endpoint anywhere”.')).toBeVisible();
     await search.fill('');
 
+    // A description's `backticks` mark code: shown as code, without the backticks.
+    const workflows = endpoint(page, 'GET', '/automation/v1/workflows');
+    await expect(workflows.getByText(/^The workflows of the environment, oldest first: limit of them from position offset/)).toBeVisible();
+    await expect(workflows.locator('p code')).toHaveText(['limit', 'offset', 'automation:workflows:read']);
+    await expect(workflows).not.toContainText('`');
+
     await services.getByRole('link', { name: /^Email/ }).click();
     await expect(page).toHaveURL(/#service-email$/);
     await expect(page.getByRole('heading', { name: 'Email', level: 2 })).toBeInViewport();

@@ -7,6 +7,22 @@ import { Input, Select } from '@/components/ui/input';
 import type { ExplorerEndpoint, ExplorerEnvironment, ExplorerService } from '@/lib/platform/explorer';
 import { EndpointTryOut } from './endpoint-try-out';
 
+/**
+ * An endpoint's description as the OpenAPI document has it, where `backticks` mark a parameter,
+ * a header or a value: those parts shown as code, the backticks themselves not.
+ */
+function withInlineCode(text: string): React.ReactNode[] {
+  return text.split(/`([^`]+)`/).map((part, index) =>
+    index % 2 === 1 ? (
+      <code key={index} className="break-all rounded bg-slate-100 px-1 py-0.5">
+        {part}
+      </code>
+    ) : (
+      part
+    ),
+  );
+}
+
 const METHOD_COLORS: Record<string, string> = {
   GET: 'bg-sky-100 text-sky-900',
   POST: 'bg-green-100 text-green-900',
@@ -37,7 +53,7 @@ function EndpointCard({
             <span className="break-all">{endpoint.path}</span>
           </h3>
           <p className="text-sm text-slate-700">{endpoint.summary}</p>
-          {endpoint.description ? <p className="text-xs text-slate-600">{endpoint.description}</p> : null}
+          {endpoint.description ? <p className="text-xs text-slate-600">{withInlineCode(endpoint.description)}</p> : null}
           <p className="text-xs text-slate-600">
             Scope{endpoint.scopes.length > 1 ? 's' : ''}:{' '}
             {endpoint.scopes.map((scope) => (
