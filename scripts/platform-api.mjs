@@ -17,8 +17,7 @@ import { registeredPlatformHandler } from '../lib/platform/registration.mjs';
 // The account management API (PRODUCT.md §12), served by the same handler.
 const ACCOUNT_API_PREFIX = '/iam/v1/accounts/';
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']);
-const HEAD = [...COMMON_HEADERS, API_POLICY].flatMap(({ key, value }) => [key, value]);
-const SET_HERE = new Set([...COMMON_HEADERS, API_POLICY, { key: 'Content-Length' }].map(({ key }) => key.toLowerCase()));
+const HEADERS = [...COMMON_HEADERS, API_POLICY];
 
 // Pseudo-headers and connection-level headers are not the request's.
 const NOT_THE_REQUESTS = /^(:|(connection|keep-alive|transfer-encoding|upgrade)$)/;
@@ -147,23 +146,11 @@ function jsonError(status, message) {
  * @param {PlatformAnswer} answer
  */
 function send(req, res, { status, headers, body }) {
+  for (const { key, value } of HEADERS) res.setHeader(key, value);
+  for (const key of Object.keys(headers)) res.setHeader(key, headers[key]);
   const content = body ?? '';
-  const length = String(typeof content === 'string' ? Buffer.byteLength(content) : content.byteLength);
-  const keys = Object.keys(headers);
-  if (keys.some((key) => SET_HERE.has(key.toLowerCase()))) {
-    // The answer's own value of a header set here replaces it, as setHeader does.
-    for (let i = 0; i < HEAD.length; i += 2) res.setHeader(HEAD[i], HEAD[i + 1]);
-    for (const key of keys) res.setHeader(key, headers[key]);
-    res.setHeader('Content-Length', length);
-    res.statusCode = status;
-  } else {
-    // One list of name, value, name, value... given to writeHead: the head is written from it at
-    // once, without keeping each header in the response's map first.
-    const head = [...HEAD];
-    for (const key of keys) head.push(key, headers[key]);
-    head.push('Content-Length', length);
-    res.writeHead(status, head);
-  }
+  res.setHeader('Content-Length', typeof content === 'string' ? Buffer.byteLength(content) : content.byteLength);
+  res.statusCode = status;
   res.end(req.method === 'HEAD' ? undefined : content);
 }
 

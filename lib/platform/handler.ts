@@ -207,16 +207,10 @@ export function createPlatformHandler(options: PlatformHandlerOptions): (request
 
 /** The platform API; every request gets an answer, never a rejection. */
 export function createPlatformAnswerer(options: PlatformHandlerOptions): (request: PlatformRequest) => Promise<PlatformAnswer> {
-  // The database once reached, for the calls after: the process keeps one (lib/db), so each
-  // verified call need not wait for a promise of it.
-  let reached: Db | null = null;
   const getDb = () =>
-    options.getDb().then(
-      (db) => (reached = db),
-      () => {
-        throw new PlatformError(503, 'The database is not reachable right now. Try again shortly.');
-      },
-    );
+    options.getDb().catch(() => {
+      throw new PlatformError(503, 'The database is not reachable right now. Try again shortly.');
+    });
   const verifier = new Verifier({ getDb, cache: options.cache });
   const clock = options.now ?? (() => new Date());
   const router = createRouter(options.endpoints.filter((e) => !isAccountLevel(e)));
@@ -304,7 +298,7 @@ export function createPlatformAnswerer(options: PlatformHandlerOptions): (reques
     const verified = await verify(verifyRequest, client);
     options.lastUsed?.record(verified.token.id, verified.token.lastUsedAt, now, client);
 
-    const ctx = context(verified, reached ?? (await getDb()), now, options.readCache ?? null);
+    const ctx = context(verified, await getDb(), now, options.readCache ?? null);
     const result = await runEndpoint(endpoint, httpInput(params, url.searchParams, request), ctx);
     return await endpointAnswer(endpoint, result);
   }
