@@ -11,7 +11,7 @@ import { drizzle } from 'drizzle-orm/pglite';
 import { migrateDatabase, openDatabase, type Database, type Db } from '@/lib/db/client';
 import { accounts } from '@/lib/db/schema';
 import { seedDemoData } from '@/lib/db/seed';
-import { compare, type Bench, type BenchReport } from './measure';
+import { compare, runAlone, type Bench, type BenchReport } from './measure';
 
 const BATCH = 200;
 
@@ -64,6 +64,4 @@ const embeddedDbBench: Bench = async () => {
 
 export default embeddedDbBench;
 
-if (process.argv[1]?.endsWith('embedded-db.bench.ts')) {
-  void embeddedDbBench().then((report) => console.log(JSON.stringify(report, null, 2)));
-}
+if (process.argv[1]?.endsWith('embedded-db.bench.ts')) runAlone(embeddedDbBench);

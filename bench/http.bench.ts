@@ -23,7 +23,7 @@ import { migrateDatabase, openDatabase, type Database } from '@/lib/db/client';
 import { appStates } from '@/lib/db/schema';
 import { seedDemoData } from '@/lib/db/seed';
 import { insertTestToken } from '@/lib/platform/testing';
-import { median, type Bench, type BenchReport } from './measure';
+import { median, runAlone, type Bench, type BenchReport } from './measure';
 
 const CONCURRENCY = 16;
 const ROUND_SECONDS = 2;
@@ -289,16 +289,4 @@ const httpBench: Bench = async () => {
 
 export default httpBench;
 
-if (process.argv[1]?.endsWith('http.bench.ts')) {
-  httpBench().then(
-    (report) => {
-      console.log(report.title);
-      for (const r of report.ratios) console.log(`  ${r.name}: ${r.smallMs.toFixed(3)} ms vs ${r.largeMs.toFixed(3)} ms (limit ${r.max}×)`);
-      for (const note of report.notes) console.log(`  ${note}`);
-    },
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+if (process.argv[1]?.endsWith('http.bench.ts')) runAlone(httpBench);

@@ -57,3 +57,23 @@ export async function compare(
   }
   return { smallMs: median(s), largeMs: median(l) };
 }
+
+/** Prints a report, for a benchmark file run on its own. */
+export function printReport(report: BenchReport): void {
+  console.log(report.title);
+  for (const r of report.ratios) {
+    const ratio = r.largeMs / r.smallMs;
+    const verdict = r.max === undefined ? '' : ` (limit ${r.max}×) ${ratio > r.max ? 'OVER' : 'ok'}`;
+    console.log(`  ${r.name}: ${(r.smallMs * 1000).toFixed(2)} µs vs ${(r.largeMs * 1000).toFixed(2)} µs = ${ratio.toFixed(2)}×${verdict}`);
+  }
+  for (const note of report.notes) console.log(`  ${note}`);
+  for (const figure of report.figures ?? []) console.log(`  ${figure.name}: ${figure.value}`);
+}
+
+/** Runs a benchmark file on its own (`npx tsx bench/<name>.bench.ts`): prints its report, exits with 1 on an error. */
+export function runAlone(bench: Bench): void {
+  bench().then(printReport, (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

@@ -10,7 +10,7 @@ import { withWrongSecret } from '@/lib/testing/tokens';
 import { VerificationCache } from '@/lib/platform/verification-cache';
 import { Verifier, type VerifyRequest } from '@/lib/platform/verify';
 import { generateToken } from '@/lib/tokens/format';
-import { compare, type Bench, type BenchReport } from './measure';
+import { compare, runAlone, type Bench, type BenchReport } from './measure';
 
 const SCOPE = 'state:app-states:read';
 const WARM_BATCH = 20_000;
@@ -95,18 +95,4 @@ const verifyTimingBench: Bench = async () => {
 
 export default verifyTimingBench;
 
-if (process.argv[1]?.endsWith('verify-timing.bench.ts')) {
-  verifyTimingBench().then(
-    (report) => {
-      console.log(report.title);
-      for (const r of report.ratios) {
-        console.log(`  ${r.name}: ${(r.smallMs * 1000).toFixed(2)} µs vs ${(r.largeMs * 1000).toFixed(2)} µs = ${(r.largeMs / r.smallMs).toFixed(2)}×`);
-      }
-      for (const note of report.notes) console.log(`  ${note}`);
-    },
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+if (process.argv[1]?.endsWith('verify-timing.bench.ts')) runAlone(verifyTimingBench);

@@ -11,7 +11,7 @@ import { createTestDatabase } from '@/lib/db/testing';
 import { insertTestToken } from '@/lib/platform/testing';
 import { VerificationCache } from '@/lib/platform/verification-cache';
 import { requirePermission, Verifier } from '@/lib/platform/verify';
-import { compare, type Bench, type BenchReport } from './measure';
+import { compare, runAlone, type Bench, type BenchReport } from './measure';
 
 const SCOPE = 'state:app-states:read';
 const WARM_BATCH = 20_000;
@@ -127,20 +127,4 @@ const verifyBench: Bench = async () => {
 
 export default verifyBench;
 
-/** Prints the report when the file is run on its own. */
-export function printReport(report: BenchReport): void {
-  console.log(report.title);
-  for (const r of report.ratios) {
-    const ratio = r.largeMs / r.smallMs;
-    const verdict = r.max === undefined ? '' : ` (limit ${r.max}×) ${ratio > r.max ? 'OVER' : 'ok'}`;
-    console.log(`  ${r.name}: ${(r.smallMs * 1000).toFixed(2)} µs vs ${(r.largeMs * 1000).toFixed(2)} µs = ${ratio.toFixed(2)}×${verdict}`);
-  }
-  for (const note of report.notes) console.log(`  ${note}`);
-}
-
-if (process.argv[1]?.endsWith('verify.bench.ts')) {
-  verifyBench().then(printReport, (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  });
-}
+if (process.argv[1]?.endsWith('verify.bench.ts')) runAlone(verifyBench);

@@ -159,6 +159,61 @@ describe.skipIf(testBackend !== 'pglite')('the embedded database in a worker thr
     }
   });
 
+  it('prepares a statement once per text and runs it with each call\'s parameters', async () => {
+    const memory = await WorkerPglite.open({ dataDir: null });
+    try {
+      const listing = 'select statement from pg_prepared_statements order by statement';
+      const prepared = async () => (await memory.query<{ statement: string }>(listing)).rows.map((r) => r.statement).filter((text) => text !== listing);
+      await memory.query('create table t (n int primary key, label text)');
+      const insert = 'insert into t values ($1, $2)';
+      for (let n = 1; n <= 3; n++) await memory.query(insert, [n, `label ${n}`]);
+      expect((await memory.query('select n, label from t where n >= $1 order by n', [2])).rows).toEqual([
+        { n: 2, label: 'label 2' },
+        { n: 3, label: 'label 3' },
+      ]);
+      expect((await memory.query('select n, label from t where n >= $1 order by n', [3])).rows).toEqual([{ n: 3, label: 'label 3' }]);
+      // One statement per text, whatever the parameters: the insert once, the select once.
+      expect((await prepared()).filter((text) => text === insert || text.startsWith('select n, label'))).toEqual([
+        insert,
+        'select n, label from t where n >= $1 order by n',
+      ]);
+
+      // A schema change: the statement is planned again, and one whose columns changed is prepared again.
+      const star = 'select * from t where n = $1';
+      expect((await memory.query(star, [1])).rows).toEqual([{ n: 1, label: 'label 1' }]);
+      await memory.query("alter table t add column note text not null default 'none'");
+      expect((await memory.query(star, [1])).rows).toEqual([{ n: 1, label: 'label 1', note: 'none' }]);
+
+      // Statements dropped behind the thread's back (DEALLOCATE ALL) are prepared again.
+      await memory.query('deallocate all');
+      expect(await prepared()).toEqual([]);
+      expect((await memory.query(star, [2])).rows).toEqual([{ n: 2, label: 'label 2', note: 'none' }]);
+      await memory.exec('prepare by_hand as select 1; deallocate all');
+      expect((await memory.query(star, [3])).rows).toEqual([{ n: 3, label: 'label 3', note: 'none' }]);
+      // Written so that the thread cannot tell: the statement is found missing and prepared again.
+      await memory.exec('discard /* everything */ all');
+      expect((await memory.query(star, [3])).rows).toEqual([{ n: 3, label: 'label 3', note: 'none' }]);
+
+      // A statement that fails to parse is reported and not kept; a failed one inside a transaction ends it.
+      await expect(memory.query('select from where $1', [1])).rejects.toMatchObject({ code: '42601' });
+      await memory.exec('begin');
+      await expect(memory.query(insert, [1, 'again'])).rejects.toMatchObject({ code: '23505' });
+      await expect(memory.query(star, [1])).rejects.toMatchObject({ code: '25P02' });
+      await memory.exec('rollback');
+      expect((await memory.query('select count(*)::int as count from t')).rows).toEqual([{ count: 3 }]);
+
+      // The session keeps at most 300: the least recently used are closed.
+      for (let i = 0; i < 320; i++) await memory.query(`select $1::int + ${i} as n`, [i]);
+      const kept = await prepared();
+      expect(kept.length).toBeLessThanOrEqual(301);
+      expect(kept).toContain('select $1::int + 319 as n');
+      expect(kept).not.toContain('select $1::int + 0 as n');
+      expect((await memory.query('select $1::int + 0 as n', [5])).rows).toEqual([{ n: 5 }]);
+    } finally {
+      await memory.close();
+    }
+  });
+
   it('bounds every statement, and an in-memory database stopped by its bound is gone for good, saying so', async () => {
     const memory = await WorkerPglite.open({ dataDir: null, statementTimeoutMs: 300 });
     try {

@@ -241,9 +241,11 @@ const idleCopies = new Map<string, WorkerPglite[]>();
 /** Puts a used copy back as its template was; false when it cannot be (its thread stopped, its schema changed). */
 async function restored(client: WorkerPglite, point: RestorePoint): Promise<boolean> {
   try {
-    // Whatever the last test left in the session: an open transaction, settings, locks, temporary objects.
+    // Whatever the last test left in the session: an open transaction, settings, locks, temporary
+    // objects. This is DISCARD ALL but for DEALLOCATE ALL and DISCARD PLANS: the statements the
+    // embedded client prepared (pglite-worker.mjs) stay for the next test, as its schema does.
     await client.exec('rollback');
-    await client.exec('discard all');
+    await client.exec('close all; set session authorization default; reset all; unlisten *; select pg_advisory_unlock_all(); discard temp; discard sequences');
     await client.exec(point.script);
     const [result] = await client.exec(FINGERPRINT_SQL);
     return (result?.rows[0] as { fingerprint?: string } | undefined)?.fingerprint === point.fingerprint;

@@ -1,5 +1,6 @@
-// Policies at the limits of the language (65,536 characters, 100 statements): saving, reading and
-// evaluating them stays quick, so that no admin's policy can stall a token check or a listing.
+// Policies at the limits of the language (65,536 characters, 100 statements) are saved, read and
+// evaluated as any other. What they cost against small ones, so that no admin's policy can stall
+// a token check or a listing: bench/limits.bench.ts.
 import { describe, expect, it } from 'vitest';
 import { evaluatePermission, grantedPermissions } from './policy-evaluator';
 import { MAX_POLICY_LENGTH, MAX_STATEMENTS, parsePolicy, type Statement } from './policy-parser';
@@ -11,12 +12,6 @@ function statementsOf(text: string): Statement[] {
   return result.statements;
 }
 
-function elapsed(run: () => void): number {
-  const started = performance.now();
-  run();
-  return performance.now() - started;
-}
-
 /** The longest text of `part` repeated that still fits in a policy along with `rest`. */
 function fill(part: string, rest: number): string {
   return part.repeat(Math.floor((MAX_POLICY_LENGTH - rest) / part.length));
@@ -26,16 +21,17 @@ const READ = 'document:documents:read';
 const TYPE = 'document:document-type';
 
 describe('policies at the limits', () => {
-  it('parses a statement with as many permissions and conditions as fit quickly', () => {
+  it('parses a statement with as many permissions and conditions as fit', () => {
     const permissions = fill(`${READ}, `, MAX_POLICY_LENGTH / 2 + 100);
     const conditions = fill(`${TYPE} != "x" AND `, MAX_POLICY_LENGTH / 2 + 100);
     const text = `ALLOW ${permissions}${READ} WHERE ${conditions}${TYPE} != "y";`;
-    let statements = statementsOf(text); // once to warm up
-    expect(elapsed(() => (statements = statementsOf(text)))).toBeLessThan(400);
+    const statements = statementsOf(text);
+    expect(statements).toHaveLength(1);
+    expect(statements[0]!.permissions.length).toBeGreaterThan(1_000);
     expect(statements[0]!.conditions.length).toBeGreaterThan(900);
   });
 
-  it('evaluates a list of over 10,000 values a thousand times quickly, as a listing does', () => {
+  it('evaluates a list of over 10,000 values for a thousand items, as a listing does', () => {
     const items: string[] = [];
     for (let length = 200, i = 0; length < MAX_POLICY_LENGTH - 10; i++) {
       items.push(`"${i.toString(36)}"`);
@@ -49,10 +45,9 @@ describe('policies at the limits', () => {
     const decide = (type: string | number) => evaluatePermission(policies, { permission: READ, attributes: { [TYPE]: type } }).allowed;
     expect(decide(list.values[5_000]!)).toBe(false);
     expect(decide('dashboard')).toBe(true);
-    for (let i = 0; i < 100; i++) decide(`warm-up-${i}`);
-    expect(elapsed(() => {
-      for (let i = 0; i < 1000; i++) decide(`item-${i}`);
-    })).toBeLessThan(400);
+    const allowed = Array.from({ length: 1_000 }, (_, i) => decide(i % 2 === 0 ? `item-${i}` : list.values[i * 10]!));
+    expect(allowed.filter(Boolean)).toHaveLength(500);
+    expect(allowed.every((decision, i) => decision === (i % 2 === 0))).toBe(true);
   });
 
   it('compares list values as the other operators do: numbers as numbers, text as text', () => {
@@ -64,13 +59,16 @@ describe('policies at the limits', () => {
     ]);
   });
 
-  it(`evaluates ${MAX_STATEMENTS} statements with lists in a few milliseconds at most`, () => {
+  it(`evaluates ${MAX_STATEMENTS} statements with lists`, () => {
     const list = Array.from({ length: 60 }, (_, i) => `"t${i}"`).join(', ');
     const text = Array.from({ length: MAX_STATEMENTS }, (_, i) => `ALLOW ${READ} WHERE ${TYPE} NOT IN (${list}) AND ${TYPE} != "s${i}";`).join('\n');
     const policies = [{ policyId: 'p', policyName: 'p', statements: statementsOf(text) }];
-    expect(elapsed(() => {
-      for (let i = 0; i < 200; i++) evaluatePermission(policies, { permission: READ, attributes: { [TYPE]: `item-${i}` } });
-    })).toBeLessThan(1000);
+    const decide = (type: string) => evaluatePermission(policies, { permission: READ, attributes: { [TYPE]: type } });
+    expect(policies[0]!.statements).toHaveLength(MAX_STATEMENTS);
+    expect(decide('item-1').allowed).toBe(true);
+    // Each statement excludes its own value and the list: one of them still allows "s7", none allows "t3".
+    expect(decide('s7').allowed).toBe(true);
+    expect(decide('t3').allowed).toBe(false);
     expect(grantedPermissions(policies).conditionallyGranted.has(READ)).toBe(true);
   });
 });

@@ -27,10 +27,9 @@ describe('checkBodyValue', () => {
     expect(refusal({ content: JSON.parse(nested(MAX_JSON_DEPTH)) })).toMatch(/^Invalid request body field 'content\.0\.0/);
   });
 
+  // What it costs at that depth against a shallow body: bench/limits.bench.ts.
   it('walks 100,000 levels without using the call stack', () => {
-    const started = performance.now();
     expect(refusal(JSON.parse(nested(100_000)))).toContain('nested deeper than 64 levels');
-    expect(performance.now() - started).toBeLessThan(1000);
   });
 
   it(`takes ${MAX_BODY_VALUES} values and refuses one more`, () => {
@@ -116,11 +115,9 @@ describe(`bad text and heavy bodies through the platform API (${testBackend})`, 
     const unfinished = await post(Array.from({ length: 21 }, (_, i) => part(i)).join(''));
     expect(unfinished.status).toBe(400);
     expect(message(unfinished)).toBe('Invalid request body: more than 20 parts.');
-    const started = performance.now();
     const many = await post(`${Array.from({ length: 16_000 }, (_, i) => part(i)).join('')}--b--\r\n`);
     expect(many.status).toBe(400);
     expect(message(many)).toBe('Invalid request body: more than 20 parts.');
-    expect(performance.now() - started).toBeLessThan(1000);
     const quoted = await readResponse(
       await platform.handle(
         platformRequest('acme-prod', '/document/v1/documents', {
@@ -135,11 +132,9 @@ describe(`bad text and heavy bodies through the platform API (${testBackend})`, 
   });
 
   it('refuses a body with too many values before any schema or analyzer sees it', async () => {
-    const started = performance.now();
     const response = await call('POST', '/davis/analyzers/v1/analyzers/statistics:execute', { series: Array.from({ length: MAX_BODY_VALUES + 1 }, () => 1) });
     expect(response.status).toBe(400);
     expect(message(response)).toContain(`field 'series': takes the body past ${MAX_BODY_VALUES} values`);
-    expect(performance.now() - started).toBeLessThan(2000);
     const ingest = await call('POST', '/storage/ingest/v1/logs', Array.from({ length: MAX_BODY_VALUES + 1 }, () => 0));
     expect(ingest.status).toBe(400);
     expect(message(ingest)).toContain(`Invalid request body: takes the body past ${MAX_BODY_VALUES} values`);
