@@ -75,12 +75,14 @@ function buildInBackground() {
   return async () => {
     const ok = await done;
     fs.closeSync(out);
-    const seconds = (Date.now() - started) / 1000;
+    // The steps before run synchronously, so the exit is seen only when they end: the build's
+    // own time is that of its log's last line.
+    const seconds = (fs.statSync(log).mtimeMs - started) / 1000;
     console.log(`\n=== production build (in the background since the start) ===`);
     process.stdout.write(fs.readFileSync(log, 'utf8'));
     if (!ok) failures.push('production build');
     steps.push({ label: 'production build (beside the steps before)', ok, seconds });
-    console.log(`=== production build: ${ok ? 'ok' : 'FAILED'} (${seconds.toFixed(1)}s since the start) ===`);
+    console.log(`=== production build: ${ok ? 'ok' : 'FAILED'} (${seconds.toFixed(1)}s, done ${((Date.now() - started) / 1000 - seconds).toFixed(1)}s before it was needed) ===`);
     return ok;
   };
 }

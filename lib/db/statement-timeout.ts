@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { sqlState } from './sql-state';
 
 // How long one statement may run. PostgreSQL enforces it itself (statement_timeout); the embedded
 // database enforces it by stopping its worker (pglite-worker-client.ts), which reads the bound
@@ -21,8 +22,5 @@ export function statementBound(): number | undefined {
 
 /** Whether the error (or one it wraps) is a statement that was cancelled or stopped for running too long. */
 export function isStatementTimeout(error: unknown): boolean {
-  for (let e: unknown = error; e instanceof Error; e = e.cause) {
-    if ((e as { code?: unknown }).code === '57014') return true;
-  }
-  return false;
+  return sqlState(error) === '57014';
 }

@@ -18,7 +18,8 @@ import {
   type SetMemberGroupsInput,
 } from '@/lib/validations/iam';
 import { assertAdminNow } from '@/lib/accounts/admin-access';
-import { isUniqueViolation, parseInput, type IamActor } from './admin-guard';
+import { isUniqueViolation } from '@/lib/db/sql-state';
+import { parseInput, type IamActor } from './admin-guard';
 
 // Every change goes through transactWithChanges and publishes the account: group membership and
 // bindings decide what tokens may do, and cached permissions must drop at once.

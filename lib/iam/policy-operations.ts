@@ -13,7 +13,8 @@ import {
   type UpdatePolicyInput,
 } from '@/lib/validations/iam';
 import { assertAdminNow } from '@/lib/accounts/admin-access';
-import { isUniqueViolation, parseInput, type IamActor } from './admin-guard';
+import { isUniqueViolation } from '@/lib/db/sql-state';
+import { parseInput, type IamActor } from './admin-guard';
 import { formatPolicyError, parsePolicy } from './policy-parser';
 
 const policyExists = (name: string) => ValidationError.field('name', `A policy named "${name}" already exists`);

@@ -9,6 +9,7 @@ import type { Db } from '@/lib/db';
 import type { AttributeName } from '@/lib/iam/permissions';
 import type { Principal } from '@/lib/iam/effective-permissions';
 import type { HttpMethod, ScopeName, ServiceId } from './catalogue';
+import type { QueryParameters } from './query-parameters';
 import type { ReadCache } from './read-cache';
 
 export interface EndpointInput<P, Q, B> {
@@ -128,7 +129,8 @@ export interface EndpointDefinition<P = Record<string, string>, Q = Record<strin
    * They are validated with `params`.
    */
   headerParams?: readonly HeaderParam[];
-  query?: z.ZodType<Q>;
+  /** Made by `queryParameters` (query-parameters.ts), which refuses a parameter it does not name. */
+  query?: QueryParameters<Q>;
   /** Required body; omit for endpoints that take none (a body sent anyway is ignored). */
   body?: z.ZodType<B>;
   /** One line describing the request body, for the explorer and OpenAPI. */

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { AnyEndpointDefinition, EndpointInput } from './endpoint';
 import { badRequest, PlatformError } from './errors';
+import { queryParameters } from './query-parameters';
 import { unstorableText } from '@/lib/validations/storable-text';
 import { MAX_JSON_DEPTH } from './services/storage-json';
 
@@ -45,14 +46,17 @@ export const HTTP_WORDING: InputWording = {
   wholeBody: 'request body',
 };
 
+/** The query of an endpoint that names no parameters: any is refused, as for every other endpoint. */
+const NO_QUERY = queryParameters({});
+
 type Part = 'params' | 'query' | 'body';
 const FALLBACK_FIELD: Record<Part, string> = { params: 'path', query: 'query', body: 'body' };
 
 function describeIssue(wording: InputWording, part: Part, error: z.ZodError): string {
   const issue = error.issues[0];
-  // A strict query (one that refuses what it does not know) names the first parameter it does not take.
+  // A query refuses what it does not name (query-parameters.ts): the first such parameter is named.
   if (issue?.code === 'unrecognized_keys' && part === 'query' && issue.path.length === 0) {
-    return `Invalid ${wording.query} '${shownPath([issue.keys[0] ?? ''])}': is not a parameter of this endpoint`;
+    return `Invalid ${wording.query} '${shownPath([issue.keys[0] ?? ''])}': ${issue.message}`;
   }
   const message = issue?.message ?? 'invalid value';
   const hasPath = issue !== undefined && issue.path.length > 0;
@@ -283,7 +287,7 @@ export async function readInput(endpoint: AnyEndpointDefinition, source: InputSo
   const params = validate(endpoint.params, given, wording, 'params');
   const rawQuery = source.query();
   checkParameterText(wording.query, rawQuery);
-  const query = validate(endpoint.query, rawQuery, wording, 'query');
+  const query = validate(endpoint.query ?? NO_QUERY, rawQuery, wording, 'query');
   let body: unknown;
   const maxBytes = endpoint.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const form = endpoint.formBody && source.form ? await source.form(maxBytes) : null;

@@ -154,7 +154,7 @@ describe('@dynatrace-sdk/client-classic-environment-v2: SettingsObjectsClient an
   it('refuses what is not kept here by name: filter, adminAccess, fields, an unknown schema, a bad updateToken', async () => {
     const { objects } = await settingsClients('acme-prod');
     const cases: [() => Promise<unknown>, string][] = [
-      [() => objects.getSettingsObjects({ schemaIds: 'builtin:ownership.teams', filter: "value.name = 'x'" }), "Invalid query parameter 'filter': is not a parameter of this call here; it takes schemaIds, scopes, fields, nextPageKey and pageSize"],
+      [() => objects.getSettingsObjects({ schemaIds: 'builtin:ownership.teams', filter: "value.name = 'x'" }), "Invalid query parameter 'filter': is not a parameter of this endpoint; it takes schemaIds, scopes, fields, nextPageKey and pageSize"],
       [() => objects.getSettingsObjects({ schemaIds: 'builtin:ownership.teams', adminAccess: true }), "Invalid query parameter 'adminAccess': adminAccess is not supported here"],
       [() => objects.getSettingsObjects({ schemaIds: 'builtin:ownership.teams', fields: 'objectId,summary' }), "Invalid query parameter 'fields': 'summary' is not kept by this portal"],
       [() => objects.getSettingsObjects({ schemaIds: 'builtin:nope' }), "Invalid query parameter 'schemaIds': there is no schema 'builtin:nope'"],

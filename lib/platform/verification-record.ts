@@ -2,6 +2,7 @@ import type { BlockList } from 'node:net';
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '@/lib/db';
 import { isEmbedded } from '@/lib/db/client';
+import { sqlState } from '@/lib/db/sql-state';
 import { platformTokens, type TokenStatus } from '@/lib/db/schema';
 import type { Principal } from '@/lib/iam/effective-permissions';
 import { compileStoredPolicy, type BindingScope } from '@/lib/iam/policies-in-effect';
@@ -201,11 +202,8 @@ const lookups = new WeakMap<Db, Map<boolean, Lookup>>();
 
 /** No such function, or not even the session's pg_temp schema it lived in. */
 function isMissingSessionFunction(error: unknown): boolean {
-  for (let e: unknown = error; e instanceof Error; e = e.cause) {
-    const code = (e as { code?: unknown }).code;
-    if (code === '42883' || code === '3F000') return true;
-  }
-  return false;
+  const code = sqlState(error);
+  return code === '42883' || code === '3F000';
 }
 
 function toOwnerPolicies(rows: PolicyRow[]): OwnerPolicies {

@@ -15,6 +15,7 @@ import { created, defineEndpoint, noContent, ok, type PlatformContext } from '..
 import { badRequest } from '../errors';
 import { accountAdmin, asRequestError, tokenCreator } from './account-access';
 import { storableString } from './storage-json';
+import { queryParameters } from '../query-parameters';
 
 // The account's platform tokens for automation (PRODUCT.md §12), in the shape of the original
 // account management API. Every change goes through the domain function the pages use, so the
@@ -47,15 +48,13 @@ const expirationDate = z.iso
 
 const STATUS_FILTERS = { ACTIVE: 'active', INACTIVE: 'disabled', EXPIRED: 'expired' } as const satisfies Record<string, AdminTokenStatusFilter>;
 
-const listQuery = z
-  .object({
+// A misspelt parameter would otherwise list everything without a word.
+const listQuery = queryParameters({
   searchTerm: adminTokenFilterSchema.shape.q.optional(),
   status: z.enum(['ACTIVE', 'INACTIVE', 'EXPIRED'], { error: 'must be ACTIVE, INACTIVE or EXPIRED' }).optional(),
   page: z.coerce.number({ error: 'must be a whole number from 1 to 1000' }).int('must be a whole number from 1 to 1000').min(1, 'must be a whole number from 1 to 1000').max(1000, 'must be a whole number from 1 to 1000').default(1),
   size: z.coerce.number({ error: 'must be a whole number from 1 to 100' }).int('must be a whole number from 1 to 100').min(1, 'must be a whole number from 1 to 100').max(100, 'must be a whole number from 1 to 100').default(50),
-  })
-  // A misspelt parameter would otherwise list everything without a word.
-  .catchall(z.never({ error: 'is not a parameter of this list; it takes searchTerm, status, page and size' }));
+});
 
 const tokenSchema = z.object({
   tokenId: z.string(),

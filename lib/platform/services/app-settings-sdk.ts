@@ -14,7 +14,6 @@ import {
   listObjectPage,
   objectIdParams,
   objectPosition,
-  onlyParameters,
   pageSizeParam,
   pickFields,
   schemaIdField,
@@ -25,6 +24,7 @@ import {
   type SettingsScope,
 } from './settings-objects';
 import { APP_HEADER } from './state-sdk';
+import { queryParameters } from '../query-parameters';
 
 // App settings as the original platform's API has them (and its SDK,
 // @dynatrace-sdk/client-app-settings, calls them): /app-settings/v1/objects, the app taken from
@@ -92,7 +92,7 @@ const NO_ORDER = 'no app settings schema here keeps its objects in an order';
 
 /** The query of a list's first page; `page-key` alone stands for the rest. */
 function listQuery<F extends string>(served: readonly F[]) {
-  return onlyParameters(
+  return queryParameters(
     {
       'schema-ids': commaSeparated('schema ID').optional(),
       'add-fields': fieldList(served, NOT_KEPT_FIELDS).optional(),
@@ -100,7 +100,7 @@ function listQuery<F extends string>(served: readonly F[]) {
       'page-size': pageSizeParam.optional(),
       'admin-access': notSupported('admin-access', NO_ADMIN).optional(),
     },
-    'schema-ids, add-fields, page-key and page-size',
+    { takes: ['schema-ids', 'add-fields', 'page-key', 'page-size'] },
   );
 }
 
@@ -181,7 +181,7 @@ export const createAppSettingsObjectSdk = defineEndpoint({
   requestBody: 'JSON object with schemaId and value',
   params: appParams,
   attributes: appAttributes,
-  query: onlyParameters({ 'validate-only': validateOnly.optional() }, 'validate-only'),
+  query: queryParameters({ 'validate-only': validateOnly.optional() }),
   body: z.object({ schemaId: schemaIdField, value: valueField, insertAfter: notSupported('insertAfter', NO_ORDER).optional() }),
   exampleBody: { schemaId: 'greeting', value: { salutation: 'Good morning', punctuation: '.' } },
   errors: [409],
@@ -213,7 +213,7 @@ export const getAppSettingsObjectSdk = defineEndpoint({
   },
 });
 
-const lockingQuery = onlyParameters({ 'optimistic-locking-version': versionToken }, 'optimistic-locking-version');
+const lockingQuery = queryParameters({ 'optimistic-locking-version': versionToken });
 
 export const updateAppSettingsObjectSdk = defineEndpoint({
   ...base,

@@ -15,6 +15,7 @@ import {
   valueField,
   type SettingsScope,
 } from './settings-objects';
+import { queryParameters } from '../query-parameters';
 
 // The app-settings service: settings objects of one installed app, checked against the schemas
 // the app declares in the registry. The app ID is the `app-settings:app-id` attribute.
@@ -43,7 +44,7 @@ export const listAppSettingsObjects = defineEndpoint({
   scopes: ['app-settings:objects:read'],
   summary: "List an app's settings objects",
   params: appParams,
-  query: z.object({ ...pageQuery, schemaId: schemaIdField.optional() }),
+  query: queryParameters({ ...pageQuery, schemaId: schemaIdField.optional() }),
   attributes: appAttributes,
   responses: { 200: { description: "A page of the app's objects.", schema: settingsObjectList } },
   async handle({ params, query }, ctx) {

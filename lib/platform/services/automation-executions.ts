@@ -7,6 +7,7 @@ import { defineEndpoint, ok, type PlatformContext } from '../endpoint';
 import { forbidden, notFound, PlatformError } from '../errors';
 import { TASK_ACTIONS, taskName } from './automation-tasks';
 import { notTakenParams, offsetPageQuery } from './pagination';
+import { queryParameters } from '../query-parameters';
 
 // Executions of workflows, in the original platform's shapes (the SDK's ExecutionsClient): an
 // execution, its tasks' executions by name, and a task's result. An execution can hold data read
@@ -245,16 +246,19 @@ export const listExecutions = defineEndpoint({
   scopes: ['automation:workflows:read'],
   summary: 'List workflow executions',
   description: "The executions this token's owner ran in the environment, newest first, without their tasks' results (getExecution has them).",
-  query: z.object({
-    ...offsetPageQuery,
-    adminAccess: ADMIN_ACCESS,
-    ...notTakenParams(
-      ['ordering', 'parentExecution', 'parentWorkflow', 'schedule', 'search', 'startedAt__gte', 'startedAt__lte', 'subworkflowOfTask', 'trigger', 'triggerType', 'user'],
-      'executions are filtered here by workflow and state only, newest first',
-    ),
-    workflow: commaList(z.uuid('must be workflow IDs (UUIDs), separated by commas')),
-    state: commaList(z.enum(['SUCCESS', 'ERROR', 'CANCELLED', 'PAUSED', 'RUNNING', 'UNKNOWN'], { error: 'must be execution states (SUCCESS, ERROR, …), separated by commas' })),
-  }),
+  query: queryParameters(
+    {
+      ...offsetPageQuery,
+      adminAccess: ADMIN_ACCESS,
+      ...notTakenParams(
+        ['ordering', 'parentExecution', 'parentWorkflow', 'schedule', 'search', 'startedAt__gte', 'startedAt__lte', 'subworkflowOfTask', 'trigger', 'triggerType', 'user'],
+        'executions are filtered here by workflow and state only, newest first',
+      ),
+      workflow: commaList(z.uuid('must be workflow IDs (UUIDs), separated by commas')),
+      state: commaList(z.enum(['SUCCESS', 'ERROR', 'CANCELLED', 'PAUSED', 'RUNNING', 'UNKNOWN'], { error: 'must be execution states (SUCCESS, ERROR, …), separated by commas' })),
+    },
+    { takes: ['limit', 'offset', 'workflow', 'state'] },
+  ),
   responses: { 200: { description: 'A page of executions and how many there are in all.', schema: z.object({ count: z.int().min(0), results: z.array(executionListItem) }) } },
   async handle({ query }, ctx) {
     const states = query.state?.flatMap((s) => (s === 'SUCCESS' ? ['success' as const] : s === 'ERROR' ? ['error' as const] : []));

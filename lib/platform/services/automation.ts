@@ -13,6 +13,7 @@ import { ADMIN_ACCESS } from './automation-executions';
 import { notTakenParams, offsetPageQuery } from './pagination';
 import { ownerColumns } from './principal';
 import { storableJson, storableString } from './storage-json';
+import { queryParameters } from '../query-parameters';
 
 // The automation service: workflows are lists of tasks that call the platform's own services
 // (automation-tasks.ts). "Run" executes the tasks in order with the permissions of the token
@@ -403,14 +404,17 @@ export const listWorkflows = defineEndpoint({
   scopes: ['automation:workflows:read'],
   summary: 'List workflows',
   description: 'The workflows of the environment, oldest first: `limit` of them from position `offset`, and how many there are in all.',
-  query: z.object({
-    ...offsetPageQuery,
-    adminAccess: ADMIN_ACCESS,
-    ...notTakenParams(
-      ['id', 'isDeployed', 'lastExecution__state__in', 'modificationInfo__lastModifiedBy', 'ordering', 'owner', 'ownerType', 'search', 'throttle__isLimitHit', 'triggerType', 'trigger__schedule__isFaulty', 'type', 'unacknowledgedSkippedScheduleAt__gte', 'unacknowledgedSkippedScheduleAt__lte'],
-      'this list is filtered by nothing; it pages with limit and offset',
-    ),
-  }),
+  query: queryParameters(
+    {
+      ...offsetPageQuery,
+      adminAccess: ADMIN_ACCESS,
+      ...notTakenParams(
+        ['id', 'isDeployed', 'lastExecution__state__in', 'modificationInfo__lastModifiedBy', 'ordering', 'owner', 'ownerType', 'search', 'throttle__isLimitHit', 'triggerType', 'trigger__schedule__isFaulty', 'type', 'unacknowledgedSkippedScheduleAt__gte', 'unacknowledgedSkippedScheduleAt__lte'],
+        'this list is filtered by nothing; it pages with limit and offset',
+      ),
+    },
+    { takes: ['limit', 'offset'] },
+  ),
   responses: { 200: { description: 'A page of the workflows of the environment.', schema: z.object({ count: z.int().min(0), results: z.array(workflowSchema) }) } },
   async handle({ query }, ctx) {
     const where = eq(workflows.environmentId, ctx.environmentId);

@@ -2,6 +2,7 @@ import { and, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, Executor } from '@/lib/db';
 import { isEmbedded } from '@/lib/db/client';
+import { isStatementTimeout } from '@/lib/db/statement-timeout';
 import { documents } from '@/lib/db/schema';
 import { defineEndpoint, ok, type PlatformContext } from '../endpoint';
 import { badRequest } from '../errors';
@@ -33,13 +34,6 @@ const CONTENT_TEXT = sql`left(coalesce(case when jsonb_typeof(${documents.conten
 const DOCUMENT_VECTOR = sql`(setweight(to_tsvector('english', ${documents.name}), 'A')
   || setweight(to_tsvector('english', ${CONTENT_TEXT}), 'B')
   || setweight(to_tsvector('english', ${documents.type}), 'C'))`;
-
-function isCancellation(error: unknown): boolean {
-  for (let e: unknown = error; e instanceof Error; e = e.cause) {
-    if ((e as { code?: unknown }).code === '57014') return true;
-  }
-  return false;
-}
 
 export interface SearchResult {
   id: string;
@@ -84,7 +78,7 @@ export async function searchDocuments(
       return withSnippets(tx, ranked, tsQuery);
     });
   } catch (error) {
-    if (isCancellation(error)) throw timedOut();
+    if (isStatementTimeout(error)) throw timedOut();
     throw error;
   }
 }

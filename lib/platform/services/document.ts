@@ -9,6 +9,7 @@ import { documentFilter, MAX_FILTER_LENGTH } from './document-filter';
 import { pageKey, pageQuery, readPageKey, timeIdPosition } from './pagination';
 import { ownerColumns } from './principal';
 import { storableJson, storableString } from './storage-json';
+import { queryParameters } from '../query-parameters';
 
 // The document service: documents (dashboards, notebooks, …) of an environment, as the original
 // platform serves them to its SDK's DocumentsClient: a form (multipart/form-data) to create and
@@ -111,28 +112,36 @@ const adminAccess = z
   .enum(['false'], { error: 'is not supported here: policies decide what each owner may do, with no elevated access' })
   .optional();
 const noSnapshots = notKept('documents have no snapshots here');
-const lockingQuery = z.strictObject({
+const lockingShape = {
   // The official client always names the version; a plain call without one changes the current version.
   'optimistic-locking-version': z
     .string()
     .regex(/^[1-9]\d{0,8}$/, "must be the document's version (a whole number), as its metadata gives it")
     .optional(),
   'admin-access': adminAccess,
-});
-const readQuery = z.strictObject({ 'snapshot-version': noSnapshots, 'admin-access': adminAccess, 'add-fields': z.string().max(500).optional() });
-const downloadQuery = readQuery.extend({ filename: z.string().trim().min(1, 'must not be empty').max(255, 'must be at most 255 characters').optional() });
+};
+const lockingQuery = queryParameters(lockingShape, { takes: ['optimistic-locking-version'] });
+const readShape = { 'snapshot-version': noSnapshots, 'admin-access': adminAccess, 'add-fields': z.string().max(500).optional() };
+const readQuery = queryParameters(readShape, { takes: ['add-fields'] });
+const downloadQuery = queryParameters(
+  { ...readShape, filename: z.string().trim().min(1, 'must not be empty').max(255, 'must be at most 255 characters').optional() },
+  { takes: ['filename', 'add-fields'] },
+);
 
 const pageSize = pageQuery.limit.unwrap().optional();
-const listQuery = z.strictObject({
-  ...pageQuery,
-  'page-size': pageSize,
-  filter: z.string().max(MAX_FILTER_LENGTH, `must be at most ${MAX_FILTER_LENGTH} characters`).optional(),
-  type: type.optional(),
-  sort: notKept('documents are listed oldest first, and a page key continues the list'),
-  page: notKept('a page key (page-key, from nextPageKey) continues the list'),
-  'admin-access': adminAccess,
-  'add-fields': z.string().max(500).optional(),
-});
+const listQuery = queryParameters(
+  {
+    ...pageQuery,
+    'page-size': pageSize,
+    filter: z.string().max(MAX_FILTER_LENGTH, `must be at most ${MAX_FILTER_LENGTH} characters`).optional(),
+    type: type.optional(),
+    sort: notKept('documents are listed oldest first, and a page key continues the list'),
+    page: notKept('a page key (page-key, from nextPageKey) continues the list'),
+    'admin-access': adminAccess,
+    'add-fields': z.string().max(500).optional(),
+  },
+  { takes: ['filter', 'type', 'page-size', 'page-key', 'add-fields'] },
+);
 const position = timeIdPosition;
 
 const modificationInfo = z.object({
@@ -426,7 +435,10 @@ export const updateDocument = defineEndpoint({
   description: 'Any of name, type, description and content, as a form or JSON, at the version `optimistic-locking-version` names when given (409 when it is not the current one).',
   requestBody: 'Form (or JSON object) with any of name, type, description and content',
   params: idParams,
-  query: lockingQuery.extend({ 'create-snapshot': z.enum(['false'], { error: 'is not supported here: documents have no snapshots here' }).optional() }),
+  query: queryParameters(
+    { ...lockingShape, 'create-snapshot': z.enum(['false'], { error: 'is not supported here: documents have no snapshots here' }).optional() },
+    { takes: ['optimistic-locking-version'] },
+  ),
   body: updateBody,
   formBody: updateForm,
   exampleBody: { name: 'Service health (v2)' },

@@ -6,6 +6,7 @@ import { created, defineEndpoint, ok, type PlatformContext } from '../endpoint';
 import { pageKey, pageQuery, readPageKey, timeIdPosition } from './pagination';
 import { ownerColumns } from './principal';
 import { storableString } from './storage-json';
+import { queryParameters } from '../query-parameters';
 
 // The notification service: notifications a token's owner sends to themself. Every token of the
 // same owner sees the same notifications, and only those, in the environment.
@@ -47,7 +48,7 @@ export const listSelfNotifications = defineEndpoint({
   path: '/notification/v2/self-notifications',
   scopes: ['notification:self-notifications:read'],
   summary: 'List notifications to yourself',
-  query: z.object(pageQuery),
+  query: queryParameters(pageQuery),
   responses: { 200: { description: 'A page of your notifications, newest first.', schema: z.object({ notifications: z.array(notificationSchema), nextPageKey: z.string().nullable() }) } },
   async handle({ query }, ctx) {
     const after = readPageKey(query, position);

@@ -4,6 +4,7 @@ import { environments } from '@/lib/db/schema';
 import { defineEndpoint, ok } from '../endpoint';
 import { notFound } from '../errors';
 import { pageKey, pageQuery, readPageKey } from './pagination';
+import { queryParameters } from '../query-parameters';
 
 // Platform management: the environments the calling token reaches — every environment of its
 // account when it applies to the account, otherwise the ones it was generated for.
@@ -17,7 +18,7 @@ export const listEnvironments = defineEndpoint({
   path: '/platform-management/v1/environments',
   scopes: ['platform-management:environments:read'],
   summary: 'List the environments the token reaches',
-  query: z.object(pageQuery),
+  query: queryParameters(pageQuery),
   responses: {
     200: {
       description: 'A page of the environments the token reaches.',

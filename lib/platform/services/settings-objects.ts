@@ -306,23 +306,6 @@ function changedMeanwhile(current: number, expected: number): string {
 
 // Parameters of the lists as the original's clients send them.
 
-/**
- * The query of a call that takes only these parameters: any other (a filter, a sort, a misspelt
- * name) is a 400 naming it, rather than ignored so that the answer silently means something else.
- */
-export function onlyParameters<S extends z.ZodRawShape>(shape: S, takes: string | null) {
-  const names = new Set(Object.keys(shape));
-  return z
-    .object(shape)
-    .catchall(z.unknown())
-    .superRefine((query, ctx) => {
-      for (const name of Object.keys(query)) {
-        if (!names.has(name)) ctx.addIssue({ code: 'custom', path: [name], message: takes ? `is not a parameter of this call here; it takes ${takes}` : 'is not a parameter of this call here; it takes none' });
-      }
-    })
-    .transform((query) => query as z.output<z.ZodObject<S>>);
-}
-
 /** A comma-separated list of IDs (`schemaIds`, `schema-ids`, `scopes`). */
 export function commaSeparated(what: string) {
   return z

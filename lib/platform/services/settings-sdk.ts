@@ -14,7 +14,6 @@ import {
   objectIdParams,
   objectPosition,
   objectSchemaId,
-  onlyParameters,
   pageSizeParam,
   pickFields,
   schemaIdField,
@@ -24,6 +23,7 @@ import {
   type SettingsObjectView,
 } from './settings-objects';
 import { findSettingsSchema, SETTINGS_SCHEMAS, schemaView } from './settings-schemas';
+import { queryParameters } from '../query-parameters';
 
 // The environment's settings as the original platform's Settings 2.0 API has them (and its SDK,
 // @dynatrace-sdk/client-classic-environment-v2's SettingsObjectsClient and SettingsSchemasClient,
@@ -70,7 +70,7 @@ function classicView(object: SettingsObjectView): z.infer<typeof settingsObject>
 const notSupported = (name: string, why: string) => z.never({ error: `${name} is not supported here: ${why}` });
 const NO_ADMIN = 'this portal has no settings:objects:admin permission; every caller sees what its policies allow';
 
-const listQuery = onlyParameters(
+const listQuery = queryParameters(
   {
     schemaIds: commaSeparated('schema ID').optional(),
     scopes: commaSeparated('scope').optional(),
@@ -79,7 +79,7 @@ const listQuery = onlyParameters(
     pageSize: pageSizeParam.optional(),
     adminAccess: notSupported('adminAccess', NO_ADMIN).optional(),
   },
-  'schemaIds, scopes, fields, nextPageKey and pageSize',
+  { takes: ['schemaIds', 'scopes', 'fields', 'nextPageKey', 'pageSize'] },
 );
 
 /** What the next page key carries: the first page's query, and where the page ends. */
@@ -162,7 +162,7 @@ export const createClassicSettingsObjects = defineEndpoint({
   description: `Up to ${MAX_CREATE} objects, all or none: one that is refused (400 naming its field, 409) stores none of them.`,
   requestBody: 'JSON array of objects with schemaId, scope "environment" and value',
   body: z.array(createItem, { error: 'must be a JSON array of settings objects' }).min(1, 'must hold at least one object').max(MAX_CREATE, `can hold at most ${MAX_CREATE} objects`),
-  query: onlyParameters({ validateOnly: validateOnly.optional(), adminAccess: notSupported('adminAccess', NO_ADMIN).optional() }, 'validateOnly'),
+  query: queryParameters({ validateOnly: validateOnly.optional(), adminAccess: notSupported('adminAccess', NO_ADMIN).optional() }, { takes: ['validateOnly'] }),
   exampleBody: [{ schemaId: 'builtin:ownership.teams', scope: 'environment', value: { name: 'Checkout', identifier: 'checkout' } }],
   attributes: ({ body }) => body.map((object) => ({ [SCHEMA_ID]: object.schemaId })),
   errors: [409],
@@ -183,7 +183,7 @@ const idParams = z.object({ objectId: objectIdParams.id });
 const schemaAttribute = async ({ params }: { params: { objectId: string } }, ctx: PlatformContext) => ({
   [SCHEMA_ID]: await objectSchemaId(ctx, ENVIRONMENT, params.objectId),
 });
-const adminOnly = onlyParameters({ adminAccess: notSupported('adminAccess', NO_ADMIN).optional() }, null);
+const adminOnly = queryParameters({ adminAccess: notSupported('adminAccess', NO_ADMIN).optional() }, { takes: [] });
 
 export const getClassicSettingsObject = defineEndpoint({
   id: 'settings.classic.objects.get',
@@ -244,7 +244,7 @@ export const deleteClassicSettingsObject = defineEndpoint({
   summary: 'Delete a settings object (Settings 2.0)',
   description: 'With updateToken, only if the object has not changed since it was read (409 otherwise).',
   params: idParams,
-  query: onlyParameters({ updateToken: versionToken.optional(), adminAccess: notSupported('adminAccess', NO_ADMIN).optional() }, 'updateToken'),
+  query: queryParameters({ updateToken: versionToken.optional(), adminAccess: notSupported('adminAccess', NO_ADMIN).optional() }, { takes: ['updateToken'] }),
   attributes: schemaAttribute,
   errors: [409],
   responses: { 204: { description: 'The object is deleted.' } },
@@ -269,7 +269,7 @@ export const listClassicSettingsSchemas = defineEndpoint({
   path: `${BASE}/schemas`,
   scopes: ['settings:schemas:read'],
   summary: 'List settings schemas (Settings 2.0)',
-  query: onlyParameters({ fields: z.string().max(1000, 'must be at most 1000 characters').optional() }, 'fields'),
+  query: queryParameters({ fields: z.string().max(1000, 'must be at most 1000 characters').optional() }),
   responses: { 200: { description: 'Every built-in schema.', schema: z.object({ items: z.array(schemaStub), totalCount: z.int().min(0) }) } },
   async handle() {
     const items = SETTINGS_SCHEMAS.map((s) => ({ schemaId: s.schemaId, displayName: s.displayName, latestSchemaVersion: s.version, multiObject: s.multiObject, ordered: false }));
@@ -302,7 +302,7 @@ export const getClassicSettingsSchema = defineEndpoint({
   scopes: ['settings:schemas:read'],
   summary: 'Get a settings schema (Settings 2.0)',
   params: z.object({ schemaId: schemaIdField }),
-  query: onlyParameters({ schemaVersion: z.string().max(50, 'must be at most 50 characters').optional() }, 'schemaVersion'),
+  query: queryParameters({ schemaVersion: z.string().max(50, 'must be at most 50 characters').optional() }),
   responses: { 200: { description: "The schema, its value's properties as JSON Schema.", schema: schemaDefinition } },
   async handle({ params, query }) {
     const schema = findSettingsSchema(SETTINGS_SCHEMAS, params.schemaId);

@@ -16,6 +16,7 @@ import {
   type SettingsScope,
 } from './settings-objects';
 import { SETTINGS_SCHEMAS, schemaView } from './settings-schemas';
+import { queryParameters } from '../query-parameters';
 
 // The settings service: the built-in schemas and the environment's objects of them. The schema ID
 // is the `settings:schema-id` attribute, so policies can allow or deny per schema.
@@ -65,7 +66,7 @@ export const listSettingsObjects = defineEndpoint({
   path: '/settings/v1/objects',
   scopes: ['settings:objects:read'],
   summary: 'List settings objects',
-  query: z.object({ ...pageQuery, schemaId: schemaIdField.optional() }),
+  query: queryParameters({ ...pageQuery, schemaId: schemaIdField.optional() }),
   responses: { 200: { description: 'A page of the objects the owner may read.', schema: settingsObjectList } },
   async handle({ query }, ctx) {
     return ok(await listObjects(ctx, ENVIRONMENT, query, (schemaId) => ctx.permits(READ, { [SCHEMA_ID]: schemaId })));

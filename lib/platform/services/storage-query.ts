@@ -8,6 +8,7 @@ import { parseQuery, type ParseOptions } from '../query/parser';
 import { QuerySyntaxError } from '../query/query-error';
 import { TIMESTAMP_FIELD } from '../query/semantics';
 import { MAX_TIMESTAMP, MIN_TIMESTAMP, parseTimestamp } from '../query/timestamps';
+import { queryParameters } from '../query-parameters';
 
 // The storage query endpoints as the original platform has them (and its SDK,
 // @dynatrace-sdk/client-query, calls them): query:execute answers finished, with a request token
@@ -297,7 +298,7 @@ export const pollStorageQuery = defineEndpoint({
   perRequestScopes: Object.values(STORAGE_TABLE_READ_SCOPES),
   summary: 'Read the result of a storage query',
   description: `The result of the query:execute that gave the request token, finished. ${TABLE_SCOPES_NOTE}`,
-  query: z.object({
+  query: queryParameters({
     'request-token': requestTokenParam,
     'request-timeout-milliseconds': z.string().optional(),
     enrich: z.string().optional(),
@@ -318,7 +319,7 @@ export const cancelStorageQuery = defineEndpoint({
   perRequestScopes: Object.values(STORAGE_TABLE_READ_SCOPES),
   summary: 'Cancel a storage query',
   description: `A query has finished by the time query:execute answers, so there is nothing to cancel: as the original answers for a finished query, this is its result. ${TABLE_SCOPES_NOTE}`,
-  query: z.object({ 'request-token': requestTokenParam, enrich: z.string().optional() }),
+  query: queryParameters({ 'request-token': requestTokenParam, enrich: z.string().optional() }),
   attributes: ({ query }) => queryAttributes(parseRequestQuery(requestOfToken(query['request-token']).text)),
   responses: { 200: { description: 'The query had finished: its result.', schema: queryResponse } },
   async handle({ query }, ctx) {
