@@ -218,6 +218,21 @@ describe(`account management API: platform tokens (${testBackend})`, () => {
       const rotated = await call(`${BASE}/self:rotate`, { token, method: 'POST', body: {} });
       expect(rotated.status).toBe(201);
       for (const id of [tokenId, (rotated.body as { tokenId: string }).tokenId]) expect((await call(`${BASE}/${id}`, { method: 'DELETE' })).status).toBe(204);
+
+      // A token made before the maximum, without an expiry or with a longer lifetime, rotates itself
+      // into the longest lifetime the maximum allows, as the Rotate dialog proposes.
+      const latest = () => Date.now() + 30 * 86_400_000;
+      for (const expiresAt of [null, new Date(Date.now() + 60 * 86_400_000)]) {
+        const older = await insertTestToken(database.db, { owner: 'admin@example.com', scopes: [MANAGE], expiresAt, createdAt: new Date(Date.now() - 86_400_000) });
+        const before = latest();
+        const itself = await call(`${BASE}/self:rotate`, { token: older.token, method: 'POST', body: {} });
+        expect(itself.status, String(expiresAt)).toBe(201);
+        const fresh = (itself.body as { tokenId: string }).tokenId;
+        const [row] = await database.db.select({ expiresAt: platformTokens.expiresAt }).from(platformTokens).where(eq(platformTokens.publicId, fresh.slice("dt0s16.".length)));
+        expect(row?.expiresAt?.getTime()).toBeGreaterThan(before - 86_400_000);
+        expect(row?.expiresAt?.getTime()).toBeLessThanOrEqual(latest());
+        for (const id of [older.tokenId, fresh]) expect((await call(`${BASE}/${id}`, { method: 'DELETE' })).status).toBe(204);
+      }
     } finally {
       await setTokenPolicy(database.db, admin, 'acme', { maxLifetimeDays: null, disableUnusedDays: null });
     }

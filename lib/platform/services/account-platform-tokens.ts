@@ -1,12 +1,12 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { platformTokens } from '@/lib/db/schema';
+import { accounts, platformTokens } from '@/lib/db/schema';
 import { tokenNotFound } from '@/lib/tokens/access';
 import { countAccountTokens, listAccountTokens } from '@/lib/tokens/admin-queries';
 import { generatePlatformToken } from '@/lib/tokens/generate';
 import { changeTokenExpiration, deleteToken, disableToken, enableToken } from '@/lib/tokens/lifecycle';
 import { rotateToken } from '@/lib/tokens/rotate';
-import { MAX_OVERLAP_MS, proposeNewExpiry } from '@/lib/tokens/rotation-proposals';
+import { MAX_OVERLAP_MS, proposeNewExpiration } from '@/lib/tokens/rotation-proposals';
 import type { TokenState } from '@/lib/tokens/status';
 import { adminTokenFilterSchema, type AdminTokenStatusFilter } from '@/lib/validations/admin-tokens';
 import { tokenFormSchema, tokenIdSchema, tokenNameSchema, type TokenFormValues } from '@/lib/validations/tokens';
@@ -300,7 +300,7 @@ export const rotateCallingToken = defineEndpoint({
   scopes: [],
   summary: 'Rotate the calling token',
   description:
-    'The calling token is replaced by a new one with the same name, reach, owner and scopes, and the same lifetime from now; it keeps working for `expireOldAfterSeconds` (at most 7 days; 0 or absent: it stops at once). Needs no scope: the token acts on itself, as the person who generated it.',
+    "The calling token is replaced by a new one with the same name, reach, owner and scopes, and the same lifetime from now (or the longest the account's maximum lifetime allows, when that is shorter); it keeps working for `expireOldAfterSeconds` (at most 7 days; 0 or absent: it stops at once). Needs no scope: the token acts on itself, as the person who generated it.",
   params: accountParams,
   body: z.object({
     expireOldAfterSeconds: z
@@ -316,12 +316,14 @@ export const rotateCallingToken = defineEndpoint({
   async handle({ body }, ctx) {
     const actor = await tokenCreator(ctx);
     const [old] = await ctx.db
-      .select({ name: platformTokens.name, createdAt: platformTokens.createdAt, expiresAt: platformTokens.expiresAt })
+      .select({ name: platformTokens.name, createdAt: platformTokens.createdAt, expiresAt: platformTokens.expiresAt, maxLifetimeDays: accounts.maxTokenLifetimeDays })
       .from(platformTokens)
+      .innerJoin(accounts, eq(accounts.id, platformTokens.accountId))
       .where(eq(platformTokens.id, ctx.token.id));
     if (!old) throw tokenNotFound(ctx.token.tokenId);
     const seconds = body.expireOldAfterSeconds ?? 0;
-    const newExpiry = proposeNewExpiry(old, ctx.now);
+    // As the Rotate dialog proposes it; the rotation checks it again against the maximum then.
+    const newExpiration = proposeNewExpiration(old, old.maxLifetimeDays, ctx.now);
     const rotated = await rotateToken(
       ctx.db,
       actor,
@@ -330,8 +332,7 @@ export const rotateCallingToken = defineEndpoint({
         expireOld: seconds > 0 ? 'later' : 'immediately',
         oldExpiresAt: new Date(ctx.now.getTime() + seconds * 1000).toISOString(),
         name: old.name,
-        expiration: newExpiry ? 'custom' : 'never',
-        expiresAt: newExpiry?.toISOString() ?? '',
+        ...newExpiration,
       },
       ctx.now,
     ).catch((error: unknown) => {
