@@ -24,14 +24,46 @@ const PAGES: Record<DemoUser, string[]> = {
 const NAME = `Layout check ${Date.now().toString(36)}`;
 let tokenPage = '';
 
+// React announces each commit to a developer-tools hook when the page defines one; this one only
+// notes when the last commit was, so a check can wait until the page has hydrated and rendered
+// what it renders on the client (times in the reader's zone, menus), then stayed still.
+const QUIET_MS = 150;
+function noteCommits() {
+  const commits = { count: 0, last: 0 };
+  Object.assign(window, {
+    __layoutCommits: commits,
+    __REACT_DEVTOOLS_GLOBAL_HOOK__: {
+      supportsFiber: true,
+      inject: () => 1,
+      onCommitFiberRoot: () => {
+        commits.count += 1;
+        commits.last = performance.now();
+      },
+    },
+  });
+}
+
 async function signedIn(browser: Browser, user: DemoUser, width: number): Promise<Page> {
   const context = await browser.newContext({ storageState: storageStatePath(user), viewport: { width, height: 900 } });
+  await context.addInitScript(noteCommits);
   return context.newPage();
+}
+
+/** Waits until React has committed at least once on this document, nothing since for QUIET_MS, and the fonts are in. */
+async function settled(page: Page) {
+  await page.waitForFunction(
+    (quietMs) => {
+      const commits = (window as unknown as { __layoutCommits?: { count: number; last: number } }).__layoutCommits;
+      return !!commits && commits.count > 0 && performance.now() - commits.last >= quietMs && document.fonts.status === 'loaded';
+    },
+    QUIET_MS,
+    { polling: 50 },
+  );
 }
 
 async function expectNoSidewaysScroll(page: Page, what: string) {
   // Times and menus settle once the page is interactive.
-  await page.waitForLoadState('networkidle');
+  await settled(page);
   const { scrollWidth, innerWidth } = await page.evaluate(() => ({
     scrollWidth: document.documentElement.scrollWidth,
     innerWidth: window.innerWidth,

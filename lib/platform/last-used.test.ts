@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { platformTokens } from '@/lib/db/schema';
 import { createTestDatabase, type TestDatabase } from '@/lib/db/testing';
+import { LastUsedRecorder } from './last-used';
 import { createTestPlatform, insertTestToken, platformRequest } from './testing';
 
 // "Last used" time and client IP: recorded on use, written at most once a minute per token.
@@ -68,4 +69,19 @@ it('keeps a use without a usable client address, and no use of a refused token',
   await platform.lastUsed.flush();
   expect(await stored(t.id)).toEqual({ at: now, ip: null });
   expect(await stored(disabled.id)).toEqual({ at: null, ip: null });
+});
+
+it('writes a batch by itself after its delay, and with no delay only when flushed', async () => {
+  const at = new Date('2026-03-04T10:00:00.000Z');
+  const timed = await insertTestToken(database.db, { scopes: ['document:documents:read'] });
+  const manual = await insertTestToken(database.db, { scopes: ['document:documents:read'] });
+  const byTimer = new LastUsedRecorder({ getDb: async () => database.db, flushDelayMs: 20 });
+  const byFlush = new LastUsedRecorder({ getDb: async () => database.db, flushDelayMs: null });
+  byTimer.record(timed.id, null, at, '203.0.113.4');
+  byFlush.record(manual.id, null, at, '203.0.113.5');
+  await expect.poll(() => stored(timed.id), { timeout: 5_000 }).toEqual({ at, ip: '203.0.113.4' });
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  expect(await stored(manual.id)).toEqual({ at: null, ip: null });
+  await byFlush.flush();
+  expect(await stored(manual.id)).toEqual({ at, ip: '203.0.113.5' });
 });

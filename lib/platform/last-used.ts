@@ -16,8 +16,8 @@ interface Use {
 
 export interface LastUsedRecorderOptions {
   getDb: () => Promise<Db>;
-  /** How long uses are gathered before they are written. */
-  flushDelayMs?: number;
+  /** How long uses are gathered before they are written; null: only when flush() is called. */
+  flushDelayMs?: number | null;
   onError?: (error: unknown) => void;
 }
 
@@ -37,7 +37,9 @@ export class LastUsedRecorder {
     if (this.written.size >= MAX_REMEMBERED) this.forgetOld(at.getTime());
     this.written.set(tokenId, at.getTime());
     this.pending.set(tokenId, { at, ip: ip && isIP(ip) ? ip : null });
-    this.timer ??= setTimeout(() => void this.flush(), this.options.flushDelayMs ?? 250);
+    const delay = this.options.flushDelayMs === undefined ? 250 : this.options.flushDelayMs;
+    if (delay === null || this.timer) return;
+    this.timer = setTimeout(() => void this.flush(), delay);
     this.timer.unref?.();
   }
 

@@ -121,7 +121,8 @@ export function createTestPlatform(db: Db, options: TestPlatformOptions = {}) {
           cache.apply(changes);
           if (readCache) dropDeletedEnvironments(readCache, changes);
         });
-  const lastUsed = new LastUsedRecorder({ getDb: async () => db, flushDelayMs: 10_000 });
+  // Written when a test flushes: a timer would write after the test, into a database since closed.
+  const lastUsed = new LastUsedRecorder({ getDb: async () => db, flushDelayMs: null });
   const serve = createPlatformAnswerer({
     getDb: options.getDb ?? (async () => db),
     cache,
