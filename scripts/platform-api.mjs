@@ -17,7 +17,9 @@ import { registeredPlatformHandler } from '../lib/platform/registration.mjs';
 // The account management API (PRODUCT.md §12), served by the same handler.
 const ACCOUNT_API_PREFIX = '/iam/v1/accounts/';
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']);
-const HEADERS = [...COMMON_HEADERS, API_POLICY];
+// The headers of every answer as writeHead takes them, name and value in turn, and their names.
+const HEADERS = [...COMMON_HEADERS, API_POLICY].flatMap(({ key, value }) => [key, value]);
+const HEADER_AT = new Map(HEADERS.flatMap((name, at) => (at % 2 === 0 ? [[name.toLowerCase(), at]] : [])));
 
 // Pseudo-headers and connection-level headers are not the request's.
 const NOT_THE_REQUESTS = /^(:|(connection|keep-alive|transfer-encoding|upgrade)$)/;
@@ -146,11 +148,18 @@ function jsonError(status, message) {
  * @param {PlatformAnswer} answer
  */
 function send(req, res, { status, headers, body }) {
-  for (const { key, value } of HEADERS) res.setHeader(key, value);
-  for (const key of Object.keys(headers)) res.setHeader(key, headers[key]);
   const content = body ?? '';
-  res.setHeader('Content-Length', typeof content === 'string' ? Buffer.byteLength(content) : content.byteLength);
-  res.statusCode = status;
+  const head = [...HEADERS];
+  for (const key of Object.keys(headers)) {
+    const name = key.toLowerCase();
+    const at = HEADER_AT.get(name);
+    // The answer's own value of a common header replaces it; the length is the body's.
+    if (at !== undefined) head[at + 1] = headers[key];
+    else if (name !== 'content-length') head.push(key, headers[key]);
+  }
+  head.push('Content-Length', typeof content === 'string' ? Buffer.byteLength(content) : content.byteLength);
+  // One call with every header, checked by Node.js as setHeader checks each.
+  res.writeHead(status, head);
   res.end(req.method === 'HEAD' ? undefined : content);
 }
 

@@ -127,6 +127,26 @@ describe('which requests the server answers itself', () => {
     registerPlatformHandler(async () => Response.json({ ok: true }));
     expect((await send('GET', '/e/acme-prod/platform/x')).status).toBe(200);
   });
+
+  it("sends each header once: an answer's own value of a common header replaces it, and the length is the body's", async () => {
+    registerPlatformHandler(async () => ({
+      status: 200,
+      headers: { 'Content-Type': 'text/plain', 'content-security-policy': "sandbox; default-src 'none'", 'Content-Length': '999', 'X-Extra': 'yes' },
+      body: 'héllo',
+    }));
+    const answer = await new Promise<http.IncomingMessage>((resolve, reject) => {
+      http.get(`${base}/e/acme-prod/platform/x`, resolve).on('error', reject);
+    });
+    answer.resume();
+    const names = answer.rawHeaders.filter((_, at) => at % 2 === 0).map((name) => name.toLowerCase());
+    expect(names.filter((name, at) => names.indexOf(name) !== at)).toEqual([]);
+    expect(answer.headers).toMatchObject({
+      'content-security-policy': "sandbox; default-src 'none'",
+      'content-length': String(Buffer.byteLength('héllo')),
+      'x-content-type-options': 'nosniff',
+      'x-extra': 'yes',
+    });
+  });
 });
 
 describe('the platform API through the server', () => {

@@ -6,7 +6,7 @@ import { seedDemoData } from './seed';
 export type { Db, Executor, Tx, Database } from './client';
 
 // One database per process, shared by every bundle and surviving module reloads in development.
-const state = processSingleton<{ ready?: Promise<Database> }>('database', () => ({}));
+const state = processSingleton<{ ready?: Promise<Database>; db?: { of: Promise<Database>; db: Promise<Db> } }>('database', () => ({}));
 
 async function start(): Promise<Database> {
   const settings = config();
@@ -43,6 +43,9 @@ export function getDatabase(): Promise<Database> {
   return state.ready;
 }
 
-export async function getDb(): Promise<Db> {
-  return (await getDatabase()).db;
+/** The process's database handle: the same promise for every caller while the database stays the same. */
+export function getDb(): Promise<Db> {
+  const ready = getDatabase();
+  if (state.db?.of !== ready) state.db = { of: ready, db: ready.then((database) => database.db) };
+  return state.db.db;
 }

@@ -170,11 +170,16 @@ function accountContext(verified: VerifiedToken, db: Db, now: Date, origin: stri
  * type), a multipart/form-data form (each File a file part, anything else a JSON text part), other
  * text or bytes, or no body (204).
  */
-async function endpointAnswer(endpoint: AnyEndpointDefinition, result: { status: number; body: unknown }): Promise<PlatformAnswer> {
+function endpointAnswer(endpoint: AnyEndpointDefinition, result: { status: number; body: unknown }): PlatformAnswer | Promise<PlatformAnswer> {
   const spec = (endpoint.responses as Responses)[result.status as SuccessStatus];
   const contentType = spec?.contentType ?? 'application/json';
   if (!spec?.schema) return { status: result.status, headers: { 'Cache-Control': 'no-store' }, body: null };
   if (contentType === 'application/json') return jsonAnswer(result.body, result.status);
+  return encodedAnswer(result, contentType);
+}
+
+/** A file or a form as bytes with its media type. */
+async function encodedAnswer(result: { status: number; body: unknown }, contentType: string): Promise<PlatformAnswer> {
   let body = result.body;
   let type = contentType;
   if (contentType === 'multipart/form-data') {
@@ -207,26 +212,42 @@ export function createPlatformHandler(options: PlatformHandlerOptions): (request
 
 /** The platform API; every request gets an answer, never a rejection. */
 export function createPlatformAnswerer(options: PlatformHandlerOptions): (request: PlatformRequest) => Promise<PlatformAnswer> {
-  const getDb = () =>
-    options.getDb().catch(() => {
-      throw new PlatformError(503, 'The database is not reachable right now. Try again shortly.');
-    });
+  // The same promise for every request while the database's stays the same, rather than a new
+  // chain of them per request.
+  let source: Promise<Db> | null = null;
+  let reachable: Promise<Db> | null = null;
+  const getDb = (): Promise<Db> => {
+    const current = options.getDb();
+    if (current !== source || !reachable) {
+      source = current;
+      reachable = current.catch(() => {
+        throw new PlatformError(503, 'The database is not reachable right now. Try again shortly.');
+      });
+    }
+    return reachable;
+  };
   const verifier = new Verifier({ getDb, cache: options.cache });
   const clock = options.now ?? (() => new Date());
   const router = createRouter(options.endpoints.filter((e) => !isAccountLevel(e)));
   const accountRouter = createRouter(options.endpoints.filter(isAccountLevel));
 
-  /** Verification from memory when it can, else with the database unless the client is blocked. */
-  async function verify(request: VerifyRequest, client: string | null): Promise<VerifiedToken> {
+  /**
+   * Verification from memory when it can (without waiting for anything), else with the database
+   * unless the client is blocked.
+   */
+  function verify(request: VerifyRequest, client: string | null): VerifiedToken | Promise<VerifiedToken> {
     const limits = options.failedVerifications;
     const nowMs = request.now.getTime();
+    const refused = async (error: unknown): Promise<never> => {
+      throw limits ? await limits.count(error, client, nowMs) : error;
+    };
     try {
       const cached = verifier.verifyCached(request);
       if (cached) return cached;
       limits?.check(client, nowMs);
-      return await verifier.verify(request);
+      return verifier.verify(request).catch(refused);
     } catch (error) {
-      throw limits ? await limits.count(error, client, nowMs) : error;
+      return refused(error);
     }
   }
 
@@ -262,7 +283,7 @@ export function createPlatformAnswerer(options: PlatformHandlerOptions): (reques
     const origin = portalOrigin(request.headers.get('host') ? request.headers : new Headers({ host: url.host }));
     const ctx = accountContext(verified, await getDb(), now, origin);
     const result = await runEndpoint(endpoint, httpInput(params, url.searchParams, request), ctx);
-    return await endpointAnswer(endpoint, result);
+    return endpointAnswer(endpoint, result);
   }
 
   /** The token's one environment, for a call at the root; failures count like any verification's. */
@@ -295,12 +316,13 @@ export function createPlatformAnswerer(options: PlatformHandlerOptions): (reques
     const now = clock();
     const client = options.clientIp?.(request) ?? null;
     const verifyRequest = { authorization, environmentId, scopes: endpoint.scopes, now, clientAddress: client };
-    const verified = await verify(verifyRequest, client);
+    const verifying = verify(verifyRequest, client);
+    const verified = verifying instanceof Promise ? await verifying : verifying;
     options.lastUsed?.record(verified.token.id, verified.token.lastUsedAt, now, client);
 
     const ctx = context(verified, await getDb(), now, options.readCache ?? null);
     const result = await runEndpoint(endpoint, httpInput(params, url.searchParams, request), ctx);
-    return await endpointAnswer(endpoint, result);
+    return endpointAnswer(endpoint, result);
   }
 
   return async function platformAnswer(request: PlatformRequest): Promise<PlatformAnswer> {
