@@ -6,7 +6,7 @@ import { CopyButton } from '@/components/ui/copy-button';
 import { describedBy, Field, FormAlert } from '@/components/ui/field';
 import { Input, Textarea } from '@/components/ui/input';
 import type { ExplorerEndpoint } from '@/lib/platform/explorer';
-import { authorizationHeader, buildRequest, curlCommand } from './request';
+import { authorizationHeader, buildRequest, curlCommand, needsEnvironment } from './request';
 import { ResponseView, type ExplorerResponse } from './response-view';
 
 interface Props {
@@ -133,7 +133,7 @@ export function EndpointTryOut({ endpoint, environmentId, authorization, onAutho
           />
         </Field>
       ) : null}
-      <Button type="submit" disabled={sending || !environmentId}>
+      <Button type="submit" disabled={sending || (needsEnvironment(endpoint) && !environmentId)}>
         {sending ? 'Sending…' : 'Send'}
       </Button>
       <FormAlert message={failure} />

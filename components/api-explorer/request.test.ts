@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { authorizationHeader, buildRequest, curlCommand } from './request';
+import { authorizationHeader, buildRequest, curlCommand, needsEnvironment } from './request';
 
 describe('the explorer request', () => {
   it('fills path parameters, encodes them and adds the query', () => {
@@ -22,6 +22,14 @@ describe('the explorer request', () => {
       null,
     );
     expect(request).toEqual({ method: 'GET', url: '/iam/v1/accounts/acme/platform-tokens?searchTerm=ci', body: null });
+  });
+
+  it('needs an environment for an environment call only: an account-level call goes without one', () => {
+    expect(needsEnvironment({})).toBe(true);
+    expect(needsEnvironment({ level: 'environment' })).toBe(true);
+    expect(needsEnvironment({ level: 'account' })).toBe(false);
+    const request = buildRequest('', { method: 'GET', path: '/iam/v1/accounts/{accountId}/users', level: 'account' }, { accountId: 'acme' }, {}, null);
+    expect(request.url).toBe('/iam/v1/accounts/acme/users');
   });
 
   it('shows the token as $TOKEN in the curl command, and quotes the body for the shell', () => {

@@ -11,16 +11,23 @@ export interface TryOutRequest {
   body: string | null;
 }
 
+type Level = { level?: 'environment' | 'account' };
+
+/** Whether a call goes to an environment, so one must be chosen; an account-level call names its account in the path. */
+export function needsEnvironment(endpoint: Level): boolean {
+  return endpoint.level !== 'account';
+}
+
 export function buildRequest(
   environmentId: string,
-  endpoint: { method: string; path: string; level?: 'environment' | 'account' },
+  endpoint: { method: string; path: string } & Level,
   pathValues: Record<string, string>,
   queryValues: Record<string, string>,
   body: string | null,
 ): TryOutRequest {
   const query = new URLSearchParams(Object.entries(queryValues).filter(([, value]) => value.trim() !== '')).toString();
   // An account-level endpoint is served at the root and names its account in the path.
-  const under = endpoint.level === 'account' ? '' : `/e/${encodeURIComponent(environmentId)}/platform`;
+  const under = needsEnvironment(endpoint) ? `/e/${encodeURIComponent(environmentId)}/platform` : '';
   const url = `${under}${fillPath(endpoint.path, pathValues)}${query ? `?${query}` : ''}`;
   return { method: endpoint.method, url, body: body !== null && body.trim() !== '' ? body : null };
 }
