@@ -77,12 +77,15 @@ function buildInBackground() {
     fs.closeSync(out);
     // The steps before run synchronously, so the exit is seen only when they end: the build's
     // own time is that of its log's last line.
-    const seconds = (fs.statSync(log).mtimeMs - started) / 1000;
+    const output = fs.readFileSync(log, 'utf8');
+    // Nothing written: the build was newer than the sources (scripts/start.mjs) and was kept.
+    const seconds = output ? Math.max(0, (fs.statSync(log).mtimeMs - started) / 1000) : 0;
     console.log(`\n=== production build (in the background since the start) ===`);
-    process.stdout.write(fs.readFileSync(log, 'utf8'));
+    process.stdout.write(output);
     if (!ok) failures.push('production build');
-    steps.push({ label: 'production build (beside the steps before)', ok, seconds });
-    console.log(`=== production build: ${ok ? 'ok' : 'FAILED'} (${seconds.toFixed(1)}s, done ${((Date.now() - started) / 1000 - seconds).toFixed(1)}s before it was needed) ===`);
+    steps.push({ label: output ? 'production build (beside the steps before)' : 'production build (up to date, kept)', ok, seconds });
+    const when = output ? `${seconds.toFixed(1)}s, done ${((Date.now() - started) / 1000 - seconds).toFixed(1)}s before it was needed` : 'up to date with the sources, kept';
+    console.log(`=== production build: ${ok ? 'ok' : 'FAILED'} (${when}) ===`);
     return ok;
   };
 }
