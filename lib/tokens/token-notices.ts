@@ -40,15 +40,15 @@ export async function storeTokenNotices(
   const userIds = [...new Set(tokens.flatMap((t) => [t.ownerUserId, t.createdById]).filter((id): id is string => id !== null))];
   const serviceUserIds = [...new Set(tokens.map((t) => t.ownerServiceUserId).filter((id): id is string => id !== null))];
   const accountIds = [...new Set(tokens.map((t) => t.accountId))];
-  const [userRows, serviceUserRows, accountRows] = await Promise.all([
-    userIds.length ? tx.select({ id: users.id, email: users.email }).from(users).where(inArray(users.id, userIds)) : [],
-    serviceUserIds.length
-      ? tx.select({ id: serviceUsers.id, email: serviceUsers.email }).from(serviceUsers).where(inArray(serviceUsers.id, serviceUserIds))
-      : [],
+  // One after another: a transaction is one connection, which runs one statement at a time.
+  const userRows = userIds.length ? await tx.select({ id: users.id, email: users.email }).from(users).where(inArray(users.id, userIds)) : [];
+  const serviceUserRows = serviceUserIds.length
+    ? await tx.select({ id: serviceUsers.id, email: serviceUsers.email }).from(serviceUsers).where(inArray(serviceUsers.id, serviceUserIds))
+    : [];
+  const accountRows =
     accountIds.length === 1
-      ? tx.select({ id: accounts.id, name: accounts.name }).from(accounts).where(eq(accounts.id, accountIds[0]!))
-      : tx.select({ id: accounts.id, name: accounts.name }).from(accounts).where(inArray(accounts.id, accountIds)),
-  ]);
+      ? await tx.select({ id: accounts.id, name: accounts.name }).from(accounts).where(eq(accounts.id, accountIds[0]!))
+      : await tx.select({ id: accounts.id, name: accounts.name }).from(accounts).where(inArray(accounts.id, accountIds));
   const userEmail = new Map(userRows.map((u) => [u.id, u.email]));
   const serviceUserEmail = new Map(serviceUserRows.map((s) => [s.id, s.email]));
   const accountName = new Map(accountRows.map((a) => [a.id, a.name]));
