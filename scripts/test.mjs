@@ -79,7 +79,7 @@ function buildInBackground() {
     // own time is that of its log's last line.
     const output = fs.readFileSync(log, 'utf8');
     // Nothing written: the build was newer than the sources (scripts/start.mjs) and was kept.
-    const seconds = output ? Math.max(0, (fs.statSync(log).mtimeMs - started) / 1000) : 0;
+    const seconds = output ? (fs.statSync(log).mtimeMs - started) / 1000 : 0;
     console.log(`\n=== production build (in the background since the start) ===`);
     process.stdout.write(output);
     if (!ok) failures.push('production build');

@@ -214,17 +214,16 @@ export function createPlatformHandler(options: PlatformHandlerOptions): (request
 export function createPlatformAnswerer(options: PlatformHandlerOptions): (request: PlatformRequest) => Promise<PlatformAnswer> {
   // The same promise for every request while the database's stays the same, rather than a new
   // chain of them per request.
-  let source: Promise<Db> | null = null;
-  let reachable: Promise<Db> | null = null;
+  let last: { source: Promise<Db>; reachable: Promise<Db> } | null = null;
   const getDb = (): Promise<Db> => {
-    const current = options.getDb();
-    if (current !== source || !reachable) {
-      source = current;
-      reachable = current.catch(() => {
+    const source = options.getDb();
+    if (last?.source !== source) {
+      const reachable = source.catch(() => {
         throw new PlatformError(503, 'The database is not reachable right now. Try again shortly.');
       });
+      last = { source, reachable };
     }
-    return reachable;
+    return last.reachable;
   };
   const verifier = new Verifier({ getDb, cache: options.cache });
   const clock = options.now ?? (() => new Date());
