@@ -178,37 +178,54 @@ async function fromResponse(response) {
 }
 
 /**
- * @param {PlatformHandler} handler
+ * Writes out what the handler gave: at once when it is an answer, when it arrives for a promise.
  * @param {IncomingMessage} req
  * @param {ServerResponse} res
+ * @param {PlatformAnswer | Response | Promise<PlatformAnswer | Response>} result
+ * @returns {Promise<void> | undefined}
  */
-async function answer(handler, req, res) {
-  let result;
-  if (req.method === 'GET' || req.method === 'HEAD') {
-    // Nothing to read: whatever a client sent after the head is dropped, so the connection goes on.
-    req.resume();
-    result = await handler(toBodilessRequest(req));
-  } else {
-    let converted = null;
-    try {
-      converted = toRequest(req);
-    } catch {
-      // The handler answers every failure itself; this is a request it could not even be given.
-      req.resume();
-    }
-    result = converted ? await handler(converted.request).finally(converted.dropBody) : jsonError(400, 'The request could not be read.');
-  }
-  send(req, res, result instanceof Response ? await fromResponse(result) : result);
+function sendResult(req, res, result) {
+  if (result instanceof Promise) return result.then((settled) => sendResult(req, res, settled));
+  if (result instanceof Response) return fromResponse(result).then((converted) => send(req, res, converted));
+  send(req, res, result);
+  return undefined;
 }
 
 /**
- * Answers the request with the platform API; never rejects.
+ * Answers the request; a promise when the handler has to wait for something.
+ * @param {PlatformHandler} handler
+ * @param {IncomingMessage} req
+ * @param {ServerResponse} res
+ * @returns {Promise<void> | undefined}
+ */
+function answer(handler, req, res) {
+  if (req.method === 'GET' || req.method === 'HEAD') {
+    // Nothing to read: whatever a client sent after the head is dropped, so the connection goes on.
+    req.resume();
+    return sendResult(req, res, handler(toBodilessRequest(req)));
+  }
+  let converted = null;
+  try {
+    converted = toRequest(req);
+  } catch {
+    // The handler answers every failure itself; this is a request it could not even be given.
+    req.resume();
+  }
+  if (!converted) return sendResult(req, res, jsonError(400, 'The request could not be read.'));
+  const { request, dropBody } = converted;
+  return Promise.resolve(handler(request))
+    .finally(dropBody)
+    .then((result) => sendResult(req, res, result));
+}
+
+/**
+ * Answers the request with the platform API; never throws or rejects.
  * @param {PlatformHandler} handler
  * @param {IncomingMessage} req
  * @param {ServerResponse} res
  */
 export function servePlatformApi(handler, req, res) {
-  answer(handler, req, res).catch((error) => {
+  const failed = (error) => {
     // Only the error's first line: never the request, whose headers carry the token.
     console.error(`[platform] ${req.method} failed: ${error instanceof Error ? error.message.split('\n')[0] : 'unknown error'}`);
     if (!res.headersSent) {
@@ -217,5 +234,10 @@ export function servePlatformApi(handler, req, res) {
     } else {
       res.destroy();
     }
-  });
+  };
+  try {
+    answer(handler, req, res)?.catch(failed);
+  } catch (error) {
+    failed(error);
+  }
 }

@@ -128,6 +128,19 @@ describe('which requests the server answers itself', () => {
     expect((await send('GET', '/e/acme-prod/platform/x')).status).toBe(200);
   });
 
+  it('sends an answer the handler gives at once, and answers 500 when it throws rather than rejects', async () => {
+    registerPlatformHandler(() => ({ status: 200, headers: { 'Content-Type': 'text/plain' }, body: 'at once' }));
+    expect(await send('GET', '/e/acme-prod/platform/x')).toMatchObject({ status: 200, body: 'at once' });
+    registerPlatformHandler(() => {
+      throw new Error('boom');
+    });
+    const failed = await send('GET', '/e/acme-prod/platform/x');
+    expect(failed.status).toBe(500);
+    expect(JSON.parse(failed.body)).toEqual({ error: { code: 500, message: 'Internal error. The request was not completed; try again later.' } });
+    const withBody = await send('POST', '/e/acme-prod/platform/x', { body: '{}' });
+    expect(withBody.status).toBe(500);
+  });
+
   it("sends each header once: an answer's own value of a common header replaces it, and the length is the body's", async () => {
     registerPlatformHandler(async () => ({
       status: 200,

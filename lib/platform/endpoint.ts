@@ -9,6 +9,7 @@ import type { Db } from '@/lib/db';
 import type { AttributeName } from '@/lib/iam/permissions';
 import type { Principal } from '@/lib/iam/effective-permissions';
 import type { HttpMethod, ScopeName, ServiceId } from './catalogue';
+import type { MaybePromise } from './maybe-promise';
 import type { QueryParameters } from './query-parameters';
 import type { ReadCache } from './read-cache';
 
@@ -155,7 +156,8 @@ export interface EndpointDefinition<P = Record<string, string>, Q = Record<strin
     input: EndpointInput<P, Q, B>,
     ctx: PlatformContext,
   ): PlatformAttributes | readonly PlatformAttributes[] | Promise<PlatformAttributes | readonly PlatformAttributes[]>;
-  handle(input: EndpointInput<P, Q, B>, ctx: PlatformContext): Promise<NoInfer<ResultOf<R>>>;
+  /** May answer at once (a value from memory), without a promise: see maybe-promise.ts. */
+  handle(input: EndpointInput<P, Q, B>, ctx: PlatformContext): MaybePromise<NoInfer<ResultOf<R>>>;
 }
 
 /** Any endpoint, whatever its input and response types (method syntax above keeps this assignable). */

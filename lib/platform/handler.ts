@@ -6,6 +6,7 @@ import { answerResponse, errorAnswer, jsonAnswer, PlatformError, platformErrorAn
 import type { FailedVerifications } from './failed-verifications';
 import { httpInput } from './input';
 import { platformAddress } from './addressing.mjs';
+import { andThen, type MaybePromise } from './maybe-promise';
 import type { LastUsedRecorder } from './last-used';
 import { runEndpoint } from './pipeline';
 import type { ReadCache } from './read-cache';
@@ -210,20 +211,33 @@ export function createPlatformHandler(options: PlatformHandlerOptions): (request
   return async (request) => answerResponse(await answer(request));
 }
 
-/** The platform API; every request gets an answer, never a rejection. */
-export function createPlatformAnswerer(options: PlatformHandlerOptions): (request: PlatformRequest) => Promise<PlatformAnswer> {
+/**
+ * The platform API; every request gets an answer, never a rejection or a throw. A call answered
+ * from memory is answered at once, without a promise (maybe-promise.ts).
+ */
+export function createPlatformAnswerer(options: PlatformHandlerOptions): (request: PlatformRequest) => MaybePromise<PlatformAnswer> {
   // The same promise for every request while the database's stays the same, rather than a new
-  // chain of them per request.
-  let last: { source: Promise<Db>; reachable: Promise<Db> } | null = null;
+  // chain of them per request, and the database itself once that promise has given it.
+  let last: { source: Promise<Db>; reachable: Promise<Db>; db: Db | null } | null = null;
   const getDb = (): Promise<Db> => {
     const source = options.getDb();
     if (last?.source !== source) {
       const reachable = source.catch(() => {
         throw new PlatformError(503, 'The database is not reachable right now. Try again shortly.');
       });
-      last = { source, reachable };
+      const current = { source, reachable, db: null as Db | null };
+      reachable.then(
+        (db) => (current.db = db),
+        () => undefined,
+      );
+      last = current;
     }
     return last.reachable;
+  };
+  /** The open database now, or the promise of it. */
+  const database = (): MaybePromise<Db> => {
+    const reachable = getDb();
+    return last?.db ?? reachable;
   };
   const verifier = new Verifier({ getDb, cache: options.cache });
   const clock = options.now ?? (() => new Date());
@@ -295,7 +309,7 @@ export function createPlatformAnswerer(options: PlatformHandlerOptions): (reques
     }
   }
 
-  async function handle(request: PlatformRequest): Promise<PlatformAnswer> {
+  function handle(request: PlatformRequest): MaybePromise<PlatformAnswer> {
     const url = parseUrl(request.url);
     if (!url) return errorAnswer(400, 'The request could not be read.');
     if (url.pathname.startsWith(ACCOUNT_API_PREFIX)) return handleAccount(request, url);
@@ -303,37 +317,53 @@ export function createPlatformAnswerer(options: PlatformHandlerOptions): (reques
     const method = request.method === 'HEAD' ? 'GET' : request.method;
     const match = address ? router.find(method, address.path) : null;
     if (!address || !match) return noSuchEndpoint(request, () => (address ? router.methodsAt(address.path) : []));
-    const { endpoint, params } = match;
-
     const authorization = request.headers.get('authorization');
+    if (address.environmentId === null) {
+      return soleEnvironment(authorization, options.clientIp?.(request) ?? null, clock()).then((environmentId) =>
+        handleInEnvironment(request, url, match, authorization, environmentId),
+      );
+    }
     // An undecodable environment ID names no environment: it is refused like one outside the token's reach.
-    const environmentId =
-      address.environmentId === null ? await soleEnvironment(authorization, options.clientIp?.(request) ?? null, clock())
-      : address.form === 'path' ? (decode(address.environmentId) ?? '\u0000')
-      : address.environmentId;
+    const environmentId = address.form === 'path' ? (decode(address.environmentId) ?? '\u0000') : address.environmentId;
+    return handleInEnvironment(request, url, match, authorization, environmentId);
+  }
+
+  /** A call in an environment: verified (from memory when it can), then the pipeline; without a promise when nothing waits. */
+  function handleInEnvironment(
+    request: PlatformRequest,
+    url: URL,
+    { endpoint, params }: { endpoint: AnyEndpointDefinition; params: Record<string, string> },
+    authorization: string | null,
+    environmentId: string,
+  ): MaybePromise<PlatformAnswer> {
     options.beforeVerify?.();
     const now = clock();
     const client = options.clientIp?.(request) ?? null;
     const verifyRequest = { authorization, environmentId, scopes: endpoint.scopes, now, clientAddress: client };
-    const verifying = verify(verifyRequest, client);
-    const verified = verifying instanceof Promise ? await verifying : verifying;
-    options.lastUsed?.record(verified.token.id, verified.token.lastUsedAt, now, client);
-
-    const ctx = context(verified, await getDb(), now, options.readCache ?? null);
-    const result = await runEndpoint(endpoint, httpInput(params, url.searchParams, request), ctx);
-    return endpointAnswer(endpoint, result);
+    return andThen(verify(verifyRequest, client), (verified) => {
+      options.lastUsed?.record(verified.token.id, verified.token.lastUsedAt, now, client);
+      return andThen(database(), (db) => {
+        const ctx = context(verified, db, now, options.readCache ?? null);
+        return andThen(runEndpoint(endpoint, httpInput(params, url.searchParams, request), ctx), (result) => endpointAnswer(endpoint, result));
+      });
+    });
   }
 
-  return async function platformAnswer(request: PlatformRequest): Promise<PlatformAnswer> {
+  function failed(request: PlatformRequest, error: unknown): PlatformAnswer {
+    if (error instanceof PlatformError) return platformErrorAnswer(error);
+    if (error instanceof AppError) return appErrorAnswer(error);
+    // Never the request itself (its headers carry the token), nor query parameters (they carry
+    // what clients sent): the first line of the error, its cause and where it was thrown.
+    console.error(`[platform] ${request.method} ${(parseUrl(request.url)?.pathname ?? '').slice(0, 300)} failed: ${describeFailure(error)}`);
+    return errorAnswer(500, 'Internal error. The request was not completed; try again later.');
+  }
+
+  return function platformAnswer(request: PlatformRequest): MaybePromise<PlatformAnswer> {
     try {
-      return await handle(request);
+      const answer = handle(request);
+      return answer instanceof Promise ? answer.catch((error: unknown) => failed(request, error)) : answer;
     } catch (error) {
-      if (error instanceof PlatformError) return platformErrorAnswer(error);
-      if (error instanceof AppError) return appErrorAnswer(error);
-      // Never the request itself (its headers carry the token), nor query parameters (they carry
-      // what clients sent): the first line of the error, its cause and where it was thrown.
-      console.error(`[platform] ${request.method} ${(parseUrl(request.url)?.pathname ?? '').slice(0, 300)} failed: ${describeFailure(error)}`);
-      return errorAnswer(500, 'Internal error. The request was not completed; try again later.');
+      return failed(request, error);
     }
   };
 }

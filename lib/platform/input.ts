@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { AnyEndpointDefinition, EndpointInput } from './endpoint';
 import { badRequest, PlatformError } from './errors';
+import type { MaybePromise } from './maybe-promise';
 import { queryParameters } from './query-parameters';
 import { unstorableText } from '@/lib/validations/storable-text';
 import { MAX_JSON_DEPTH } from './services/storage-json';
@@ -269,9 +270,9 @@ export function checkBodySize(body: unknown, max: number): void {
 /**
  * Parses and validates what the endpoint declares, whatever the source: parameter text, then the
  * parameters, the query and the body (its size, its shape, then its schema). A problem becomes a
- * 400 naming the field (413 for a body too large).
+ * 400 naming the field (413 for a body too large). Input without a body is given at once.
  */
-export async function readInput(endpoint: AnyEndpointDefinition, source: InputSource): Promise<EndpointInput<unknown, unknown, unknown>> {
+export function readInput(endpoint: AnyEndpointDefinition, source: InputSource): MaybePromise<EndpointInput<unknown, unknown, unknown>> {
   const { wording } = source;
   const given = { ...source.params };
   const headerOf = new Map<string, string>();
@@ -288,15 +289,18 @@ export async function readInput(endpoint: AnyEndpointDefinition, source: InputSo
   const rawQuery = source.query();
   checkParameterText(wording.query, rawQuery);
   const query = validate(endpoint.query ?? NO_QUERY, rawQuery, wording, 'query');
-  let body: unknown;
+  // Without a body there is nothing to wait for.
+  if (!endpoint.body && !(endpoint.formBody && source.form)) return { params, query, body: undefined };
+  return validatedBody(endpoint, source).then((body) => ({ params, query, body }));
+}
+
+async function validatedBody(endpoint: AnyEndpointDefinition, source: InputSource): Promise<unknown> {
+  const { wording } = source;
   const maxBytes = endpoint.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const form = endpoint.formBody && source.form ? await source.form(maxBytes) : null;
-  if (form && endpoint.formBody) {
-    body = await validateForm(endpoint.formBody, form, { ...wording, ...FORM_WORDING });
-  } else if (endpoint.body) {
-    const raw = await source.body(maxBytes);
-    checkBodyValue(raw);
-    body = validate(endpoint.body, raw, wording, 'body');
-  }
-  return { params, query, body };
+  if (form && endpoint.formBody) return validateForm(endpoint.formBody, form, { ...wording, ...FORM_WORDING });
+  if (!endpoint.body) return undefined;
+  const raw = await source.body(maxBytes);
+  checkBodyValue(raw);
+  return validate(endpoint.body, raw, wording, 'body');
 }

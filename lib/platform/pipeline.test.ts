@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createTestDatabase, testBackend, type TestDatabase } from '@/lib/db/testing';
 import { defineEndpoint, ok, type AnyEndpointDefinition } from './endpoint';
-import { createPlatformHandler } from './handler';
+import { createPlatformAnswerer, createPlatformHandler } from './handler';
+import type { PlatformAnswer } from './errors';
+import { ENDPOINTS } from './registry';
 import { invokeEndpoint } from './services/automation-invoke';
 import { grantTestPolicy, insertTestToken, platformRequest, readResponse } from './testing';
 import { VerificationCache } from './verification-cache';
@@ -44,6 +46,33 @@ const caller = defineEndpoint({
       throw error;
     }
   },
+});
+
+describe(`a call that waits for nothing is answered at once (${testBackend})`, () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(() => database.close());
+
+  it('from memory, the answer is a value rather than a promise; every check still runs', async () => {
+    const open = Promise.resolve(database.db);
+    const answer = createPlatformAnswerer({ getDb: () => open, cache: new VerificationCache({ ttlMs: 60_000 }), endpoints: ENDPOINTS });
+    const { token } = await insertTestToken(database.db, { owner: 'admin@example.com', scopes: ['iam:effective-permissions:read'], environmentIds: ['acme-prod'] });
+    const call = (as: string, environment = 'acme-prod') => answer(platformRequest(environment, '/iam/v1/effective-permissions', { token: as }));
+    // The first call reads the token and the owner's policies.
+    const first = call(token);
+    expect(first).toBeInstanceOf(Promise);
+    expect((await first).status).toBe(200);
+    const cached = call(token);
+    expect(cached).not.toBeInstanceOf(Promise);
+    expect(cached).toMatchObject({ status: 200 });
+    expect(JSON.parse(String((cached as PlatformAnswer).body))).toMatchObject({ environmentId: 'acme-prod', scopes: ['iam:effective-permissions:read'] });
+    // Refusals still come, with their status and message.
+    expect(await call(token, 'acme-dev')).toMatchObject({ status: 403 });
+    const wrongSecret = call(`${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`);
+    expect(await wrongSecret).toMatchObject({ status: 401 });
+  });
 });
 
 describe(`one pipeline for HTTP calls and workflow tasks (${testBackend})`, () => {

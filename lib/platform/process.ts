@@ -9,6 +9,7 @@ import { FailedVerifications } from './failed-verifications';
 import { createPlatformAnswerer, type PlatformRequest } from './handler';
 import { answerResponse, type PlatformAnswer } from './errors';
 import { LastUsedRecorder } from './last-used';
+import type { MaybePromise } from './maybe-promise';
 import { ReadCache } from './read-cache';
 import { registerPlatformHandler } from './registration.mjs';
 import { ENDPOINTS } from './registry';
@@ -21,7 +22,7 @@ import { VerificationCache } from './verification-cache';
 interface PlatformProcess {
   cache: VerificationCache;
   recorder: LastUsedRecorder;
-  answer: (request: PlatformRequest) => Promise<PlatformAnswer>;
+  answer: (request: PlatformRequest) => MaybePromise<PlatformAnswer>;
   listener: ChangeListener | null;
   listenerStarting: boolean;
 }
@@ -88,8 +89,8 @@ function create(): PlatformProcess {
   return state;
 }
 
-/** Answers a request to /e/{env}/platform/...; the HTTP server writes the answer out as it is. */
-function answerPlatformRequest(request: PlatformRequest): Promise<PlatformAnswer> {
+/** Answers a request to /e/{env}/platform/...; the HTTP server writes the answer out as it is, at once when it is not a promise. */
+function answerPlatformRequest(request: PlatformRequest): MaybePromise<PlatformAnswer> {
   return processSingleton('platform-api', create).answer(request);
 }
 

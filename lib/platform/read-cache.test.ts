@@ -22,6 +22,14 @@ describe('ReadCache', () => {
     expect(loads).toBe(2);
   });
 
+  it('gives a value in memory as it is, not as a promise; a load is a promise', async () => {
+    const cache = new ReadCache();
+    const first = cache.read('k', async () => 'v', size);
+    expect(first).toBeInstanceOf(Promise);
+    await first;
+    expect(cache.read('k', async () => 'other', size)).toBe('v');
+  });
+
   it('remembers that a value is missing (null) like any other value', async () => {
     const cache = new ReadCache();
     let loads = 0;

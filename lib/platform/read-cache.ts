@@ -6,6 +6,8 @@
 //
 // Cached values are shared between requests: callers must treat them as read-only.
 
+import type { MaybePromise } from './maybe-promise';
+
 export interface ReadCacheOptions {
   /** Most entries kept; the oldest go first. */
   maxEntries?: number;
@@ -32,11 +34,15 @@ export class ReadCache {
 
   /**
    * The value under `key`: from memory, or loaded and kept unless a change was made meanwhile or
-   * it is larger than the whole cache. `size` estimates a loaded value's bytes.
+   * it is larger than the whole cache. `size` estimates a loaded value's bytes. A value in memory
+   * is returned as it is, not as a promise.
    */
-  async read<T>(key: string, load: () => Promise<T>, size: (value: T) => number): Promise<T> {
+  read<T>(key: string, load: () => Promise<T>, size: (value: T) => number): MaybePromise<T> {
     const hit = this.entries.get(key);
-    if (hit) return hit.value as T;
+    return hit ? (hit.value as T) : this.load(key, load, size);
+  }
+
+  private async load<T>(key: string, load: () => Promise<T>, size: (value: T) => number): Promise<T> {
     const generation = this.generation;
     const value = await load();
     if (generation === this.generation) this.store(key, value, size(value));

@@ -7,8 +7,9 @@
 /** @typedef {import('./handler').PlatformRequest} PlatformRequest */
 /** @typedef {import('./errors').PlatformAnswer} PlatformAnswer */
 /**
- * The app's answerer (lib/platform/process.ts) gives a PlatformAnswer; a web Response is taken too.
- * @typedef {(request: PlatformRequest) => Promise<PlatformAnswer | Response>} PlatformHandler
+ * The app's answerer (lib/platform/process.ts) gives a PlatformAnswer, at once when it needed to
+ * wait for nothing; a web Response is taken too.
+ * @typedef {(request: PlatformRequest) => PlatformAnswer | Response | Promise<PlatformAnswer | Response>} PlatformHandler
  */
 
 const KEY = Symbol.for('platform-tokens.platform-api');

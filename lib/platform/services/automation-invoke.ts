@@ -32,6 +32,6 @@ export async function checkInternalInput(definition: AnyEndpointDefinition, inpu
   await readInput(definition, internalSource(input));
 }
 
-export function invokeEndpoint(definition: AnyEndpointDefinition, input: InternalInput, ctx: PlatformContext): Promise<{ status: number; body: unknown }> {
+export async function invokeEndpoint(definition: AnyEndpointDefinition, input: InternalInput, ctx: PlatformContext): Promise<{ status: number; body: unknown }> {
   return runEndpoint(definition, internalSource(input), ctx);
 }

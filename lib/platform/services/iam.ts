@@ -24,7 +24,7 @@ export const getEffectivePermissions = defineEndpoint({
       }),
     },
   },
-  async handle(_input, ctx) {
+  handle(_input, ctx) {
     const { granted, conditionallyGranted } = ctx.ownerPermissions();
     const scopes = [...ctx.token.scopes].sort();
     const permissions = scopes

@@ -4,6 +4,7 @@ import { appStates, userAppStates } from '@/lib/db/schema';
 import type { Principal } from '@/lib/iam/effective-permissions';
 import { defineEndpoint, ok, type PlatformContext } from '../endpoint';
 import { notFound } from '../errors';
+import { andThen, type MaybePromise } from '../maybe-promise';
 import type { Change } from '@/lib/changes';
 import type { ReadCache } from '../read-cache';
 import { batchedReads } from './batched-reads';
@@ -124,7 +125,7 @@ const userAppStateKey = (ctx: PlatformContext, p: Params) =>
 const storedSize = (key: string) => (row: StoredState) => 2 * (key.length + 64 + (row ? (JSON.stringify(row.value)?.length ?? 0) : 0));
 
 /** A stored state by its cache key, from memory when the process keeps it (see read-cache.ts). */
-function readState(ctx: PlatformContext, key: string, load: () => Promise<StoredState>): Promise<StoredState> {
+function readState(ctx: PlatformContext, key: string, load: () => Promise<StoredState>): MaybePromise<StoredState> {
   return ctx.readCache ? ctx.readCache.read(key, load, storedSize(key)) : load();
 }
 
@@ -149,20 +150,19 @@ function ownerStateWhere(environmentId: string, owner: Principal, p: Params): SQ
   return and(eq(userAppStates.environmentId, environmentId), eq(userAppStates.appId, p.appId), ownerMatch, eq(userAppStates.key, p.key));
 }
 
-/** A stored value with when it was last set; 404 when there is none. */
-export async function loadState(ctx: PlatformContext, kind: StateKind, p: Params): Promise<{ value: unknown; updatedAt: Date }> {
+/** A stored value with when it was last set; 404 when there is none. From memory, it is given at once. */
+export function loadState(ctx: PlatformContext, kind: StateKind, p: Params): MaybePromise<{ value: unknown; updatedAt: Date }> {
   const row =
     kind === 'app' ?
-      await readState(ctx, appStateKey(ctx, p), () => readAppState(ctx.db, { environmentId: ctx.environmentId, appId: p.appId, key: p.key }))
-    : await readState(ctx, userAppStateKey(ctx, p), async () => {
+      readState(ctx, appStateKey(ctx, p), () => readAppState(ctx.db, { environmentId: ctx.environmentId, appId: p.appId, key: p.key }))
+    : readState(ctx, userAppStateKey(ctx, p), async () => {
         const [found] = await ctx.db
           .select({ value: userAppStates.value, updatedAt: userAppStates.updatedAt })
           .from(userAppStates)
           .where(ownerStateWhere(ctx.environmentId, ctx.owner, p));
         return found ?? null;
       });
-  if (!row) missing(KIND_NAME[kind], p);
-  return row;
+  return andThen(row, (found) => found ?? missing(KIND_NAME[kind], p));
 }
 
 /** Sets the value, created or replaced. */
@@ -236,9 +236,8 @@ export const getAppState = defineEndpoint({
   params,
   attributes: appAttributes,
   responses: { 200: { description: 'The stored value.', schema: stateValue } },
-  async handle({ params: p }, ctx) {
-    const row = await loadState(ctx, 'app', p);
-    return ok(stateView(p, row.value, row.updatedAt));
+  handle({ params: p }, ctx) {
+    return andThen(loadState(ctx, 'app', p), (row) => ok(stateView(p, row.value, row.updatedAt)));
   },
 });
 
@@ -288,9 +287,8 @@ export const getUserAppState = defineEndpoint({
   params,
   attributes: appAttributes,
   responses: { 200: { description: "The owner's stored value.", schema: stateValue } },
-  async handle({ params: p }, ctx) {
-    const row = await loadState(ctx, 'user', p);
-    return ok(stateView(p, row.value, row.updatedAt));
+  handle({ params: p }, ctx) {
+    return andThen(loadState(ctx, 'user', p), (row) => ok(stateView(p, row.value, row.updatedAt)));
   },
 });
 
