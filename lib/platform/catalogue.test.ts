@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SCOPES, SERVICES, STORAGE_TABLE_READ_SCOPES, fillPath, isScopeName, pathParamNames, scopesOfService, type ScopeName } from './catalogue';
 import type { PlatformAttributes } from './endpoint';
-import { ENDPOINTS, endpointsForScope, findEndpoint, findEndpointById, type Endpoint } from './registry';
+import { createRouter, ENDPOINTS, endpointsForScope, findEndpoint, findEndpointById, type Endpoint } from './registry';
 
 function sampleParams(endpoint: Endpoint): Record<string, string> {
   return Object.fromEntries(pathParamNames(endpoint.path).map((name, i) => [name, `${name}-sample-${i}`]));
@@ -173,6 +173,12 @@ describe('catalogue', () => {
       expect(found?.endpoint.id, endpoint.id).toBe(endpoint.id);
       expect(found?.params).toEqual(params);
     }
+  });
+
+  it('takes no endpoint whose path starts with a placeholder: a request is tried against its first segment only', () => {
+    const [any] = ENDPOINTS;
+    expect(() => createRouter([{ ...any!, path: '/{service}/v1/things' }])).toThrow(`Endpoint ${any!.id}: its path must start with a fixed segment.`);
+    expect(findEndpoint('GET', '/nothing-here/v1/documents/abc')).toBeNull();
   });
 
   it('extracts params, including one followed by :execute in the same segment', () => {

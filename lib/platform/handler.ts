@@ -295,7 +295,7 @@ export function createPlatformAnswerer(options: PlatformHandlerOptions): (reques
     // A request made in process has no Host header; its URL's host stands in.
     const origin = portalOrigin(request.headers.get('host') ? request.headers : new Headers({ host: url.host }));
     const ctx = accountContext(verified, await getDb(), now, origin);
-    const result = await runEndpoint(endpoint, httpInput(params, url.searchParams, request), ctx);
+    const result = await runEndpoint(endpoint, httpInput(params, url, request), ctx);
     return endpointAnswer(endpoint, result);
   }
 
@@ -344,7 +344,7 @@ export function createPlatformAnswerer(options: PlatformHandlerOptions): (reques
       options.lastUsed?.record(verified.token.id, verified.token.lastUsedAt, now, client);
       return andThen(database(), (db) => {
         const ctx = context(verified, db, now, options.readCache ?? null);
-        return andThen(runEndpoint(endpoint, httpInput(params, url.searchParams, request), ctx), (result) => endpointAnswer(endpoint, result));
+        return andThen(runEndpoint(endpoint, httpInput(params, url, request), ctx), (result) => endpointAnswer(endpoint, result));
       });
     });
   }

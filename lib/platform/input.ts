@@ -250,10 +250,11 @@ async function jsonBody(request: BodySource, max: number): Promise<unknown> {
 }
 
 /** The input of an HTTP request: the router's path parameters, the URL's query and the request's body. */
-export function httpInput(params: Record<string, string>, search: URLSearchParams, request: BodySource): InputSource {
+export function httpInput(params: Record<string, string>, url: URL, request: BodySource): InputSource {
   return {
     params,
-    query: () => queryObject(search),
+    // Most calls carry no query: then no URLSearchParams is made for them.
+    query: () => (url.search === '' ? {} : queryObject(url.searchParams)),
     body: (max) => jsonBody(request, max),
     form: (max) => formParts(request, max),
     header: (name) => request.headers.get(name),

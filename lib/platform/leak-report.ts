@@ -54,7 +54,7 @@ export function createLeakReportHandler(options: LeakReportOptions): (request: R
         'Retry-After': String(seconds),
       });
     }
-    const raw = await httpInput({}, new URL(request.url).searchParams, request).body(LEAK_REPORT_MAX_BYTES);
+    const raw = await httpInput({}, new URL(request.url), request).body(LEAK_REPORT_MAX_BYTES);
     const parsed = reportSchema.safeParse(raw);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];

@@ -102,15 +102,28 @@ export interface Router {
   methodsAt(pathUnderPlatform: string): HttpMethod[];
 }
 
+/** The first segment of a path ('/state/v1/...' → 'state'), which every endpoint's path writes out. */
+function firstSegment(path: string): string {
+  const end = path.indexOf('/', 1);
+  return end === -1 ? path.slice(1) : path.slice(1, end);
+}
+
 export function createRouter(endpoints: readonly Endpoint[]): Router {
   // Endpoints without placeholders first, so a literal path always beats a template.
   const compiled = endpoints.map(compile).sort((a, b) => a.params.length - b.params.length);
+  // Tried only among the endpoints of the request's method and first segment, in that order. A
+  // path starting with a placeholder would have to be tried for every request: it is not taken.
+  const byStart = new Map<string, CompiledEndpoint[]>();
+  for (const c of compiled) {
+    const start = firstSegment(c.endpoint.path);
+    if (start.includes('{')) throw new Error(`Endpoint ${c.endpoint.id}: its path must start with a fixed segment.`);
+    const key = `${c.endpoint.method} ${start}`;
+    byStart.set(key, [...(byStart.get(key) ?? []), c]);
+  }
   function find(method: string, pathUnderPlatform: string) {
     if (pathUnderPlatform.length > MAX_PATH_LENGTH) return null;
-    const upper = method.toUpperCase();
     const path = pathUnderPlatform.split(/[?#]/, 1)[0] ?? '';
-    for (const c of compiled) {
-      if (c.endpoint.method !== upper) continue;
+    for (const c of byStart.get(`${method.toUpperCase()} ${firstSegment(path)}`) ?? []) {
       const match = c.pattern.exec(path);
       if (!match) continue;
       const params: Record<string, string> = {};
