@@ -213,7 +213,8 @@ function answer(handler, req, res) {
   }
   if (!converted) return sendResult(req, res, jsonError(400, 'The request could not be read.'));
   const { request, dropBody } = converted;
-  return Promise.resolve(handler(request))
+  // A handler that throws rather than rejects still has its unread body dropped.
+  return new Promise((resolve) => resolve(handler(request)))
     .finally(dropBody)
     .then((result) => sendResult(req, res, result));
 }

@@ -141,6 +141,27 @@ describe('which requests the server answers itself', () => {
     expect(withBody.status).toBe(500);
   });
 
+  it('drops the unread body of a handler that throws, so the connection goes on', async () => {
+    registerPlatformHandler((request) => {
+      if (request.method === 'POST') throw new Error('boom');
+      return { status: 200, headers: {}, body: 'next' };
+    });
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const call = (method: string, body?: string) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = http.request(`${base}/e/acme-prod/platform/x`, { method, agent }, (res) => {
+          const parts: Buffer[] = [];
+          res.on('data', (part: Buffer) => parts.push(part));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(parts).toString('utf8') }));
+        });
+        req.on('error', reject);
+        req.end(body);
+      });
+    expect((await call('POST', 'x'.repeat(500_000))).status).toBe(500);
+    expect(await call('GET')).toEqual({ status: 200, body: 'next' });
+    agent.destroy();
+  });
+
   it("sends each header once: an answer's own value of a common header replaces it, and the length is the body's", async () => {
     registerPlatformHandler(async () => ({
       status: 200,

@@ -291,7 +291,7 @@ export function readInput(endpoint: AnyEndpointDefinition, source: InputSource):
   checkParameterText(wording.query, rawQuery);
   const query = validate(endpoint.query ?? NO_QUERY, rawQuery, wording, 'query');
   // Without a body there is nothing to wait for.
-  if (!endpoint.body && !(endpoint.formBody && source.form)) return { params, query, body: undefined };
+  if (!endpoint.body && !endpoint.formBody) return { params, query, body: undefined };
   return validatedBody(endpoint, source).then((body) => ({ params, query, body }));
 }
 

@@ -19,13 +19,12 @@ export function runEndpoint(
   ctx: PlatformContext,
 ): MaybePromise<{ status: number; body: unknown }> {
   ctx.requireScopes(endpoint.scopes);
-  return andThen(readInput(endpoint, source), (input) => {
-    if (!endpoint.attributes) return endpoint.handle(input, ctx);
-    return andThen(endpoint.attributes(input, ctx), (attributes) => {
+  return andThen(readInput(endpoint, source), (input) =>
+    andThen(endpoint.attributes?.(input, ctx) ?? [], (attributes) => {
       for (const one of asList(attributes)) {
         for (const scope of endpoint.scopes) ctx.authorize(scope, one);
       }
       return endpoint.handle(input, ctx);
-    });
-  });
+    }),
+  );
 }

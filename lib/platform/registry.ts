@@ -118,7 +118,9 @@ export function createRouter(endpoints: readonly Endpoint[]): Router {
     const start = firstSegment(c.endpoint.path);
     if (start.includes('{')) throw new Error(`Endpoint ${c.endpoint.id}: its path must start with a fixed segment.`);
     const key = `${c.endpoint.method} ${start}`;
-    byStart.set(key, [...(byStart.get(key) ?? []), c]);
+    const same = byStart.get(key);
+    if (same) same.push(c);
+    else byStart.set(key, [c]);
   }
   function find(method: string, pathUnderPlatform: string) {
     if (pathUnderPlatform.length > MAX_PATH_LENGTH) return null;
