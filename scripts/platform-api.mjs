@@ -22,7 +22,9 @@ const HEADERS = [...COMMON_HEADERS, API_POLICY].flatMap(({ key, value }) => [key
 const HEADER_AT = new Map(HEADERS.flatMap((name, at) => (at % 2 === 0 ? [[name.toLowerCase(), at]] : [])));
 
 // Pseudo-headers and connection-level headers are not the request's.
-const NOT_THE_REQUESTS = /^(:|(connection|keep-alive|transfer-encoding|upgrade)$)/;
+const CONNECTION_LEVEL = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade']);
+/** @param {string} name a header name in lower case */
+const notTheRequests = (name) => name.startsWith(':') || CONNECTION_LEVEL.has(name);
 const FORWARDING = ['x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-port', 'x-real-ip', 'forwarded'];
 // The most of an unread body that is read and dropped to keep the connection; past it, it closes.
 const MAX_DRAINED_BYTES = 1024 * 1024;
@@ -34,7 +36,8 @@ const MAX_DRAINED_BYTES = 1024 * 1024;
  */
 /** @param {IncomingMessage} req */
 export function dropClientForwarding(req) {
-  for (const name of FORWARDING) delete req.headers[name];
+  const headers = req.headers;
+  for (const name of FORWARDING) if (headers[name] !== undefined) delete headers[name];
 }
 
 /**
@@ -99,7 +102,7 @@ function toBodilessRequest(req) {
     headers: {
       get(name) {
         const key = name.toLowerCase();
-        if (NOT_THE_REQUESTS.test(key)) return null;
+        if (notTheRequests(key)) return null;
         // From req.headers, where dropClientForwarding has removed what a client may not claim.
         const value = req.headers[key];
         if (value === undefined) return key === 'x-forwarded-for' && remoteAddress ? remoteAddress : null;
@@ -115,7 +118,7 @@ function toRequest(req) {
   // From req.headers, where dropClientForwarding has removed what a client may not claim.
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined || NOT_THE_REQUESTS.test(name)) continue;
+    if (value === undefined || notTheRequests(name)) continue;
     for (const one of Array.isArray(value) ? value : [value]) headers.append(name, one);
   }
   // As Next.js does: the client's address when no trusted proxy gave one (scripts/server.mjs
@@ -141,6 +144,29 @@ function jsonError(status, message) {
   };
 }
 
+// The head of answers whose headers are one shared, frozen object (most JSON answers): merged once.
+const HEADS = new WeakMap();
+
+/**
+ * The common headers with the answer's own: its value of a common header replaces it; the length
+ * is always the body's, added by `send`.
+ * @param {Readonly<Record<string, string>>} headers
+ * @returns {Array<string>}
+ */
+function headOf(headers) {
+  const known = HEADS.get(headers);
+  if (known) return known;
+  const head = [...HEADERS];
+  for (const key of Object.keys(headers)) {
+    const name = key.toLowerCase();
+    const at = HEADER_AT.get(name);
+    if (at !== undefined) head[at + 1] = headers[key];
+    else if (name !== 'content-length') head.push(key, headers[key]);
+  }
+  if (Object.isFrozen(headers)) HEADS.set(headers, head);
+  return head;
+}
+
 /**
  * Writes the answer: a text body goes out with the head in one write.
  * @param {IncomingMessage} req
@@ -149,15 +175,7 @@ function jsonError(status, message) {
  */
 function send(req, res, { status, headers, body }) {
   const content = body ?? '';
-  const head = [...HEADERS];
-  for (const key of Object.keys(headers)) {
-    const name = key.toLowerCase();
-    const at = HEADER_AT.get(name);
-    // The answer's own value of a common header replaces it; the length is the body's.
-    if (at !== undefined) head[at + 1] = headers[key];
-    else if (name !== 'content-length') head.push(key, headers[key]);
-  }
-  head.push('Content-Length', typeof content === 'string' ? Buffer.byteLength(content) : content.byteLength);
+  const head = [...headOf(headers), 'Content-Length', typeof content === 'string' ? Buffer.byteLength(content) : content.byteLength];
   // One call with every header, checked by Node.js as setHeader checks each.
   res.writeHead(status, head);
   res.end(req.method === 'HEAD' ? undefined : content);
@@ -178,31 +196,40 @@ async function fromResponse(response) {
 }
 
 /**
- * Writes out what the handler gave: at once when it is an answer, when it arrives for a promise.
+ * Writes out what the handler gave: at once when it is an answer, when it arrives for a promise
+ * (one reaction, for the answer and for a failure). A failure goes to `failed`.
  * @param {IncomingMessage} req
  * @param {ServerResponse} res
  * @param {PlatformAnswer | Response | Promise<PlatformAnswer | Response>} result
- * @returns {Promise<void> | undefined}
+ * @param {(error: unknown) => void} failed
  */
-function sendResult(req, res, result) {
-  if (result instanceof Promise) return result.then((settled) => sendResult(req, res, settled));
-  if (result instanceof Response) return fromResponse(result).then((converted) => send(req, res, converted));
-  send(req, res, result);
-  return undefined;
+function sendResult(req, res, result, failed) {
+  if (result instanceof Promise) {
+    result.then((settled) => sendResult(req, res, settled, failed), failed);
+    return;
+  }
+  try {
+    if (result instanceof Response) fromResponse(result).then((converted) => send(req, res, converted), failed);
+    else send(req, res, result);
+  } catch (error) {
+    failed(error);
+  }
 }
 
 /**
- * Answers the request; a promise when the handler has to wait for something.
+ * Answers the request, at once or when the handler's promise settles; a failure goes to `failed`
+ * (a handler that throws at once throws here).
  * @param {PlatformHandler} handler
  * @param {IncomingMessage} req
  * @param {ServerResponse} res
- * @returns {Promise<void> | undefined}
+ * @param {(error: unknown) => void} failed
  */
-function answer(handler, req, res) {
+function answer(handler, req, res, failed) {
   if (req.method === 'GET' || req.method === 'HEAD') {
     // Nothing to read: whatever a client sent after the head is dropped, so the connection goes on.
     req.resume();
-    return sendResult(req, res, handler(toBodilessRequest(req)));
+    sendResult(req, res, handler(toBodilessRequest(req)), failed);
+    return;
   }
   let converted = null;
   try {
@@ -211,12 +238,15 @@ function answer(handler, req, res) {
     // The handler answers every failure itself; this is a request it could not even be given.
     req.resume();
   }
-  if (!converted) return sendResult(req, res, jsonError(400, 'The request could not be read.'));
+  if (!converted) {
+    sendResult(req, res, jsonError(400, 'The request could not be read.'), failed);
+    return;
+  }
   const { request, dropBody } = converted;
   // A handler that throws rather than rejects still has its unread body dropped.
-  return new Promise((resolve) => resolve(handler(request)))
+  new Promise((resolve) => resolve(handler(request)))
     .finally(dropBody)
-    .then((result) => sendResult(req, res, result));
+    .then((result) => sendResult(req, res, result, failed), failed);
 }
 
 /**
@@ -237,7 +267,7 @@ export function servePlatformApi(handler, req, res) {
     }
   };
   try {
-    answer(handler, req, res)?.catch(failed);
+    answer(handler, req, res, failed);
   } catch (error) {
     failed(error);
   }

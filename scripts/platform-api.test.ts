@@ -181,6 +181,21 @@ describe('which requests the server answers itself', () => {
       'x-extra': 'yes',
     });
   });
+
+  it('merges the headers shared by many answers once, and gives each answer its own length', async () => {
+    const shared = Object.freeze({ 'Content-Type': 'text/plain', 'Cache-Control': 'no-store' });
+    let calls = 0;
+    registerPlatformHandler(() => (++calls === 2 ? { status: 201, headers: { 'X-Other': 'yes' }, body: '' } : { status: 200, headers: shared, body: 'x'.repeat(calls) }));
+    const first = await send('GET', '/e/acme-prod/platform/x');
+    const other = await send('GET', '/e/acme-prod/platform/x');
+    const third = await send('GET', '/e/acme-prod/platform/x');
+    expect(first).toMatchObject({ status: 200, body: 'x', headers: { 'content-length': '1', 'content-type': 'text/plain', 'cache-control': 'no-store' } });
+    expect(other).toMatchObject({ status: 201, headers: { 'content-length': '0', 'x-other': 'yes' } });
+    expect(other.headers['content-type']).toBeUndefined();
+    expect(third).toMatchObject({ status: 200, body: 'xxx', headers: { 'content-length': '3', 'content-type': 'text/plain' } });
+    expect(third.headers['x-other']).toBeUndefined();
+    for (const answer of [first, other, third]) expect(answer.headers['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'");
+  });
 });
 
 describe('the platform API through the server', () => {
