@@ -15,6 +15,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { freePort, startNginx, startPgBouncer } from './cluster-services.mjs';
+import { serverNodeOptions } from '../lib/http/server-settings.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const throughPgBouncer = process.argv.includes('--pgbouncer');
@@ -90,7 +91,8 @@ function startInstance(index, port, env, logDir) {
   const log = fs.createWriteStream(path.join(logDir, `instance-${index}.log`));
   const child = spawn(process.execPath, [path.join(root, 'scripts', 'server.mjs')], {
     cwd: root,
-    env: { ...env, PORT: String(port) },
+    // As scripts/start.mjs runs it.
+    env: { ...env, PORT: String(port), NODE_OPTIONS: serverNodeOptions(env.NODE_OPTIONS) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout.pipe(log);

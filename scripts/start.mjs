@@ -4,6 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { serverNodeOptions } from '../lib/http/server-settings.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const distDir = path.join(root, process.env.NEXT_DIST_DIR || '.next');
@@ -44,6 +45,10 @@ if (needsBuild()) {
 // `--build-only`: the build is up to date; the caller starts the servers (scripts/cluster-test.mjs).
 if (process.argv.includes('--build-only')) process.exit(0);
 
-const server = spawn(process.execPath, [path.join(root, 'scripts', 'server.mjs')], { cwd: root, env, stdio: 'inherit' });
+const server = spawn(process.execPath, [path.join(root, 'scripts', 'server.mjs')], {
+  cwd: root,
+  env: { ...env, NODE_OPTIONS: serverNodeOptions(env.NODE_OPTIONS) },
+  stdio: 'inherit',
+});
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
 server.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -6,3 +6,6 @@ export declare function serverSettings(env: Record<string, string | undefined>):
   bindAddress: string;
   trustProxy: boolean;
 };
+
+/** NODE_OPTIONS for the production HTTP server's process: the operator's own, with the app's young-generation size unless they set one. */
+export declare function serverNodeOptions(nodeOptions: string | undefined): string;

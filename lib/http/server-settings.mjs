@@ -28,3 +28,21 @@ export function serverSettings(env) {
   }
   return { port, bindAddress, trustProxy: proxy === 'true' };
 }
+
+// V8's young generation at semispaces of 8 MB rather than its 64-bit default of 16 MB: under the
+// platform API's load the server's peak resident memory is some 70–150 MiB lower at the same rate
+// (the README's benchmarks), while a server-rendered page answers 2–3% slower.
+const SEMI_SPACE = '--max-semi-space-size=8';
+
+/**
+ * NODE_OPTIONS for the production HTTP server's process: the operator's own, with the app's
+ * young-generation size unless they set one themselves.
+ *
+ * @param {string | undefined} nodeOptions
+ * @returns {string}
+ */
+export function serverNodeOptions(nodeOptions) {
+  const own = nodeOptions?.trim() ?? '';
+  if (/--max-semi-space-size\b/.test(own)) return own;
+  return own ? `${own} ${SEMI_SPACE}` : SEMI_SPACE;
+}
