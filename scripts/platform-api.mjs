@@ -209,7 +209,7 @@ function sendResult(req, res, result, failed) {
     return;
   }
   try {
-    if (result instanceof Response) fromResponse(result).then((converted) => send(req, res, converted), failed);
+    if (result instanceof Response) fromResponse(result).then((converted) => send(req, res, converted)).catch(failed);
     else send(req, res, result);
   } catch (error) {
     failed(error);

@@ -128,6 +128,18 @@ describe('which requests the server answers itself', () => {
     expect((await send('GET', '/e/acme-prod/platform/x')).status).toBe(200);
   });
 
+  it('answers 500 when the body of a Response the handler gave cannot be read', async () => {
+    const broken = () => new Response(new ReadableStream({ start: (controller) => controller.error(new Error('broken stream')) }));
+    registerPlatformHandler(broken);
+    const atOnce = await send('GET', '/e/acme-prod/platform/x');
+    expect(atOnce.status).toBe(500);
+    expect(atOnce.body).not.toContain('broken');
+    registerPlatformHandler(async () => broken());
+    expect((await send('GET', '/e/acme-prod/platform/x')).status).toBe(500);
+    registerPlatformHandler(() => Response.json({ ok: true }));
+    expect(await send('GET', '/e/acme-prod/platform/x')).toMatchObject({ status: 200, body: '{"ok":true}' });
+  });
+
   it('sends an answer the handler gives at once, and answers 500 when it throws rather than rejects', async () => {
     registerPlatformHandler(() => ({ status: 200, headers: { 'Content-Type': 'text/plain' }, body: 'at once' }));
     expect(await send('GET', '/e/acme-prod/platform/x')).toMatchObject({ status: 200, body: 'at once' });
