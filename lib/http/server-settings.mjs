@@ -29,9 +29,9 @@ export function serverSettings(env) {
   return { port, bindAddress, trustProxy: proxy === 'true' };
 }
 
-// V8's young generation at semispaces of 8 MB rather than its 64-bit default of 16 MB: under the
-// platform API's load the server's peak resident memory is some 70–150 MiB lower at the same rate
-// (the README's benchmarks), while a server-rendered page answers 2–3% slower.
+// V8's young generation at semispaces of 8 MB rather than its 64-bit default of 16 MB: a lower
+// peak resident memory under the platform API's load at the same rate, for pages rendered a little
+// slower (the README's benchmarks give the figures).
 const SEMI_SPACE = '--max-semi-space-size=8';
 
 /**
@@ -43,6 +43,6 @@ const SEMI_SPACE = '--max-semi-space-size=8';
  */
 export function serverNodeOptions(nodeOptions) {
   const own = nodeOptions?.trim() ?? '';
-  if (/--max-semi-space-size\b/.test(own)) return own;
+  if (/--max[-_]semi[-_]space[-_]size\b/.test(own)) return own;
   return own ? `${own} ${SEMI_SPACE}` : SEMI_SPACE;
 }

@@ -10,5 +10,6 @@ describe("the production server's Node.js options", () => {
 
   it("keeps the operator's own young-generation size", () => {
     expect(serverNodeOptions('--max-semi-space-size=32 --enable-source-maps')).toBe('--max-semi-space-size=32 --enable-source-maps');
+    expect(serverNodeOptions('--max_semi_space_size=4')).toBe('--max_semi_space_size=4');
   });
 });

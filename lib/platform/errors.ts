@@ -43,18 +43,22 @@ export interface PlatformAnswer {
   body: string | Uint8Array | null;
 }
 
-const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
 /**
  * The headers of a JSON answer that adds none of its own: one frozen object for all of them, so
  * that the HTTP server merges it with the common headers once (scripts/platform-api.mjs).
  */
 const JSON_HEADERS: Readonly<Record<string, string>> = Object.freeze({ 'Content-Type': 'application/json; charset=utf-8', ...NO_STORE });
 
-export function jsonAnswer(body: unknown, status = 200, headers: Readonly<Record<string, string>> = NO_HEADERS): PlatformAnswer {
-  return { status, headers: headers === NO_HEADERS ? JSON_HEADERS : { ...JSON_HEADERS, ...headers }, body: JSON.stringify(body) };
+function isEmpty(headers: Readonly<Record<string, string>>): boolean {
+  for (const _ in headers) return false;
+  return true;
 }
 
-export function errorAnswer(status: number, message: string, headers: Readonly<Record<string, string>> = NO_HEADERS): PlatformAnswer {
+export function jsonAnswer(body: unknown, status = 200, headers: Readonly<Record<string, string>> = {}): PlatformAnswer {
+  return { status, headers: isEmpty(headers) ? JSON_HEADERS : { ...JSON_HEADERS, ...headers }, body: JSON.stringify(body) };
+}
+
+export function errorAnswer(status: number, message: string, headers: Readonly<Record<string, string>> = {}): PlatformAnswer {
   return jsonAnswer({ error: { code: status, message } }, status, headers);
 }
 
