@@ -125,32 +125,32 @@ describe(`invitations (${testBackend})`, () => {
 
 describe(`roles and removal (${testBackend})`, () => {
   it('changes a role; the last admin can be neither demoted nor removed, also by concurrent requests', async () => {
-    const admin = await actorByEmail(database.db, 'admin@example.com');
-    const bob = await actorByEmail(database.db, 'bob@example.com');
-    const last = await refusal(changeRole(database.db, admin, { accountId: 'acme', userId: admin.userId, role: 'member' }));
-    expect(last.message).toBe('admin@example.com is the last admin of this account and cannot be demoted. Make someone else an account admin first.');
-    const removeLast = await refusal(removeMember(database.db, admin, { accountId: 'acme', userId: admin.userId }));
-    expect(removeLast.message).toContain('cannot be removed');
+    // A database of its own: whichever concurrent request wins (a removal among them) leaves the
+    // account as the tests after this one must not find it.
+    const own = await createTestDatabase();
+    const db = own.db;
+    try {
+      const admin = await actorByEmail(db, 'admin@example.com');
+      const bob = await actorByEmail(db, 'bob@example.com');
+      const last = await refusal(changeRole(db, admin, { accountId: 'acme', userId: admin.userId, role: 'member' }));
+      expect(last.message).toBe('admin@example.com is the last admin of this account and cannot be demoted. Make someone else an account admin first.');
+      const removeLast = await refusal(removeMember(db, admin, { accountId: 'acme', userId: admin.userId }));
+      expect(removeLast.message).toContain('cannot be removed');
 
-    await changeRole(database.db, admin, { accountId: 'acme', userId: bob.userId, role: 'admin' });
-    const bobNow = await actorByEmail(database.db, 'bob@example.com');
-    // Two admins demote each other (and themselves) at once: one of them stays an admin.
-    const results = await Promise.allSettled([
-      changeRole(database.db, admin, { accountId: 'acme', userId: bobNow.userId, role: 'member' }),
-      changeRole(database.db, bobNow, { accountId: 'acme', userId: admin.userId, role: 'member' }),
-      removeMember(database.db, bobNow, { accountId: 'acme', userId: admin.userId }),
-      changeRole(database.db, admin, { accountId: 'acme', userId: admin.userId, role: 'member' }),
-    ]);
-    for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(AppError);
-    const admins = await database.db.select().from(accountMembers).where(eq(accountMembers.accountId, 'acme'));
-    expect(admins.filter((m) => m.role === 'admin')).toHaveLength(1);
-    // Put things back as the demo data has them.
-    const survivor = admins.find((m) => m.role === 'admin')!;
-    const survivorActor = (await loadActor(database.db, survivor.userId))!;
-    for (const m of admins) {
-      if (m.userId === bob.userId && m.role === 'admin') {
-        await changeRole(database.db, survivorActor, { accountId: 'acme', userId: admin.userId, role: 'admin' }).catch(() => undefined);
-      }
+      await changeRole(db, admin, { accountId: 'acme', userId: bob.userId, role: 'admin' });
+      const bobNow = await actorByEmail(db, 'bob@example.com');
+      // Two admins demote each other (and themselves) at once: one of them stays an admin.
+      const results = await Promise.allSettled([
+        changeRole(db, admin, { accountId: 'acme', userId: bobNow.userId, role: 'member' }),
+        changeRole(db, bobNow, { accountId: 'acme', userId: admin.userId, role: 'member' }),
+        removeMember(db, bobNow, { accountId: 'acme', userId: admin.userId }),
+        changeRole(db, admin, { accountId: 'acme', userId: admin.userId, role: 'member' }),
+      ]);
+      for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(AppError);
+      const admins = await db.select().from(accountMembers).where(eq(accountMembers.accountId, 'acme'));
+      expect(admins.filter((m) => m.role === 'admin')).toHaveLength(1);
+    } finally {
+      await own.close();
     }
   });
 
