@@ -295,9 +295,14 @@ export function readInput(endpoint: AnyEndpointDefinition, source: InputSource):
   return validatedBody(endpoint, source).then((body) => ({ params, query, body }));
 }
 
+/** The largest body a call of the endpoint takes, over HTTP or from a workflow task. */
+export function maxBodyBytes(endpoint: AnyEndpointDefinition): number {
+  return endpoint.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+}
+
 async function validatedBody(endpoint: AnyEndpointDefinition, source: InputSource): Promise<unknown> {
   const { wording } = source;
-  const maxBytes = endpoint.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const maxBytes = maxBodyBytes(endpoint);
   const form = endpoint.formBody && source.form ? await source.form(maxBytes) : null;
   if (form && endpoint.formBody) return validateForm(endpoint.formBody, form, { ...wording, ...FORM_WORDING });
   if (!endpoint.body) return undefined;

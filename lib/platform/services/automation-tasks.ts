@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { ATTRIBUTES } from '@/lib/iam/permissions';
 import { STORAGE_TABLE_READ_SCOPES, type ScopeName, type StorageTable } from '../catalogue';
 import type { AnyEndpointDefinition, PlatformAttributes } from '../endpoint';
+import { PlatformError } from '../errors';
+import { maxBodyBytes } from '../input';
 import type { InternalInput } from './automation-invoke';
 import { sendEmailEndpoint } from './email';
 import { createSelfNotificationEndpoint } from './notification';
@@ -58,10 +60,33 @@ function queryResultReads(result: unknown): ScopeCheck[] {
 
 const echoesInput = (): ScopeCheck[] => [];
 
-/** A referenced result (records, say) becomes JSON text where the endpoint takes text. */
-function asText(input: Record<string, unknown>, field: string): Record<string, unknown> {
+/** How many characters indenting by two adds to the JSON of `value`, counted until they pass `max`. */
+function indentation(value: unknown, max: number): number {
+  let added = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0 && added <= max) {
+    const [item, depth] = stack.pop()!;
+    if (item === null || typeof item !== 'object') continue;
+    const members = Array.isArray(item) ? (item as unknown[]) : Object.values(item);
+    if (members.length === 0) continue;
+    // Each member on a line of its own one level deeper (after ': ' in an object), and the closing bracket on one.
+    added += members.length * (2 * depth + (Array.isArray(item) ? 3 : 4)) + 2 * depth + 1;
+    for (const member of members) stack.push([member, depth + 1]);
+  }
+  return added;
+}
+
+/**
+ * A referenced result (records, say) becomes JSON text where the endpoint takes text: indented,
+ * unless the indentation alone would take it past the endpoint's body limit (a deeply nested value
+ * indents to many times its size), then without.
+ */
+function asText(input: Record<string, unknown>, field: string, endpoint: AnyEndpointDefinition): Record<string, unknown> {
   const value = input[field];
-  return value === undefined || typeof value === 'string' ? {} : { [field]: JSON.stringify(value, null, 2) };
+  if (value === undefined || typeof value === 'string') return {};
+  const compact = JSON.stringify(value);
+  const room = maxBodyBytes(endpoint) - compact.length;
+  return { [field]: room >= 0 && indentation(value, room) <= room ? JSON.stringify(value, null, 2) : compact };
 }
 
 export const TASK_ACTIONS: Readonly<Record<string, TaskAction>> = {
@@ -79,13 +104,13 @@ export const TASK_ACTIONS: Readonly<Record<string, TaskAction>> = {
   'email.send': action(
     sendEmailEndpoint,
     'Sends an email: input { to, subject, body, cc?, bcc?, contentType? }; a body that is not text is sent as JSON.',
-    (input) => ({ body: { ...input, ...asText(input, 'body') } }),
+    (input) => ({ body: { ...input, ...asText(input, 'body', sendEmailEndpoint) } }),
     echoesInput,
   ),
   'notification.send': action(
     createSelfNotificationEndpoint,
     'Notifies the token owner: input { title, message?, severity? }; a message that is not text is sent as JSON.',
-    (input) => ({ body: { ...input, ...asText(input, 'message') } }),
+    (input) => ({ body: { ...input, ...asText(input, 'message', createSelfNotificationEndpoint) } }),
     echoesInput,
   ),
 };
@@ -111,6 +136,9 @@ export class TaskReferenceError extends Error {
   override name = 'TaskReferenceError';
 }
 
+/** Most references one task's input resolves: far more than a task needs, and each costs a lookup. */
+export const MAX_TASK_REFERENCES = 1000;
+
 function lookup(scope: Record<string, unknown>, path: string): unknown {
   let current: unknown = scope;
   for (const segment of path.split('.')) {
@@ -122,26 +150,65 @@ function lookup(scope: Record<string, unknown>, path: string): unknown {
   return current;
 }
 
-/** The value with every reference replaced from `scope` ({ input, tasks }). */
-export function resolveReferences(value: unknown, scope: Record<string, unknown>): unknown {
-  if (typeof value === 'string') {
-    const whole = WHOLE_REFERENCE.exec(value);
-    const resolve = (path: string) => {
-      const found = lookup(scope, path);
-      if (found === undefined) throw new TaskReferenceError(`'{{ ${path} }}' refers to nothing.`);
-      return found;
-    };
-    if (whole) return resolve(whole[1] ?? '');
-    return value.replace(REFERENCE, (_, path: string) => {
-      const found = resolve(path);
-      return typeof found === 'string' ? found : JSON.stringify(found);
-    });
-  }
-  if (Array.isArray(value)) return value.map((v) => resolveReferences(v, scope));
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveReferences(v, scope)]));
-  }
-  return value;
+/** Which task is resolved, and the largest body its action's endpoint takes. */
+export interface ResolveLimits {
+  task: string;
+  maxBytes: number;
+}
+
+/**
+ * The value with every reference replaced from `scope` ({ input, tasks }), refused (413) as soon as
+ * it grows past `maxBytes`. A value referred to many times is one value in memory, but as many
+ * copies in the JSON that sends it: counting while resolving keeps them from being written out at
+ * all. The count is the characters of the strings and, for each other referenced value, of its JSON
+ * (made once per value): never more than the bytes they take in the body, so nothing refused here
+ * would have passed the body's own size check.
+ */
+export function resolveReferences(value: unknown, scope: Record<string, unknown>, limits: ResolveLimits): unknown {
+  let size = 0;
+  let count = 0;
+  const json = new Map<unknown, string>();
+  const grow = (chars: number) => {
+    size += chars;
+    if (size > limits.maxBytes) {
+      throw new PlatformError(413, `The input of task '${limits.task}', its references resolved, is larger than ${limits.maxBytes} bytes, the largest body its action takes.`);
+    }
+  };
+  const resolve = (path: string) => {
+    if (++count > MAX_TASK_REFERENCES) throw new TaskReferenceError(`The input of task '${limits.task}' has more than ${MAX_TASK_REFERENCES} references, the most a task resolves.`);
+    const found = lookup(scope, path);
+    if (found === undefined) throw new TaskReferenceError(`'{{ ${path} }}' refers to nothing.`);
+    return found;
+  };
+  const asJson = (found: unknown): string => {
+    let text = json.get(found);
+    if (text === undefined) json.set(found, (text = JSON.stringify(found)));
+    return text;
+  };
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') {
+      const whole = WHOLE_REFERENCE.exec(v);
+      if (whole) {
+        const found = resolve(whole[1] ?? '');
+        grow(typeof found === 'string' ? found.length : asJson(found).length);
+        return found;
+      }
+      let literal = v.length;
+      const text = v.replace(REFERENCE, (reference: string, path: string) => {
+        const found = resolve(path);
+        const part = typeof found === 'string' ? found : asJson(found);
+        literal -= reference.length;
+        grow(part.length);
+        return part;
+      });
+      grow(literal);
+      return text;
+    }
+    if (Array.isArray(v)) return v.map(walk);
+    if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, item]) => [k, walk(item)]));
+    return v;
+  };
+  return walk(value);
 }
 
 export const taskName = z

@@ -140,13 +140,63 @@ describe('runs', () => {
     const mail = execution.tasks[1]!.result as { id: string; status: string };
     expect(mail.status).toBe('stored');
     const [row] = await database.db.select({ body: emailMessages.body }).from(emailMessages).where(eq(emailMessages.id, mail.id));
-    expect(JSON.parse(row!.body)).toEqual([{ amount: 20 }]);
+    expect(row!.body).toBe(JSON.stringify([{ amount: 20 }], null, 2));
+  });
+
+  it('sends a value as JSON without indentation when indenting would take it past the body limit', async () => {
+    // 62 levels deep, each of 150,000 numbers indents by 124 spaces: about 20 MB of text for 300 KB of JSON.
+    let nested: unknown = Array.from({ length: 150_000 }, () => 0);
+    for (let i = 0; i < 61; i++) nested = [nested];
+    const id = await createWorkflow([{ name: 'mail', action: 'email.send', input: { to: 'finance@example.com', subject: 'Deep', body: ['{{ input.nested }}', '{{ input.nested }}'] } }]);
+    const execution = await run(id, exporter, { nested });
+    expect(execution.state).toBe('SUCCESS');
+    const [row] = await database.db.select({ body: emailMessages.body }).from(emailMessages).where(eq(emailMessages.id, (execution.tasks[0]!.result as { id: string }).id));
+    expect(row!.body).toBe(JSON.stringify([nested, nested]));
   });
 
   it('holds a task to the body limit of a direct call', async () => {
     const id = await createWorkflow([{ name: 'keep', action: 'state.set', input: { appId: 'x', key: 'big', value: '{{ input.big }}{{ input.big }}' } }]);
     const execution = await run(id, alice, { big: 'x'.repeat(600_000) });
-    expect(execution.tasks[0]!.error).toEqual({ status: 413, message: 'The request body is larger than 1048576 bytes.' });
+    expect(execution.tasks[0]!.error).toEqual({ status: 413, message: "The input of task 'keep', its references resolved, is larger than 1048576 bytes, the largest body its action takes." });
+    // Fewer characters than the limit, but more bytes: the body's own check refuses it.
+    const wide = await run(id, alice, { big: 'é'.repeat(300_000) });
+    expect(wide.tasks[0]!.error).toEqual({ status: 413, message: 'The request body is larger than 1048576 bytes.' });
+  });
+
+  it('takes a resolved input just under the body limit', async () => {
+    const id = await createWorkflow([{ name: 'keep', action: 'state.set', input: { appId: 'x', key: 'edge', value: '{{ input.big }}{{ input.big }}' } }]);
+    // The body is {"value":"…"}: its 12 other bytes and the value's characters make exactly the limit.
+    const big = 'x'.repeat((1024 * 1024 - 12) / 2);
+    const execution = await run(id, alice, { big });
+    expect(execution.tasks[0]!.state).toBe('SUCCESS');
+    expect(((await call('GET', '/state/v1/apps/x/app-states/edge')).body.value as string).length).toBe(1024 * 1024 - 12);
+  });
+
+  it('refuses, without writing them out, many references to one large string', async () => {
+    const body = Array.from({ length: 60_000 }, () => '{{input.a}}');
+    const id = await createWorkflow([{ name: 'mail', action: 'email.send', input: { to: 'a@example.com', subject: 's', body } }]);
+    const execution = await run(id, exporter, { a: 'x'.repeat(1_000_000) });
+    expect(execution.state).toBe('ERROR');
+    expect(execution.tasks[0]!.error).toEqual({ status: 413, message: "The input of task 'mail', its references resolved, is larger than 2097152 bytes, the largest body its action takes." });
+  });
+
+  it('counts an object referred to many times as often as it is referred to', async () => {
+    const records = Array.from({ length: 200 }, (_, i) => ({ id: i, name: `record ${i}` }));
+    const many = (n: number) => Array.from({ length: n }, () => '{{ input.records }}');
+    const id = await createWorkflow([
+      { name: 'few', action: 'state.set', input: { appId: 'x', key: 'few', value: many(10) } },
+      { name: 'many', action: 'state.set', input: { appId: 'x', key: 'many', value: many(1000) } },
+    ]);
+    const execution = await run(id, alice, { records });
+    expect(execution.tasks.map((t) => t.state)).toEqual(['SUCCESS', 'ERROR']);
+    expect((await call('GET', '/state/v1/apps/x/app-states/few')).body.value).toEqual(Array.from({ length: 10 }, () => records));
+    expect(execution.tasks[1]!.error).toEqual({ status: 413, message: "The input of task 'many', its references resolved, is larger than 1048576 bytes, the largest body its action takes." });
+  });
+
+  it('resolves at most 1000 references in a task', async () => {
+    const id = await createWorkflow([{ name: 'keep', action: 'state.set', input: { appId: 'x', key: 'refs', value: '{{ input.a }}'.repeat(1001) } }]);
+    const execution = await run(id, alice, { a: 'x' });
+    expect(execution.tasks[0]!.error).toEqual({ status: 400, message: "The input of task 'keep' has more than 1000 references, the most a task resolves." });
   });
 
   it('records a reference to nothing as a task error', async () => {

@@ -6,6 +6,7 @@ import type { Principal } from '@/lib/iam/effective-permissions';
 import { AppError } from '@/lib/errors';
 import { created, defineEndpoint, noContent, ok, type PlatformContext } from '../endpoint';
 import { badRequest, forbidden, notFound, PlatformError } from '../errors';
+import { maxBodyBytes } from '../input';
 import { executionEndpoints, executionSchema, executionView, type TaskResult } from './automation-executions';
 import { checkInternalInput, invokeEndpoint } from './automation-invoke';
 import { ACTION_NAMES, hasReferences, references, resolveReferences, TASK_ACTIONS, taskName, TaskReferenceError } from './automation-tasks';
@@ -305,7 +306,7 @@ async function runTask(task: WorkflowTask, scope: { input: unknown; tasks: Recor
   const base = { name: task.name, action: task.action };
   try {
     if (!action) throw badRequest(`Unknown action '${task.action}'.`);
-    const input = resolveReferences(task.input, scope) as Record<string, unknown>;
+    const input = resolveReferences(task.input, scope, { task: task.name, maxBytes: maxBodyBytes(action.endpoint) }) as Record<string, unknown>;
     const response = await invokeEndpoint(action.endpoint, action.toRequest(input), ctx);
     const result = action.toResult ? action.toResult(response.body) : response.body;
     const size = JSON.stringify(result)?.length ?? 0;
