@@ -1,4 +1,4 @@
-import { portalOrigin } from '@/lib/auth/origin';
+import { emailLinkOrigin } from '@/lib/auth/origin';
 import type { Db } from '@/lib/db';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
 import { isAccountLevel, type AnyEndpointDefinition, type PlatformContext, type Responses, type SuccessStatus } from './endpoint';
@@ -287,13 +287,19 @@ export function createPlatformAnswerer(options: PlatformHandlerOptions): (reques
     try {
       limits?.check(client, now.getTime());
       const db = await getDb();
-      verified = await verifyForAccount(db, { authorization: request.headers.get('authorization'), accountId: params.accountId ?? '', scopes: endpoint.scopes, now });
+      verified = await verifyForAccount(db, {
+        authorization: request.headers.get('authorization'),
+        accountId: params.accountId ?? '',
+        scopes: endpoint.scopes,
+        now,
+        clientAddress: client,
+      });
     } catch (error) {
       throw limits ? await limits.count(error, client, now.getTime()) : error;
     }
     options.lastUsed?.record(verified.token.id, verified.token.lastUsedAt, now, client);
     // A request made in process has no Host header; its URL's host stands in.
-    const origin = portalOrigin(request.headers.get('host') ? request.headers : new Headers({ host: url.host }));
+    const origin = emailLinkOrigin(request.headers.get('host') ? request.headers : new Headers({ host: url.host }));
     const ctx = accountContext(verified, await getDb(), now, origin);
     const result = await runEndpoint(endpoint, httpInput(params, url, request), ctx);
     return endpointAnswer(endpoint, result);
@@ -303,7 +309,7 @@ export function createPlatformAnswerer(options: PlatformHandlerOptions): (reques
   async function soleEnvironment(authorization: string | null, client: string | null, now: Date): Promise<string> {
     const limits = options.failedVerifications;
     try {
-      return await verifier.soleEnvironment(authorization, () => limits?.check(client, now.getTime()));
+      return await verifier.soleEnvironment(authorization, now, client, () => limits?.check(client, now.getTime()));
     } catch (error) {
       throw limits ? await limits.count(error, client, now.getTime()) : error;
     }

@@ -90,6 +90,21 @@ function unknownToken(token: string) {
   return invalid(token);
 }
 
+/**
+ * What holds of a token whose secret matched, wherever it is used: not disabled, not expired, and
+ * called from one of its allowed client addresses (unknown passes only a token without any).
+ */
+function checkUsable(record: TokenRecord, now: Date, clientAddress: string | null | undefined): void {
+  if (record.status === 'disabled') throw unauthorized(`The token ${record.tokenId} is disabled.`);
+  if (record.expiresAt && isExpired(record.expiresAt, now)) {
+    throw forbidden(`The token ${record.tokenId} expired at ${record.expiresAt.toISOString()}.`);
+  }
+  // Most tokens name no addresses: then nothing more is done here.
+  if (record.clientAddresses !== null && !allowsClient(record.clientAddresses, clientAddress ?? null)) {
+    throw forbidden(clientNotAllowedMessage(record.tokenId, clientAddress ?? null));
+  }
+}
+
 /** Everything after the lookup: the secret, status and expiry, environment, scopes and owner. */
 function check(
   token: string,
@@ -99,14 +114,7 @@ function check(
   request: VerifyRequest,
 ): VerifiedToken {
   if (!secretMatches(token, record.secretHash)) throw invalid(token);
-  if (record.status === 'disabled') throw unauthorized(`The token ${record.tokenId} is disabled.`);
-  if (record.expiresAt && isExpired(record.expiresAt, request.now)) {
-    throw forbidden(`The token ${record.tokenId} expired at ${record.expiresAt.toISOString()}.`);
-  }
-  // Most tokens name no addresses: then nothing more is done here.
-  if (record.clientAddresses !== null && !allowsClient(record.clientAddresses, request.clientAddress ?? null)) {
-    throw forbidden(clientNotAllowedMessage(record.tokenId, request.clientAddress ?? null));
-  }
+  checkUsable(record, request.now, request.clientAddress);
   const { environmentId } = request;
   // An unknown environment and another account's look the same, so neither reveals it exists.
   if (environmentAccountId !== record.accountId || (!record.appliesToAccount && !record.environmentIds.has(environmentId))) {
@@ -140,6 +148,8 @@ export interface VerifyAccountRequest {
   accountId: string;
   scopes: readonly string[];
   now: Date;
+  /** The caller's address, as for VerifyRequest. */
+  clientAddress?: string | null;
 }
 
 // An account-level call consults no environment's policies: the owner's live rights there are
@@ -165,9 +175,16 @@ export class Verifier {
   /**
    * The one environment a token reaches, for a call at the portal's root (/platform/...) that
    * names none: the token's secret is checked first, so nothing is said about a token one does
-   * not hold; `beforeLookup` runs before the database is asked. 400 for a token that reaches several environments or every one of its account.
+   * not hold, then that it is usable (status, expiry, client address); `beforeLookup` runs before
+   * the database is asked. 400 for a token that reaches several environments or every one of its
+   * account.
    */
-  async soleEnvironment(authorization: string | null, beforeLookup: () => void = () => undefined): Promise<string> {
+  async soleEnvironment(
+    authorization: string | null,
+    now: Date,
+    clientAddress: string | null,
+    beforeLookup: () => void = () => undefined,
+  ): Promise<string> {
     const { token, publicId } = bearerToken(authorization);
     let record = this.deps.cache.token(publicId);
     if (record === undefined) {
@@ -177,6 +194,7 @@ export class Verifier {
     }
     if (!record) throw unknownToken(token);
     if (!secretMatches(token, record.secretHash)) throw invalid(token);
+    checkUsable(record, now, clientAddress);
     const [only, ...more] = [...record.environmentIds];
     if (record.appliesToAccount || !only || more.length > 0) {
       throw badRequest(
@@ -220,10 +238,7 @@ export async function verifyForAccount(db: Db, request: VerifyAccountRequest): P
   if (!loaded.token) throw unknownToken(token);
   const record = loaded.token;
   if (!secretMatches(token, record.secretHash)) throw invalid(token);
-  if (record.status === 'disabled') throw unauthorized(`The token ${record.tokenId} is disabled.`);
-  if (record.expiresAt && isExpired(record.expiresAt, request.now)) {
-    throw forbidden(`The token ${record.tokenId} expired at ${record.expiresAt.toISOString()}.`);
-  }
+  checkUsable(record, request.now, request.clientAddress);
   // An unknown account and another account's look the same.
   if (record.accountId !== request.accountId) {
     throw forbidden(`The token ${record.tokenId} does not belong to account '${shown(request.accountId)}'.`);
