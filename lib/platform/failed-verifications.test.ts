@@ -141,6 +141,37 @@ describe('counted in the table every instance shares', () => {
     }
   });
 
+  it('writes nothing more for a blocked client, whatever failure it sends', async () => {
+    const store = new TableFailureStore(async () => database.db);
+    let writes = 0;
+    const fail = store.fail.bind(store);
+    store.fail = (...args) => {
+      writes++;
+      return fail(...args);
+    };
+    const one = createTestPlatform(database.db, {
+      now: () => new Date(clock),
+      failedVerifications: new FailedVerifications({ limit: LIMIT, windowMs: 60_000, store }),
+    });
+    try {
+      const send = async (authorization: string | null) =>
+        readResponse(await one.handle(platformRequest('acme-prod', DOCS, { token: authorization, ip: '10.1.0.9' })));
+      for (let i = 1; i < LIMIT; i++) expect((await send(null)).status).toBe(401);
+      expect((await send(null)).status).toBe(429);
+      expect(writes).toBe(LIMIT);
+      // Refusals that need no lookup (no header, malformed, a bad checksum) come from memory once blocked.
+      const badChecksum = `${valid.token.slice(0, -1)}${valid.token.endsWith('A') ? 'B' : 'A'}`;
+      for (const token of [null, 'not a token', badChecksum, unknownToken()]) {
+        const refused = await send(token);
+        expect(refused.status).toBe(429);
+        expect(refused.body).toEqual({ error: { code: 429, message: expect.stringMatching(/Too many failed authentications/) } });
+      }
+      expect(writes).toBe(LIMIT);
+    } finally {
+      one.unsubscribe();
+    }
+  });
+
   describe.skipIf(testBackend !== 'postgres')('two instances on one PostgreSQL database', () => {
     let other: Database;
     beforeAll(async () => {

@@ -40,8 +40,14 @@ export class FailedVerifications {
 
   /** Throws the 429 when this client is blocked; otherwise returns. */
   check(client: string | null, nowMs: number): void {
-    const block = this.blocked.get(clientKey(client), nowMs);
-    if (block) throw tooManyFailures(Math.ceil((block.resetAt - nowMs) / 1000));
+    const refusal = this.refusal(clientKey(client), nowMs);
+    if (refusal) throw refusal;
+  }
+
+  /** The 429 for a client this instance knows to be blocked, or null. */
+  private refusal(key: string, nowMs: number): PlatformError | null {
+    const block = this.blocked.get(key, nowMs);
+    return block ? tooManyFailures(Math.ceil((block.resetAt - nowMs) / 1000)) : null;
   }
 
   /**
@@ -51,6 +57,10 @@ export class FailedVerifications {
   async count(error: unknown, client: string | null, nowMs: number): Promise<unknown> {
     if (!(error instanceof PlatformError) || error.status !== 401) return error;
     const key = clientKey(client);
+    // Known here to be blocked: refused without another write, so a flood of failures that need
+    // no lookup (no header, a malformed token, an ID remembered as unknown) costs the store nothing.
+    const refusal = this.refusal(key, nowMs);
+    if (refusal) return refusal;
     let window;
     try {
       [window] = await this.store.fail([{ limit: this.limit, key }], nowMs);
