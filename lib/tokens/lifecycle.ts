@@ -55,6 +55,11 @@ export async function deleteToken(db: Db, actor: TokenActor, tokenId: string): P
   });
 }
 
+export function supersededExpiryMessage(tokenId: string, expiresAt: Date | null): string {
+  const until = expiresAt ? ` (at the latest ${expiresAt.toISOString()})` : '';
+  return `The token ${tokenId} was replaced by a rotation: its expiration can only be brought forward${until}, not extended or removed.`;
+}
+
 /**
  * Sets a new expiration of a token the actor may enable (a later date keeps it working longer):
  * a preset or a custom date in the future, or never, by the one expiry rule.
@@ -70,6 +75,11 @@ export async function changeTokenExpiration(
     const { token, maxLifetimeDays } = await authorizeTokenAction(tx, actor, tokenId, 'change-expiration');
     const expiry = resolveExpiryWithin(expiration.choice, expiration.customIso, maxLifetimeDays, now);
     if (!expiry.ok) throw ValidationError.field('expiresAt', expiry.message);
+    // A token replaced by a rotation works only for the rest of its overlap, which rule 2 counts
+    // on: its end may come sooner, never later.
+    if (token.rotatedAt !== null && (expiry.expiresAt === null || (token.expiresAt !== null && expiry.expiresAt > token.expiresAt))) {
+      throw ValidationError.field('expiresAt', supersededExpiryMessage(formatTokenId(token.publicId), token.expiresAt));
+    }
     const result = { tokenId: formatTokenId(token.publicId), name: token.name, expiresAt: expiry.expiresAt };
     if ((token.expiresAt?.getTime() ?? null) === (expiry.expiresAt?.getTime() ?? null)) return { ...result, changed: false };
     await tx.update(platformTokens).set({ expiresAt: expiry.expiresAt }).where(eq(platformTokens.id, token.id));

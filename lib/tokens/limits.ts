@@ -10,14 +10,18 @@ export const TOKEN_LIMIT = 10;
  * The tokens that count against a user's limit in an account at `now`: those they generated
  * there, disabled and expired ones included; deleted ones are gone, and one superseded by a
  * rotation (`rotated_at` set) counts until its overlap ends (its expiry, at most 7 days after the
- * rotation), so that rotating never yields more working tokens than the limit.
+ * rotation; one without an expiry, which no change may leave it with, would count for good), so
+ * that rotating never yields more working tokens than the limit.
  */
 export function countedAgainstLimit(accountId: string, userId: string, now: Date) {
   return and(eq(platformTokens.accountId, accountId), generatedAndCounting(userId, now));
 }
 
 function generatedAndCounting(userId: string, now: Date) {
-  return and(eq(platformTokens.createdById, userId), or(isNull(platformTokens.rotatedAt), gt(platformTokens.expiresAt, now)));
+  return and(
+    eq(platformTokens.createdById, userId),
+    or(isNull(platformTokens.rotatedAt), isNull(platformTokens.expiresAt), gt(platformTokens.expiresAt, now)),
+  );
 }
 
 export function limitMessage(accountName: string): string {

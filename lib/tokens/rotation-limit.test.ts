@@ -8,7 +8,7 @@ import { ConflictError, ValidationError } from '@/lib/errors';
 import { demoIdentities, type DemoIdentities } from '@/lib/testing/demo';
 import type { RotateTokenValues } from '@/lib/validations/rotation';
 import { generatePlatformToken } from './generate';
-import { deleteToken } from './lifecycle';
+import { changeTokenExpiration, deleteToken, supersededExpiryMessage } from './lifecycle';
 import { TOKEN_LIMIT, tokenCountsByAccount } from './limits';
 import { rotateToken } from './rotate';
 import { tokenInput } from './test-support';
@@ -107,6 +107,42 @@ describe(`the limit of ${TOKEN_LIMIT} through rotations (${testBackend})`, () =>
     expect(await counted(email, 'globex', after)).toBe(TOKEN_LIMIT - 1);
     await generate(email, 'globex', 'In the freed place', after);
     expect(await working(email, 'globex', after)).toBe(TOKEN_LIMIT);
+  });
+
+  it('never gives a token replaced by a rotation a later end or none, which would put it back in service outside the limit', async () => {
+    const email = 'admin@example.com';
+    const actor = demo.actor(email);
+    const tokens = [];
+    for (let i = 0; i < TOKEN_LIMIT; i++) tokens.push(await generate(email, 'acme', `Admin ${i}`, NOW));
+    await rotateToken(database.db, actor, immediately(tokens[0]!.tokenId), NOW);
+    const soon = new Date(NOW.getTime() + HOUR);
+    for (const expiration of [
+      { choice: 'never' as const, customIso: '' },
+      { choice: '30d' as const, customIso: '' },
+      { choice: 'custom' as const, customIso: new Date(NOW.getTime() + 2 * DAY).toISOString() },
+    ]) {
+      const refused = await refusal(changeTokenExpiration(database.db, actor, tokens[0]!.tokenId, expiration, soon));
+      expect(refused).toBeInstanceOf(ValidationError);
+      expect((refused as ValidationError).fieldErrors).toEqual({ expiresAt: supersededExpiryMessage(tokens[0]!.tokenId, NOW) });
+    }
+    expect(await working(email, 'acme', soon)).toBe(TOKEN_LIMIT);
+    expect(await counted(email, 'acme', soon)).toBe(TOKEN_LIMIT);
+    for (const token of await database.db
+      .select({ publicId: platformTokens.publicId })
+      .from(platformTokens)
+      .where(and(eq(platformTokens.accountId, 'acme'), eq(platformTokens.createdById, actor.userId)))) {
+      await deleteToken(database.db, actor, `dt0s16.${token.publicId}`);
+    }
+
+    // Its overlap may end sooner.
+    const kept = await generate(email, 'acme', 'Kept', NOW);
+    await rotateToken(database.db, actor, later(kept.tokenId, new Date(NOW.getTime() + 2 * HOUR)), NOW);
+    const sooner = await changeTokenExpiration(database.db, actor, kept.tokenId, { choice: 'custom', customIso: soon.toISOString() }, NOW);
+    expect(sooner).toMatchObject({ changed: true, expiresAt: soon });
+    const longer = await refusal(
+      changeTokenExpiration(database.db, actor, kept.tokenId, { choice: 'custom', customIso: new Date(NOW.getTime() + 2 * HOUR).toISOString() }, NOW),
+    );
+    expect((longer as ValidationError).fieldErrors).toEqual({ expiresAt: supersededExpiryMessage(kept.tokenId, soon) });
   });
 
   it('never has more than 10 working tokens, whatever sequence of generations, rotations and deletions', async () => {
