@@ -22,7 +22,7 @@ vi.mock('@/app/_lib/session', () => ({
   currentSessionId: async () => null,
 }));
 vi.mock('next/headers', () => ({
-  headers: async () => new Headers({ 'x-forwarded-for': '192.0.2.1', host: 'portal.test' }),
+  headers: async () => new Headers({ 'x-forwarded-for': '192.0.2.1', host: 'localhost:3000' }),
   cookies: async () => ({ get: () => undefined, set: () => undefined, delete: () => undefined }),
 }));
 vi.mock('@/lib/db', async (importOriginal) => ({
