@@ -1,14 +1,16 @@
 import 'server-only';
 import { headers } from 'next/headers';
 import { after } from 'next/server';
-import { portalOrigin } from '@/lib/auth/origin';
+import { emailLinkOrigin } from '@/lib/auth/origin';
 import { AppError } from '@/lib/errors';
 import type { Delivery } from '@/lib/people/portal-email';
 
-/** The origin links in emails and dialogs point at: AUTH_URL, else the request's own. */
+const LINK_ORIGIN_UNKNOWN = 'The portal’s public address is unknown, so no link can be sent: set AUTH_URL.';
+
+/** The origin links in emails and dialogs point at (emailLinkOrigin). */
 export async function linkOrigin(): Promise<string> {
-  const origin = portalOrigin(await headers());
-  if (!origin) throw new AppError('The portal’s address is unknown: set AUTH_URL.');
+  const origin = emailLinkOrigin(await headers());
+  if (!origin) throw new AppError(LINK_ORIGIN_UNKNOWN);
   return origin;
 }
 

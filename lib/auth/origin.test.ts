@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { authConfig } from '@/auth.config';
-import { portalOrigin } from './origin';
+import { emailLinkOrigin, portalOrigin } from './origin';
 
 describe('portalOrigin', () => {
   it('is the origin of AUTH_URL when it is set', () => {
@@ -20,6 +20,24 @@ describe('portalOrigin', () => {
     expect(portalOrigin(new Headers(), null)).toBeNull();
     expect(portalOrigin(new Headers({ host: 'a b' }), null)).toBeNull();
     expect(portalOrigin(new Headers({ host: 'x' }), 'not a url')).toBeNull();
+  });
+});
+
+describe('emailLinkOrigin', () => {
+  it('is AUTH_URL whatever the request names', () => {
+    expect(emailLinkOrigin(new Headers({ host: 'evil.example' }), 'https://tokens.example.com')).toBe('https://tokens.example.com');
+  });
+
+  it('without AUTH_URL, takes only a request made to this machine', () => {
+    for (const host of ['localhost:3000', '127.0.0.1:3000', '127.8.9.10', '[::1]:3000']) {
+      expect(emailLinkOrigin(new Headers({ host }), null), host).toBe(`http://${host}`);
+    }
+    for (const host of ['evil.example', 'tokens.example.com', '10.0.0.5:3000', 'localhost.evil.example', '127.0.0.1.evil.example', '[::2]']) {
+      expect(emailLinkOrigin(new Headers({ host }), null), host).toBeNull();
+    }
+    // A forwarded host is the request's host too: it gets no further.
+    expect(emailLinkOrigin(new Headers({ host: 'localhost:3000', 'x-forwarded-host': 'evil.example' }), null)).toBeNull();
+    expect(emailLinkOrigin(new Headers(), null)).toBeNull();
   });
 });
 

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { config } from '@/lib/config';
 
 /**
@@ -16,4 +17,22 @@ export function portalOrigin(headers: Pick<Headers, 'get'>, configured: string |
   } catch {
     return null;
   }
+}
+
+/** localhost, or an address of this machine's loopback interface. */
+function isLoopback(hostname: string): boolean {
+  const bare = hostname.replace(/^\[|\]$/g, '');
+  return bare === 'localhost' || bare === '::1' || (isIP(bare) === 4 && bare.startsWith('127.'));
+}
+
+/**
+ * The origin of links the portal sends by email (invitations, password resets, notices about
+ * tokens): AUTH_URL's; without it, the request's own only when the request was made to this
+ * machine. Anyone can send a request naming another host, and a password-reset link pointing at
+ * their site would hand them its code. Null when neither gives one.
+ */
+export function emailLinkOrigin(headers: Pick<Headers, 'get'>, configured: string | null = config().publicUrl): string | null {
+  const origin = portalOrigin(headers, configured);
+  if (!origin || configured) return origin;
+  return isLoopback(new URL(origin).hostname) ? origin : null;
 }

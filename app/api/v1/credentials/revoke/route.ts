@@ -1,5 +1,5 @@
 import { deliverLater } from '@/app/_lib/portal-links';
-import { portalOrigin } from '@/lib/auth/origin';
+import { emailLinkOrigin } from '@/lib/auth/origin';
 import { getDb } from '@/lib/db';
 import { failureStore } from '@/lib/failure-counts';
 import { clientIp } from '@/lib/http/client-ip';
@@ -15,7 +15,8 @@ const handler = () =>
       // Shared by every instance on PostgreSQL, so the limit holds for the cluster.
       store: failureStore(),
       clientIp: (request) => clientIp(request.headers),
-      origin: (request) => portalOrigin(request.headers) ?? new URL(request.url).origin,
+      // Without a known public address the notices name the token's page by its path alone.
+      origin: (request) => emailLinkOrigin(request.headers) ?? '',
       deliverLater,
     }),
   );
