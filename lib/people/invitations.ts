@@ -7,6 +7,7 @@ import { assertNewPasswordAllowed } from '@/lib/auth/password-rules';
 import type { Actor } from '@/lib/auth/users';
 import { transactWithChanges } from '@/lib/changes';
 import type { Db, Executor, Tx } from '@/lib/db';
+import { isUniqueViolation } from '@/lib/db/sql-state';
 import { accountMembers, accounts, groupMembers, groups, invitations, users, type Invitation, type MemberRole } from '@/lib/db/schema';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
 import { parseInput } from '@/lib/iam/admin-guard';
@@ -88,6 +89,8 @@ async function accountNameOf(tx: Executor, accountId: string): Promise<string> {
   return row.name;
 }
 
+const pendingInvitation = (email: string) => ValidationError.field('email', `${email} has a pending invitation. Resend it from the list instead.`);
+
 export async function inviteUser(db: Db, actor: Actor, input: InviteUserInput, origin: string): Promise<SentInvitation> {
   const { accountId, email, role, groupIds } = parseInput(inviteUserSchema, input);
   return db.transaction(async (tx) => {
@@ -113,9 +116,12 @@ export async function inviteUser(db: Db, actor: Actor, input: InviteUserInput, o
       .from(invitations)
       .where(and(eq(invitations.accountId, accountId), eq(invitations.email, email), isNull(invitations.acceptedAt), isNull(invitations.revokedAt)))
       .for('update');
-    if (open?.pending) throw ValidationError.field('email', `${email} has a pending invitation. Resend it from the list instead.`);
+    if (open?.pending) throw pendingInvitation(email);
     if (open) await tx.update(invitations).set({ revokedAt: sql`now()` }).where(eq(invitations.id, open.id));
-    const sent = await insertInvitation(tx, db, actor, { accountId, accountName, email, role, groupIds: wanted, origin });
+    const sent = await insertInvitation(tx, db, actor, { accountId, accountName, email, role, groupIds: wanted, origin }).catch((error: unknown) => {
+      // A concurrent invitation of the same email committed first (one open invitation per email and account).
+      throw isUniqueViolation(error) ? pendingInvitation(email) : error;
+    });
     await recordAudit(tx, actor, { accountId, action: 'invitation.created', targetName: email, details: { role, groupIds: wanted } });
     return sent;
   });

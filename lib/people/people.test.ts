@@ -4,8 +4,9 @@ import { verifyPassword } from '@/lib/auth/password';
 import { createSession, loadSessionActor } from '@/lib/auth/sessions';
 import { loadActor } from '@/lib/auth/users';
 import { accountMembers, auditEvents, emailMessages, groupMembers, groups, invitations, platformTokens, users } from '@/lib/db/schema';
-import { createTestDatabase, testBackend, type TestDatabase } from '@/lib/db/testing';
-import { AppError, ConflictError } from '@/lib/errors';
+import { openDatabase } from '@/lib/db/client';
+import { createTestDatabase, testBackend, testPostgresOptions, type TestDatabase } from '@/lib/db/testing';
+import { AppError, ConflictError, ValidationError } from '@/lib/errors';
 import { createTestPlatform, grantTestPolicy, insertTestToken, platformRequest } from '@/lib/platform/testing';
 import { actorByEmail } from '@/lib/testing/demo';
 import { acceptInvitationAsNewPerson, INVITATION_MESSAGES, inviteUser, joinWithInvitation, resendInvitation, revokeInvitation, viewInvitation } from './invitations';
@@ -106,6 +107,22 @@ describe(`invitations (${testBackend})`, () => {
     expect(expired.fieldErrors).toEqual({ code: INVITATION_MESSAGES.expired });
     // An expired invitation makes way for a new one.
     await inviteUser(database.db, admin, { accountId: 'acme', email: 'erin@example.com', role: 'member' }, ORIGIN);
+  });
+
+  it('sends one invitation when the same email is invited by concurrent requests; the others are told it is pending', async () => {
+    const admin = await actorByEmail(database.db, 'admin@example.com');
+    // On PostgreSQL through a pool of several connections, so that the requests really overlap.
+    const wide = testBackend === 'postgres' ? await openDatabase(testPostgresOptions(database.url!, 5)) : null;
+    const results = await Promise.allSettled(
+      Array.from({ length: 5 }, () => inviteUser(wide?.db ?? database.db, admin, { accountId: 'acme', email: 'gina@example.com', role: 'member' }, ORIGIN)),
+    ).finally(() => wide?.close());
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    for (const r of results) {
+      if (r.status === 'rejected') {
+        expect(r.reason).toBeInstanceOf(ValidationError);
+        expect((r.reason as ValidationError).fieldErrors).toEqual({ email: 'gina@example.com has a pending invitation. Resend it from the list instead.' });
+      }
+    }
   });
 
   it('lets someone who can sign in join with an invitation made out to their email only', async () => {
