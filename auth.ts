@@ -6,7 +6,7 @@ import { authSecret } from '@/lib/auth/secret';
 import { cookies, headers } from 'next/headers';
 import { DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE_SECONDS, deviceCookie, rememberDevice } from '@/lib/auth/sign-in-device';
 import { createSession, revokeSession } from '@/lib/auth/sessions';
-import { recordFailedSignIn, signInAttempt, signInRetryAfter } from '@/lib/auth/sign-in-limits';
+import { signInAttempt, signInLimits } from '@/lib/auth/sign-in-limits';
 import { OIDC_PROVIDER_ID, resolveSsoSignIn } from '@/lib/auth/sso';
 import { authenticate } from '@/lib/auth/users';
 import { config } from '@/lib/config';
@@ -71,13 +71,13 @@ function passwordProvider() {
         const parsed = signInSchema.safeParse(credentials);
         const email = parsed.success ? parsed.data.email : String(credentials?.email ?? '');
         const attempt = signInAttempt(request.headers, email);
-        const wait = await signInRetryAfter(attempt);
+        // Counted as a failure before the password hash is checked, so that attempts made at once
+        // cannot all find the counts below the limits; a right password takes its count back.
+        const wait = await signInLimits.reserve(attempt);
         if (wait > 0) throw new SignInRateLimited(wait);
         const user = parsed.success ? await authenticate(parsed.data.email, parsed.data.password) : null;
-        if (!user) {
-          await recordFailedSignIn(attempt);
-          throw new CredentialsSignin();
-        }
+        if (!user) throw new CredentialsSignin();
+        await signInLimits.succeeded(attempt);
         // From now on this browser is counted on its own for this email (see the sign-in limits).
         (await cookies()).set(DEVICE_COOKIE, rememberDevice(deviceCookie(request.headers), user.email), {
           httpOnly: true,

@@ -9,6 +9,7 @@ const TESTS = ['lib/**/*.test.ts', 'app/**/*.test.ts', 'components/**/*.test.ts'
 // per file cost most of the run.
 const OWN_MODULES = [
   'app/authorization-matrix.test.ts',
+  'auth.test.ts',
   'app/bad-input.test.ts',
   'app/_lib/session.test.ts',
   'app/api/health/readiness.test.ts',

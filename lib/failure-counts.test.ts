@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@/lib/db/testing';
 import { TableFailureStore } from './failure-counts';
-import type { FailureLimit } from './rate-limit';
+import { reserve, type FailureLimit } from './rate-limit';
 
 const LIMIT: FailureLimit = { scope: 'test', limit: 5, windowMs: 60_000 };
 const T = Date.parse('2026-06-01T12:00:00Z');
@@ -43,6 +43,36 @@ it('counts every one of many failures at once', async () => {
   const results = await Promise.all(Array.from({ length: 40 }, (_, i) => store.fail(i % 2 ? keys : [...keys].reverse(), T)));
   expect(results.map((r) => r[0]!.count).sort((x, y) => x - y)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
   expect((await store.read(keys, T))[1]).toEqual({ count: 40, resetAt: T + 60_000 });
+});
+
+it('takes a failure back from the current window only, never below none', async () => {
+  const store = new TableFailureStore(async () => database.db);
+  const other: FailureLimit = { ...LIMIT, scope: 'other' };
+  await store.fail([{ limit: LIMIT, key: 'a' }, { limit: other, key: 'a' }], T);
+  await store.fail([{ limit: LIMIT, key: 'a' }], T);
+  await store.release([{ limit: LIMIT, key: 'a' }, { limit: other, key: 'a' }, { limit: LIMIT, key: 'b' }], T + 1);
+  expect(await store.read([{ limit: LIMIT, key: 'a' }, { limit: other, key: 'a' }, { limit: LIMIT, key: 'b' }], T + 1)).toEqual([
+    { count: 1, resetAt: T + 60_000 },
+    { count: 0, resetAt: T + 60_000 },
+    null,
+  ]);
+  await store.release([{ limit: other, key: 'a' }], T + 1);
+  expect(await store.read([{ limit: other, key: 'a' }], T + 1)).toEqual([{ count: 0, resetAt: T + 60_000 }]);
+  // A window that has ended keeps what it had; the next failure starts a new one from one.
+  await store.release([{ limit: LIMIT, key: 'a' }], T + 60_000);
+  expect(await store.read([{ limit: LIMIT, key: 'a' }], T + 1)).toEqual([{ count: 1, resetAt: T + 60_000 }]);
+});
+
+it('lets at most the limit of attempts made at once go ahead, from any number of instances', async () => {
+  // Each instance a store of its own; on PostgreSQL the statements run on connections of their own.
+  const stores = Array.from({ length: 4 }, () => new TableFailureStore(async () => database.db));
+  const keys = [{ limit: LIMIT, key: 'a' }, { limit: { ...LIMIT, scope: 'other', limit: 8 }, key: 'a' }];
+  // In both orders of the keys, and with as many releases as refusals: none waits on another for ever.
+  const waits = await Promise.all(Array.from({ length: 40 }, (_, i) => reserve(stores[i % 4]!, i % 2 ? keys : [...keys].reverse(), T)));
+  expect(waits.filter((w) => w === 0)).toHaveLength(5);
+  expect(waits.filter((w) => w === 60)).toHaveLength(35);
+  // The refused ones are not counted.
+  expect((await stores[0]!.read(keys, T)).map((w) => w?.count)).toEqual([5, 5]);
 });
 
 it('keeps no key in the clear, and removes ended windows', async () => {

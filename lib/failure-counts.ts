@@ -8,7 +8,8 @@ import { processSingleton } from '@/lib/singleton';
 
 // The failure counts of the limits in a table every instance shares (failure_counts), so that a
 // limit holds for the cluster. Only failures write: one upsert per failure, with every key of
-// the failure in one statement; checking a key is a read by primary key.
+// the failure in one statement; checking a key is a read by primary key. A count reserved for an
+// attempt that then did not fail (lib/rate-limit.ts, `reserve`) is taken back by one update.
 
 const CLEANUP_EVERY_MS = 60_000;
 const CLEANUP_BATCH = 1_000;
@@ -28,6 +29,11 @@ function rowsOf(result: unknown): WindowRow[] {
   return (result as { rows: WindowRow[] }).rows.map((r) => ({ ...r, count: Number(r.count), reset_at: Number(r.reset_at) }));
 }
 
+/** Rows in one order, so that two statements on the same keys lock them in the same order. */
+function lockOrder<T extends { scope: string; key: string }>(items: T[]): T[] {
+  return [...items].sort((a, b) => (`${a.scope}\u0000${a.key}` < `${b.scope}\u0000${b.key}` ? -1 : 1));
+}
+
 export class TableFailureStore implements FailureStore {
   private lastCleanup = 0;
 
@@ -36,8 +42,7 @@ export class TableFailureStore implements FailureStore {
   async fail(keys: readonly LimitedKey[], now: number): Promise<FailureWindow[]> {
     if (keys.length === 0) return [];
     const items = keys.map(({ limit, key }) => ({ scope: limit.scope, key: hashed(key), windowMs: limit.windowMs }));
-    // Rows in one order, so that two failures of the same keys lock them in the same order.
-    const ordered = [...items].sort((a, b) => (`${a.scope}\u0000${a.key}` < `${b.scope}\u0000${b.key}` ? -1 : 1));
+    const ordered = lockOrder(items);
     const db = await this.getDb();
     const result = await db.execute(sql`
       insert into ${failureCounts} as c (scope, key, count, window_ends_at)
@@ -76,6 +81,26 @@ export class TableFailureStore implements FailureStore {
       const row = byKey.get(`${i.scope}\u0000${i.key}`);
       return row ? { count: row.count, resetAt: row.reset_at } : null;
     });
+  }
+
+  async release(keys: readonly LimitedKey[], now: number): Promise<void> {
+    if (keys.length === 0) return;
+    const ordered = lockOrder(keys.map(({ limit, key }) => ({ scope: limit.scope, key: hashed(key) })));
+    const db = await this.getDb();
+    // The rows are locked in the order failures lock them, so a release and a failure of the
+    // same keys at once wait for each other rather than deadlock.
+    await db.execute(sql`
+      with wanted (scope, key, n) as (values ${sql.join(
+        ordered.map((i, n) => sql`(${i.scope}, ${i.key}, ${n}::int)`),
+        sql`, `,
+      )}),
+      locked as (
+        select c.scope, c.key from ${failureCounts} c join wanted w on w.scope = c.scope and w.key = c.key
+        where c.window_ends_at > ${at(now)} and c.count > 0
+        order by w.n
+        for update of c)
+      update ${failureCounts} c set count = c.count - 1
+      from locked l where c.scope = l.scope and c.key = l.key`);
   }
 
   /** Windows that have ended, a batch at a time; rows another instance is updating are left for later. */

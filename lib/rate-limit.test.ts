@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { blockedFor, MemoryFailureStore, type FailureLimit } from './rate-limit';
+import { blockedFor, MemoryFailureStore, overLimitFor, reserve, type FailureLimit } from './rate-limit';
 
 const LIMIT: FailureLimit = { scope: 'test', limit: 3, windowMs: 60_000 };
 
@@ -34,5 +34,47 @@ describe('MemoryFailureStore', () => {
     for (let i = 0; i < 100; i++) await store.fail([{ limit: one, key: `k${i}` }], 0);
     expect(blockedFor(one, (await store.read([{ limit: one, key: 'k99' }], 1))[0]!, 1)).toBe(60);
     expect(blockedFor(one, (await store.read([{ limit: one, key: 'k0' }], 1))[0]!, 1)).toBe(0);
+  });
+
+  it('takes a failure back from the current window, never below none', async () => {
+    const store = new MemoryFailureStore();
+    const keys = [{ limit: LIMIT, key: 'a' }];
+    await store.fail(keys, 0);
+    await store.fail(keys, 0);
+    await store.release(keys, 1);
+    expect(await store.read(keys, 1)).toEqual([{ count: 1, resetAt: 60_000 }]);
+    await store.release(keys, 1);
+    await store.release(keys, 1);
+    expect(await store.read(keys, 1)).toEqual([{ count: 0, resetAt: 60_000 }]);
+    // Nothing to take back from a window that has ended, nor for a key without one.
+    await store.fail([{ limit: LIMIT, key: 'b' }], 0);
+    await store.release([{ limit: LIMIT, key: 'b' }, { limit: LIMIT, key: 'c' }], 60_000);
+    expect(await store.read([{ limit: LIMIT, key: 'b' }, { limit: LIMIT, key: 'c' }], 1)).toEqual([{ count: 1, resetAt: 60_000 }, null]);
+  });
+});
+
+describe('reserve', () => {
+  it('lets at most the limit go ahead of attempts made at once, and does not count the ones it refuses', async () => {
+    const store = new MemoryFailureStore();
+    const other: FailureLimit = { ...LIMIT, scope: 'other', limit: 10 };
+    const keys = [{ limit: LIMIT, key: 'a' }, { limit: other, key: 'a' }];
+    const waits = await Promise.all(Array.from({ length: 40 }, () => reserve(store, keys, 0)));
+    expect(waits.filter((w) => w === 0)).toHaveLength(3);
+    expect(waits.filter((w) => w === 60)).toHaveLength(37);
+    // Only the three that went ahead are counted, on either limit.
+    expect((await store.read(keys, 0)).map((w) => w?.count)).toEqual([3, 3]);
+    // One that went ahead and succeeded gives its count back: the next may go ahead.
+    await store.release(keys, 0);
+    expect(await reserve(store, keys, 0)).toBe(0);
+    expect(await reserve(store, keys, 30_000)).toBe(30);
+  });
+
+  it('refuses only once the attempt at hand is over the limit', () => {
+    expect(overLimitFor(LIMIT, { count: 3, resetAt: 60_000 }, 0)).toBe(0);
+    expect(overLimitFor(LIMIT, { count: 4, resetAt: 60_000 }, 0)).toBe(60);
+    expect(overLimitFor(LIMIT, { count: 4, resetAt: 60_000 }, 60_000)).toBe(0);
+    expect(overLimitFor(LIMIT, null, 0)).toBe(0);
+    // Never longer than a window, whichever attempt opened it first.
+    expect(overLimitFor(LIMIT, { count: 4, resetAt: 60_005 }, 0)).toBe(60);
   });
 });

@@ -4,6 +4,9 @@
  * at its first failure; then it is blocked until the window ends. Where the counts are kept is
  * a `FailureStore`: this process's memory, or a table every instance shares
  * (lib/failure-counts.ts), so that a limit holds for the cluster, not once per instance.
+ *
+ * An attempt whose failure is slow to tell (a password hash) is counted before it is made, see
+ * `reserve`: attempts made at once would otherwise all read the counts before any is written.
  */
 export interface FailureLimit {
   /** Names the limit where the counts of several limits are kept together. */
@@ -28,12 +31,35 @@ export interface FailureStore {
   fail(keys: readonly LimitedKey[], now: number): Promise<FailureWindow[]>;
   /** Each key's current window, in the same order; null when it has none. */
   read(keys: readonly LimitedKey[], now: number): Promise<(FailureWindow | null)[]>;
+  /** Takes back one failure of each key from its current window (one that was counted for an attempt that did not fail). */
+  release(keys: readonly LimitedKey[], now: number): Promise<void>;
 }
 
 /** Seconds until the key may try again under this limit, or 0 when it is not blocked. */
 export function blockedFor(limit: FailureLimit, window: FailureWindow | null, now: number): number {
   if (!window || window.resetAt <= now || window.count < limit.limit) return 0;
   return Math.ceil((window.resetAt - now) / 1000);
+}
+
+/** Seconds until the key may try again when this window already counts the attempt at hand and is over the limit, else 0. */
+export function overLimitFor(limit: FailureLimit, window: FailureWindow | null, now: number): number {
+  if (!window || window.resetAt <= now || window.count <= limit.limit) return 0;
+  // An attempt that read the clock just before the one that opened the window sees it end a little later.
+  return Math.min(Math.ceil((window.resetAt - now) / 1000), Math.ceil(limit.windowMs / 1000));
+}
+
+/**
+ * Counts an attempt as a failure of each key before it is made (count first, check second), so
+ * that however many are made at once, at most `limit` of them go ahead per key. Returns the
+ * seconds to wait when a key is over its limit: the attempt is refused and its count taken back,
+ * so that an attempt turned away is not counted. One that goes ahead and succeeds takes its count
+ * back too (`store.release`); one that fails keeps it.
+ */
+export async function reserve(store: FailureStore, keys: readonly LimitedKey[], now: number): Promise<number> {
+  const windows = await store.fail(keys, now);
+  const wait = Math.max(0, ...keys.map(({ limit }, i) => overLimitFor(limit, windows[i] ?? null, now)));
+  if (wait > 0) await store.release(keys, now);
+  return wait;
 }
 
 /** A map whose entries end at a time, bounded in size: full of live entries, it drops the oldest. */
@@ -86,5 +112,13 @@ export class MemoryFailureStore implements FailureStore {
       const current = this.windows.get(`${limit.scope}\u0000${key}`, now);
       return current ? { ...current } : null;
     });
+  }
+
+  async release(keys: readonly LimitedKey[], now: number): Promise<void> {
+    for (const { limit, key } of keys) {
+      const id = `${limit.scope}\u0000${key}`;
+      const current = this.windows.get(id, now);
+      if (current && current.count > 0) this.windows.set(id, { count: current.count - 1, resetAt: current.resetAt }, now);
+    }
   }
 }

@@ -1,6 +1,6 @@
 import { failureStore } from '@/lib/failure-counts';
 import { clientIp, clientKey } from '@/lib/http/client-ip';
-import { blockedFor, MemoryFailureStore, type FailureLimit, type FailureStore, type LimitedKey } from '@/lib/rate-limit';
+import { blockedFor, MemoryFailureStore, reserve, type FailureLimit, type FailureStore, type LimitedKey } from '@/lib/rate-limit';
 import { processSingleton } from '@/lib/singleton';
 import { deviceCookie, knownDevice } from './sign-in-device';
 
@@ -20,6 +20,9 @@ const BY_CLIENT_AND_EMAIL: FailureLimit = { scope: 'sign-in:client-email', limit
 const BY_EMAIL: FailureLimit = { scope: 'sign-in:email', limit: 30, windowMs: WINDOW_MS };
 const BY_DEVICE: FailureLimit = { scope: 'sign-in:device', limit: 10, windowMs: WINDOW_MS };
 
+// Longer than any email that can sign in; keeps junk input from growing the keys.
+const normalized = (email: string) => email.trim().toLowerCase().slice(0, 320);
+
 /**
  * Failed sign-ins, counted so that nobody can lock another person out and guessing one password
  * stays slow however many clients take part. Only failures count: a right password is never
@@ -34,10 +37,13 @@ const BY_DEVICE: FailureLimit = { scope: 'sign-in:device', limit: 10, windowMs: 
  *   email before still get in until the window is over.
  *
  * Unknown emails are counted the same way, so a block reveals nothing about which emails exist.
+ * The current password given to change it (lib/people/profile.ts) counts as a sign-in on the
+ * email, so a stolen session guesses no faster than signing in allows.
  *
  * The counts live in the store: on PostgreSQL the table every instance shares, so the limits hold
- * for the cluster, and each attempt reads its counts there first (sign-ins are rare and each
- * costs a password hash; a successful one writes no count).
+ * for the cluster. Each attempt is counted before its password hash is checked (`reserve`), so
+ * that attempts made at once get no more guesses than the limits; a right password takes its
+ * count back, so a successful sign-in counts nothing.
  */
 export class SignInLimits {
   constructor(private readonly store: FailureStore = new MemoryFailureStore()) {}
@@ -53,10 +59,28 @@ export class SignInLimits {
     await this.store.fail(this.keys(attempt), now);
   }
 
+  /** Counts the attempt before its password is checked: the seconds to wait when it is over a limit (it is refused), else 0. */
+  async reserve(attempt: SignInAttempt, now = Date.now()): Promise<number> {
+    return reserve(this.store, this.keys(attempt), now);
+  }
+
+  /** Takes back the count of an attempt whose password was right. */
+  async succeeded(attempt: SignInAttempt, now = Date.now()): Promise<void> {
+    await this.store.release(this.keys(attempt), now);
+  }
+
+  /** As `reserve`, for the current password of a signed-in person: counted on their email alone. */
+  async reservePasswordCheck(email: string, now = Date.now()): Promise<number> {
+    return reserve(this.store, [{ limit: BY_EMAIL, key: normalized(email) }], now);
+  }
+
+  async passwordCheckSucceeded(email: string, now = Date.now()): Promise<void> {
+    await this.store.release([{ limit: BY_EMAIL, key: normalized(email) }], now);
+  }
+
   private keys({ ip, email, device }: SignInAttempt): LimitedKey[] {
     const client = clientKey(ip);
-    // Longer than any email that can sign in; keeps junk input from growing the keys.
-    const address = email?.trim().toLowerCase().slice(0, 320);
+    const address = email && normalized(email);
     if (address && device) return [{ limit: BY_DEVICE, key: `${device} ${address}` }];
     if (!address) return [{ limit: BY_CLIENT, key: client }];
     return [
@@ -67,7 +91,7 @@ export class SignInLimits {
   }
 }
 
-const limits = processSingleton('sign-in-limits', () => new SignInLimits(failureStore()));
+export const signInLimits = processSingleton('sign-in-limits', () => new SignInLimits(failureStore()));
 
 /** The attempt a request makes: its client address and, for this email, its device cookie. */
 export function signInAttempt(headers: Headers, email?: string): SignInAttempt {
@@ -75,11 +99,7 @@ export function signInAttempt(headers: Headers, email?: string): SignInAttempt {
 }
 
 export function signInRetryAfter(attempt: SignInAttempt, now = Date.now()): Promise<number> {
-  return limits.retryAfter(attempt, now);
-}
-
-export function recordFailedSignIn(attempt: SignInAttempt, now = Date.now()): Promise<void> {
-  return limits.fail(attempt, now);
+  return signInLimits.retryAfter(attempt, now);
 }
 
 export function tooManySignInsMessage(seconds: number): string {

@@ -3,9 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newOneTimeCode } from '@/lib/auth/one-time-codes';
 import { verifyPassword } from '@/lib/auth/password';
 import { createSession, loadSessionActor } from '@/lib/auth/sessions';
-import { auditEvents, emailMessages, passwordResets, users } from '@/lib/db/schema';
+import { auditEvents, emailMessages, failureCounts, passwordResets, users } from '@/lib/db/schema';
 import { createTestDatabase, testBackend, type TestDatabase } from '@/lib/db/testing';
 import { AppError } from '@/lib/errors';
+import { TableFailureStore } from '@/lib/failure-counts';
+import { MemoryFailureStore } from '@/lib/rate-limit';
 import { actorByEmail } from '@/lib/testing/demo';
 import { startSmtpServer } from '@/lib/testing/smtp';
 import { requestPasswordReset, RESET_MESSAGES, ResetLimits, resetPassword, viewPasswordReset, withAnswerFloor } from './password-reset';
@@ -86,6 +88,32 @@ describe(`forgot password (${testBackend})`, () => {
     // The admin's own browser, which has signed in as them before, still gets one.
     await requestPasswordReset(database.db, { email: 'admin@example.com' }, ORIGIN, { ip: '198.51.100.10', device: 'own-browser' }, limits);
     expect(await database.db.select().from(emailMessages).where(eq(emailMessages.ownerUserId, admin.userId))).toHaveLength(4);
+  });
+
+  it.each([
+    ['in memory', () => new MemoryFailureStore()],
+    ['in the shared table', () => new TableFailureStore(async () => database.db)],
+  ])('holds the caps for requests made at once, counted %s', async (_, store) => {
+    await database.db.delete(failureCounts);
+    const limits = new ResetLimits(store());
+    const bob = await actorByEmail(database.db, 'bob@example.com');
+    const mails = async () => (await database.db.select().from(emailMessages).where(eq(emailMessages.ownerUserId, bob.userId))).length;
+    const before = await mails();
+    // Twenty clients at once ask for one email: three links go out.
+    const deliveries = await Promise.all(Array.from({ length: 20 }, (_, i) => requestPasswordReset(database.db, { email: 'bob@example.com' }, ORIGIN, someone(100 + i), limits)));
+    expect(deliveries.filter((d) => d !== null)).toHaveLength(3);
+    expect((await mails()) - before).toBe(3);
+    // One client asks twenty times at once: ten are answered, the others told to wait.
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        requestPasswordReset(database.db, { email: `parallel-${i}@example.com` }, ORIGIN, someone(200), limits).then(
+          () => 'answered',
+          (e: AppError) => e.message,
+        ),
+      ),
+    );
+    expect(answers.filter((a) => a === 'answered')).toHaveLength(10);
+    expect(answers.filter((a) => /^Too many requests from your network\. Try again in (\d+ minutes|a minute)\.$/.test(a))).toHaveLength(10);
   });
 
   it('answers no sooner than the floor, however quick the work', async () => {

@@ -9,7 +9,7 @@ import { passwordResets, users } from '@/lib/db/schema';
 import { ValidationError } from '@/lib/errors';
 import { parseInput } from '@/lib/iam/admin-guard';
 import { failureStore } from '@/lib/failure-counts';
-import { blockedFor, MemoryFailureStore, type FailureLimit, type FailureStore } from '@/lib/rate-limit';
+import { MemoryFailureStore, reserve, type FailureLimit, type FailureStore } from '@/lib/rate-limit';
 import { processSingleton } from '@/lib/singleton';
 import { requestPasswordResetSchema, resetPasswordSchema, type RequestPasswordResetInput, type ResetPasswordInput } from '@/lib/validations/people';
 import { storePortalEmail, type Delivery } from './portal-email';
@@ -41,25 +41,22 @@ const BY_DEVICE: FailureLimit = { scope: 'reset:device', limit: 5, windowMs: HOU
  * emails; beyond that it is told to wait. An email gets at most 3 links an hour from browsers that
  * never signed in as it, and its owner's own browsers 5 more of their own: whoever floods an email
  * from elsewhere cannot keep its owner from getting a link. Unknown emails count the same way.
- * The counts live in the store: on PostgreSQL the table every instance shares.
+ * The counts live in the store: on PostgreSQL the table every instance shares. A request is
+ * counted before it is decided (`reserve`), so requests made at once get no more than the caps;
+ * one that is turned away is not counted.
  */
 export class ResetLimits {
   constructor(private readonly store: FailureStore = new MemoryFailureStore()) {}
 
-  /** Seconds the client must wait (it is told so), or 0. */
-  async clientRetryAfter(requester: ResetRequester, now = Date.now()): Promise<number> {
-    const [window] = await this.store.read([{ limit: BY_CLIENT, key: clientKey(requester.ip) }], now);
-    return blockedFor(BY_CLIENT, window ?? null, now);
-  }
-
-  /** Counts the request; whether an email may go out for it (the answer is the same either way). */
-  async take(requester: ResetRequester, email: string, now = Date.now()): Promise<boolean> {
-    await this.store.fail([{ limit: BY_CLIENT, key: clientKey(requester.ip) }], now);
+  /**
+   * Counts the request: `wait` is the seconds the client must wait (it is told so, and nothing is
+   * sent), else `send` says whether an email may go out for it (the answer is the same either way).
+   */
+  async take(requester: ResetRequester, email: string, now = Date.now()): Promise<{ wait: number; send: boolean }> {
+    const wait = await reserve(this.store, [{ limit: BY_CLIENT, key: clientKey(requester.ip) }], now);
+    if (wait > 0) return { wait, send: false };
     const key = requester.device ? { limit: BY_DEVICE, key: `${requester.device} ${email}` } : { limit: BY_EMAIL, key: email };
-    const [window] = await this.store.read([key], now);
-    if (blockedFor(key.limit, window ?? null, now) > 0) return false;
-    await this.store.fail([key], now);
-    return true;
+    return { wait: 0, send: (await reserve(this.store, [key], now)) === 0 };
   }
 }
 
@@ -92,11 +89,10 @@ export async function requestPasswordReset(
   limits: ResetLimits = resetLimits,
 ): Promise<Delivery> {
   const { email } = parseInput(requestPasswordResetSchema, input);
-  const wait = await limits.clientRetryAfter(requester);
+  const { wait, send } = await limits.take(requester, email);
   if (wait > 0) throw new ValidationError(tooManyResetRequestsMessage(wait));
-  const allowed = await limits.take(requester, email);
   const [user] = await db.select({ id: users.id }).from(users).where(eq(users.email, email));
-  if (!user || !allowed) return null;
+  if (!user || !send) return null;
   const { code, codeHash } = newOneTimeCode();
   return db.transaction(async (tx) => {
     // Only the newest link works.

@@ -1,10 +1,15 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSession, loadSessionActor } from '@/lib/auth/sessions';
-import { auditEvents, users } from '@/lib/db/schema';
+import { SignInLimits } from '@/lib/auth/sign-in-limits';
+import { newOneTimeCode } from '@/lib/auth/one-time-codes';
+import { verifyPassword } from '@/lib/auth/password';
+import { auditEvents, passwordResets, users } from '@/lib/db/schema';
 import { createTestDatabase, testBackend, type TestDatabase } from '@/lib/db/testing';
 import { AppError } from '@/lib/errors';
+import { TableFailureStore } from '@/lib/failure-counts';
 import { actorByEmail } from '@/lib/testing/demo';
+import { RESET_MESSAGES, resetPassword, viewPasswordReset } from './password-reset';
 import { changePassword, renameSelf, signOutEverywhere } from './profile';
 
 let database: TestDatabase;
@@ -17,15 +22,16 @@ const NEW = 'a calm river at dawn';
 
 describe(`profile (${testBackend})`, () => {
   it('changes the password with the current one; the other sessions end, this one stays', async () => {
+    const limits = new SignInLimits();
     const alice = await actorByEmail(database.db, 'alice@example.com');
     const here = await createSession(database.db, { userId: alice.userId });
     const elsewhere = await createSession(database.db, { userId: alice.userId });
-    const wrong = await changePassword(database.db, alice, here, { currentPassword: 'not it', password: NEW, confirmPassword: NEW }).catch((e: AppError) => e);
+    const wrong = await changePassword(database.db, alice, here, { currentPassword: 'not it', password: NEW, confirmPassword: NEW }, limits).catch((e: AppError) => e);
     expect((wrong as AppError).fieldErrors).toEqual({ currentPassword: 'The current password is not right.' });
-    const weak = await changePassword(database.db, alice, here, { currentPassword: 'demo-password', password: 'qwerty123456', confirmPassword: 'qwerty123456' }).catch((e: AppError) => e);
+    const weak = await changePassword(database.db, alice, here, { currentPassword: 'demo-password', password: 'qwerty123456', confirmPassword: 'qwerty123456' }, limits).catch((e: AppError) => e);
     expect((weak as AppError).fieldErrors).toEqual({ password: 'This password is too easy to guess. Choose another one.' });
 
-    expect(await changePassword(database.db, alice, here, { currentPassword: 'demo-password', password: NEW, confirmPassword: NEW })).toEqual({ sessionsEnded: 1 });
+    expect(await changePassword(database.db, alice, here, { currentPassword: 'demo-password', password: NEW, confirmPassword: NEW }, limits)).toEqual({ sessionsEnded: 1 });
     expect(await loadSessionActor(database.db, here)).not.toBeNull();
     expect(await loadSessionActor(database.db, elsewhere)).toBeNull();
     const [row] = await database.db.select().from(users).where(eq(users.id, alice.userId));
@@ -33,6 +39,46 @@ describe(`profile (${testBackend})`, () => {
     const events = await database.db.select().from(auditEvents).where(eq(auditEvents.action, 'user.password_changed'));
     expect(events.map((e) => e.accountId).sort()).toEqual(['acme', 'globex']);
     expect(JSON.stringify(events)).not.toContain(NEW);
+  });
+
+  it('refuses to check the current password beyond the sign-in limit of the email, however many are tried at once', async () => {
+    const bob = await actorByEmail(database.db, 'bob@example.com');
+    const limits = new SignInLimits(new TableFailureStore(async () => database.db));
+    const attempt = (currentPassword: string) =>
+      changePassword(database.db, bob, null, { currentPassword, password: NEW, confirmPassword: NEW }, limits).then(
+        () => 'changed',
+        (e: AppError) => e.fieldErrors?.currentPassword,
+      );
+    // Failed sign-ins on the email count too: twenty from elsewhere leave ten guesses here.
+    for (let i = 0; i < 20; i++) await limits.fail({ ip: `203.0.113.${i}`, email: 'bob@example.com' });
+    const answers = await Promise.all(Array.from({ length: 40 }, () => attempt('not it')));
+    expect(answers.filter((a) => a === 'The current password is not right.')).toHaveLength(10);
+    expect(answers.filter((a) => a === 'Too many wrong passwords for this email. Try again in 10 minutes.')).toHaveLength(30);
+    // Even the right one is refused until the window ends; the password stays as it was.
+    expect(await attempt('demo-password')).toBe('Too many wrong passwords for this email. Try again in 10 minutes.');
+    const [row] = await database.db.select().from(users).where(eq(users.id, bob.userId));
+    expect(await verifyPassword('demo-password', row!.passwordHash!)).toBe(true);
+  });
+
+  it('counts nothing for a right current password', async () => {
+    const admin = await actorByEmail(database.db, 'admin@example.com');
+    const limits = new SignInLimits();
+    const weak = { currentPassword: 'demo-password', password: 'qwerty123456', confirmPassword: 'qwerty123456' };
+    for (let i = 0; i < 40; i++) {
+      const refused = await changePassword(database.db, admin, null, weak, limits).catch((e: AppError) => e);
+      expect((refused as AppError).fieldErrors).toEqual({ password: 'This password is too easy to guess. Choose another one.' });
+    }
+  });
+
+  it('ends the reset links still open when the password changes', async () => {
+    const admin = await actorByEmail(database.db, 'admin@example.com');
+    const { code, codeHash } = newOneTimeCode();
+    await database.db.insert(passwordResets).values({ userId: admin.userId, codeHash, expiresAt: sql`now() + interval '1 hour'` });
+    expect(await viewPasswordReset(database.db, code)).toBe('valid');
+    await changePassword(database.db, admin, null, { currentPassword: 'demo-password', password: NEW, confirmPassword: NEW }, new SignInLimits());
+    expect(await viewPasswordReset(database.db, code)).toBe('used');
+    const late = await resetPassword(database.db, { code, password: 'another calm river', confirmPassword: 'another calm river' }).catch((e: AppError) => e);
+    expect((late as AppError).fieldErrors).toEqual({ code: RESET_MESSAGES.used });
   });
 
   it('renames, and signs out everywhere', async () => {

@@ -1,11 +1,12 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import { recordAudit, type AuditEntry } from '@/lib/audit';
 import { hashPassword, verifyPassword } from '@/lib/auth/password';
 import { assertNewPasswordAllowed } from '@/lib/auth/password-rules';
 import { revokeUserSessions } from '@/lib/auth/sessions';
+import { signInLimits, type SignInLimits } from '@/lib/auth/sign-in-limits';
 import type { Actor } from '@/lib/auth/users';
 import type { Db, Executor } from '@/lib/db';
-import { accountMembers, users } from '@/lib/db/schema';
+import { accountMembers, passwordResets, users } from '@/lib/db/schema';
 import { ValidationError } from '@/lib/errors';
 import { parseInput } from '@/lib/iam/admin-guard';
 import { changePasswordSchema, renameSelfSchema, signOutEverywhereSchema, type ChangePasswordInput, type RenameSelfInput, type SignOutEverywhereInput } from '@/lib/validations/people';
@@ -37,19 +38,38 @@ export async function renameSelf(db: Db, actor: Actor, input: RenameSelfInput): 
   });
 }
 
+export function tooManyPasswordChecksMessage(seconds: number): string {
+  const minutes = Math.ceil(seconds / 60);
+  return `Too many wrong passwords for this email. Try again in ${minutes <= 1 ? 'a minute' : `${minutes} minutes`}.`;
+}
+
 /**
  * Changes the password; the current one is required. Every other session of the person ends (the
- * one that made the change stays signed in), so a stolen session is cut off with the old password.
+ * one that made the change stays signed in), so a stolen session is cut off with the old password,
+ * and so does every reset link still open, as a completed reset ends them. A wrong current
+ * password counts as a failed sign-in on the email (lib/auth/sign-in-limits.ts): a stolen session
+ * guesses it no faster than signing in allows.
  */
-export async function changePassword(db: Db, actor: Actor, currentSessionId: string | null, input: ChangePasswordInput): Promise<{ sessionsEnded: number }> {
+export async function changePassword(
+  db: Db,
+  actor: Actor,
+  currentSessionId: string | null,
+  input: ChangePasswordInput,
+  limits: SignInLimits = signInLimits,
+): Promise<{ sessionsEnded: number }> {
   const { currentPassword, password } = parseInput(changePasswordSchema, input);
   const [row] = await db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, actor.userId));
   if (!row?.passwordHash) throw ValidationError.field('currentPassword', 'You sign in with single sign-on and have no password here.');
+  const wait = await limits.reservePasswordCheck(actor.email);
+  if (wait > 0) throw ValidationError.field('currentPassword', tooManyPasswordChecksMessage(wait));
   if (!(await verifyPassword(currentPassword, row.passwordHash))) throw ValidationError.field('currentPassword', 'The current password is not right.');
+  await limits.passwordCheckSucceeded(actor.email);
   assertNewPasswordAllowed(password, actor.email);
   if (password === currentPassword) throw ValidationError.field('password', 'Choose a password other than the current one.');
   const passwordHash = await hashPassword(password);
   return db.transaction(async (tx) => {
+    // The links before the user, in the order a reset locks them (resetPassword), so the two cannot deadlock.
+    await tx.update(passwordResets).set({ usedAt: sql`now()` }).where(and(eq(passwordResets.userId, actor.userId), isNull(passwordResets.usedAt)));
     await tx.update(users).set({ passwordHash }).where(eq(users.id, actor.userId));
     const sessionsEnded = await revokeUserSessions(tx, actor.userId, { except: currentSessionId ?? undefined });
     await recordForEachAccount(tx, actor, { action: 'user.password_changed', details: { sessionsEnded } });
