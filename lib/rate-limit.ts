@@ -43,9 +43,10 @@ export function blockedFor(limit: FailureLimit, window: FailureWindow | null, no
 
 /** Seconds until the key may try again when this window already counts the attempt at hand and is over the limit, else 0. */
 export function overLimitFor(limit: FailureLimit, window: FailureWindow | null, now: number): number {
-  if (!window || window.resetAt <= now || window.count <= limit.limit) return 0;
+  // Blocked when the attempts before this one alone reach the limit.
+  const wait = window ? blockedFor(limit, { ...window, count: window.count - 1 }, now) : 0;
   // An attempt that read the clock just before the one that opened the window sees it end a little later.
-  return Math.min(Math.ceil((window.resetAt - now) / 1000), Math.ceil(limit.windowMs / 1000));
+  return Math.min(wait, Math.ceil(limit.windowMs / 1000));
 }
 
 /**

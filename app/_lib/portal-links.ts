@@ -5,12 +5,10 @@ import { emailLinkOrigin } from '@/lib/auth/origin';
 import { AppError } from '@/lib/errors';
 import type { Delivery } from '@/lib/people/portal-email';
 
-const LINK_ORIGIN_UNKNOWN = 'The portal’s public address is unknown, so no link can be sent: set AUTH_URL.';
-
 /** The origin links in emails and dialogs point at (emailLinkOrigin). */
 export async function linkOrigin(): Promise<string> {
   const origin = emailLinkOrigin(await headers());
-  if (!origin) throw new AppError(LINK_ORIGIN_UNKNOWN);
+  if (!origin) throw new AppError('The portal’s public address is unknown, so no link can be sent: set AUTH_URL.');
   return origin;
 }
 

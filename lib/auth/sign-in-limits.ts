@@ -22,6 +22,8 @@ const BY_DEVICE: FailureLimit = { scope: 'sign-in:device', limit: 10, windowMs: 
 
 // Longer than any email that can sign in; keeps junk input from growing the keys.
 const normalized = (email: string) => email.trim().toLowerCase().slice(0, 320);
+/** The count of an email from every client together. */
+const emailKeys = (email: string): LimitedKey[] => [{ limit: BY_EMAIL, key: normalized(email) }];
 
 /**
  * Failed sign-ins, counted so that nobody can lock another person out and guessing one password
@@ -71,11 +73,11 @@ export class SignInLimits {
 
   /** As `reserve`, for the current password of a signed-in person: counted on their email alone. */
   async reservePasswordCheck(email: string, now = Date.now()): Promise<number> {
-    return reserve(this.store, [{ limit: BY_EMAIL, key: normalized(email) }], now);
+    return reserve(this.store, emailKeys(email), now);
   }
 
   async passwordCheckSucceeded(email: string, now = Date.now()): Promise<void> {
-    await this.store.release([{ limit: BY_EMAIL, key: normalized(email) }], now);
+    await this.store.release(emailKeys(email), now);
   }
 
   private keys({ ip, email, device }: SignInAttempt): LimitedKey[] {
