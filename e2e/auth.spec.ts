@@ -111,6 +111,20 @@ test.describe('sign-in', () => {
     await expect(bobPage).toHaveURL(`${baseURL}/api-explorer?x=1`);
   });
 
+  test('after a password was set but its sign-in refused, the page says so and signing in goes on to where it led', async ({ page }) => {
+    const signIn = new SignInPage(page);
+    await signIn.goto(`/sign-in?notice=password-set&callbackUrl=${encodeURIComponent('/platform-tokens/new')}`);
+    await expect(page.getByRole('status').filter({ hasText: 'Your password is set. Sign in with it.' })).toBeVisible();
+    await signIn.signIn(USERS.alice, DEMO_PASSWORD);
+    await expect(page).toHaveURL(/\/platform-tokens\/new$/);
+    // Only the page's own texts: whatever else the URL says is not shown.
+    await page.context().clearCookies();
+    await signIn.goto('/sign-in?notice=Your%20account%20is%20locked%3A%20call%20us');
+    await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+    await expect(page.getByText('Your account is locked')).toHaveCount(0);
+    await expect(page.getByText('Your password is set')).toHaveCount(0);
+  });
+
   test('signs out', async ({ page }) => {
     await new SignInPage(page).signInAs('bob');
     await page.getByRole('button', { name: 'Sign out' }).click();

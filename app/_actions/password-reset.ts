@@ -1,15 +1,15 @@
 'use server';
 
 import { headers } from 'next/headers';
-import { signIn } from '@/auth';
 import { publicAction } from '@/app/_lib/action';
 import { deliverLater, linkOrigin } from '@/app/_lib/portal-links';
+import { signInWithNewPassword } from '@/app/_lib/new-password-sign-in';
 import { deviceCookie, knownDevice } from '@/lib/auth/sign-in-device';
 import { config } from '@/lib/config';
-import { AppError, ValidationError } from '@/lib/errors';
+import { AppError } from '@/lib/errors';
 import { clientIp } from '@/lib/http/client-ip';
 import { requestPasswordReset, RESET_ANSWER_FLOOR_MS, RESET_REQUESTED_MESSAGE, resetPassword, withAnswerFloor } from '@/lib/people/password-reset';
-import { codeAttemptsRetryAfter, recordFailedCode, tooManyAttemptsMessage } from '@/lib/people/public-limits';
+import { attemptWithCode } from '@/lib/people/public-limits';
 import { requestPasswordResetSchema, resetPasswordSchema } from '@/lib/validations/people';
 
 const PASSWORDS_OFF = 'Passwords are turned off on this portal: sign in with single sign-on.';
@@ -28,13 +28,6 @@ export const requestPasswordResetAction = publicAction(requestPasswordResetSchem
 /** Sets the new password from the link, then signs the person in (all their other sessions ended). */
 export const resetPasswordAction = publicAction(resetPasswordSchema, async (input, { db }) => {
   if (!config().passwordSignIn) throw new AppError(PASSWORDS_OFF);
-  const ip = clientIp(await headers());
-  const wait = await codeAttemptsRetryAfter(ip);
-  if (wait > 0) throw ValidationError.field('code', tooManyAttemptsMessage(wait));
-  const { email } = await resetPassword(db, input).catch(async (error: unknown) => {
-    if (error instanceof ValidationError && error.fieldErrors.code) await recordFailedCode(ip);
-    throw error;
-  });
-  await signIn('credentials', { email, password: input.password, redirectTo: '/platform-tokens' });
-  return { email };
+  const { email } = await attemptWithCode(clientIp(await headers()), () => resetPassword(db, input));
+  return signInWithNewPassword(email, input.password, '/platform-tokens');
 });

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
+import { signInNotice } from '@/app/_lib/new-password-sign-in';
 import { currentActor } from '@/app/_lib/session';
 import { portalOrigin } from '@/lib/auth/origin';
 import { safeCallbackPath } from '@/lib/validations/auth';
@@ -22,17 +23,23 @@ function ssoMessage(error: string | undefined): string | null {
   return error === 'sso_unverified' || error === 'sso_unknown' ? SSO_MESSAGES[error] : SSO_MESSAGES.sso_failed;
 }
 
-export default async function SignInPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string | string[]; error?: string | string[] }> }) {
-  const { callbackUrl, error } = await searchParams;
+export default async function SignInPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string | string[]; error?: string | string[]; notice?: string | string[] }> }) {
+  const { callbackUrl, error, notice } = await searchParams;
   const target = safeCallbackPath(first(callbackUrl), portalOrigin(await headers()));
   if (await currentActor()) redirect(target);
   const settings = config();
   const message = ssoMessage(first(error));
+  const status = signInNotice(first(notice));
   return (
     <main className="flex min-h-screen items-center justify-center px-4">
       <div className="w-full max-w-sm rounded-lg border border-slate-200 bg-white p-6 shadow-sm sm:p-8">
         <h1 className="mb-1 text-xl font-semibold">Sign in</h1>
         <p className="mb-6 text-sm text-slate-600">Manage your platform tokens.</p>
+        {status ? (
+          <p role="status" className="mb-4 rounded-md border border-green-200 bg-green-50 px-3 py-2 text-sm text-green-900">
+            {status}
+          </p>
+        ) : null}
         {message ? (
           <div className="mb-4">
             <FormAlert message={message} />

@@ -1,0 +1,137 @@
+// A password set by a one-time code (reset, invitation, setup) is followed by a sign-in with it.
+// When that sign-in is refused (the email's sign-in limit reached by someone else's guesses), the
+// password is set all the same: the person is sent to the sign-in page, which says so, and is
+// never told that nothing changed.
+import { eq } from 'drizzle-orm';
+import { CredentialsSignin } from 'next-auth';
+import { redirect } from 'next/navigation';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { verifyPassword } from '@/lib/auth/password';
+import type { Db } from '@/lib/db';
+import { users } from '@/lib/db/schema';
+import { createTestDatabase, testBackend, type TestDatabase } from '@/lib/db/testing';
+import { issueSetupCode } from '@/lib/people/setup';
+import { buildWorld, EMAILS } from '../_test/server-actions';
+import { SIGN_IN_NOTICES, signInNotice } from './new-password-sign-in';
+
+const state = vi.hoisted(() => ({ db: null as Db | null, signIn: 'succeeds' as 'succeeds' | 'rate-limited' | 'fails' }));
+
+vi.mock('server-only', () => ({}));
+vi.mock('next/cache', () => ({ revalidatePath: () => undefined, revalidateTag: () => undefined, updateTag: () => undefined }));
+vi.mock('next/headers', () => ({
+  headers: async () => new Headers({ 'x-forwarded-for': '192.0.2.1', host: 'portal.test' }),
+  cookies: async () => ({ get: () => undefined, set: () => undefined, delete: () => undefined }),
+}));
+vi.mock('@/lib/db', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('@/lib/db')>()),
+  getDb: async () => state.db,
+}));
+// The sign-in as next-auth answers it: a redirect to where it was asked to go, or a refusal.
+vi.mock('@/auth', () => ({
+  signIn: async (_provider: string, options: { redirectTo: string }) => {
+    if (state.signIn === 'rate-limited') {
+      const refusal = new CredentialsSignin();
+      refusal.code = 'rate_limited:600';
+      throw refusal;
+    }
+    if (state.signIn === 'fails') throw new Error('database unreachable');
+    redirect(options.redirectTo);
+  },
+}));
+
+const { resetPasswordAction } = await import('@/app/_actions/password-reset');
+const { acceptInvitationAction } = await import('@/app/_actions/invitations');
+const { completeSetupAction } = await import('@/app/_actions/setup');
+
+const PASSWORD = 'a calm river at dawn';
+
+/** Where the action sent the browser: the path of its redirect, or its result when it answered. */
+async function destination(run: () => Promise<unknown>): Promise<unknown> {
+  try {
+    return await run();
+  } catch (error) {
+    const digest = (error as { digest?: unknown }).digest;
+    if (typeof digest === 'string' && digest.startsWith('NEXT_REDIRECT;')) return digest.split(';')[2];
+    throw error;
+  }
+}
+
+async function passwordOf(db: Db, email: string): Promise<string> {
+  const [row] = await db.select({ hash: users.passwordHash }).from(users).where(eq(users.email, email));
+  return row!.hash!;
+}
+
+describe(`signing in with a newly set password (${testBackend})`, () => {
+  let database: TestDatabase;
+  beforeEach(() => {
+    state.signIn = 'succeeds';
+  });
+  afterEach(async () => {
+    await database.close();
+  });
+
+  const PASSWORD_SET = `/sign-in?notice=password-set&callbackUrl=${encodeURIComponent('/platform-tokens')}`;
+
+  for (const outcome of ['succeeds', 'rate-limited', 'fails'] as const) {
+    const expected = outcome === 'succeeds' ? '/platform-tokens' : PASSWORD_SET;
+
+    it(`a reset password, when the sign-in ${outcome}, leads to ${expected}`, async () => {
+      database = await createTestDatabase();
+      state.db = database.db;
+      const world = await buildWorld(database);
+      state.signIn = outcome;
+      const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+      try {
+        const to = await destination(() => resetPasswordAction({ code: world.resetCode, password: PASSWORD, confirmPassword: PASSWORD }));
+        expect(to).toBe(expected);
+      } finally {
+        logged.mockRestore();
+      }
+      expect(await verifyPassword(PASSWORD, await passwordOf(world.db, EMAILS.alice))).toBe(true);
+    });
+
+    it(`an accepted invitation, when the sign-in ${outcome}, leads to ${expected}`, async () => {
+      database = await createTestDatabase();
+      state.db = database.db;
+      const world = await buildWorld(database);
+      state.signIn = outcome;
+      const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+      try {
+        const to = await destination(() =>
+          acceptInvitationAction({ code: world.invitationCode, name: 'Newcomer', password: PASSWORD, confirmPassword: PASSWORD }),
+        );
+        expect(to).toBe(expected);
+      } finally {
+        logged.mockRestore();
+      }
+      expect(await verifyPassword(PASSWORD, await passwordOf(world.db, 'newcomer@example.com'))).toBe(true);
+    });
+  }
+
+  it('the portal set up, when the sign-in is refused, leads to the sign-in page and on to its users', async () => {
+    database = await createTestDatabase({ seed: false });
+    state.db = database.db;
+    const code = await issueSetupCode(database.db);
+    state.signIn = 'rate-limited';
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    let to: unknown;
+    try {
+      to = await destination(() =>
+        completeSetupAction({ code: code!, accountName: 'Initech', name: 'Peter', email: 'peter@initech.example', password: PASSWORD, confirmPassword: PASSWORD }),
+      );
+    } finally {
+      logged.mockRestore();
+    }
+    expect(to).toMatch(/^\/sign-in\?notice=password-set&callbackUrl=%2Faccounts%2F[^%]+%2Fiam%2Fusers$/);
+    expect(await verifyPassword(PASSWORD, await passwordOf(database.db, 'peter@initech.example'))).toBe(true);
+  });
+});
+
+describe('the sign-in page’s notice', () => {
+  it('is one of its own texts, never one taken from the URL', () => {
+    expect(signInNotice('password-set')).toBe(SIGN_IN_NOTICES['password-set']);
+    for (const other of [undefined, '', 'Your account is locked: call +1 555 0100', 'toString', '__proto__', 'constructor']) {
+      expect(signInNotice(other)).toBeNull();
+    }
+  });
+});
