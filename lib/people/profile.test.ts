@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSession, loadSessionActor } from '@/lib/auth/sessions';
 import { SignInLimits } from '@/lib/auth/sign-in-limits';
 import { newOneTimeCode } from '@/lib/auth/one-time-codes';
-import { verifyPassword } from '@/lib/auth/password';
-import { auditEvents, passwordResets, users } from '@/lib/db/schema';
+import { hashPassword, verifyPassword } from '@/lib/auth/password';
+import { accountMembers, auditEvents, passwordResets, users } from '@/lib/db/schema';
 import { createTestDatabase, testBackend, type TestDatabase } from '@/lib/db/testing';
 import { AppError } from '@/lib/errors';
 import { TableFailureStore } from '@/lib/failure-counts';
@@ -79,6 +79,36 @@ describe(`profile (${testBackend})`, () => {
     expect(await viewPasswordReset(database.db, code)).toBe('used');
     const late = await resetPassword(database.db, { code, password: 'another calm river', confirmPassword: 'another calm river' }).catch((e: AppError) => e);
     expect((late as AppError).fieldErrors).toEqual({ code: RESET_MESSAGES.used });
+  });
+
+  it('keeps a password reset made while the current password was checked, rather than replacing it', async () => {
+    const [user] = await database.db
+      .insert(users)
+      .values({ email: 'carol@example.com', name: 'Carol', passwordHash: await hashPassword('demo-password') })
+      .returning({ id: users.id });
+    await database.db.insert(accountMembers).values({ accountId: 'acme', userId: user!.id, role: 'member' });
+    const carol = await actorByEmail(database.db, 'carol@example.com');
+    const { code, codeHash } = newOneTimeCode();
+    await database.db.insert(passwordResets).values({ userId: carol.userId, codeHash, expiresAt: sql`now() + interval '1 hour'` });
+    // The owner completes a reset just after the old password was found right for someone else's change.
+    class ResetMeanwhile extends SignInLimits {
+      override async passwordCheckSucceeded(email: string, now?: number): Promise<void> {
+        await super.passwordCheckSucceeded(email, now);
+        await resetPassword(database.db, { code, password: 'the owner’s own new one', confirmPassword: 'the owner’s own new one' });
+      }
+    }
+    const refused = await changePassword(
+      database.db,
+      carol,
+      null,
+      { currentPassword: 'demo-password', password: NEW, confirmPassword: NEW },
+      new ResetMeanwhile(),
+    ).catch((e: AppError) => e);
+    expect((refused as AppError).fieldErrors).toEqual({ currentPassword: 'Your password was just changed elsewhere, so this change was not made.' });
+    const [row] = await database.db.select().from(users).where(eq(users.id, carol.userId));
+    expect(await verifyPassword('the owner’s own new one', row!.passwordHash!)).toBe(true);
+    const actions = (await database.db.select().from(auditEvents).where(eq(auditEvents.actorEmail, 'carol@example.com'))).map((e) => e.action);
+    expect(actions).toEqual(['user.password_reset']);
   });
 
   it('renames, and signs out everywhere', async () => {

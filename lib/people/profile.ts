@@ -38,6 +38,8 @@ export async function renameSelf(db: Db, actor: Actor, input: RenameSelfInput): 
   });
 }
 
+const PASSWORD_CHANGED_MEANWHILE = 'Your password was just changed elsewhere, so this change was not made.';
+
 export function tooManyPasswordChecksMessage(seconds: number): string {
   const minutes = Math.ceil(seconds / 60);
   return `Too many wrong passwords for this email. Try again in ${minutes <= 1 ? 'a minute' : `${minutes} minutes`}.`;
@@ -70,6 +72,10 @@ export async function changePassword(
   return db.transaction(async (tx) => {
     // The links before the user, in the order a reset locks them (resetPassword), so the two cannot deadlock.
     await tx.update(passwordResets).set({ usedAt: sql`now()` }).where(and(eq(passwordResets.userId, actor.userId), isNull(passwordResets.usedAt)));
+    // The password checked above must still be the one in force: one set meanwhile (a reset that
+    // also ended this session, say) is not replaced by someone who knew the old one.
+    const [locked] = await tx.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, actor.userId)).for('update');
+    if (locked?.passwordHash !== row.passwordHash) throw ValidationError.field('currentPassword', PASSWORD_CHANGED_MEANWHILE);
     await tx.update(users).set({ passwordHash }).where(eq(users.id, actor.userId));
     const sessionsEnded = await revokeUserSessions(tx, actor.userId, { except: currentSessionId ?? undefined });
     await recordForEachAccount(tx, actor, { action: 'user.password_changed', details: { sessionsEnded } });
