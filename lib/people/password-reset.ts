@@ -144,8 +144,11 @@ export async function resetPassword(db: Db, input: ResetPasswordInput): Promise<
   assertNewPasswordAllowed(password, peek!.email);
   const passwordHash = await hashPassword(password);
   return db.transaction(async (tx) => {
+    // The person's row before their links, as Change password locks them (changePassword), so the
+    // two cannot deadlock however many links are open.
+    await tx.select({ id: users.id }).from(users).where(eq(users.id, peek!.userId)).for('update');
     const reset = await findReset(tx, code, true);
-    const state = stateOf(reset);
+    const state = reset && reset.userId !== peek!.userId ? 'unknown' : stateOf(reset);
     if (state !== 'valid') throw ValidationError.field('code', RESET_MESSAGES[state]);
     await tx.update(users).set({ passwordHash }).where(eq(users.id, reset!.userId));
     await tx.update(passwordResets).set({ usedAt: sql`now()` }).where(eq(passwordResets.id, reset!.id));

@@ -1,4 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
+import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSession, loadSessionActor } from '@/lib/auth/sessions';
 import { SignInLimits } from '@/lib/auth/sign-in-limits';
@@ -122,5 +123,80 @@ describe(`profile (${testBackend})`, () => {
     expect(await loadSessionActor(database.db, two)).toBeNull();
     const actions = (await database.db.select().from(auditEvents).where(eq(auditEvents.actorEmail, 'bob@example.com'))).map((e) => e.action);
     expect(actions).toEqual(['user.renamed', 'user.signed_out_everywhere']);
+  });
+});
+
+describe.skipIf(testBackend !== 'postgres')('Change password beside a reset on another connection', () => {
+  it('refuses when the reset commits while the change waits for the person’s row', async () => {
+    const [user] = await database.db
+      .insert(users)
+      .values({ email: 'dave@example.com', name: 'Dave', passwordHash: await hashPassword('demo-password') })
+      .returning({ id: users.id });
+    const dave = await actorByEmail(database.db, 'dave@example.com');
+    const resetHash = await hashPassword('the owner’s own new one');
+    // Another instance's reset, mid-way: the row is changed, not yet committed.
+    const other = new Client({ connectionString: database.url! });
+    await other.connect();
+    try {
+      await other.query('begin');
+      await other.query('update users set password_hash = $1 where id = $2', [resetHash, user!.id]);
+      const change = changePassword(database.db, dave, null, { currentPassword: 'demo-password', password: NEW, confirmPassword: NEW }, new SignInLimits()).then(
+        () => 'changed',
+        (e: AppError) => e.fieldErrors?.currentPassword,
+      );
+      // Once the change waits for the row (it checked the old password, still the committed one), the reset commits.
+      await expect
+        .poll(async () => (await other.query(`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`)).rows[0].n, { timeout: 10_000 })
+        .toBe(1);
+      await other.query('commit');
+      expect(await change).toBe('Your password was just changed elsewhere, so this change was not made.');
+    } finally {
+      await other.end();
+    }
+    const [row] = await database.db.select().from(users).where(eq(users.id, user!.id));
+    expect(row!.passwordHash).toBe(resetHash);
+  });
+
+  it('a reset and a change lock the person’s row before their links, so the two never deadlock', async () => {
+    const [user] = await database.db
+      .insert(users)
+      .values({ email: 'erin@example.com', name: 'Erin', passwordHash: await hashPassword('demo-password') })
+      .returning({ id: users.id });
+    const erin = await actorByEmail(database.db, 'erin@example.com');
+    // Two open links, as two requests for one at the same moment can leave.
+    const first = newOneTimeCode();
+    const second = newOneTimeCode();
+    await database.db.insert(passwordResets).values([
+      { userId: user!.id, codeHash: first.codeHash, expiresAt: sql`now() + interval '1 hour'` },
+      { userId: user!.id, codeHash: second.codeHash, expiresAt: sql`now() + interval '1 hour'` },
+    ]);
+    const other = new Client({ connectionString: database.url! });
+    await other.connect();
+    const waiting = async () =>
+      (await other.query(`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`)).rows[0].n;
+    try {
+      await other.query('begin');
+      await other.query('select 1 from users where id = $1 for update', [user!.id]);
+      const outcome = (promise: Promise<unknown>) =>
+        promise.then(
+          () => 'done',
+          (e: unknown) => (e instanceof AppError ? e.fieldErrors : e),
+        );
+      const reset = outcome(resetPassword(database.db, { code: first.code, password: 'the owner’s own new one', confirmPassword: 'the owner’s own new one' }));
+      const change = outcome(changePassword(database.db, erin, null, { currentPassword: 'demo-password', password: NEW, confirmPassword: NEW }, new SignInLimits()));
+      await expect.poll(waiting, { timeout: 10_000 }).toBe(2);
+      // Both wait for the person's row and hold none of the links yet.
+      const links = await other.query('select id from password_resets where user_id = $1 for update nowait', [user!.id]);
+      expect(links.rowCount).toBe(2);
+      await other.query('rollback');
+      // Whichever goes first, the other sees it, and neither fails for a deadlock.
+      const outcomes = [await reset, await change];
+      expect([
+        ['done', { currentPassword: 'Your password was just changed elsewhere, so this change was not made.' }],
+        [{ code: RESET_MESSAGES.used }, 'done'],
+      ]).toContainEqual(outcomes);
+    } finally {
+      await other.end();
+    }
   });
 });

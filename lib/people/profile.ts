@@ -70,12 +70,13 @@ export async function changePassword(
   if (password === currentPassword) throw ValidationError.field('password', 'Choose a password other than the current one.');
   const passwordHash = await hashPassword(password);
   return db.transaction(async (tx) => {
-    // The links before the user, in the order a reset locks them (resetPassword), so the two cannot deadlock.
-    await tx.update(passwordResets).set({ usedAt: sql`now()` }).where(and(eq(passwordResets.userId, actor.userId), isNull(passwordResets.usedAt)));
-    // The password checked above must still be the one in force: one set meanwhile (a reset that
-    // also ended this session, say) is not replaced by someone who knew the old one.
+    // The person's row first, then their links, as a reset locks them (resetPassword), so the two
+    // cannot deadlock. The password checked above must still be the one in force: one set
+    // meanwhile (by a reset that also ended this session, say) is not replaced by someone who knew
+    // the old one.
     const [locked] = await tx.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, actor.userId)).for('update');
     if (locked?.passwordHash !== row.passwordHash) throw ValidationError.field('currentPassword', PASSWORD_CHANGED_MEANWHILE);
+    await tx.update(passwordResets).set({ usedAt: sql`now()` }).where(and(eq(passwordResets.userId, actor.userId), isNull(passwordResets.usedAt)));
     await tx.update(users).set({ passwordHash }).where(eq(users.id, actor.userId));
     const sessionsEnded = await revokeUserSessions(tx, actor.userId, { except: currentSessionId ?? undefined });
     await recordForEachAccount(tx, actor, { action: 'user.password_changed', details: { sessionsEnded } });
