@@ -6,7 +6,7 @@ import { authSecret } from '@/lib/auth/secret';
 import { cookies, headers } from 'next/headers';
 import { DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE_SECONDS, deviceCookie, rememberDevice } from '@/lib/auth/sign-in-device';
 import { createSession, revokeSession } from '@/lib/auth/sessions';
-import { signInAttempt, signInLimits } from '@/lib/auth/sign-in-limits';
+import { rateLimitedCode, signInAttempt, signInLimits } from '@/lib/auth/sign-in-limits';
 import { OIDC_PROVIDER_ID, resolveSsoSignIn } from '@/lib/auth/sso';
 import { authenticate } from '@/lib/auth/users';
 import { config } from '@/lib/config';
@@ -18,7 +18,7 @@ import { signInSchema } from '@/lib/validations/auth';
 export class SignInRateLimited extends CredentialsSignin {
   constructor(seconds: number) {
     super();
-    this.code = `rate_limited:${seconds}`;
+    this.code = rateLimitedCode(seconds);
   }
 }
 

@@ -12,6 +12,7 @@ const OWN_MODULES = [
   'auth.test.ts',
   'app/bad-input.test.ts',
   'app/_lib/session.test.ts',
+  'app/_lib/new-password-sign-in.test.ts',
   'app/api/health/readiness.test.ts',
   'lib/auth/sign-in-limits.test.ts',
   'lib/db/recovery.test.ts',

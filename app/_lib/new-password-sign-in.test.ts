@@ -7,6 +7,7 @@ import { CredentialsSignin } from 'next-auth';
 import { redirect } from 'next/navigation';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { verifyPassword } from '@/lib/auth/password';
+import { signInLimits } from '@/lib/auth/sign-in-limits';
 import type { Db } from '@/lib/db';
 import { users } from '@/lib/db/schema';
 import { createTestDatabase, testBackend, type TestDatabase } from '@/lib/db/testing';
@@ -14,21 +15,27 @@ import { issueSetupCode } from '@/lib/people/setup';
 import { buildWorld, EMAILS } from '../_test/server-actions';
 import { SIGN_IN_NOTICES, signInNotice } from './new-password-sign-in';
 
-const state = vi.hoisted(() => ({ db: null as Db | null, signIn: 'succeeds' as 'succeeds' | 'rate-limited' | 'fails' }));
+const state = vi.hoisted(() => ({ db: null as Db | null, signIn: 'succeeds' as 'succeeds' | 'rate-limited' | 'fails' | 'real' }));
+
+vi.stubEnv('AUTH_SECRET', 'new-password-test-secret-0123456789abcdefghij');
 
 vi.mock('server-only', () => ({}));
 vi.mock('next/cache', () => ({ revalidatePath: () => undefined, revalidateTag: () => undefined, updateTag: () => undefined }));
 vi.mock('next/headers', () => ({
-  headers: async () => new Headers({ 'x-forwarded-for': '192.0.2.1', host: 'portal.test' }),
+  headers: async () => new Headers({ 'x-forwarded-for': '192.0.2.1', host: 'portal.test', 'x-forwarded-proto': 'http' }),
   cookies: async () => ({ get: () => undefined, set: () => undefined, delete: () => undefined }),
 }));
 vi.mock('@/lib/db', async (importOriginal) => ({
   ...(await importOriginal<typeof import('@/lib/db')>()),
   getDb: async () => state.db,
 }));
-// The sign-in as next-auth answers it: a redirect to where it was asked to go, or a refusal.
-vi.mock('@/auth', () => ({
-  signIn: async (_provider: string, options: { redirectTo: string }) => {
+// The sign-in as next-auth answers it: a redirect to where it was asked to go, or a refusal; or
+// next-auth's own (auth.ts).
+vi.mock('@/auth', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('@/auth')>()),
+  signIn: async (...args: Parameters<typeof import('@/auth').signIn>) => {
+    const [, options] = args as [string, { redirectTo: string }];
+    if (state.signIn === 'real') return (await importOriginal<typeof import('@/auth')>()).signIn(...args);
     if (state.signIn === 'rate-limited') {
       const refusal = new CredentialsSignin();
       refusal.code = 'rate_limited:600';
@@ -70,10 +77,14 @@ describe(`signing in with a newly set password (${testBackend})`, () => {
     await database.close();
   });
 
-  const PASSWORD_SET = `/sign-in?notice=password-set&callbackUrl=${encodeURIComponent('/platform-tokens')}`;
+  const EXPECTED = {
+    succeeds: '/platform-tokens',
+    'rate-limited': `/sign-in?notice=password-set-later&callbackUrl=${encodeURIComponent('/platform-tokens')}`,
+    fails: `/sign-in?notice=password-set&callbackUrl=${encodeURIComponent('/platform-tokens')}`,
+  };
 
   for (const outcome of ['succeeds', 'rate-limited', 'fails'] as const) {
-    const expected = outcome === 'succeeds' ? '/platform-tokens' : PASSWORD_SET;
+    const expected = EXPECTED[outcome];
 
     it(`a reset password, when the sign-in ${outcome}, leads to ${expected}`, async () => {
       database = await createTestDatabase();
@@ -108,6 +119,23 @@ describe(`signing in with a newly set password (${testBackend})`, () => {
     });
   }
 
+  it('a reset password, when next-auth refuses the sign-in for the email’s limit, leads to the sign-in page that says so', async () => {
+    database = await createTestDatabase();
+    state.db = database.db;
+    const world = await buildWorld(database);
+    state.signIn = 'real';
+    // Someone else's guesses from many addresses: the email's limit of 30 is reached.
+    for (let i = 0; i < 30; i++) await signInLimits.fail({ ip: `203.0.113.${i}`, email: EMAILS.alice });
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const to = await destination(() => resetPasswordAction({ code: world.resetCode, password: PASSWORD, confirmPassword: PASSWORD }));
+      expect(to).toBe(EXPECTED['rate-limited']);
+    } finally {
+      logged.mockRestore();
+    }
+    expect(await verifyPassword(PASSWORD, await passwordOf(world.db, EMAILS.alice))).toBe(true);
+  });
+
   it('the portal set up, when the sign-in is refused, leads to the sign-in page and on to its users', async () => {
     database = await createTestDatabase({ seed: false });
     state.db = database.db;
@@ -122,7 +150,7 @@ describe(`signing in with a newly set password (${testBackend})`, () => {
     } finally {
       logged.mockRestore();
     }
-    expect(to).toMatch(/^\/sign-in\?notice=password-set&callbackUrl=%2Faccounts%2F[^%]+%2Fiam%2Fusers$/);
+    expect(to).toMatch(/^\/sign-in\?notice=password-set-later&callbackUrl=%2Faccounts%2F[^%]+%2Fiam%2Fusers$/);
     expect(await verifyPassword(PASSWORD, await passwordOf(database.db, 'peter@initech.example'))).toBe(true);
   });
 });
@@ -130,6 +158,7 @@ describe(`signing in with a newly set password (${testBackend})`, () => {
 describe('the sign-in page’s notice', () => {
   it('is one of its own texts, never one taken from the URL', () => {
     expect(signInNotice('password-set')).toBe(SIGN_IN_NOTICES['password-set']);
+    expect(signInNotice('password-set-later')).toBe(SIGN_IN_NOTICES['password-set-later']);
     for (const other of [undefined, '', 'Your account is locked: call +1 555 0100', 'toString', '__proto__', 'constructor']) {
       expect(signInNotice(other)).toBeNull();
     }

@@ -1,6 +1,8 @@
 import 'server-only';
+import { CredentialsSignin } from 'next-auth';
 import { redirect, unstable_rethrow } from 'next/navigation';
 import { signIn } from '@/auth';
+import { waitOfRefusal } from '@/lib/auth/sign-in-limits';
 
 // After a password is set by a one-time code (setting the portal up, accepting an invitation,
 // resetting it), the person is signed in with it. That sign-in can still be refused, say when
@@ -11,6 +13,7 @@ import { signIn } from '@/auth';
 /** What the sign-in page may say, by the `notice` of its URL: fixed texts, never one from the URL. */
 export const SIGN_IN_NOTICES = {
   'password-set': 'Your password is set. Sign in with it.',
+  'password-set-later': 'Your password is set. There were too many failed sign-ins on this email just now: sign in with it in a few minutes.',
 } as const;
 
 /** The sign-in page's text for its `notice` parameter, or null. */
@@ -20,12 +23,14 @@ export function signInNotice(value: string | undefined): string | null {
 
 /** Signs in with the password just set and goes on to `to`; when the sign-in does not succeed, to the sign-in page. */
 export async function signInWithNewPassword(email: string, password: string, to: string): Promise<never> {
+  let notice: keyof typeof SIGN_IN_NOTICES = 'password-set';
   try {
     await signIn('credentials', { email, password, redirectTo: to });
   } catch (error) {
     // The redirect after a successful sign-in travels as an error.
     unstable_rethrow(error);
-    console.error('[auth] signing in with a newly set password failed:', error instanceof Error ? error.name : 'unknown error');
+    if (error instanceof CredentialsSignin && waitOfRefusal(error.code) > 0) notice = 'password-set-later';
+    else console.error('[auth] signing in with a newly set password failed:', error instanceof Error ? error.name : 'unknown error');
   }
-  redirect(`/sign-in?notice=password-set&callbackUrl=${encodeURIComponent(to)}`);
+  redirect(`/sign-in?notice=${notice}&callbackUrl=${encodeURIComponent(to)}`);
 }

@@ -3,7 +3,7 @@
 import { headers } from 'next/headers';
 import { AuthError, CredentialsSignin } from 'next-auth';
 import { signIn } from '@/auth';
-import { tooManySignInsMessage } from '@/lib/auth/sign-in-limits';
+import { tooManySignInsMessage, waitOfRefusal } from '@/lib/auth/sign-in-limits';
 import { portalOrigin } from '@/lib/auth/origin';
 import { config } from '@/lib/config';
 import { safeCallbackPath, signInSchema } from '@/lib/validations/auth';
@@ -12,9 +12,7 @@ import { toFieldErrors, type ActionResult } from '@/lib/validations/result';
 const INVALID = 'Invalid email or password';
 
 function rateLimitedSeconds(error: unknown): number {
-  if (!(error instanceof CredentialsSignin)) return 0;
-  const match = /^rate_limited:(\d+)$/.exec(error.code);
-  return match ? Number(match[1]) : 0;
+  return error instanceof CredentialsSignin ? waitOfRefusal(error.code) : 0;
 }
 
 /** Signs in and redirects; a wrong pair gets the same message whether or not the email exists. */
