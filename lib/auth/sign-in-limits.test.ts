@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openDatabase, type Database } from '@/lib/db/client';
 import { createTestDatabase, testBackend, testPostgresOptions, type TestDatabase } from '@/lib/db/testing';
 import { TableFailureStore } from '@/lib/failure-counts';
-import { MemoryFailureStore, type FailureStore } from '@/lib/rate-limit';
+import { freshFailureStores } from '@/lib/testing/failure-stores';
 import { DEVICE_COOKIE, deviceCookie, knownDevice, rememberDevice } from './sign-in-device';
 import { signInAttempt, SignInLimits, type SignInAttempt } from './sign-in-limits';
 
@@ -25,17 +25,7 @@ async function failTimes(limits: SignInLimits, attempt: SignInAttempt, times: nu
   return times;
 }
 
-// Each test gets fresh counts: a store of its own in memory, or the shared table emptied.
-const stores: [string, () => Promise<FailureStore>][] = [
-  ['in memory', async () => new MemoryFailureStore()],
-  [
-    'in the shared table',
-    async () => {
-      await database.db.execute('delete from failure_counts');
-      return new TableFailureStore(async () => database.db);
-    },
-  ],
-];
+const stores = freshFailureStores(() => database.db);
 
 describe.each(stores)('sign-in limits, counted %s', (_, store) => {
   const fresh = async () => new SignInLimits(await store());

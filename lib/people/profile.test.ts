@@ -21,6 +21,13 @@ afterAll(() => database.close());
 
 const NEW = 'a calm river at dawn';
 
+/** A person of Acme whose password is the demo one. */
+async function newPerson(email: string, name: string) {
+  const [user] = await database.db.insert(users).values({ email, name, passwordHash: await hashPassword('demo-password') }).returning({ id: users.id });
+  await database.db.insert(accountMembers).values({ accountId: 'acme', userId: user!.id, role: 'member' });
+  return actorByEmail(database.db, email);
+}
+
 describe(`profile (${testBackend})`, () => {
   it('changes the password with the current one; the other sessions end, this one stays', async () => {
     const limits = new SignInLimits();
@@ -83,12 +90,7 @@ describe(`profile (${testBackend})`, () => {
   });
 
   it('keeps a password reset made while the current password was checked, rather than replacing it', async () => {
-    const [user] = await database.db
-      .insert(users)
-      .values({ email: 'carol@example.com', name: 'Carol', passwordHash: await hashPassword('demo-password') })
-      .returning({ id: users.id });
-    await database.db.insert(accountMembers).values({ accountId: 'acme', userId: user!.id, role: 'member' });
-    const carol = await actorByEmail(database.db, 'carol@example.com');
+    const carol = await newPerson('carol@example.com', 'Carol');
     const { code, codeHash } = newOneTimeCode();
     await database.db.insert(passwordResets).values({ userId: carol.userId, codeHash, expiresAt: sql`now() + interval '1 hour'` });
     // The owner completes a reset just after the old password was found right for someone else's change.
@@ -128,18 +130,14 @@ describe(`profile (${testBackend})`, () => {
 
 describe.skipIf(testBackend !== 'postgres')('Change password beside a reset on another connection', () => {
   it('refuses when the reset commits while the change waits for the person’s row', async () => {
-    const [user] = await database.db
-      .insert(users)
-      .values({ email: 'dave@example.com', name: 'Dave', passwordHash: await hashPassword('demo-password') })
-      .returning({ id: users.id });
-    const dave = await actorByEmail(database.db, 'dave@example.com');
+    const dave = await newPerson('dave@example.com', 'Dave');
     const resetHash = await hashPassword('the owner’s own new one');
     // Another instance's reset, mid-way: the row is changed, not yet committed.
     const other = new Client({ connectionString: database.url! });
     await other.connect();
     try {
       await other.query('begin');
-      await other.query('update users set password_hash = $1 where id = $2', [resetHash, user!.id]);
+      await other.query('update users set password_hash = $1 where id = $2', [resetHash, dave.userId]);
       const change = changePassword(database.db, dave, null, { currentPassword: 'demo-password', password: NEW, confirmPassword: NEW }, new SignInLimits()).then(
         () => 'changed',
         (e: AppError) => e.fieldErrors?.currentPassword,
@@ -153,22 +151,18 @@ describe.skipIf(testBackend !== 'postgres')('Change password beside a reset on a
     } finally {
       await other.end();
     }
-    const [row] = await database.db.select().from(users).where(eq(users.id, user!.id));
+    const [row] = await database.db.select().from(users).where(eq(users.id, dave.userId));
     expect(row!.passwordHash).toBe(resetHash);
   });
 
   it('a reset and a change lock the person’s row before their links, so the two never deadlock', async () => {
-    const [user] = await database.db
-      .insert(users)
-      .values({ email: 'erin@example.com', name: 'Erin', passwordHash: await hashPassword('demo-password') })
-      .returning({ id: users.id });
-    const erin = await actorByEmail(database.db, 'erin@example.com');
+    const erin = await newPerson('erin@example.com', 'Erin');
     // Two open links, as two requests for one at the same moment can leave.
     const first = newOneTimeCode();
     const second = newOneTimeCode();
     await database.db.insert(passwordResets).values([
-      { userId: user!.id, codeHash: first.codeHash, expiresAt: sql`now() + interval '1 hour'` },
-      { userId: user!.id, codeHash: second.codeHash, expiresAt: sql`now() + interval '1 hour'` },
+      { userId: erin.userId, codeHash: first.codeHash, expiresAt: sql`now() + interval '1 hour'` },
+      { userId: erin.userId, codeHash: second.codeHash, expiresAt: sql`now() + interval '1 hour'` },
     ]);
     const other = new Client({ connectionString: database.url! });
     await other.connect();
@@ -176,7 +170,7 @@ describe.skipIf(testBackend !== 'postgres')('Change password beside a reset on a
       (await other.query(`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`)).rows[0].n;
     try {
       await other.query('begin');
-      await other.query('select 1 from users where id = $1 for update', [user!.id]);
+      await other.query('select 1 from users where id = $1 for update', [erin.userId]);
       const outcome = (promise: Promise<unknown>) =>
         promise.then(
           () => 'done',
@@ -186,7 +180,7 @@ describe.skipIf(testBackend !== 'postgres')('Change password beside a reset on a
       const change = outcome(changePassword(database.db, erin, null, { currentPassword: 'demo-password', password: NEW, confirmPassword: NEW }, new SignInLimits()));
       await expect.poll(waiting, { timeout: 10_000 }).toBe(2);
       // Both wait for the person's row and hold none of the links yet.
-      const links = await other.query('select id from password_resets where user_id = $1 for update nowait', [user!.id]);
+      const links = await other.query('select id from password_resets where user_id = $1 for update nowait', [erin.userId]);
       expect(links.rowCount).toBe(2);
       await other.query('rollback');
       // Whichever goes first, the other sees it, and neither fails for a deadlock.

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@/lib/db/testing';
 import { AppError, ValidationError } from '@/lib/errors';
-import { TableFailureStore } from '@/lib/failure-counts';
 import { MemoryFailureStore, type FailureStore } from '@/lib/rate-limit';
+import { freshFailureStores } from '@/lib/testing/failure-stores';
 import { attemptWithCode } from './public-limits';
 
 const T = 1_000_000;
@@ -17,17 +17,7 @@ beforeAll(async () => {
 });
 afterAll(() => database.close());
 
-// Each test gets fresh counts: a store of its own in memory, or the shared table emptied.
-const stores: [string, () => Promise<FailureStore>][] = [
-  ['in memory', async () => new MemoryFailureStore()],
-  [
-    'in the shared table',
-    async () => {
-      await database.db.execute('delete from failure_counts');
-      return new TableFailureStore(async () => database.db);
-    },
-  ],
-];
+const stores = freshFailureStores(() => database.db);
 
 /** The field errors of a refusal, or the value it resolved with. */
 async function outcome(promise: Promise<unknown>): Promise<unknown> {
