@@ -6,7 +6,7 @@ import { authSecret } from '@/lib/auth/secret';
 import { cookies, headers } from 'next/headers';
 import { DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE_SECONDS, deviceCookie, rememberDevice } from '@/lib/auth/sign-in-device';
 import { createSession, revokeSession } from '@/lib/auth/sessions';
-import { rateLimitedCode, signInAttempt, signInLimits } from '@/lib/auth/sign-in-limits';
+import { signInAttempt, signInLimits } from '@/lib/auth/sign-in-limits';
 import { OIDC_PROVIDER_ID, resolveSsoSignIn } from '@/lib/auth/sso';
 import { authenticate } from '@/lib/auth/users';
 import { config } from '@/lib/config';
@@ -18,8 +18,14 @@ import { signInSchema } from '@/lib/validations/auth';
 export class SignInRateLimited extends CredentialsSignin {
   constructor(seconds: number) {
     super();
-    this.code = rateLimitedCode(seconds);
+    this.code = `rate_limited:${seconds}`;
   }
+}
+
+/** The seconds to wait that a refused sign-in carries (SignInRateLimited, as next-auth hands it to `signIn`'s caller); 0 for any other error. */
+export function signInWaitOf(error: unknown): number {
+  const match = error instanceof CredentialsSignin ? /^rate_limited:(\d+)$/.exec(error.code) : null;
+  return match ? Number(match[1]) : 0;
 }
 
 export const { handlers, auth, signIn, signOut } = NextAuth(() => ({

@@ -3,7 +3,6 @@
 // password is set all the same: the person is sent to the sign-in page, which says so, and is
 // never told that nothing changed.
 import { eq } from 'drizzle-orm';
-import { CredentialsSignin } from 'next-auth';
 import { redirect } from 'next/navigation';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { verifyPassword } from '@/lib/auth/password';
@@ -36,11 +35,7 @@ vi.mock('@/auth', async (importOriginal) => ({
   signIn: async (...args: Parameters<typeof import('@/auth').signIn>) => {
     const [, options] = args as [string, { redirectTo: string }];
     if (state.signIn === 'real') return (await importOriginal<typeof import('@/auth')>()).signIn(...args);
-    if (state.signIn === 'rate-limited') {
-      const refusal = new CredentialsSignin();
-      refusal.code = 'rate_limited:600';
-      throw refusal;
-    }
+    if (state.signIn === 'rate-limited') throw new (await importOriginal<typeof import('@/auth')>()).SignInRateLimited(600);
     if (state.signIn === 'fails') throw new Error('database unreachable');
     redirect(options.redirectTo);
   },

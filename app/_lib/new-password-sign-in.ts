@@ -1,8 +1,6 @@
 import 'server-only';
-import { CredentialsSignin } from 'next-auth';
 import { redirect, unstable_rethrow } from 'next/navigation';
-import { signIn } from '@/auth';
-import { waitOfRefusal } from '@/lib/auth/sign-in-limits';
+import { signIn, signInWaitOf } from '@/auth';
 
 // After a password is set by a one-time code (setting the portal up, accepting an invitation,
 // resetting it), the person is signed in with it. That sign-in can still be refused, say when
@@ -29,7 +27,7 @@ export async function signInWithNewPassword(email: string, password: string, to:
   } catch (error) {
     // The redirect after a successful sign-in travels as an error.
     unstable_rethrow(error);
-    if (error instanceof CredentialsSignin && waitOfRefusal(error.code) > 0) notice = 'password-set-later';
+    if (signInWaitOf(error) > 0) notice = 'password-set-later';
     else console.error('[auth] signing in with a newly set password failed:', error instanceof Error ? error.name : 'unknown error');
   }
   redirect(`/sign-in?notice=${notice}&callbackUrl=${encodeURIComponent(to)}`);

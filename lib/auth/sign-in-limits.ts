@@ -104,17 +104,6 @@ export function signInRetryAfter(attempt: SignInAttempt, now = Date.now()): Prom
   return signInLimits.retryAfter(attempt, now);
 }
 
-/** The code of a sign-in refused by its limits, which next-auth hands to the caller: it carries the seconds to wait. */
-export function rateLimitedCode(seconds: number): string {
-  return `rate_limited:${seconds}`;
-}
-
-/** The seconds to wait that the code of a refused sign-in carries; 0 when it was refused for another reason. */
-export function waitOfRefusal(code: unknown): number {
-  const match = typeof code === 'string' ? /^rate_limited:(\d+)$/.exec(code) : null;
-  return match ? Number(match[1]) : 0;
-}
-
 export function tooManySignInsMessage(seconds: number): string {
   const minutes = Math.ceil(seconds / 60);
   return `Too many failed sign-ins. Try again in ${minutes <= 1 ? 'a minute' : `${minutes} minutes`}.`;

@@ -148,7 +148,7 @@ export async function resetPassword(db: Db, input: ResetPasswordInput): Promise<
     // two cannot deadlock however many links are open.
     await tx.select({ id: users.id }).from(users).where(eq(users.id, peek!.userId)).for('update');
     const reset = await findReset(tx, code, true);
-    const state = reset && reset.userId !== peek!.userId ? 'unknown' : stateOf(reset);
+    const state = stateOf(reset);
     if (state !== 'valid') throw ValidationError.field('code', RESET_MESSAGES[state]);
     await tx.update(users).set({ passwordHash }).where(eq(users.id, reset!.userId));
     await tx.update(passwordResets).set({ usedAt: sql`now()` }).where(eq(passwordResets.id, reset!.id));

@@ -2,18 +2,14 @@
 
 import { headers } from 'next/headers';
 import { AuthError, CredentialsSignin } from 'next-auth';
-import { signIn } from '@/auth';
-import { tooManySignInsMessage, waitOfRefusal } from '@/lib/auth/sign-in-limits';
+import { signIn, signInWaitOf } from '@/auth';
+import { tooManySignInsMessage } from '@/lib/auth/sign-in-limits';
 import { portalOrigin } from '@/lib/auth/origin';
 import { config } from '@/lib/config';
 import { safeCallbackPath, signInSchema } from '@/lib/validations/auth';
 import { toFieldErrors, type ActionResult } from '@/lib/validations/result';
 
 const INVALID = 'Invalid email or password';
-
-function rateLimitedSeconds(error: unknown): number {
-  return error instanceof CredentialsSignin ? waitOfRefusal(error.code) : 0;
-}
 
 /** Signs in and redirects; a wrong pair gets the same message whether or not the email exists. */
 export async function signInAction(input: unknown, callbackUrl: unknown): Promise<ActionResult<never>> {
@@ -27,7 +23,7 @@ export async function signInAction(input: unknown, callbackUrl: unknown): Promis
   try {
     await signIn('credentials', { ...parsed.data, redirectTo: safeCallbackPath(callbackUrl, portalOrigin(await headers())) });
   } catch (error) {
-    const limited = rateLimitedSeconds(error);
+    const limited = signInWaitOf(error);
     if (limited > 0) return { ok: false, message: tooManySignInsMessage(limited), fieldErrors: {} };
     if (error instanceof CredentialsSignin) return { ok: false, message: INVALID, fieldErrors: {} };
     if (error instanceof AuthError) {
