@@ -79,11 +79,11 @@ function passwordProvider() {
         const attempt = signInAttempt(request.headers, email);
         // Counted as a failure before the password hash is checked, so that attempts made at once
         // cannot all find the counts below the limits; a right password takes its count back.
-        const wait = await signInLimits.reserve(attempt);
-        if (wait > 0) throw new SignInRateLimited(wait);
+        const reservation = await signInLimits.reserve(attempt);
+        if (reservation.wait > 0) throw new SignInRateLimited(reservation.wait);
         const user = parsed.success ? await authenticate(parsed.data.email, parsed.data.password) : null;
         if (!user) throw new CredentialsSignin();
-        await signInLimits.succeeded(attempt);
+        await reservation.release();
         // From now on this browser is counted on its own for this email (see the sign-in limits).
         (await cookies()).set(DEVICE_COOKIE, rememberDevice(deviceCookie(request.headers), user.email), {
           httpOnly: true,

@@ -45,22 +45,36 @@ it('counts every one of many failures at once', async () => {
   expect((await store.read(keys, T))[1]).toEqual({ count: 40, resetAt: T + 60_000 });
 });
 
-it('takes a failure back from the current window only, never below none', async () => {
+it('takes a failure back from the window it was counted in only, never below none', async () => {
   const store = new TableFailureStore(async () => database.db);
   const other: FailureLimit = { ...LIMIT, scope: 'other' };
-  await store.fail([{ limit: LIMIT, key: 'a' }, { limit: other, key: 'a' }], T);
+  const counted = (windows: { resetAt: number }[], keys: { limit: FailureLimit; key: string }[]) => keys.map((k, i) => ({ ...k, resetAt: windows[i]!.resetAt }));
+  const first = await store.fail([{ limit: LIMIT, key: 'a' }, { limit: other, key: 'a' }], T);
   await store.fail([{ limit: LIMIT, key: 'a' }], T);
-  await store.release([{ limit: LIMIT, key: 'a' }, { limit: other, key: 'a' }, { limit: LIMIT, key: 'b' }], T + 1);
+  await store.release([...counted(first, [{ limit: LIMIT, key: 'a' }, { limit: other, key: 'a' }]), { limit: LIMIT, key: 'b', resetAt: T + 60_000 }]);
   expect(await store.read([{ limit: LIMIT, key: 'a' }, { limit: other, key: 'a' }, { limit: LIMIT, key: 'b' }], T + 1)).toEqual([
     { count: 1, resetAt: T + 60_000 },
     { count: 0, resetAt: T + 60_000 },
     null,
   ]);
-  await store.release([{ limit: other, key: 'a' }], T + 1);
+  await store.release(counted(first.slice(1), [{ limit: other, key: 'a' }]));
   expect(await store.read([{ limit: other, key: 'a' }], T + 1)).toEqual([{ count: 0, resetAt: T + 60_000 }]);
-  // A window that has ended keeps what it had; the next failure starts a new one from one.
-  await store.release([{ limit: LIMIT, key: 'a' }], T + 60_000);
-  expect(await store.read([{ limit: LIMIT, key: 'a' }], T + 1)).toEqual([{ count: 1, resetAt: T + 60_000 }]);
+  // Once the window has ended and another begun, what was counted in the first is not taken from the second.
+  expect(await store.fail([{ limit: LIMIT, key: 'a' }], T + 60_000)).toEqual([{ count: 1, resetAt: T + 120_000 }]);
+  await store.release(counted(first, [{ limit: LIMIT, key: 'a' }]));
+  expect(await store.read([{ limit: LIMIT, key: 'a' }], T + 60_001)).toEqual([{ count: 1, resetAt: T + 120_000 }]);
+});
+
+it('takes a reservation back from its own window when it ends before the attempt does', async () => {
+  const store = new TableFailureStore(async () => database.db);
+  const keys = [{ limit: LIMIT, key: 'a' }];
+  await store.fail(keys, T);
+  // Counted just before the window ends, found right only once failures have begun the next one.
+  const slow = await reserve(store, keys, T + 59_999);
+  await store.fail(keys, T + 60_000);
+  await store.fail(keys, T + 60_000);
+  await slow.release();
+  expect(await store.read(keys, T + 60_001)).toEqual([{ count: 2, resetAt: T + 120_000 }]);
 });
 
 it('lets at most the limit of attempts made at once go ahead, from any number of instances', async () => {
@@ -68,7 +82,7 @@ it('lets at most the limit of attempts made at once go ahead, from any number of
   const stores = Array.from({ length: 4 }, () => new TableFailureStore(async () => database.db));
   const keys = [{ limit: LIMIT, key: 'a' }, { limit: { ...LIMIT, scope: 'other', limit: 8 }, key: 'a' }];
   // In both orders of the keys, and with as many releases as refusals: none waits on another for ever.
-  const waits = await Promise.all(Array.from({ length: 40 }, (_, i) => reserve(stores[i % 4]!, i % 2 ? keys : [...keys].reverse(), T)));
+  const waits = (await Promise.all(Array.from({ length: 40 }, (_, i) => reserve(stores[i % 4]!, i % 2 ? keys : [...keys].reverse(), T)))).map((r) => r.wait);
   expect(waits.filter((w) => w === 0)).toHaveLength(5);
   expect(waits.filter((w) => w === 60)).toHaveLength(35);
   // The refused ones are not counted.

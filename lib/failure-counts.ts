@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { config } from '@/lib/config';
 import { getDb, type Db } from '@/lib/db';
 import { failureCounts } from '@/lib/db/schema';
-import { MemoryFailureStore, type FailureStore, type FailureWindow, type LimitedKey } from '@/lib/rate-limit';
+import { MemoryFailureStore, type CountedKey, type FailureStore, type FailureWindow, type LimitedKey } from '@/lib/rate-limit';
 import { processSingleton } from '@/lib/singleton';
 
 // The failure counts of the limits in a table every instance shares (failure_counts), so that a
@@ -83,20 +83,21 @@ export class TableFailureStore implements FailureStore {
     });
   }
 
-  async release(keys: readonly LimitedKey[], now: number): Promise<void> {
+  async release(keys: readonly CountedKey[]): Promise<void> {
     if (keys.length === 0) return;
-    const ordered = lockOrder(keys.map(({ limit, key }) => ({ scope: limit.scope, key: hashed(key) })));
+    const ordered = lockOrder(keys.map(({ limit, key, resetAt }) => ({ scope: limit.scope, key: hashed(key), resetAt })));
     const db = await this.getDb();
     // The rows are locked in the order failures lock them, so a release and a failure of the
-    // same keys at once wait for each other rather than deadlock.
+    // same keys at once wait for each other rather than deadlock. A row is changed only while it
+    // holds the window the key was counted in: its end is read back as `fail` returned it.
     await db.execute(sql`
-      with wanted (scope, key, n) as (values ${sql.join(
-        ordered.map((i, n) => sql`(${i.scope}, ${i.key}, ${n}::int)`),
+      with wanted (scope, key, reset_at, n) as (values ${sql.join(
+        ordered.map((i, n) => sql`(${i.scope}, ${i.key}, ${i.resetAt}::float8, ${n}::int)`),
         sql`, `,
       )}),
       locked as (
         select c.scope, c.key from ${failureCounts} c join wanted w on w.scope = c.scope and w.key = c.key
-        where c.window_ends_at > ${at(now)} and c.count > 0
+        where (extract(epoch from c.window_ends_at) * 1000)::float8 = w.reset_at and c.count > 0
         order by w.n
         for update of c)
       update ${failureCounts} c set count = c.count - 1

@@ -36,20 +36,26 @@ describe('MemoryFailureStore', () => {
     expect(blockedFor(one, (await store.read([{ limit: one, key: 'k0' }], 1))[0]!, 1)).toBe(0);
   });
 
-  it('takes a failure back from the current window, never below none', async () => {
+  it('takes a failure back from the window it was counted in, never below none', async () => {
     const store = new MemoryFailureStore();
-    const keys = [{ limit: LIMIT, key: 'a' }];
-    await store.fail(keys, 0);
-    await store.fail(keys, 0);
-    await store.release(keys, 1);
-    expect(await store.read(keys, 1)).toEqual([{ count: 1, resetAt: 60_000 }]);
-    await store.release(keys, 1);
-    await store.release(keys, 1);
-    expect(await store.read(keys, 1)).toEqual([{ count: 0, resetAt: 60_000 }]);
-    // Nothing to take back from a window that has ended, nor for a key without one.
-    await store.fail([{ limit: LIMIT, key: 'b' }], 0);
-    await store.release([{ limit: LIMIT, key: 'b' }, { limit: LIMIT, key: 'c' }], 60_000);
-    expect(await store.read([{ limit: LIMIT, key: 'b' }, { limit: LIMIT, key: 'c' }], 1)).toEqual([{ count: 1, resetAt: 60_000 }, null]);
+    const a = { limit: LIMIT, key: 'a' };
+    const [window] = await store.fail([a], 0);
+    await store.fail([a], 0);
+    const counted = [{ ...a, resetAt: window!.resetAt }];
+    await store.release(counted);
+    expect(await store.read([a], 1)).toEqual([{ count: 1, resetAt: 60_000 }]);
+    await store.release(counted);
+    await store.release(counted);
+    expect(await store.read([a], 1)).toEqual([{ count: 0, resetAt: 60_000 }]);
+    // A window that has ended and begun again keeps its count; a key without one gets none.
+    const b = { limit: LIMIT, key: 'b' };
+    await store.fail([b], 0);
+    await store.fail([b], 60_000);
+    await store.release([
+      { ...b, resetAt: 60_000 },
+      { limit: LIMIT, key: 'c', resetAt: 60_000 },
+    ]);
+    expect(await store.read([b, { limit: LIMIT, key: 'c' }], 60_001)).toEqual([{ count: 1, resetAt: 120_000 }, null]);
   });
 });
 
@@ -58,15 +64,32 @@ describe('reserve', () => {
     const store = new MemoryFailureStore();
     const other: FailureLimit = { ...LIMIT, scope: 'other', limit: 10 };
     const keys = [{ limit: LIMIT, key: 'a' }, { limit: other, key: 'a' }];
-    const waits = await Promise.all(Array.from({ length: 40 }, () => reserve(store, keys, 0)));
+    const reservations = await Promise.all(Array.from({ length: 40 }, () => reserve(store, keys, 0)));
+    const waits = reservations.map((r) => r.wait);
     expect(waits.filter((w) => w === 0)).toHaveLength(3);
     expect(waits.filter((w) => w === 60)).toHaveLength(37);
     // Only the three that went ahead are counted, on either limit.
     expect((await store.read(keys, 0)).map((w) => w?.count)).toEqual([3, 3]);
-    // One that went ahead and succeeded gives its count back: the next may go ahead.
-    await store.release(keys, 0);
-    expect(await reserve(store, keys, 0)).toBe(0);
-    expect(await reserve(store, keys, 30_000)).toBe(30);
+    // One that went ahead and succeeded gives its count back, once however often it is asked to: the next may go ahead.
+    const ahead = reservations.find((r) => r.wait === 0)!;
+    await ahead.release();
+    await ahead.release();
+    expect((await store.read(keys, 0)).map((w) => w?.count)).toEqual([2, 2]);
+    expect((await reserve(store, keys, 0)).wait).toBe(0);
+    expect((await reserve(store, keys, 30_000)).wait).toBe(30);
+  });
+
+  it('takes a count back only from the window it was counted in', async () => {
+    const store = new MemoryFailureStore();
+    const keys = [{ limit: LIMIT, key: 'a' }];
+    await store.fail(keys, 0);
+    // An attempt counted just before the window ends, and found right only after the next one has begun.
+    const slow = await reserve(store, keys, 59_999);
+    await store.fail(keys, 60_000);
+    await store.fail(keys, 60_000);
+    await slow.release();
+    // The failures of the new window are all still counted: none was taken back for the old one.
+    expect(await store.read(keys, 60_001)).toEqual([{ count: 2, resetAt: 120_000 }]);
   });
 
   it('refuses only once the attempt at hand is over the limit', () => {

@@ -7,6 +7,7 @@
  *
  * An attempt whose failure is slow to tell (a password hash) is counted before it is made, see
  * `reserve`: attempts made at once would otherwise all read the counts before any is written.
+ * Its count is taken back only from the window it was counted in, never from a later one.
  */
 export interface FailureLimit {
   /** Names the limit where the counts of several limits are kept together. */
@@ -26,13 +27,21 @@ export interface LimitedKey {
   key: string;
 }
 
+/** A key counted in the window that ends at `resetAt`. */
+export interface CountedKey extends LimitedKey {
+  resetAt: number;
+}
+
 export interface FailureStore {
   /** Counts one failure of each key; returns each key's window with it counted, in the same order. */
   fail(keys: readonly LimitedKey[], now: number): Promise<FailureWindow[]>;
   /** Each key's current window, in the same order; null when it has none. */
   read(keys: readonly LimitedKey[], now: number): Promise<(FailureWindow | null)[]>;
-  /** Takes back one failure of each key from its current window (one that was counted for an attempt that did not fail). */
-  release(keys: readonly LimitedKey[], now: number): Promise<void>;
+  /**
+   * Takes back one failure of each key (counted for an attempt that did not fail) from the window
+   * it was counted in; a key whose window has ended since, and maybe begun again, is left as it is.
+   */
+  release(keys: readonly CountedKey[]): Promise<void>;
 }
 
 /** Seconds until the key may try again under this limit, or 0 when it is not blocked. */
@@ -49,18 +58,33 @@ export function overLimitFor(limit: FailureLimit, window: FailureWindow | null, 
   return Math.min(wait, Math.ceil(limit.windowMs / 1000));
 }
 
+/** An attempt counted before it is made (`reserve`). */
+export interface Reservation {
+  /** Seconds to wait when a key is over its limit: the attempt is refused and its count is already taken back. Else 0. */
+  wait: number;
+  /** Takes the count back, for an attempt that went ahead and did not fail; only from the windows it was counted in. */
+  release(): Promise<void>;
+}
+
 /**
  * Counts an attempt as a failure of each key before it is made (count first, check second), so
- * that however many are made at once, at most `limit` of them go ahead per key. Returns the
- * seconds to wait when a key is over its limit: the attempt is refused and its count taken back,
- * so that an attempt turned away is not counted. One that goes ahead and succeeds takes its count
- * back too (`store.release`); one that fails keeps it.
+ * that however many are made at once, at most `limit` of them go ahead per key. An attempt over a
+ * key's limit is refused (`wait`) and its count taken back, so that an attempt turned away is not
+ * counted. One that goes ahead and succeeds takes its count back too (`release`); one that fails
+ * keeps it.
  */
-export async function reserve(store: FailureStore, keys: readonly LimitedKey[], now: number): Promise<number> {
+export async function reserve(store: FailureStore, keys: readonly LimitedKey[], now: number): Promise<Reservation> {
   const windows = await store.fail(keys, now);
+  const counted = keys.map((key, i) => ({ ...key, resetAt: windows[i]!.resetAt }));
+  let released = false;
+  const release = async () => {
+    if (released) return;
+    released = true;
+    await store.release(counted);
+  };
   const wait = Math.max(0, ...keys.map(({ limit }, i) => overLimitFor(limit, windows[i] ?? null, now)));
-  if (wait > 0) await store.release(keys, now);
-  return wait;
+  if (wait > 0) await release();
+  return { wait, release };
 }
 
 /** A map whose entries end at a time, bounded in size: full of live entries, it drops the oldest. */
@@ -72,6 +96,16 @@ export class ExpiringMap<V extends { resetAt: number }> {
   get(key: string, now: number): V | undefined {
     const entry = this.entries.get(key);
     return entry && entry.resetAt > now ? entry : undefined;
+  }
+
+  /** The entry, also one whose time has come and that is not yet dropped. */
+  peek(key: string): V | undefined {
+    return this.entries.get(key);
+  }
+
+  /** Replaces an entry that is there; nothing when it is not. */
+  replace(key: string, value: V): void {
+    if (this.entries.has(key)) this.entries.set(key, value);
   }
 
   set(key: string, value: V, now: number): void {
@@ -115,11 +149,11 @@ export class MemoryFailureStore implements FailureStore {
     });
   }
 
-  async release(keys: readonly LimitedKey[], now: number): Promise<void> {
-    for (const { limit, key } of keys) {
+  async release(keys: readonly CountedKey[]): Promise<void> {
+    for (const { limit, key, resetAt } of keys) {
       const id = `${limit.scope}\u0000${key}`;
-      const current = this.windows.get(id, now);
-      if (current && current.count > 0) this.windows.set(id, { count: current.count - 1, resetAt: current.resetAt }, now);
+      const current = this.windows.peek(id);
+      if (current && current.resetAt === resetAt && current.count > 0) this.windows.replace(id, { count: current.count - 1, resetAt });
     }
   }
 }

@@ -1,6 +1,6 @@
 import { failureStore } from '@/lib/failure-counts';
 import { clientIp, clientKey } from '@/lib/http/client-ip';
-import { blockedFor, MemoryFailureStore, reserve, type FailureLimit, type FailureStore, type LimitedKey } from '@/lib/rate-limit';
+import { blockedFor, MemoryFailureStore, reserve, type FailureLimit, type FailureStore, type LimitedKey, type Reservation } from '@/lib/rate-limit';
 import { processSingleton } from '@/lib/singleton';
 import { deviceCookie, knownDevice } from './sign-in-device';
 
@@ -61,23 +61,17 @@ export class SignInLimits {
     await this.store.fail(this.keys(attempt), now);
   }
 
-  /** Counts the attempt before its password is checked: the seconds to wait when it is over a limit (it is refused), else 0. */
-  async reserve(attempt: SignInAttempt, now = Date.now()): Promise<number> {
+  /**
+   * Counts the attempt before its password is checked: `wait` is the seconds to wait when it is
+   * over a limit (it is refused); a right password takes the count back with `release`.
+   */
+  async reserve(attempt: SignInAttempt, now = Date.now()): Promise<Reservation> {
     return reserve(this.store, this.keys(attempt), now);
   }
 
-  /** Takes back the count of an attempt whose password was right. */
-  async succeeded(attempt: SignInAttempt, now = Date.now()): Promise<void> {
-    await this.store.release(this.keys(attempt), now);
-  }
-
   /** As `reserve`, for the current password of a signed-in person: counted on their email alone. */
-  async reservePasswordCheck(email: string, now = Date.now()): Promise<number> {
+  async reservePasswordCheck(email: string, now = Date.now()): Promise<Reservation> {
     return reserve(this.store, emailKeys(email), now);
-  }
-
-  async passwordCheckSucceeded(email: string, now = Date.now()): Promise<void> {
-    await this.store.release(emailKeys(email), now);
   }
 
   private keys({ ip, email, device }: SignInAttempt): LimitedKey[] {

@@ -53,10 +53,10 @@ export class ResetLimits {
    * sent), else `send` says whether an email may go out for it (the answer is the same either way).
    */
   async take(requester: ResetRequester, email: string, now = Date.now()): Promise<{ wait: number; send: boolean }> {
-    const wait = await reserve(this.store, [{ limit: BY_CLIENT, key: clientKey(requester.ip) }], now);
+    const { wait } = await reserve(this.store, [{ limit: BY_CLIENT, key: clientKey(requester.ip) }], now);
     if (wait > 0) return { wait, send: false };
     const key = requester.device ? { limit: BY_DEVICE, key: `${requester.device} ${email}` } : { limit: BY_EMAIL, key: email };
-    return { wait: 0, send: (await reserve(this.store, [key], now)) === 0 };
+    return { wait: 0, send: (await reserve(this.store, [key], now)).wait === 0 };
   }
 }
 

@@ -9,6 +9,7 @@ import { accountMembers, auditEvents, passwordResets, users } from '@/lib/db/sch
 import { createTestDatabase, testBackend, type TestDatabase } from '@/lib/db/testing';
 import { AppError } from '@/lib/errors';
 import { TableFailureStore } from '@/lib/failure-counts';
+import type { Reservation } from '@/lib/rate-limit';
 import { actorByEmail } from '@/lib/testing/demo';
 import { RESET_MESSAGES, resetPassword, viewPasswordReset } from './password-reset';
 import { changePassword, renameSelf, signOutEverywhere } from './profile';
@@ -95,9 +96,15 @@ describe(`profile (${testBackend})`, () => {
     await database.db.insert(passwordResets).values({ userId: carol.userId, codeHash, expiresAt: sql`now() + interval '1 hour'` });
     // The owner completes a reset just after the old password was found right for someone else's change.
     class ResetMeanwhile extends SignInLimits {
-      override async passwordCheckSucceeded(email: string, now?: number): Promise<void> {
-        await super.passwordCheckSucceeded(email, now);
-        await resetPassword(database.db, { code, password: 'the owner’s own new one', confirmPassword: 'the owner’s own new one' });
+      override async reservePasswordCheck(email: string, now?: number): Promise<Reservation> {
+        const reservation = await super.reservePasswordCheck(email, now);
+        return {
+          wait: reservation.wait,
+          release: async () => {
+            await reservation.release();
+            await resetPassword(database.db, { code, password: 'the owner’s own new one', confirmPassword: 'the owner’s own new one' });
+          },
+        };
       }
     }
     const refused = await changePassword(

@@ -62,10 +62,10 @@ export async function changePassword(
   const { currentPassword, password } = parseInput(changePasswordSchema, input);
   const [row] = await db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, actor.userId));
   if (!row?.passwordHash) throw ValidationError.field('currentPassword', 'You sign in with single sign-on and have no password here.');
-  const wait = await limits.reservePasswordCheck(actor.email);
-  if (wait > 0) throw ValidationError.field('currentPassword', tooManyPasswordChecksMessage(wait));
+  const reservation = await limits.reservePasswordCheck(actor.email);
+  if (reservation.wait > 0) throw ValidationError.field('currentPassword', tooManyPasswordChecksMessage(reservation.wait));
   if (!(await verifyPassword(currentPassword, row.passwordHash))) throw ValidationError.field('currentPassword', 'The current password is not right.');
-  await limits.passwordCheckSucceeded(actor.email);
+  await reservation.release();
   assertNewPasswordAllowed(password, actor.email);
   if (password === currentPassword) throw ValidationError.field('password', 'Choose a password other than the current one.');
   const passwordHash = await hashPassword(password);

@@ -1,7 +1,7 @@
 import { ValidationError } from '@/lib/errors';
 import { failureStore } from '@/lib/failure-counts';
 import { clientKey } from '@/lib/http/client-ip';
-import { reserve, type FailureLimit, type FailureStore, type LimitedKey } from '@/lib/rate-limit';
+import { reserve, type FailureLimit, type FailureStore, type LimitedKey, type Reservation } from '@/lib/rate-limit';
 
 // Limits on what signed-out visitors can try: guessing setup, invitation and reset codes. Only
 // failures count, per client (an IPv4 address or an IPv6 /64), so the person with the right code
@@ -35,16 +35,16 @@ export async function attemptWithCode<T>(
   { store = failureStore(), now = Date.now() }: { store?: FailureStore; now?: number } = {},
 ): Promise<T> {
   const keys: LimitedKey[] = [{ limit: CODES, key: clientKey(ip) }];
-  const wait = await reserve(store, keys, now);
-  if (wait > 0) throw ValidationError.field('code', tooManyAttemptsMessage(wait));
+  const reservation = await reserve(store, keys, now);
+  if (reservation.wait > 0) throw ValidationError.field('code', tooManyAttemptsMessage(reservation.wait));
   let result: T;
   try {
     result = await attempt();
   } catch (error) {
-    if (!isCodeRefusal(error)) await countBack(store, keys, now);
+    if (!isCodeRefusal(error)) await countBack(reservation);
     throw error;
   }
-  await countBack(store, keys, now);
+  await countBack(reservation);
   return result;
 }
 
@@ -52,9 +52,9 @@ export async function attemptWithCode<T>(
  * Takes an attempt's count back. The attempt's own outcome stands if this fails: the count then
  * stays, which errs on the side of the limit.
  */
-async function countBack(store: FailureStore, keys: LimitedKey[], now: number): Promise<void> {
+async function countBack(reservation: Reservation): Promise<void> {
   try {
-    await store.release(keys, now);
+    await reservation.release();
   } catch (error) {
     console.error('[limits] a code attempt’s count could not be taken back:', error instanceof Error ? error.message : error);
   }
