@@ -48,7 +48,8 @@ export class QueryTimeoutError extends QueryBoundError {
   override name = 'QueryTimeoutError';
 }
 
-const timeoutError = (ms: number) => new QueryTimeoutError(`The query ran longer than ${ms / 1000} seconds and was cancelled. Narrow it with filter or limit.`);
+const timeoutError = (ms: number) =>
+  new QueryTimeoutError(`The query ran longer than ${ms / 1000} second${ms === 1000 ? '' : 's'} and was cancelled. Narrow it with filter or limit.`);
 
 /**
  * How the query runs: as one SQL statement (PostgreSQL, where the server runs many at once), or
