@@ -4,19 +4,16 @@ import { headers } from 'next/headers';
 import { publicAction } from '@/app/_lib/action';
 import { deliverLater, linkOrigin } from '@/app/_lib/portal-links';
 import { signInWithNewPassword } from '@/app/_lib/new-password-sign-in';
+import { assertPasswordsOn } from '@/lib/auth/password-rules';
 import { deviceCookie, knownDevice } from '@/lib/auth/sign-in-device';
-import { config } from '@/lib/config';
-import { AppError } from '@/lib/errors';
 import { clientIp } from '@/lib/http/client-ip';
 import { requestPasswordReset, RESET_ANSWER_FLOOR_MS, RESET_REQUESTED_MESSAGE, resetPassword, withAnswerFloor } from '@/lib/people/password-reset';
 import { attemptWithCode } from '@/lib/people/public-limits';
 import { requestPasswordResetSchema, resetPasswordSchema } from '@/lib/validations/people';
 
-const PASSWORDS_OFF = 'Passwords are turned off on this portal: sign in with single sign-on.';
-
 /** Emails a one-time link; the answer is the same, and as quick, whether or not the email is known. */
 export const requestPasswordResetAction = publicAction(requestPasswordResetSchema, async (input, { db }) => {
-  if (!config().passwordSignIn) throw new AppError(PASSWORDS_OFF);
+  assertPasswordsOn();
   const request = await headers();
   const requester = { ip: clientIp(request), device: knownDevice(deviceCookie(request), input.email) };
   const origin = await linkOrigin();
@@ -27,7 +24,7 @@ export const requestPasswordResetAction = publicAction(requestPasswordResetSchem
 
 /** Sets the new password from the link, then signs the person in (all their other sessions ended). */
 export const resetPasswordAction = publicAction(resetPasswordSchema, async (input, { db }) => {
-  if (!config().passwordSignIn) throw new AppError(PASSWORDS_OFF);
+  assertPasswordsOn();
   const { email } = await attemptWithCode(clientIp(await headers()), () => resetPassword(db, input));
   return signInWithNewPassword(email, input.password, '/platform-tokens');
 });

@@ -147,3 +147,24 @@ describe('the sign-in page’s notice', () => {
     }
   });
 });
+
+describe(`an invitation with single sign-on only (${testBackend})`, () => {
+  it('is not accepted with a password: the person signs in with single sign-on and joins', async () => {
+    const database = await createTestDatabase();
+    state.db = database.db;
+    try {
+      const world = await buildWorld(database);
+      vi.stubEnv('PASSWORD_SIGN_IN', 'false');
+      vi.stubEnv('OIDC_ISSUER', 'https://login.example.com');
+      vi.stubEnv('OIDC_CLIENT_ID', 'portal');
+      vi.stubEnv('OIDC_CLIENT_SECRET', 'sso-test-secret');
+      const result = await acceptInvitationAction({ code: world.invitationCode, name: 'Newcomer', password: PASSWORD, confirmPassword: PASSWORD });
+      expect(result).toEqual({ ok: false, message: 'Passwords are turned off on this portal: sign in with single sign-on.', fieldErrors: {} });
+      expect(await world.db.select({ id: users.id }).from(users).where(eq(users.email, 'newcomer@example.com'))).toEqual([]);
+    } finally {
+      vi.unstubAllEnvs();
+      vi.stubEnv('AUTH_SECRET', 'new-password-test-secret-0123456789abcdefghij');
+      await database.close();
+    }
+  });
+});

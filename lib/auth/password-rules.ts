@@ -1,6 +1,17 @@
-import { ValidationError } from '@/lib/errors';
+import { config } from '@/lib/config';
+import { AppError, ValidationError } from '@/lib/errors';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '@/lib/validations/people';
 import { isCommonPassword } from './common-passwords';
+
+export const PASSWORDS_OFF_MESSAGE = 'Passwords are turned off on this portal: sign in with single sign-on.';
+
+/**
+ * Refuses what signs in with a password, or sets one from a link (a reset, an invitation), while
+ * PASSWORD_SIGN_IN=false: single sign-on is then the only way in.
+ */
+export function assertPasswordsOn(): void {
+  if (!config().passwordSignIn) throw new AppError(PASSWORDS_OFF_MESSAGE);
+}
 
 /**
  * The one rule for every new password (setup, invitations, profile, resets, the admin command):

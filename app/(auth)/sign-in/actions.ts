@@ -5,6 +5,7 @@ import { AuthError, CredentialsSignin } from 'next-auth';
 import { signIn, signInWaitOf } from '@/auth';
 import { tooManySignInsMessage } from '@/lib/auth/sign-in-limits';
 import { portalOrigin } from '@/lib/auth/origin';
+import { PASSWORDS_OFF_MESSAGE } from '@/lib/auth/password-rules';
 import { config } from '@/lib/config';
 import { safeCallbackPath, signInSchema } from '@/lib/validations/auth';
 import { toFieldErrors, type ActionResult } from '@/lib/validations/result';
@@ -13,7 +14,7 @@ const INVALID = 'Invalid email or password';
 
 /** Signs in and redirects; a wrong pair gets the same message whether or not the email exists. */
 export async function signInAction(input: unknown, callbackUrl: unknown): Promise<ActionResult<never>> {
-  if (!config().passwordSignIn) return { ok: false, message: 'Passwords are turned off on this portal: sign in with single sign-on.', fieldErrors: {} };
+  if (!config().passwordSignIn) return { ok: false, message: PASSWORDS_OFF_MESSAGE, fieldErrors: {} };
   const parsed = signInSchema.safeParse(input);
   if (!parsed.success) {
     const fieldErrors = toFieldErrors(parsed.error);
