@@ -308,7 +308,9 @@ async function findTaskExecution(ctx: PlatformContext, executionId: string, name
   const { execution } = await findOwnExecution(ctx, executionId);
   const task = storedTasks(execution).find((t) => t.name === name);
   if (!task) throw notFound(`No task '${name}' in the execution '${executionId}'.`);
-  authorizeResults(ctx, [task]);
+  // Every task's, as for the whole execution: a task's result may echo what an earlier one read
+  // (an email's body made of a query's records, a state value set to them).
+  authorizeResults(ctx, storedTasks(execution));
   return taskExecutionsView(execution)[name]!;
 }
 

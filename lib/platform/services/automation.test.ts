@@ -246,10 +246,21 @@ describe('runs', () => {
     expect(message(refused)).toBe(
       "Missing scope 'storage:buckets:read': the token was not generated with it. The execution holds what its task 'export' read.",
     );
+    // Each task on its own too: the mail's result echoes the records its body was made of.
+    for (const task of [`${path}/tasks/mail`, `${path}/tasks/mail/result`, `${path}/tasks/export/result`]) {
+      const alone = await call('GET', task, undefined, automationOnly);
+      expect([task, alone.status, message(alone)]).toEqual([
+        task,
+        403,
+        "Missing scope 'storage:buckets:read': the token was not generated with it. The execution holds what its task 'export' read.",
+      ]);
+    }
     const otherTable = (await insertTestToken(database.db, { ...owner, scopes: ['automation:workflows:read', 'storage:buckets:read', 'storage:logs:read'] })).token;
     expect(message(await call('GET', path, undefined, otherTable))).toContain("Missing scope 'storage:bizevents:read'");
+    expect(message(await call('GET', `${path}/tasks/mail/result`, undefined, otherTable))).toContain("Missing scope 'storage:bizevents:read'");
     const reader = (await insertTestToken(database.db, { ...owner, scopes: ['automation:workflows:read', 'storage:buckets:read', 'storage:bizevents:read'] })).token;
     expect((await call('GET', path, undefined, reader)).status).toBe(200);
+    expect((await call('GET', `${path}/tasks/mail/result`, undefined, reader)).status).toBe(200);
   });
 
   it('needs the owner’s permission for the queried table to read an execution back', async () => {
