@@ -222,7 +222,8 @@ async function formParts(request: BodySource, max: number): Promise<Record<strin
   } catch {
     throw badRequest('Invalid request body: not a readable multipart/form-data body (a part, its headers or the closing boundary is malformed).');
   }
-  const parts: Record<string, string | File> = {};
+  // Without a prototype: a part named __proto__ is a part like any other, never the object's prototype.
+  const parts: Record<string, string | File> = Object.create(null);
   let count = 0;
   for (const [name, value] of form) {
     const shown = name.slice(0, 100);

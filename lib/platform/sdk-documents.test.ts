@@ -132,6 +132,18 @@ describe('@dynatrace-sdk/client-document', () => {
     const part = (name: string, value: string) => `--form-boundary\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
     const twice = await post(`${part('name', 'a')}${part('name', 'b')}--form-boundary--\r\n`, 'multipart/form-data; boundary=form-boundary');
     expect(await twice.json()).toEqual({ error: { code: 400, message: "Invalid request body part 'name': given more than once." } });
+    // A part named __proto__ is one more part like any other, never the parts' prototype: with
+    // every field given, or without the name.
+    const file = (name: string, value: string) =>
+      `--form-boundary\r\nContent-Disposition: form-data; name="${name}"; filename="${name}.json"\r\nContent-Type: application/json\r\n\r\n${value}\r\n`;
+    const answer = async (extra: string, fields: string) => {
+      const response = await post(`${file(extra, '{}')}${fields}${file('content', '{"a":1}')}--form-boundary--\r\n`, 'multipart/form-data; boundary=form-boundary');
+      const body = (await response.json()) as { error?: { message: string } };
+      return [response.status, body.error?.message ?? null];
+    };
+    expect(await answer('__proto__', `${part('name', 'n')}${part('type', 'dashboard')}`)).toEqual([201, null]);
+    expect(await answer('__proto__', part('type', 'dashboard'))).toEqual(await answer('extra', part('type', 'dashboard')));
+    expect(await answer('__proto__', part('type', 'dashboard'))).toEqual([400, "Invalid request body part 'name': is required and must be a string"]);
   });
 
   it('the owner’s policies hold: a type the owner may not write is Forbidden', async () => {
