@@ -1,4 +1,3 @@
-import type { BlockList } from 'node:net';
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '@/lib/db';
 import { isEmbedded } from '@/lib/db/client';
@@ -7,7 +6,7 @@ import { platformTokens, type TokenStatus } from '@/lib/db/schema';
 import type { Principal } from '@/lib/iam/effective-permissions';
 import { compileStoredPolicy, type BindingScope } from '@/lib/iam/policies-in-effect';
 import type { PolicyInEffect } from '@/lib/iam/policy-evaluator';
-import { clientAddressMatcher } from '@/lib/tokens/client-address-matcher';
+import { clientAddressMatcher, type ClientAddressMatcher } from '@/lib/tokens/client-address-matcher';
 import { formatTokenId } from '@/lib/tokens/format';
 
 /** What verification needs to know about a token; the secret itself is never held, only its hash. */
@@ -29,7 +28,7 @@ export interface TokenRecord {
   environmentIds: ReadonlySet<string>;
   lastUsedAt: Date | null;
   /** "Allowed client addresses", ready to match; null when calls may come from anywhere. */
-  clientAddresses: BlockList | null;
+  clientAddresses: ClientAddressMatcher | null;
 }
 
 /** The owner's policy bindings in the token's account (what lib/iam's loadPrincipalPolicies returns). */

@@ -60,6 +60,12 @@ describe('"Allowed client addresses"', () => {
     expect(allowsClient(matcher, '::ffff:203.0.113.9')).toBe(true);
     expect(allowsClient(matcher, null)).toBe(false);
     expect(allowsClient(matcher, 'not an ip')).toBe(false);
+    // An IPv6 block, however wide, names no IPv4 client; one written as IPv4-mapped addresses does.
+    for (const wide of ['::/0', '::/80', '::ffff:0:0/95']) expect([wide, allowsClient(clientAddressMatcher([wide]), '203.0.113.9')]).toEqual([wide, false]);
+    expect(allowsClient(clientAddressMatcher(['::/0']), '2001:db8::1')).toBe(true);
+    const mapped = clientAddressMatcher(['::ffff:203.0.113.0/120']);
+    expect(['203.0.113.9', '::ffff:203.0.113.9', '::ffff:cb00:7109', '203.0.114.9'].map((a) => allowsClient(mapped, a))).toEqual([true, true, true, false]);
+    expect(allowsClient(clientAddressMatcher(['203.0.113.0/24']), '::ffff:cb00:7109')).toBe(true);
     // No list: from anywhere, even unknown.
     expect(allowsClient(clientAddressMatcher(null), null)).toBe(true);
     expect(allowsClient(clientAddressMatcher([]), '198.51.100.1')).toBe(true);
