@@ -44,6 +44,9 @@ describe(`the token lifecycle job (${testBackend})`, () => {
     const week = await insertTestToken(database.db, { name: 'Week', createdAt: T0, expiresAt: new Date(T0.getTime() + 7 * DAY) });
     const never = await insertTestToken(database.db, { name: 'Never', createdAt: new Date(T0.getTime() - 30 * DAY), expiresAt: null });
     const off = await insertTestToken(database.db, { name: 'Off', status: 'disabled', createdAt: new Date(T0.getTime() - 30 * DAY), expiresAt: new Date(T0.getTime() + 5 * DAY) });
+    // Rotated "Later", and its successor deleted since: it cannot be rotated again, so it is not asked to be.
+    const superseded = await insertTestToken(database.db, { name: 'Superseded', createdAt: new Date(T0.getTime() - 30 * DAY), expiresAt: new Date(T0.getTime() + 5 * DAY) });
+    await database.db.update(platformTokens).set({ rotatedAt: new Date(T0.getTime() - DAY), rotatedToId: null }).where(eq(platformTokens.id, superseded.id));
 
     const instances = [database.db, ...(other ? [other.db] : [])];
     // Twelve days in steps of three hours, each step run by every instance at once.
@@ -72,6 +75,7 @@ describe(`the token lifecycle job (${testBackend})`, () => {
     expect(await remindersFor(week)).toEqual(['alice@example.com: Platform token expires within 1 day']);
     expect(await remindersFor(never)).toEqual([]);
     expect(await remindersFor(off)).toEqual([]);
+    expect(await remindersFor(superseded)).toEqual([]);
 
     const [mail] = await database.db.select().from(emailMessages).where(like(emailMessages.body, `%${long.tokenId}%`));
     expect(mail?.body).toContain(`${ORIGIN}/platform-tokens/${long.tokenId}`);
@@ -87,6 +91,13 @@ describe(`the token lifecycle job (${testBackend})`, () => {
     const fresh = await insertTestToken(database.db, { accountId: 'globex', name: 'Fresh', createdAt: new Date(T0.getTime() - 5 * DAY) });
     // Acme has no such policy.
     const acme = await insertTestToken(database.db, { name: 'Acme idle', createdAt: new Date(T0.getTime() - 400 * DAY) });
+    // Expired long ago: refused already, and left as it is (shown as Expired, nobody told it was disabled).
+    const expired = await insertTestToken(database.db, {
+      accountId: 'globex',
+      name: 'Expired',
+      createdAt: new Date(T0.getTime() - 60 * DAY),
+      expiresAt: new Date(T0.getTime() - 40 * DAY),
+    });
 
     const instances = [database.db, ...(other ? [other.db] : [])];
     const runs = await Promise.all(instances.map((db) => runTokenLifecycle(db, T0, ORIGIN)));
@@ -95,9 +106,10 @@ describe(`the token lifecycle job (${testBackend})`, () => {
 
     const status = async (token: TestToken) =>
       (await database.db.select({ status: platformTokens.status }).from(platformTokens).where(eq(platformTokens.id, token.id)))[0]?.status;
-    expect([await status(idle), await status(unused), await status(busy), await status(fresh), await status(acme)]).toEqual([
+    expect([await status(idle), await status(unused), await status(busy), await status(fresh), await status(acme), await status(expired)]).toEqual([
       'disabled',
       'disabled',
+      'active',
       'active',
       'active',
       'active',

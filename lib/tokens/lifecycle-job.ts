@@ -1,4 +1,4 @@
-import { and, eq, gt, isNotNull, isNull, lte, notExists, sql } from 'drizzle-orm';
+import { and, eq, gt, isNotNull, isNull, lte, notExists, or, sql } from 'drizzle-orm';
 import { recordAudit, type SystemActor } from '@/lib/audit';
 import { transactWithChanges } from '@/lib/changes';
 import type { Db } from '@/lib/db';
@@ -80,7 +80,8 @@ async function remindBatch(db: Db, kind: ReminderKind, days: number, now: Date, 
         and(
           eq(t.status, 'active'),
           isNotNull(t.expiresAt),
-          isNull(t.rotatedToId),
+          // Superseded by a rotation (also once its successor is deleted): nothing to rotate.
+          isNull(t.rotatedAt),
           gt(t.expiresAt, kind === '7d' ? new Date(now.getTime() + DAY_MS) : now),
           lte(t.expiresAt, upTo),
           // A token made with a shorter lifetime than the reminder's lead gets no such reminder.
@@ -126,6 +127,8 @@ async function disableUnusedBatch(db: Db, now: Date, origin: string) {
         and(
           isNotNull(accounts.disableUnusedTokensDays),
           eq(t.status, 'active'),
+          // An expired token (one rotated away "Immediately" too) is refused already, and stays shown as Expired.
+          or(isNull(t.expiresAt), gt(t.expiresAt, now)),
           // Never used since it was made counts from when it was made.
           sql`coalesce(${t.lastUsedAt}, ${t.createdAt}) <= ${now.toISOString()}::timestamptz - make_interval(days => ${accounts.disableUnusedTokensDays})`,
         ),
