@@ -110,6 +110,17 @@ describe(`rotating tokens (${testBackend})`, () => {
     );
   });
 
+  it('refuses to rotate a token whose environments were all deleted, rather than issue one that reaches nothing', async () => {
+    const old = await generatePlatformToken(database.db, alice(), tokenInput({ name: 'Temporary', environmentIds: ['acme-staging'] }), NOW);
+    const row = await rowOf(old.tokenId);
+    // As deleting its one environment leaves it.
+    await database.db.delete(platformTokenEnvironments).where(eq(platformTokenEnvironments.tokenId, row.id));
+    await expect(rotateToken(database.db, alice(), rotation(old.tokenId), NOW)).rejects.toThrow(
+      new ConflictError(`${old.tokenId} reaches no environment any more: its environments were deleted. Generate a new token for the environments it should reach.`),
+    );
+    expect((await rowOf(old.tokenId)).rotatedToId).toBeNull();
+  });
+
   it('only rotates active tokens, and keeps "Old token expires at" within its bounds', async () => {
     const disabled = await generatePlatformToken(database.db, alice(), tokenInput({ name: 'Off' }), NOW);
     await disableToken(database.db, alice(), disabled.tokenId);

@@ -82,6 +82,12 @@ export async function rotateToken(db: Db, actor: TokenActor, input: RotateTokenV
       .select({ environmentId: platformTokenEnvironments.environmentId })
       .from(platformTokenEnvironments)
       .where(eq(platformTokenEnvironments.tokenId, old.id));
+    // Its environments deleted since it was made: a successor would reach nothing, as no new token may.
+    if (!old.appliesToAccount && reach.length === 0) {
+      throw new ConflictError(
+        `${formatTokenId(old.publicId)} reaches no environment any more: its environments were deleted. Generate a new token for the environments it should reach.`,
+      );
+    }
     const fresh = await insertToken(tx, {
       accountId: old.accountId,
       name: input.name,
