@@ -1,5 +1,6 @@
 import { desc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listTokenActivity } from '@/lib/audit-queries';
 import { auditEvents, groupMembers, platformTokens, serviceUsers } from '@/lib/db/schema';
 import { createTestDatabase, testBackend, type TestDatabase } from '@/lib/db/testing';
 import { NotFoundError, ValidationError } from '@/lib/errors';
@@ -82,15 +83,20 @@ describe(`service user operations (${testBackend})`, () => {
       result = await deleteServiceUser(db, admin(), { accountId: 'acme', serviceUserId: exporterId });
     });
     expect(result).toEqual({ tokensDeleted: 1 });
-    expect(published).toEqual([{ kind: 'account', accountId: 'acme' }]);
+    expect(published).toEqual([
+      { kind: 'account', accountId: 'acme' },
+      { kind: 'token', publicId: 'EXPORTERTOKEN00000000000' },
+    ]);
     expect(await db.select().from(platformTokens).where(eq(platformTokens.ownerServiceUserId, exporterId))).toEqual([]);
     expect(await db.select().from(groupMembers).where(eq(groupMembers.serviceUserId, exporterId))).toEqual([]);
     const [audit] = await db.select().from(auditEvents).orderBy(desc(auditEvents.id)).limit(1);
     expect(audit).toMatchObject({
       action: 'service_user.deleted',
       targetName: 'exporter@service.example.com',
-      details: { tokensDeleted: 1 },
+      // Named where Activity's token filter finds the deletion of each token.
+      details: { tokensDeleted: 1, tokenIds: ['dt0s16.EXPORTERTOKEN00000000000'] },
     });
+    expect((await listTokenActivity(db, 'acme', 'dt0s16.EXPORTERTOKEN00000000000', 10)).map((e) => e.action)).toEqual(['service_user.deleted']);
     await expect(deleteServiceUser(db, admin(), { accountId: 'acme', serviceUserId: exporterId })).rejects.toBeInstanceOf(
       NotFoundError,
     );

@@ -1,4 +1,4 @@
-import { and, count, eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { recordAudit } from '@/lib/audit';
 import { transactWithChanges } from '@/lib/changes';
 import type { Db } from '@/lib/db';
@@ -11,6 +11,7 @@ import {
   type DeleteServiceUserInput,
 } from '@/lib/validations/iam';
 import { assertAdminNow } from '@/lib/accounts/admin-access';
+import { formatTokenId } from '@/lib/tokens/format';
 import { parseInput, type IamActor } from './admin-guard';
 
 export async function createServiceUser(db: Db, actor: IamActor, input: CreateServiceUserInput): Promise<{ id: string }> {
@@ -48,19 +49,22 @@ export async function deleteServiceUser(db: Db, actor: IamActor, input: DeleteSe
       .where(and(eq(serviceUsers.id, serviceUserId), eq(serviceUsers.accountId, accountId)))
       .for('update');
     if (!serviceUser) throw new NotFoundError('This service user does not exist (any more).');
-    const [tokens] = await tx
-      .select({ n: count() })
+    // Its tokens by name in the event, where Activity's token filter looks (as for a member's removal).
+    const tokens = await tx
+      .select({ publicId: platformTokens.publicId })
       .from(platformTokens)
-      .where(eq(platformTokens.ownerServiceUserId, serviceUserId));
-    const tokensDeleted = tokens?.n ?? 0;
+      .where(eq(platformTokens.ownerServiceUserId, serviceUserId))
+      .for('update');
+    const tokensDeleted = tokens.length;
     await tx.delete(serviceUsers).where(eq(serviceUsers.id, serviceUserId));
     await recordAudit(tx, actor, {
       accountId,
       action: 'service_user.deleted',
       targetName: serviceUser.email,
-      details: { serviceUserId, name: serviceUser.name, tokensDeleted },
+      details: { serviceUserId, name: serviceUser.name, tokensDeleted, tokenIds: tokens.map((t) => formatTokenId(t.publicId)).sort() },
     });
     publish({ kind: 'account', accountId });
+    for (const t of tokens) publish({ kind: 'token', publicId: t.publicId });
     return { tokensDeleted };
   });
 }
