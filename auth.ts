@@ -76,7 +76,7 @@ function passwordProvider() {
       async authorize(credentials, request) {
         const parsed = signInSchema.safeParse(credentials);
         const email = parsed.success ? parsed.data.email : String(credentials?.email ?? '');
-        const attempt = signInAttempt(request.headers, email);
+        const attempt = await signInAttempt(await getDb(), request.headers, email);
         // Counted as a failure before the password hash is checked, so that attempts made at once
         // cannot all find the counts below the limits; a right password takes its count back.
         const reservation = await signInLimits.reserve(attempt);
@@ -84,8 +84,9 @@ function passwordProvider() {
         const user = parsed.success ? await authenticate(parsed.data.email, parsed.data.password) : null;
         if (!user) throw new CredentialsSignin();
         await reservation.release();
-        // From now on this browser is counted on its own for this email (see the sign-in limits).
-        (await cookies()).set(DEVICE_COOKIE, rememberDevice(deviceCookie(request.headers), user.email), {
+        // From now on this browser is counted on its own for this email, until its password
+        // changes (see the sign-in limits).
+        (await cookies()).set(DEVICE_COOKIE, rememberDevice(deviceCookie(request.headers), user.email, user.passwordHash), {
           httpOnly: true,
           sameSite: 'lax',
           secure: new URL(request.url).protocol === 'https:',

@@ -5,7 +5,7 @@ import { publicAction } from '@/app/_lib/action';
 import { deliverLater, linkOrigin } from '@/app/_lib/portal-links';
 import { signInWithNewPassword } from '@/app/_lib/new-password-sign-in';
 import { assertPasswordsOn } from '@/lib/auth/password-rules';
-import { deviceCookie, knownDevice } from '@/lib/auth/sign-in-device';
+import { requestDevice } from '@/lib/auth/sign-in-device';
 import { clientIp } from '@/lib/http/client-ip';
 import { requestPasswordReset, RESET_ANSWER_FLOOR_MS, RESET_REQUESTED_MESSAGE, resetPassword, withAnswerFloor } from '@/lib/people/password-reset';
 import { attemptWithCode } from '@/lib/people/public-limits';
@@ -15,9 +15,11 @@ import { requestPasswordResetSchema, resetPasswordSchema } from '@/lib/validatio
 export const requestPasswordResetAction = publicAction(requestPasswordResetSchema, async (input, { db }) => {
   assertPasswordsOn();
   const request = await headers();
-  const requester = { ip: clientIp(request), device: knownDevice(deviceCookie(request), input.email) };
   const origin = await linkOrigin();
-  const delivery = await withAnswerFloor(RESET_ANSWER_FLOOR_MS, () => requestPasswordReset(db, input, origin, requester));
+  const delivery = await withAnswerFloor(RESET_ANSWER_FLOOR_MS, async () => {
+    const requester = { ip: clientIp(request), device: await requestDevice(db, request, input.email) };
+    return requestPasswordReset(db, input, origin, requester);
+  });
   deliverLater(delivery);
   return { message: RESET_REQUESTED_MESSAGE };
 });

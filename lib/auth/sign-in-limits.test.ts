@@ -1,8 +1,11 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openDatabase, type Database } from '@/lib/db/client';
+import { users } from '@/lib/db/schema';
 import { createTestDatabase, testBackend, testPostgresOptions, type TestDatabase } from '@/lib/db/testing';
 import { TableFailureStore } from '@/lib/failure-counts';
 import { freshFailureStores } from '@/lib/testing/failure-stores';
+import { hashPassword } from './password';
 import { DEVICE_COOKIE, deviceCookie, knownDevice, rememberDevice } from './sign-in-device';
 import { signInAttempt, SignInLimits, type SignInAttempt } from './sign-in-limits';
 
@@ -153,46 +156,124 @@ describe.skipIf(testBackend !== 'postgres')('sign-in limits of two instances on 
 });
 
 describe('the sign-in device cookie', () => {
+  // Stand-ins for password hashes: only that they differ matters here.
+  const HASH = 'scrypt$16384$8$1$salt$key';
+  const NEWER = 'scrypt$16384$8$1$other-salt$other-key';
+
   it('vouches for the emails this browser signed in as, and for no other', () => {
-    const cookie = rememberDevice(null, 'bob@example.com', SECRET);
-    const device = knownDevice(cookie, 'bob@example.com', SECRET);
+    const cookie = rememberDevice(null, 'bob@example.com', HASH, SECRET);
+    const device = knownDevice(cookie, 'bob@example.com', HASH, SECRET);
     expect(device).toMatch(/^[A-Za-z0-9_-]{22}$/);
-    expect(knownDevice(cookie, 'BOB@example.com ', SECRET)).toBe(device);
-    expect(knownDevice(cookie, 'alice@example.com', SECRET)).toBeNull();
+    expect(knownDevice(cookie, 'BOB@example.com ', HASH, SECRET)).toBe(device);
+    expect(knownDevice(cookie, 'alice@example.com', HASH, SECRET)).toBeNull();
     expect(cookie).not.toContain('bob');
 
-    const both = rememberDevice(cookie, 'alice@example.com', SECRET);
-    expect(knownDevice(both, 'alice@example.com', SECRET)).toBe(device);
-    expect(knownDevice(both, 'bob@example.com', SECRET)).toBe(device);
-    expect(rememberDevice(both, 'bob@example.com', SECRET).split('.')).toHaveLength(3);
+    const both = rememberDevice(cookie, 'alice@example.com', NEWER, SECRET);
+    expect(knownDevice(both, 'alice@example.com', NEWER, SECRET)).toBe(device);
+    expect(knownDevice(both, 'bob@example.com', HASH, SECRET)).toBe(device);
+    expect(rememberDevice(both, 'bob@example.com', HASH, SECRET).split('.')).toHaveLength(3);
+  });
+
+  it('vouches only for the password it was made with; signing in with a new one replaces that email’s tag', () => {
+    const cookie = rememberDevice(rememberDevice(null, 'alice@example.com', HASH, SECRET), 'bob@example.com', HASH, SECRET);
+    const device = knownDevice(cookie, 'bob@example.com', HASH, SECRET);
+    expect(knownDevice(cookie, 'bob@example.com', NEWER, SECRET)).toBeNull();
+    // Nor for no password, as an unknown email or a person with none has.
+    expect(knownDevice(cookie, 'bob@example.com', null, SECRET)).toBeNull();
+
+    const renewed = rememberDevice(cookie, 'bob@example.com', NEWER, SECRET);
+    expect(knownDevice(renewed, 'bob@example.com', NEWER, SECRET)).toBe(device);
+    expect(knownDevice(renewed, 'bob@example.com', HASH, SECRET)).toBeNull();
+    expect(knownDevice(renewed, 'alice@example.com', HASH, SECRET)).toBe(device);
+    expect(renewed.split('.')).toHaveLength(3);
   });
 
   it('cannot be forged or moved to another device', () => {
-    const cookie = rememberDevice(null, 'bob@example.com', SECRET);
-    expect(knownDevice(cookie, 'bob@example.com', `${SECRET}-other`)).toBeNull();
+    const cookie = rememberDevice(null, 'bob@example.com', HASH, SECRET);
+    expect(knownDevice(cookie, 'bob@example.com', HASH, `${SECRET}-other`)).toBeNull();
     const [, tag] = cookie.split('.');
-    expect(knownDevice(`${'A'.repeat(22)}.${tag}`, 'bob@example.com', SECRET)).toBeNull();
+    expect(knownDevice(`${'A'.repeat(22)}.${tag}`, 'bob@example.com', HASH, SECRET)).toBeNull();
     for (const junk of ['', '.', 'x', `${cookie}.`, `${cookie}=`, 'a'.repeat(10_000), `${'A'.repeat(22)}.${'B'.repeat(22)}`]) {
-      expect(knownDevice(junk, 'bob@example.com', SECRET)).toBeNull();
+      expect(knownDevice(junk, 'bob@example.com', HASH, SECRET)).toBeNull();
     }
   });
 
   it('keeps the last five emails', () => {
     let cookie: string | null = null;
-    for (let i = 0; i < 7; i++) cookie = rememberDevice(cookie, `user-${i}@example.com`, SECRET);
-    expect(knownDevice(cookie, 'user-6@example.com', SECRET)).not.toBeNull();
-    expect(knownDevice(cookie, 'user-2@example.com', SECRET)).not.toBeNull();
-    expect(knownDevice(cookie, 'user-1@example.com', SECRET)).toBeNull();
+    for (let i = 0; i < 7; i++) cookie = rememberDevice(cookie, `user-${i}@example.com`, HASH, SECRET);
+    expect(knownDevice(cookie, 'user-6@example.com', HASH, SECRET)).not.toBeNull();
+    expect(knownDevice(cookie, 'user-2@example.com', HASH, SECRET)).not.toBeNull();
+    expect(knownDevice(cookie, 'user-1@example.com', HASH, SECRET)).toBeNull();
   });
 
   it('is read from the Cookie header of a request', () => {
-    const cookie = rememberDevice(null, 'bob@example.com', SECRET);
+    const cookie = rememberDevice(null, 'bob@example.com', HASH, SECRET);
     const headers = new Headers({ cookie: `a=1; ${DEVICE_COOKIE}=${cookie}; b=2`, 'x-forwarded-for': '203.0.113.5' });
     expect(deviceCookie(headers)).toBe(cookie);
     expect(deviceCookie(new Headers())).toBeNull();
-    const withSecret = rememberDevice(null, 'bob@example.com');
-    const attempt = signInAttempt(new Headers({ cookie: `${DEVICE_COOKIE}=${withSecret}`, 'x-forwarded-for': '203.0.113.5' }), 'bob@example.com');
-    expect(attempt).toEqual({ ip: '203.0.113.5', email: 'bob@example.com', device: withSecret.split('.')[0] });
-    expect(signInAttempt(new Headers({ cookie: `${DEVICE_COOKIE}=${withSecret}` }), 'alice@example.com').device).toBeNull();
+  });
+});
+
+// The person's password as the database holds it now decides whether a device cookie counts.
+describe(`a sign-in’s device cookie and the person’s current password (${testBackend})`, () => {
+  let n = 0;
+  const request = (cookie: string, ip = '203.0.113.5') => new Headers({ cookie: `${DEVICE_COOKIE}=${cookie}`, 'x-forwarded-for': ip });
+
+  /** A person with a password, and a device cookie made when they signed in with it. */
+  async function signedInBefore() {
+    const email = `device-${++n}@example.com`;
+    const [person] = await database.db
+      .insert(users)
+      .values({ email, name: 'Device', passwordHash: await hashPassword('old password') })
+      .returning({ id: users.id, passwordHash: users.passwordHash });
+    return { email, id: person!.id, cookie: rememberDevice(null, email, person!.passwordHash!) };
+  }
+
+  /** Failures from many clients, enough to reach the email's limit. */
+  async function flood(limits: SignInLimits, email: string) {
+    for (let i = 0; i < 30; i++) await limits.fail({ ip: `192.0.2.${i}`, email }, T);
+  }
+
+  it('counts the browser on its own while the password is the one it signed in with', async () => {
+    const { email, cookie } = await signedInBefore();
+    const attempt = await signInAttempt(database.db, request(cookie), email);
+    expect(attempt).toEqual({ ip: '203.0.113.5', email, device: cookie.split('.')[0] });
+    expect((await signInAttempt(database.db, request(cookie), ` ${email.toUpperCase()}`)).device).toBe(attempt.device);
+    expect((await signInAttempt(database.db, request(cookie), 'alice@example.com')).device).toBeNull();
+    const limits = new SignInLimits();
+    await flood(limits, email);
+    expect(await limits.retryAfter({ ip: '203.0.113.5', email }, T)).toBe(600);
+    expect(await limits.retryAfter(attempt, T)).toBe(0);
+  });
+
+  it('counts a browser that signed in before a new password as any other client', async () => {
+    const { email, id, cookie } = await signedInBefore();
+    const newHash = await hashPassword('new password');
+    await database.db.update(users).set({ passwordHash: newHash }).where(eq(users.id, id));
+    const stale = await signInAttempt(database.db, request(cookie), email);
+    expect(stale.device).toBeNull();
+    const limits = new SignInLimits();
+    await flood(limits, email);
+    expect(await limits.retryAfter(stale, T)).toBe(600);
+    // The same browser signing in with the new password is its owner's again.
+    const renewed = rememberDevice(cookie, email, newHash);
+    expect((await signInAttempt(database.db, request(renewed), email)).device).toBe(cookie.split('.')[0]);
+  });
+
+  it('counts a browser for an email nobody has, or whose person has no password, as any other client', async () => {
+    const gone = await signedInBefore();
+    await database.db.delete(users).where(eq(users.id, gone.id));
+    const sso = await signedInBefore();
+    await database.db.update(users).set({ passwordHash: null }).where(eq(users.id, sso.id));
+    const limits = new SignInLimits();
+    for (const { email, cookie } of [gone, sso]) {
+      const attempt = await signInAttempt(database.db, request(cookie), email);
+      expect(attempt.device).toBeNull();
+      await flood(limits, email);
+      expect(await limits.retryAfter(attempt, T)).toBe(600);
+    }
+    // Not even a cookie for what is no email at all is looked up.
+    expect((await signInAttempt(database.db, request(gone.cookie), `${gone.email}\u0000`)).device).toBeNull();
+    expect((await signInAttempt(database.db, new Headers(), gone.email)).device).toBeNull();
   });
 });

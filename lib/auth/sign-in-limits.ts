@@ -1,8 +1,9 @@
+import type { Executor } from '@/lib/db';
 import { failureStore } from '@/lib/failure-counts';
 import { clientIp, clientKey } from '@/lib/http/client-ip';
 import { blockedFor, MemoryFailureStore, reserve, type FailureLimit, type FailureStore, type LimitedKey, type Reservation } from '@/lib/rate-limit';
 import { processSingleton } from '@/lib/singleton';
-import { deviceCookie, knownDevice } from './sign-in-device';
+import { requestDevice } from './sign-in-device';
 
 /** Who is trying to sign in, as the limits tell clients apart. */
 export interface SignInAttempt {
@@ -10,7 +11,7 @@ export interface SignInAttempt {
   ip: string | null;
   /** The email tried, when known. */
   email?: string;
-  /** Set when this browser has signed in as this email before (see knownDevice). */
+  /** Set when this browser has signed in as this email, with its current password, before (see requestDevice). */
   device?: string | null;
 }
 
@@ -30,9 +31,11 @@ const emailKeys = (email: string): LimitedKey[] => [{ limit: BY_EMAIL, key: norm
  * stays slow however many clients take part. Only failures count: a right password is never
  * slowed down, and an attempt that is turned away is not counted again.
  *
- * - A browser that has signed in as the email before is counted on its own (10 per device and
- *   email), and nothing else blocks it: not failures on the email from elsewhere, not failures of
- *   others behind the same address.
+ * - A browser that has signed in as the email before, with the password it has now, is counted on
+ *   its own (10 per device and email), and nothing else blocks it: not failures on the email from
+ *   elsewhere, not failures of others behind the same address. A new password ends that for every
+ *   browser that signed in before it, so that whoever once knew the old one guesses the new one
+ *   no faster than any client.
  * - Any other client is limited per address (20, whatever the emails), per address and email (10),
  *   and, together with every other such client, per email (30). The last bound caps guessing one
  *   password from many addresses; when it is reached, only browsers that have signed in as that
@@ -90,8 +93,8 @@ export class SignInLimits {
 export const signInLimits = processSingleton('sign-in-limits', () => new SignInLimits(failureStore()));
 
 /** The attempt a request makes: its client address and, for this email, its device cookie. */
-export function signInAttempt(headers: Headers, email?: string): SignInAttempt {
-  return { ip: clientIp(headers), email, device: email ? knownDevice(deviceCookie(headers), email) : null };
+export async function signInAttempt(db: Executor, headers: Headers, email?: string): Promise<SignInAttempt> {
+  return { ip: clientIp(headers), email, device: email ? await requestDevice(db, headers, email) : null };
 }
 
 export function signInRetryAfter(attempt: SignInAttempt, now = Date.now()): Promise<number> {

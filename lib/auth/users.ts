@@ -20,7 +20,10 @@ export interface Actor {
   memberships: Membership[];
 }
 
-/** Checks an email and password; the work done is the same whether or not the email exists. */
+/**
+ * Checks an email and password; the work done is the same whether or not the email exists. The
+ * hash checked comes back with the person, for the device cookie to be made with (rememberDevice).
+ */
 export async function authenticate(email: string, password: string) {
   const db = await getDb();
   const [user] = await db
@@ -29,7 +32,7 @@ export async function authenticate(email: string, password: string) {
     .where(eq(users.email, email.trim().toLowerCase()))
     .limit(1);
   const valid = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
-  return user && valid ? { id: user.id, email: user.email, name: user.name } : null;
+  return user?.passwordHash && valid ? { id: user.id, email: user.email, name: user.name, passwordHash: user.passwordHash } : null;
 }
 
 /** The columns an actor is built from: the user, and one membership per row (null without any). */

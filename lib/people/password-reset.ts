@@ -27,7 +27,7 @@ export const RESET_REQUESTED_MESSAGE =
 export interface ResetRequester {
   /** The client's address (clientIp). */
   ip: string | null;
-  /** Set when this browser has signed in as the email before (knownDevice). */
+  /** Set when this browser has signed in as the email, with its current password, before (requestDevice). */
   device: string | null;
 }
 

@@ -1,6 +1,7 @@
 import type { NextRequest } from 'next/server';
 import { handlers } from '@/auth';
 import { signInAttempt, signInRetryAfter, tooManySignInsMessage } from '@/lib/auth/sign-in-limits';
+import { getDb } from '@/lib/db';
 
 export const { GET } = handlers;
 
@@ -12,7 +13,7 @@ export async function POST(request: NextRequest) {
       .formData()
       .catch(() => null);
     const email = form?.get('email');
-    const wait = await signInRetryAfter(signInAttempt(request.headers, typeof email === 'string' ? email : undefined));
+    const wait = await signInRetryAfter(await signInAttempt(await getDb(), request.headers, typeof email === 'string' ? email : undefined));
     if (wait > 0) {
       return Response.json(
         { error: { code: 429, message: tooManySignInsMessage(wait) } },
