@@ -59,6 +59,12 @@ export const users = pgTable(
     name: text('name').notNull(),
     /** scrypt hash (lib/auth/password.ts); null for a person who signs in only through single sign-on. */
     passwordHash: text('password_hash'),
+    /**
+     * The password was chosen with an invitation link, which the inviting admin sees as well: it
+     * does not show that whoever chose it owns the email. A reset link (sent to the email) proves
+     * it; the first sign-in through single sign-on, which the provider vouches for, ends it.
+     */
+    passwordUnproven: boolean('password_unproven').notNull().default(false),
     /** May create accounts ("Accounts"); the person who set the portal up is one. */
     isInstanceAdmin: boolean('is_instance_admin').notNull().default(false),
     lastSignInAt: timestamp('last_sign_in_at', { withTimezone: true, mode: 'date' }),

@@ -271,7 +271,8 @@ export async function acceptInvitationAsNewPerson(db: Db, input: AcceptInvitatio
     const invitation = await lockPendingByCode(tx, code);
     const [user] = await tx
       .insert(users)
-      .values({ email: invitation.email, name, passwordHash })
+      // Whoever holds the link (its admin too) may choose the password: it is unproven (see users.passwordUnproven).
+      .values({ email: invitation.email, name, passwordHash, passwordUnproven: true })
       .onConflictDoNothing()
       .returning({ userId: users.id, email: users.email });
     if (!user) throw new ConflictError(`Someone with the email ${invitation.email} can sign in already: sign in, then open this link again to join.`);

@@ -150,7 +150,8 @@ export async function resetPassword(db: Db, input: ResetPasswordInput): Promise<
     const reset = await findReset(tx, code, true);
     const state = stateOf(reset);
     if (state !== 'valid') throw ValidationError.field('code', RESET_MESSAGES[state]);
-    await tx.update(users).set({ passwordHash }).where(eq(users.id, reset!.userId));
+    // Set from a link sent to the email: whoever set it owns the email.
+    await tx.update(users).set({ passwordHash, passwordUnproven: false }).where(eq(users.id, reset!.userId));
     await tx.update(passwordResets).set({ usedAt: sql`now()` }).where(eq(passwordResets.id, reset!.id));
     await tx.update(passwordResets).set({ usedAt: sql`now()` }).where(and(eq(passwordResets.userId, reset!.userId), ne(passwordResets.id, reset!.id), isNull(passwordResets.usedAt)));
     const sessionsEnded = await revokeUserSessions(tx, reset!.userId);
