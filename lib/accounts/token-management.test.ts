@@ -4,8 +4,10 @@ import { onChanges, type Change } from '@/lib/changes';
 import { accounts, auditEvents } from '@/lib/db/schema';
 import { createTestDatabase, testBackend, type TestDatabase } from '@/lib/db/testing';
 import { NotFoundError } from '@/lib/errors';
+import { removeMember } from '@/lib/people/members';
 import { actorByEmail } from '@/lib/testing/demo';
 import { adminSnapshot } from '@/lib/tokens/admin-testing';
+import { lockHolder, newMember, settle } from '@/lib/tokens/test-support';
 import { setTokenManagement } from './token-management';
 
 describe(`"Allow to manage platform tokens" on ${testBackend}`, () => {
@@ -51,6 +53,29 @@ describe(`"Allow to manage platform tokens" on ${testBackend}`, () => {
       await expect(setTokenManagement(database.db, member, 'acme', false)).rejects.toBeInstanceOf(NotFoundError);
       await expect(setTokenManagement(database.db, member, 'globex', false)).rejects.toBeInstanceOf(NotFoundError);
       expect(await adminSnapshot(database.db)).toEqual(before);
+    }
+  });
+
+  // PGlite runs one transaction at a time, so only a real server can interleave them.
+  it.skipIf(testBackend !== 'postgres')('is turned off by an admin whom another admin removes meanwhile, one after the other', async () => {
+    const erin = await newMember(database.db, 'acme', 'erin@example.com', 'admin');
+    const admin = await actorByEmail(database.db, 'admin@example.com');
+    const holder = await lockHolder(database.url!);
+    try {
+      // What a token generation of hers in another tab holds: her membership row. The switch and
+      // the removal queue behind it; each would hold one of the account's and her membership's
+      // rows while waiting for the other, unless both take them in one order.
+      await holder.query(`select 1 from account_members where account_id = 'acme' and user_id = $1 for update`, [erin.userId]);
+      const turningOff = settle(setTokenManagement(database.db, erin, 'acme', false));
+      await holder.untilWaiting(1);
+      const removing = settle(removeMember(database.db, admin, { accountId: 'acme', userId: erin.userId }));
+      await holder.untilWaiting(2);
+      await holder.release();
+      expect(await turningOff).toEqual({ ok: true, value: { allow: false, changed: true } });
+      expect(await removing).toMatchObject({ ok: true, value: { email: 'erin@example.com' } });
+    } finally {
+      await holder.end();
+      await setTokenManagement(database.db, admin, 'acme', true);
     }
   });
 });

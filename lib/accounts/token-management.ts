@@ -5,6 +5,7 @@ import { transactWithChanges } from '@/lib/changes';
 import type { Db } from '@/lib/db';
 import { accounts } from '@/lib/db/schema';
 import { NotFoundError } from '@/lib/errors';
+import { lockAccount } from './account-locks';
 import { assertAdminNow, NOT_AN_ADMIN_MESSAGE } from './admin-access';
 
 export interface TokenManagementResult {
@@ -19,15 +20,12 @@ export interface TokenManagementResult {
  */
 export async function setTokenManagement(db: Db, actor: Actor, accountId: string, allow: boolean): Promise<TokenManagementResult> {
   return transactWithChanges(db, async (tx, publish) => {
+    // The row lock orders concurrent toggles, so each recorded event is a real change; it comes
+    // before the admin's membership, as in every transaction (lib/accounts/account-locks.ts).
+    const account = await lockAccount(tx, accountId, 'no key update');
     await assertAdminNow(tx, actor, accountId);
-    // The row lock orders concurrent toggles, so each recorded event is a real change.
-    const [account] = await tx
-      .select({ name: accounts.name, allow: accounts.allowTokenManagement })
-      .from(accounts)
-      .where(eq(accounts.id, accountId))
-      .for('update');
     if (!account) throw new NotFoundError(NOT_AN_ADMIN_MESSAGE);
-    if (account.allow === allow) return { allow, changed: false };
+    if (account.allowTokenManagement === allow) return { allow, changed: false };
     await tx.update(accounts).set({ allowTokenManagement: allow }).where(eq(accounts.id, accountId));
     await recordAudit(tx, actor, {
       accountId,

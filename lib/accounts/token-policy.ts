@@ -5,6 +5,7 @@ import { transactWithChanges } from '@/lib/changes';
 import type { Db, Executor } from '@/lib/db';
 import { accounts } from '@/lib/db/schema';
 import { NotFoundError } from '@/lib/errors';
+import { lockAccount } from './account-locks';
 import { assertAdminNow, NOT_AN_ADMIN_MESSAGE } from './admin-access';
 
 /** An account's "Token policy" (PRODUCT.md §11); null is "no maximum" and "never". */
@@ -34,15 +35,13 @@ export async function loadTokenPolicy(db: Executor, accountId: string): Promise<
  */
 export async function setTokenPolicy(db: Db, actor: Actor, accountId: string, policy: TokenPolicy): Promise<TokenPolicyResult> {
   return transactWithChanges(db, async (tx, publish) => {
+    // The account row before the admin's membership, as in every transaction (lib/accounts/account-locks.ts).
+    const account = await lockAccount(tx, accountId, 'no key update');
     await assertAdminNow(tx, actor, accountId);
-    const [account] = await tx
-      .select({ name: accounts.name, maxLifetimeDays: accounts.maxTokenLifetimeDays, disableUnusedDays: accounts.disableUnusedTokensDays })
-      .from(accounts)
-      .where(eq(accounts.id, accountId))
-      .for('update');
     if (!account) throw new NotFoundError(NOT_AN_ADMIN_MESSAGE);
     const next = { maxLifetimeDays: policy.maxLifetimeDays, disableUnusedDays: policy.disableUnusedDays };
-    if (account.maxLifetimeDays === next.maxLifetimeDays && account.disableUnusedDays === next.disableUnusedDays) {
+    const previous = { maxLifetimeDays: account.maxTokenLifetimeDays, disableUnusedDays: account.disableUnusedTokensDays };
+    if (previous.maxLifetimeDays === next.maxLifetimeDays && previous.disableUnusedDays === next.disableUnusedDays) {
       return { policy: next, changed: false };
     }
     await tx
@@ -56,7 +55,7 @@ export async function setTokenPolicy(db: Db, actor: Actor, accountId: string, po
       details: {
         maxLifetimeDays: next.maxLifetimeDays,
         disableUnusedDays: next.disableUnusedDays,
-        previous: { maxLifetimeDays: account.maxLifetimeDays, disableUnusedDays: account.disableUnusedDays },
+        previous,
       },
     });
     publish({ kind: 'account', accountId });

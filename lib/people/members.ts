@@ -1,11 +1,12 @@
 import { and, asc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
+import { lockAccount } from '@/lib/accounts/account-locks';
 import { assertAdminNow, assertAdminOf } from '@/lib/accounts/admin-access';
 import { recordAudit } from '@/lib/audit';
 import { revokeUserSessions } from '@/lib/auth/sessions';
 import type { Actor } from '@/lib/auth/users';
 import { transactWithChanges } from '@/lib/changes';
 import type { Db, Executor, Tx } from '@/lib/db';
-import { accountMembers, accounts, groupMembers, groups, invitations, platformTokens, users, type MemberRole } from '@/lib/db/schema';
+import { accountMembers, groupMembers, groups, invitations, platformTokens, users, type MemberRole } from '@/lib/db/schema';
 import { ConflictError, NotFoundError } from '@/lib/errors';
 import { parseInput } from '@/lib/iam/admin-guard';
 import { formatTokenId } from '@/lib/tokens/format';
@@ -68,9 +69,10 @@ export async function listAccountUsers(db: Executor, actor: Actor, accountId: st
 
 /** Serialises changes of who is a member (or an admin) of the account, then checks the actor. */
 async function lockAccountAsAdmin(tx: Executor, actor: Actor, accountId: string): Promise<void> {
-  // The account row first, the actor's own membership second: taken in this order by every
-  // change, two admins acting on each other wait for one another instead of deadlocking.
-  await tx.select({ id: accounts.id }).from(accounts).where(eq(accounts.id, accountId)).for('update');
+  // The account row, then the actor's membership, then the member's: the order of every
+  // transaction (lib/accounts/account-locks.ts), so that two admins acting on each other, or an
+  // admin and a member acting on the member's tokens, wait for one another instead of deadlocking.
+  await lockAccount(tx, accountId, 'no key update');
   await assertAdminNow(tx, actor, accountId);
 }
 

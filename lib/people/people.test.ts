@@ -5,10 +5,12 @@ import { createSession, loadSessionActor } from '@/lib/auth/sessions';
 import { loadActor } from '@/lib/auth/users';
 import { accountMembers, auditEvents, emailMessages, groupMembers, groups, invitations, platformTokens, users } from '@/lib/db/schema';
 import { openDatabase } from '@/lib/db/client';
+import { addEnvironment } from '@/lib/accounts/environments';
 import { createTestDatabase, testBackend, testPostgresOptions, type TestDatabase } from '@/lib/db/testing';
 import { AppError, ConflictError, ValidationError } from '@/lib/errors';
 import { createTestPlatform, grantTestPolicy, insertTestToken, platformRequest } from '@/lib/platform/testing';
 import { actorByEmail } from '@/lib/testing/demo';
+import { lockHolder, newMember, settle } from '@/lib/tokens/test-support';
 import { acceptInvitationAsNewPerson, INVITATION_MESSAGES, inviteUser, joinWithInvitation, resendInvitation, revokeInvitation, viewInvitation } from './invitations';
 import { changeRole, listAccountUsers, removalPreview, removeMember } from './members';
 import { LINK_PLACEHOLDER } from './portal-email';
@@ -199,5 +201,28 @@ describe(`roles and removal (${testBackend})`, () => {
     expect(statuses.map((s) => s.status)).toEqual(['disabled', 'disabled']);
     const [event] = await database.db.select().from(auditEvents).where(eq(auditEvents.action, 'member.removed'));
     expect(event).toMatchObject({ accountId: 'acme', targetName: 'frank@example.com', details: { tokenIds: [own.tokenId, forBot.tokenId].sort() } });
+  });
+
+  // PGlite runs one transaction at a time, so only a real server can interleave them.
+  it.skipIf(testBackend !== 'postgres')('removes an admin while a change of theirs is under way, one after the other', async () => {
+    const grace = await newMember(database.db, 'acme', 'grace@example.com', 'admin');
+    const admin = await actorByEmail(database.db, 'admin@example.com');
+    const holder = await lockHolder(database.url!);
+    try {
+      // What a token generation of hers in another tab holds: her membership row. Her new
+      // environment and her removal queue behind it; once it is released, writing the environment
+      // and its audit event takes a key share lock on the account row, which the removal has
+      // locked by then.
+      await holder.query(`select 1 from account_members where account_id = 'acme' and user_id = $1 for update`, [grace.userId]);
+      const adding = settle(addEnvironment(database.db, grace, { accountId: 'acme', name: 'Grace’s', environmentId: 'acme-grace' }));
+      await holder.untilWaiting(1);
+      const removing = settle(removeMember(database.db, admin, { accountId: 'acme', userId: grace.userId }));
+      await holder.untilWaiting(2);
+      await holder.release();
+      expect(await adding).toEqual({ ok: true, value: { id: 'acme-grace', name: 'Grace’s' } });
+      expect(await removing).toMatchObject({ ok: true, value: { email: 'grace@example.com' } });
+    } finally {
+      await holder.end();
+    }
   });
 });

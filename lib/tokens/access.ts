@@ -24,12 +24,13 @@ import { managementDeniedMessage } from './limits';
 // the change. Every token operation (the row actions, duplicating and its prefilled form, rotating,
 // the admin bulk actions) asks here.
 //
-// Locks, always in this order so that token operations never wait on each other in a circle:
-// the actor's membership row (a removal or demotion waits for the change, or the change sees it),
-// the account row (the "Allow to manage platform tokens" switch), the owning service user (its
-// deletion cascades to the token), the token row, then the account's groups and the policies
-// bound to the actor (what decides `iam:service-users:use`: every group membership and binding
-// change locks its group, every policy edit its policy).
+// Locks, always in this order so that token operations never wait on each other, or on a change
+// of members, in a circle: the account row (the "Allow to manage platform tokens" switch) and the
+// actor's membership row (a removal or demotion waits for the change, or the change sees it), in
+// the order of lib/accounts/account-locks.ts, then the owning service user (its deletion cascades
+// to the token), the token row, then the account's groups and the policies bound to the actor
+// (what decides `iam:service-users:use`: every group membership and binding change locks its
+// group, every policy edit its policy).
 
 /** The person acting on tokens: enough to scope queries and to write audit events. */
 export type TokenActor = AuditActor;
@@ -91,6 +92,14 @@ const VERB: Record<TokenAction, string> = {
   duplicate: 'duplicate',
   prefill: 'duplicate',
 };
+
+const publicIdOf = (tokenId: string) => tokenId.slice(tokenId.indexOf('.') + 1);
+
+/** The account a token was generated in, which never changes; undefined for no such token. */
+export async function accountOfToken(db: Executor, tokenId: string): Promise<string | undefined> {
+  const [row] = await db.select({ accountId: platformTokens.accountId }).from(platformTokens).where(eq(platformTokens.publicId, publicIdOf(tokenId)));
+  return row?.accountId;
+}
 
 export function tokenNotFound(tokenId: string): NotFoundError {
   return new NotFoundError(`Token ${tokenId} was not found. It may have been deleted.`);
@@ -167,7 +176,7 @@ export async function authorizeTokenAction(
   action: TokenAction,
 ): Promise<ActionableToken> {
   const rule = RULES[action];
-  const publicId = tokenId.slice(tokenId.indexOf('.') + 1);
+  const publicId = publicIdOf(tokenId);
   // Account and owner never change, so they can be read before any lock is taken.
   const [placed] = await tx
     .select({ accountId: platformTokens.accountId, ownerServiceUserId: platformTokens.ownerServiceUserId })
@@ -175,18 +184,18 @@ export async function authorizeTokenAction(
     .where(eq(platformTokens.publicId, publicId));
   if (!placed) throw tokenNotFound(tokenId);
 
-  const memberQuery = tx
-    .select({ role: accountMembers.role })
-    .from(accountMembers)
-    .where(and(eq(accountMembers.accountId, placed.accountId), eq(accountMembers.userId, actor.userId)));
-  const [member] = await (rule.memberLock ? memberQuery.for(rule.memberLock) : memberQuery);
-  if (!member) throw tokenNotFound(tokenId);
   const accountQuery = tx
     .select({ name: accounts.name, allow: accounts.allowTokenManagement, maxLifetimeDays: accounts.maxTokenLifetimeDays })
     .from(accounts)
     .where(eq(accounts.id, placed.accountId));
   const [account] = await (rule.memberLock ? accountQuery.for('share') : accountQuery);
   if (!account) throw tokenNotFound(tokenId);
+  const memberQuery = tx
+    .select({ role: accountMembers.role })
+    .from(accountMembers)
+    .where(and(eq(accountMembers.accountId, placed.accountId), eq(accountMembers.userId, actor.userId)));
+  const [member] = await (rule.memberLock ? memberQuery.for(rule.memberLock) : memberQuery);
+  if (!member) throw tokenNotFound(tokenId);
   let serviceUser: { email: string } | undefined;
   if (placed.ownerServiceUserId) {
     const serviceUserQuery = tx.select({ email: serviceUsers.email }).from(serviceUsers).where(eq(serviceUsers.id, placed.ownerServiceUserId));

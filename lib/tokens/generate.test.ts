@@ -1,12 +1,12 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accounts, auditEvents, platformTokenEnvironments, platformTokens } from '@/lib/db/schema';
+import { accounts, auditEvents, environments, platformTokenEnvironments, platformTokens, serviceUsers } from '@/lib/db/schema';
 import { createTestDatabase, testBackend, type TestDatabase } from '@/lib/db/testing';
 import { NotFoundError, ValidationError } from '@/lib/errors';
 import { demoIdentities, type DemoIdentities } from '@/lib/testing/demo';
 import { hashToken, parseToken } from './format';
 import { generatePlatformToken } from './generate';
-import { tokenInput } from './test-support';
+import { attemptDuringChange, lockHolder, settle, tokenInput } from './test-support';
 
 const NOW = new Date('2026-03-31T22:30:00Z');
 
@@ -186,5 +186,65 @@ describe(`generating platform tokens (${testBackend})`, () => {
     );
     expect(bob).toBeInstanceOf(NotFoundError);
     expect(await tokenCount()).toBe(before);
+  });
+
+  // PGlite runs one transaction at a time, so only a real server can interleave them.
+  describe.skipIf(testBackend !== 'postgres')('with a concurrent change', () => {
+    const admin = () => demo.actor('admin@example.com');
+
+    it('refuses a service user deleted while the generation waits for it, at its field', async () => {
+      const [racing] = await database.db
+        .insert(serviceUsers)
+        .values({ accountId: 'acme', email: 'racing@service.example.com', name: 'Racing', description: '' })
+        .returning({ id: serviceUsers.id });
+      const { outcome, waited } = await attemptDuringChange(
+        database.db,
+        (tx) => tx.delete(serviceUsers).where(eq(serviceUsers.id, racing!.id)),
+        () => generatePlatformToken(database.db, admin(), tokenInput({ generateFor: 'service-user', serviceUserId: racing!.id }), NOW),
+      );
+      expect(waited).toBe(true);
+      expect(outcome).toMatchObject({ ok: false, error: expect.any(ValidationError) });
+      expect(!outcome.ok && (outcome.error as ValidationError).fieldErrors).toEqual({ serviceUserId: 'Choose a service user of Acme Corp' });
+    });
+
+    it('refuses an environment deleted while the generation waits for it, at its field', async () => {
+      await database.db.insert(environments).values({ id: 'acme-racing', accountId: 'acme', name: 'Racing' });
+      const { outcome, waited } = await attemptDuringChange(
+        database.db,
+        (tx) => tx.delete(environments).where(eq(environments.id, 'acme-racing')),
+        () => generatePlatformToken(database.db, alice(), tokenInput({ environmentIds: ['acme-prod', 'acme-racing'] }), NOW),
+      );
+      expect(waited).toBe(true);
+      expect(outcome).toMatchObject({ ok: false, error: expect.any(ValidationError) });
+      expect(!outcome.ok && (outcome.error as ValidationError).fieldErrors).toEqual({ environmentIds: 'Choose environments of Acme Corp' });
+    });
+
+    it('duplicates into another account beside a duplicate the other way, one after the other', async () => {
+      const source = await generatePlatformToken(database.db, alice(), tokenInput({ name: 'In Acme' }), NOW);
+      const holder = await lockHolder(database.url!);
+      try {
+        // A duplicate of hers from Globex into Acme, in another tab: Acme's rows first, as Acme
+        // comes first, then Globex's.
+        await holder.query(`select 1 from accounts where id = 'acme' for share`);
+        await holder.query(`select 1 from account_members where account_id = 'acme' and user_id = $1 for update`, [alice().userId]);
+        const duplicating = settle(
+          generatePlatformToken(database.db, alice(), tokenInput({ name: 'In Globex', accountId: 'globex', environmentIds: ['globex-prod'] }), NOW, {
+            sourceTokenId: source.tokenId,
+          }),
+        );
+        await holder.untilWaiting(1);
+        const other = await settle(
+          (async () => {
+            await holder.query(`select 1 from accounts where id = 'globex' for share`);
+            await holder.query(`select 1 from account_members where account_id = 'globex' and user_id = $1 for share`, [alice().userId]);
+          })(),
+        );
+        await holder.release();
+        expect(other).toMatchObject({ ok: true });
+        expect(await duplicating).toMatchObject({ ok: true, value: { accountName: 'Globex' } });
+      } finally {
+        await holder.end();
+      }
+    });
   });
 });

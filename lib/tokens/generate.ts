@@ -5,7 +5,7 @@ import type { Db, Tx } from '@/lib/db';
 import { environments, serviceUsers } from '@/lib/db/schema';
 import { ValidationError } from '@/lib/errors';
 import type { TokenFormValues } from '@/lib/validations/tokens';
-import { authorizeTokenAction, mayUseServiceUserNow, type TokenActor } from './access';
+import { accountOfToken, authorizeTokenAction, mayUseServiceUserNow, type TokenActor } from './access';
 import { resolveExpiryWithin } from './expiration';
 import { insertToken } from './insert';
 import { assertBelowLimit, lockForGeneration, type GenerationGrant } from './limits';
@@ -34,11 +34,14 @@ async function resolveOwner(
   input: Pick<TokenFormValues, 'generateFor' | 'serviceUserId'>,
 ): Promise<Owner | { error: string }> {
   if (input.generateFor === 'myself') return { ownerUserId: actor.userId, ownerServiceUserId: null, email: actor.email };
+  // Locked until the token is in: a deletion meanwhile is waited for and seen here, rather than
+  // failing the insert on its foreign key.
   const [serviceUser] = UUID.test(input.serviceUserId)
     ? await tx
         .select({ id: serviceUsers.id, email: serviceUsers.email })
         .from(serviceUsers)
         .where(and(eq(serviceUsers.id, input.serviceUserId), eq(serviceUsers.accountId, grant.accountId)))
+        .for('key share')
     : [];
   if (!serviceUser) return { error: `Choose a service user of ${grant.accountName}` };
   if (!(await mayUseServiceUserNow(tx, grant.accountId, actor.userId, serviceUser.email))) {
@@ -50,10 +53,12 @@ async function resolveOwner(
 async function checkEnvironments(tx: Tx, grant: GenerationGrant, input: TokenFormValues): Promise<string[] | { error: string }> {
   if (input.appliesToAccount) return [];
   const wanted = [...new Set(input.environmentIds)];
+  // Locked as the service user is (resolveOwner), for the same reason.
   const found = await tx
     .select({ id: environments.id })
     .from(environments)
-    .where(and(eq(environments.accountId, grant.accountId), inArray(environments.id, wanted)));
+    .where(and(eq(environments.accountId, grant.accountId), inArray(environments.id, wanted)))
+    .for('key share');
   if (found.length !== wanted.length) return { error: `Choose environments of ${grant.accountName}` };
   return wanted;
 }
@@ -71,10 +76,16 @@ export async function generatePlatformToken(
   options: { sourceTokenId?: string } = {},
 ): Promise<GeneratedSecret> {
   return transactWithChanges(db, async (tx, publish) => {
-    // The generation lock first: the source's checks lock the same membership row when both are
-    // in one account, and taking the stronger lock second could deadlock two such requests.
+    // The account row and membership of one account before the other's, the accounts in the
+    // order of their IDs (lib/accounts/account-locks.ts), so that two duplicates the opposite way
+    // do not deadlock. In one account the generation lock comes first: the source's checks lock
+    // the same membership row, and taking the stronger lock second could deadlock two such requests.
+    const { sourceTokenId } = options;
+    const sourceAccountId = sourceTokenId ? await accountOfToken(tx, sourceTokenId) : undefined;
+    const sourceFirst = sourceAccountId !== undefined && sourceAccountId < input.accountId;
+    if (sourceTokenId && sourceFirst) await authorizeTokenAction(tx, actor, sourceTokenId, 'duplicate');
     const grant = await lockForGeneration(tx, input.accountId, actor.userId);
-    if (options.sourceTokenId) await authorizeTokenAction(tx, actor, options.sourceTokenId, 'duplicate');
+    if (sourceTokenId && !sourceFirst) await authorizeTokenAction(tx, actor, sourceTokenId, 'duplicate');
     const expiry = resolveExpiryWithin(input.expiration, input.expiresAt, grant.maxLifetimeDays, now);
     const environmentIds = await checkEnvironments(tx, grant, input);
     const owner = await resolveOwner(tx, actor, grant, input);

@@ -1,6 +1,7 @@
 import { and, count, eq, gt, isNull, or, sql } from 'drizzle-orm';
+import { lockAccount, lockMembership } from '@/lib/accounts/account-locks';
 import type { Executor, Tx } from '@/lib/db';
-import { accountMembers, accounts, platformTokens, type MemberRole } from '@/lib/db/schema';
+import { platformTokens, type MemberRole } from '@/lib/db/schema';
 import { ConflictError, ValidationError } from '@/lib/errors';
 
 /** Rule 2: at most this many tokens per user per account. */
@@ -42,25 +43,17 @@ export interface GenerationGrant {
 
 /**
  * The first step of generating a token for `userId` in the account, inside the caller's
- * transaction: locks the user's membership row (concurrent generations by the same user queue
- * here until this transaction ends), takes a share lock on the account (the admin toggle cannot
- * change underneath), and checks membership and "Allow to manage platform tokens".
+ * transaction: takes a share lock on the account (the admin toggle and the token policy cannot
+ * change underneath), then locks the user's membership row (concurrent generations by the same
+ * user queue here until this transaction ends), in the order of lib/accounts/account-locks.ts, and
+ * checks membership and "Allow to manage platform tokens".
  */
 export async function lockForGeneration(tx: Tx, accountId: string, userId: string, field = 'accountId'): Promise<GenerationGrant> {
-  const [member] = await tx
-    .select({ role: accountMembers.role })
-    .from(accountMembers)
-    .where(and(eq(accountMembers.accountId, accountId), eq(accountMembers.userId, userId)))
-    .for('update');
-  if (!member) throw ValidationError.field(field, 'Choose an account you are a member of');
-  const [account] = await tx
-    .select({ name: accounts.name, allow: accounts.allowTokenManagement, maxLifetimeDays: accounts.maxTokenLifetimeDays })
-    .from(accounts)
-    .where(eq(accounts.id, accountId))
-    .for('share');
-  if (!account) throw ValidationError.field(field, 'Choose an account you are a member of');
-  if (!account.allow) throw ValidationError.field(field, managementDeniedMessage(account.name));
-  return { accountId, accountName: account.name, role: member.role, maxLifetimeDays: account.maxLifetimeDays };
+  const account = await lockAccount(tx, accountId, 'share');
+  const member = await lockMembership(tx, accountId, userId, 'update');
+  if (!account || !member) throw ValidationError.field(field, 'Choose an account you are a member of');
+  if (!account.allowTokenManagement) throw ValidationError.field(field, managementDeniedMessage(account.name));
+  return { accountId, accountName: account.name, role: member.role, maxLifetimeDays: account.maxTokenLifetimeDays };
 }
 
 /**

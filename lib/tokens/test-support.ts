@@ -1,7 +1,11 @@
 // The create form of the token tests, filled in as a person would for a token that passes every
-// rule, and a way to run an operation while a concurrent change holds its locks.
+// rule, and ways to run operations while a concurrent change holds its locks.
 import { sql } from 'drizzle-orm';
+import { Client } from 'pg';
+import type { Actor } from '@/lib/auth/users';
 import type { Db, Tx } from '@/lib/db';
+import { accountMembers, users, type MemberRole } from '@/lib/db/schema';
+import { actorByEmail } from '@/lib/testing/demo';
 import { tokenFormSchema, type TokenFormInput, type TokenFormValues } from '@/lib/validations/tokens';
 
 /** The form's fields before parsing: valid for alice in Acme, with the given changes. */
@@ -27,7 +31,7 @@ export function tokenInput(overrides: Partial<TokenFormInput> = {}): TokenFormVa
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
-async function settle<T>(promise: Promise<T>): Promise<Outcome<T>> {
+export async function settle<T>(promise: Promise<T>): Promise<Outcome<T>> {
   return promise.then(
     (value) => ({ ok: true as const, value }),
     (error: unknown) => ({ ok: false as const, error }),
@@ -72,4 +76,41 @@ export async function attemptDuringChange<T>(
   release();
   await transaction;
   return { outcome: await attempted, waited: first === 'waiting' };
+}
+
+/** Someone new in the account, as their signed-in requests see them. */
+export async function newMember(db: Db, accountId: string, email: string, role: MemberRole = 'member'): Promise<Actor> {
+  const [user] = await db.insert(users).values({ email, name: email.slice(0, email.indexOf('@')) }).returning({ id: users.id });
+  await db.insert(accountMembers).values({ accountId, userId: user!.id, role });
+  return actorByEmail(db, email);
+}
+
+const LOCK_WAITS = `select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`;
+
+/**
+ * A transaction on a connection of its own (PostgreSQL only) that holds row locks, so that the
+ * operations started meanwhile queue behind it in a known order; `release` commits it, and the
+ * queued operations go on in the order they came.
+ */
+export async function lockHolder(url: string) {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  await client.query('begin');
+  return {
+    query: (text: string, values: unknown[] = []) => client.query(text, values),
+    /** Resolves once `n` sessions of the database wait for a lock; throws after 10 s. */
+    async untilWaiting(n: number): Promise<void> {
+      const deadline = Date.now() + 10_000;
+      // Within a transaction the server shows each session's activity as it first read it, unless told to read again.
+      const waiting = async () => (await client.query('select pg_stat_clear_snapshot()'), (await client.query<{ n: number }>(LOCK_WAITS)).rows[0]!.n);
+      while ((await waiting()) < n) {
+        if (Date.now() > deadline) throw new Error(`fewer than ${n} sessions wait for a lock`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    },
+    release: async () => {
+      await client.query('commit');
+    },
+    end: () => client.end(),
+  };
 }
