@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onChanges, type Change } from '@/lib/changes';
-import { accounts, auditEvents, platformTokenEnvironments, platformTokens } from '@/lib/db/schema';
+import { accounts, auditEvents, environments, platformTokenEnvironments, platformTokens } from '@/lib/db/schema';
 import { createTestDatabase, testBackend, type TestDatabase } from '@/lib/db/testing';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
 import { demoIdentities, type DemoIdentities } from '@/lib/testing/demo';
@@ -12,7 +12,7 @@ import { disableToken } from './lifecycle';
 import { TOKEN_LIMIT } from './limits';
 import { rotateToken } from './rotate';
 import { tokenState } from './status';
-import { tokenInput } from './test-support';
+import { attemptDuringChange, newMember, tokenInput } from './test-support';
 
 const NOW = new Date('2026-05-31T21:00:00Z');
 const HOUR = 60 * 60 * 1000;
@@ -119,6 +119,22 @@ describe(`rotating tokens (${testBackend})`, () => {
       new ConflictError(`${old.tokenId} reaches no environment any more: its environments were deleted. Generate a new token for the environments it should reach.`),
     );
     expect((await rowOf(old.tokenId)).rotatedToId).toBeNull();
+  });
+
+  // PGlite runs one transaction at a time, so only a real server can interleave them.
+  it.skipIf(testBackend !== 'postgres')('waits for an environment deleted during the rotation, and leaves it out', async () => {
+    await database.db.insert(environments).values({ id: 'acme-rotating', accountId: 'acme', name: 'Rotating' });
+    // Someone of their own, so that this takes no place in the others' ten.
+    const rotator = await newMember(database.db, 'acme', 'rotator@example.com');
+    const old = await generatePlatformToken(database.db, rotator, tokenInput({ name: 'Two places', environmentIds: ['acme-prod', 'acme-rotating'] }), NOW);
+    const { outcome, waited } = await attemptDuringChange(
+      database.db,
+      (tx) => tx.delete(environments).where(eq(environments.id, 'acme-rotating')),
+      () => rotateToken(database.db, rotator, rotation(old.tokenId, { expireOld: 'immediately' }), NOW),
+    );
+    expect(waited).toBe(true);
+    expect(outcome.ok).toBe(true);
+    expect(await reachOf((await rowOf((outcome as { value: { tokenId: string } }).value.tokenId)).id)).toEqual(['acme-prod']);
   });
 
   it('only rotates active tokens, and keeps "Old token expires at" within its bounds', async () => {

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { recordAudit } from '@/lib/audit';
 import { transactWithChanges } from '@/lib/changes';
 import type { Db, Tx } from '@/lib/db';
-import { platformTokenEnvironments, platformTokens, type PlatformToken } from '@/lib/db/schema';
+import { environments, platformTokenEnvironments, platformTokens, type PlatformToken } from '@/lib/db/schema';
 import { ConflictError, ValidationError } from '@/lib/errors';
 import type { RotateTokenValues } from '@/lib/validations/rotation';
 import { authorizeTokenAction, type TokenActor } from './access';
@@ -78,10 +78,14 @@ export async function rotateToken(db: Db, actor: TokenActor, input: RotateTokenV
         : { refusal: () => ValidationError.field('expireOld', laterAtLimitMessage(grant.accountName)) },
     );
 
+    // Locked as a generation locks the environments it names (generate.ts): one deleted meanwhile
+    // is waited for and left out, rather than failing the successor's insert on its foreign key.
     const reach = await tx
       .select({ environmentId: platformTokenEnvironments.environmentId })
       .from(platformTokenEnvironments)
-      .where(eq(platformTokenEnvironments.tokenId, old.id));
+      .innerJoin(environments, eq(environments.id, platformTokenEnvironments.environmentId))
+      .where(eq(platformTokenEnvironments.tokenId, old.id))
+      .for('key share', { of: environments });
     // Its environments deleted since it was made: a successor would reach nothing, as no new token may.
     if (!old.appliesToAccount && reach.length === 0) {
       throw new ConflictError(
