@@ -238,14 +238,19 @@ describe(`malformed requests to every platform endpoint (${testBackend})`, () =>
         const { response } = await refusalOrSuccess(label, () => send(endpoint, validPath, body, query), /query parameter '/);
         expect(response.status, label).toBe(400);
       }
-      // A parameter the endpoint does not name, on every endpoint alike: a 400 naming it and what the endpoint takes.
-      {
-        const label = `${endpoint.method} ${validPath.slice(0, 80)}?notAParameter=1`;
-        const { response } = await refusalOrSuccess(label, () => send(endpoint, validPath, body, '?notAParameter=1'), /(path|query) parameter '/);
+      // A parameter the endpoint does not name, on every endpoint alike: a 400 naming it and what
+      // the endpoint takes; __proto__ is one like any other.
+      for (const unnamed of ['notAParameter', '__proto__']) {
+        const label = `${endpoint.method} ${validPath.slice(0, 80)}?${unnamed}=1`;
+        const { response } = await refusalOrSuccess(label, () => send(endpoint, validPath, body, `?${unnamed}=1`), /(path|query) parameter '/);
         expect(response.status, label).toBe(400);
         // Unless refused first for what the valid request lacks here: an ID of nothing there, a required request token.
-        const lacking = /^Invalid (path parameter '|query parameter '(?!notAParameter))/.test(messageOf(response));
-        if (!lacking) expect(messageOf(response), label).toMatch(/^Invalid query parameter 'notAParameter': is not a parameter of this endpoint; it takes (none|[\w-]+((, [\w-]+)* and [\w-]+)?)$/);
+        const lacking = new RegExp(`^Invalid (path parameter '|query parameter '(?!${unnamed}))`).test(messageOf(response));
+        if (!lacking) {
+          expect(messageOf(response), label).toMatch(
+            new RegExp(`^Invalid query parameter '${unnamed}': is not a parameter of this endpoint; it takes (none|[\\w-]+((, [\\w-]+)* and [\\w-]+)?)$`),
+          );
+        }
       }
 
       if (!hasBody) return;

@@ -148,7 +148,8 @@ function checkParameterText(where: string, values: Record<string, unknown>): voi
 }
 
 function queryObject(search: URLSearchParams): Record<string, string> {
-  const out: Record<string, string> = {};
+  // Without a prototype, as a form's parts: ?__proto__= is a parameter like any other.
+  const out: Record<string, string> = Object.create(null);
   for (const [key, value] of search) {
     if (Object.hasOwn(out, key)) throw badRequest(`Invalid query parameter '${key.slice(0, 100)}': given more than once.`);
     out[key] = value;
