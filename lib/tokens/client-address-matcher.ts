@@ -1,5 +1,5 @@
 import { BlockList, isIP } from 'node:net';
-import { parseEntry } from './client-addresses';
+import { ipFamily, parseEntry } from './client-addresses';
 
 // Matching calls against a token's "Allowed client addresses" (server only: node:net's BlockList).
 // IPv4 and IPv6 blocks are kept apart: one BlockList checks an IPv4 address as its IPv4-mapped
@@ -47,10 +47,10 @@ export function allowsClient(matcher: ClientAddressMatcher | null, address: stri
   const family = isIP(address);
   if (family === 4) return matcher.ipv4.check(address, 'ipv4');
   if (family !== 6) return false;
-  // An IPv4 client seen through an IPv6 socket is the IPv4 client it names.
-  const dotted = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(address)?.[1];
-  const mapped = dotted ?? mappedIpv4Block(address.toLowerCase(), 128)?.address;
-  return mapped ? matcher.ipv4.check(mapped, 'ipv4') : matcher.ipv6.check(address, 'ipv6');
+  // An IPv4 client seen through an IPv6 socket, however the address is written, is the IPv4 client it names.
+  const normal = ipFamily(address).normal;
+  const mapped = mappedIpv4Block(normal, 128)?.address;
+  return mapped ? matcher.ipv4.check(mapped, 'ipv4') : matcher.ipv6.check(normal, 'ipv6');
 }
 
 /** The 403 of a call from an address the token does not allow. */

@@ -64,8 +64,10 @@ describe('"Allowed client addresses"', () => {
     for (const wide of ['::/0', '::/80', '::ffff:0:0/95']) expect([wide, allowsClient(clientAddressMatcher([wide]), '203.0.113.9')]).toEqual([wide, false]);
     expect(allowsClient(clientAddressMatcher(['::/0']), '2001:db8::1')).toBe(true);
     const mapped = clientAddressMatcher(['::ffff:203.0.113.0/120']);
-    expect(['203.0.113.9', '::ffff:203.0.113.9', '::ffff:cb00:7109', '203.0.114.9'].map((a) => allowsClient(mapped, a))).toEqual([true, true, true, false]);
-    expect(allowsClient(clientAddressMatcher(['203.0.113.0/24']), '::ffff:cb00:7109')).toBe(true);
+    const forms = ['203.0.113.9', '::ffff:203.0.113.9', '::ffff:cb00:7109', '0:0:0:0:0:ffff:cb00:7109', '::FFFF:CB00:7109', '203.0.114.9'];
+    expect(forms.map((a) => allowsClient(mapped, a))).toEqual([true, true, true, true, true, false]);
+    expect(forms.map((a) => allowsClient(clientAddressMatcher(['203.0.113.0/24']), a))).toEqual([true, true, true, true, true, false]);
+    expect(forms.map((a) => allowsClient(clientAddressMatcher(['::/0']), a))).toEqual([false, false, false, false, false, false]);
     // No list: from anywhere, even unknown.
     expect(allowsClient(clientAddressMatcher(null), null)).toBe(true);
     expect(allowsClient(clientAddressMatcher([]), '198.51.100.1')).toBe(true);
