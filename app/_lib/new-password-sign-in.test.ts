@@ -43,7 +43,7 @@ vi.mock('@/auth', async (importOriginal) => ({
 
 const { resetPasswordAction } = await import('@/app/_actions/password-reset');
 const { acceptInvitationAction } = await import('@/app/_actions/invitations');
-const { completeSetupAction } = await import('@/app/_actions/setup');
+const { completeSetupAction, completeSsoSetupAction } = await import('@/app/_actions/setup');
 
 const PASSWORD = 'a calm river at dawn';
 
@@ -144,6 +144,59 @@ describe('the sign-in page’s notice', () => {
     expect(signInNotice('password-set-later')).toBe(SIGN_IN_NOTICES['password-set-later']);
     for (const other of [undefined, '', 'Your account is locked: call +1 555 0100', 'toString', '__proto__', 'constructor']) {
       expect(signInNotice(other)).toBeNull();
+    }
+  });
+});
+
+describe(`setting the portal up with single sign-on only (${testBackend})`, () => {
+  const ssoOnly = () => {
+    vi.stubEnv('PASSWORD_SIGN_IN', 'false');
+    vi.stubEnv('OIDC_ISSUER', 'https://login.example.com');
+    vi.stubEnv('OIDC_CLIENT_ID', 'portal');
+    vi.stubEnv('OIDC_CLIENT_SECRET', 'sso-test-secret');
+  };
+  const restore = () => {
+    vi.unstubAllEnvs();
+    vi.stubEnv('AUTH_SECRET', 'new-password-test-secret-0123456789abcdefghij');
+  };
+
+  it('creates the admin without a password and sends them to sign in through the provider; a password is refused', async () => {
+    const database = await createTestDatabase({ seed: false });
+    state.db = database.db;
+    try {
+      const code = (await issueSetupCode(database.db))!;
+      ssoOnly();
+      const fields = { code, accountName: 'Initech', name: 'Peter', email: 'peter@initech.example' };
+      expect(await completeSetupAction({ ...fields, password: PASSWORD, confirmPassword: PASSWORD })).toEqual({
+        ok: false,
+        message: 'Passwords are turned off on this portal: sign in with single sign-on.',
+        fieldErrors: {},
+      });
+      expect(await database.db.select({ id: users.id }).from(users)).toEqual([]);
+      const to = await destination(() => completeSsoSetupAction(fields));
+      expect(to).toMatch(/^\/sign-in\?notice=set-up&callbackUrl=%2Faccounts%2Finitech%2Fiam%2Fusers$/);
+      expect(signInNotice('set-up')).toBe('The portal is set up. Sign in with single sign-on, as the email you gave for its admin.');
+      const [peter] = await database.db.select().from(users).where(eq(users.email, 'peter@initech.example'));
+      expect(peter?.passwordHash).toBeNull();
+    } finally {
+      restore();
+      await database.close();
+    }
+  });
+
+  it('is refused while passwords are on: the admin then chooses one', async () => {
+    const database = await createTestDatabase({ seed: false });
+    state.db = database.db;
+    try {
+      const code = (await issueSetupCode(database.db))!;
+      expect(await completeSsoSetupAction({ code, accountName: 'Initech', name: 'Peter', email: 'peter@initech.example' })).toEqual({
+        ok: false,
+        message: 'Passwords are turned on on this portal: choose a password for its admin.',
+        fieldErrors: {},
+      });
+      expect(await database.db.select({ id: users.id }).from(users)).toEqual([]);
+    } finally {
+      await database.close();
     }
   });
 });

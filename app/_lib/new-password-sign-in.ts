@@ -12,6 +12,8 @@ import { signIn, signInWaitOf } from '@/auth';
 export const SIGN_IN_NOTICES = {
   'password-set': 'Your password is set. Sign in with it.',
   'password-set-later': 'Your password is set. There were too many failed sign-ins on this email just now: sign in with it in a few minutes.',
+  // Set up with single sign-on only (app/_actions/setup.ts): there is no password to sign in with.
+  'set-up': 'The portal is set up. Sign in with single sign-on, as the email you gave for its admin.',
 } as const;
 
 /** The sign-in page's text for its `notice` parameter, or null. */

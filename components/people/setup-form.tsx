@@ -3,17 +3,18 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
-import { completeSetupAction } from '@/app/_actions/setup';
+import { completeSetupAction, completeSsoSetupAction } from '@/app/_actions/setup';
 import { applyActionErrors } from '@/components/iam/field-errors';
 import { Button } from '@/components/ui/button';
 import { describedBy, Field, FormAlert } from '@/components/ui/field';
 import { Input } from '@/components/ui/input';
-import { setupSchema, type SetupInput } from '@/lib/validations/people';
+import { setupSchema, ssoSetupSchema, type SetupInput } from '@/lib/validations/people';
 import { NewPasswordFields } from './password-fields';
 
 const FIELDS = ['code', 'accountName', 'name', 'email', 'password', 'confirmPassword'] as const;
 
-export function SetupForm() {
+/** `sso`: single sign-on only (PASSWORD_SIGN_IN=false), so the admin gets no password here. */
+export function SetupForm({ sso = false }: { sso?: boolean }) {
   const [message, setMessage] = useState<string | null>(null);
   const {
     register,
@@ -21,13 +22,15 @@ export function SetupForm() {
     setError,
     formState: { errors, isSubmitting },
   } = useForm<SetupInput>({
-    resolver: zodResolver(setupSchema),
+    // Both schemas share every field but the passwords, which the form then leaves out.
+    resolver: zodResolver(sso ? (ssoSetupSchema as unknown as typeof setupSchema) : setupSchema),
     defaultValues: { code: '', accountName: '', name: '', email: '', password: '', confirmPassword: '' },
   });
 
   const onSubmit = handleSubmit(async (values) => {
     setMessage(null);
-    const result = await completeSetupAction(values);
+    const { password, confirmPassword, ...rest } = values;
+    const result = sso ? await completeSsoSetupAction(rest) : await completeSetupAction({ ...rest, password, confirmPassword });
     if (!result.ok) setMessage(applyActionErrors(result, setError, FIELDS));
   });
 
@@ -46,7 +49,7 @@ export function SetupForm() {
       <Field id="setup-email" label="Email" error={errors.email?.message}>
         <Input type="email" autoComplete="username" {...describedBy('setup-email', errors.email?.message)} {...register('email')} />
       </Field>
-      <NewPasswordFields register={register} errors={errors} idPrefix="setup" />
+      {sso ? null : <NewPasswordFields register={register} errors={errors} idPrefix="setup" />}
       <Button type="submit" className="w-full" disabled={isSubmitting} aria-busy={isSubmitting || undefined}>
         Set up
       </Button>

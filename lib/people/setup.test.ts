@@ -5,7 +5,7 @@ import { loadActor } from '@/lib/auth/users';
 import { accountMembers, accounts, auditEvents, environments, groupMembers, setupCodes, users } from '@/lib/db/schema';
 import { createTestDatabase, testBackend, type TestDatabase } from '@/lib/db/testing';
 import { AppError, NotFoundError, ValidationError } from '@/lib/errors';
-import { BAD_SETUP_CODE_MESSAGE, completeSetup, issueSetupCode, SETUP_DONE_MESSAGE, setupFromTerminal } from './setup';
+import { BAD_SETUP_CODE_MESSAGE, completeSetup, completeSetupForSso, issueSetupCode, SETUP_DONE_MESSAGE, setupFromTerminal } from './setup';
 
 const PASSWORD = 'correct horse battery';
 const input = (code: string, overrides: Record<string, string> = {}) => ({
@@ -40,6 +40,18 @@ describe(`setting the portal up (${testBackend})`, () => {
     await database.db.delete(users);
     await database.db.delete(accounts);
     await database.db.delete(setupCodes);
+  });
+
+  it('with single sign-on only, creates the admin without a password, with the same setup code', async () => {
+    const code = (await issueSetupCode(database.db))!;
+    const wrong = await failure(completeSetupForSso(database.db, { code: 'AAAAA-BBBBB-CCCCC-DDDDD', accountName: 'Initech', name: 'Peter', email: 'peter@initech.example' }));
+    expect(wrong.fieldErrors).toEqual({ code: BAD_SETUP_CODE_MESSAGE });
+    const result = await completeSetupForSso(database.db, { code, accountName: 'Initech', name: 'Peter', email: 'Peter@Initech.example' });
+    expect(result).toMatchObject({ accountId: 'initech', email: 'peter@initech.example' });
+    const [user] = await database.db.select().from(users);
+    expect(user).toMatchObject({ email: 'peter@initech.example', passwordHash: null, isInstanceAdmin: true, passwordUnproven: false });
+    expect((await loadActor(database.db, result.userId))!.memberships).toMatchObject([{ accountId: 'initech', role: 'admin' }]);
+    expect(await database.db.select().from(setupCodes)).toEqual([]);
   });
 
   it('creates the first account, its Production environment and its admin, who is the instance administrator', async () => {

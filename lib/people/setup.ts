@@ -9,7 +9,7 @@ import { setupCodes, users } from '@/lib/db/schema';
 import { SEED_LOCK_KEY } from '@/lib/db/seed';
 import { NotFoundError, ValidationError } from '@/lib/errors';
 import { parseInput } from '@/lib/iam/admin-guard';
-import { setupSchema, type SetupInput } from '@/lib/validations/people';
+import { setupSchema, ssoSetupSchema, type SetupInput, type SsoSetupInput } from '@/lib/validations/people';
 
 // First start on an empty database (PRODUCT.md §9): the server prints a one-time setup code, and
 // /setup (or `npm run admin -- setup`) creates the first account, its "Production" environment and
@@ -52,7 +52,8 @@ export async function issueSetupCode(db: Db): Promise<string | null> {
 export interface FirstAccount {
   name: string;
   email: string;
-  password: string;
+  /** None with single sign-on only: the admin signs in through the provider, by this email. */
+  password: string | null;
   accountName: string;
 }
 
@@ -64,8 +65,8 @@ export interface SetupResult {
 }
 
 async function createFirstAccount(db: Db, first: FirstAccount, checkCode: ((tx: Executor) => Promise<void>) | null): Promise<SetupResult> {
-  assertNewPasswordAllowed(first.password, first.email);
-  const passwordHash = await hashPassword(first.password);
+  if (first.password !== null) assertNewPasswordAllowed(first.password, first.email);
+  const passwordHash = first.password === null ? null : await hashPassword(first.password);
   return db.transaction(async (tx) => {
     // The same lock as seeding: of two setups (or a setup and a seed), one runs, then the other
     // finds a user and stops.
@@ -82,16 +83,27 @@ async function createFirstAccount(db: Db, first: FirstAccount, checkCode: ((tx: 
   });
 }
 
-/** Setting up from /setup: the setup code from the server log is required. */
-export async function completeSetup(db: Db, input: SetupInput): Promise<SetupResult> {
-  const { code, accountName, name, email, password } = parseInput(setupSchema, input);
-  return createFirstAccount(db, { accountName, name, email, password }, async (tx) => {
+/** The check of a setup code from the server log, inside the setup's transaction. */
+function setupCodeCheck(code: string) {
+  return async (tx: Executor) => {
     const [valid] = await tx
       .select({ codeHash: setupCodes.codeHash })
       .from(setupCodes)
       .where(and(eq(setupCodes.codeHash, hashOneTimeCode(normalizeSetupCode(code))), gt(setupCodes.expiresAt, sql`now()`)));
     if (!valid) throw ValidationError.field('code', BAD_SETUP_CODE_MESSAGE);
-  });
+  };
+}
+
+/** Setting up from /setup: the setup code from the server log is required. */
+export async function completeSetup(db: Db, input: SetupInput): Promise<SetupResult> {
+  const { code, accountName, name, email, password } = parseInput(setupSchema, input);
+  return createFirstAccount(db, { accountName, name, email, password }, setupCodeCheck(code));
+}
+
+/** As `completeSetup`, with single sign-on only: the admin has no password here. */
+export async function completeSetupForSso(db: Db, input: SsoSetupInput): Promise<SetupResult> {
+  const { code, accountName, name, email } = parseInput(ssoSetupSchema, input);
+  return createFirstAccount(db, { accountName, name, email, password: null }, setupCodeCheck(code));
 }
 
 /** Setting up from a terminal on the server (`npm run admin -- setup`): being there is enough. */

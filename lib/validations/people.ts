@@ -54,8 +54,12 @@ export const setupCodeField = z
   .min(1, { error: 'Enter the setup code from the server log' })
   .max(100, { error: 'This is not a setup code' });
 
-export const setupSchema = withPasswordTwice({ code: setupCodeField, accountName, name: personName, email: emailField });
+const setupShape = { code: setupCodeField, accountName, name: personName, email: emailField };
+export const setupSchema = withPasswordTwice(setupShape);
 export type SetupInput = z.input<typeof setupSchema>;
+/** With single sign-on only (PASSWORD_SIGN_IN=false): the admin signs in through the provider, with no password here. */
+export const ssoSetupSchema = z.object(setupShape);
+export type SsoSetupInput = z.input<typeof ssoSetupSchema>;
 
 // ---- Accounts (instance administrator) -----------------------------------------------------
 
