@@ -34,6 +34,7 @@ export const PUBLIC: Record<string, string> = {
   '(auth)/sign-in/actions.ts#signInAction': 'signing in is what a signed-out visitor does',
   '_lib/sign-out.ts#signOutAction': 'signing out only ends the caller’s own session',
   '_actions/setup.ts#completeSetupAction': 'the setup code from the server log entitles the caller, once, on a portal without users',
+  '_actions/setup.ts#completeSsoSetupAction': 'the same, with single sign-on only: the admin gets no password',
   '_actions/invitations.ts#acceptInvitationAction': 'the invitation link entitles a new person, once',
   '_actions/sso.ts#signInWithSsoAction': 'starting single sign-on is what a signed-out visitor does',
   '_actions/password-reset.ts#requestPasswordResetAction': 'asking for a reset link is what a signed-out visitor does; the link goes to the email only',
@@ -53,6 +54,7 @@ export const PUBLIC_INPUTS: Record<string, (world: World) => unknown> = {
     password: 'a calm river at dawn',
     confirmPassword: 'a calm river at dawn',
   }),
+  '_actions/setup.ts#completeSsoSetupAction': () => ({ code: 'AAAAA-BBBBB-CCCCC-DDDDD', accountName: 'Matrix', name: 'Matrix', email: 'matrix@example.com' }),
   '_actions/password-reset.ts#requestPasswordResetAction': () => ({ email: 'alice@example.com' }),
   '_actions/password-reset.ts#resetPasswordAction': (w) => ({ code: w.resetCode, password: 'a calm river at dawn', confirmPassword: 'a calm river at dawn' }),
   '_actions/invitations.ts#acceptInvitationAction': (w) => ({
