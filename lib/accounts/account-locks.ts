@@ -19,23 +19,27 @@ import { accountMembers, accounts, type Account, type MemberRole } from '@/lib/d
 // (lib/accounts/admin-access.ts) and then insert such rows; they would otherwise wait for a
 // demotion of that admin that waits for them.
 
-/** The account row, locked as strongly as the transaction needs; undefined if there is none. */
-export async function lockAccount(tx: Executor, accountId: string, strength: 'no key update' | 'share'): Promise<Account | undefined> {
-  const [account] = await tx.select().from(accounts).where(eq(accounts.id, accountId)).for(strength);
+/**
+ * The account row, locked as strongly as the transaction needs (null: read without a lock, for a
+ * view that changes nothing); undefined if there is none.
+ */
+export async function lockAccount(tx: Executor, accountId: string, strength: 'no key update' | 'share' | null): Promise<Account | undefined> {
+  const query = tx.select().from(accounts).where(eq(accounts.id, accountId));
+  const [account] = await (strength ? query.for(strength) : query);
   return account;
 }
 
-/** A person's membership of the account, locked; take the account row first if at all. */
+/** A person's membership of the account, locked (null: read without a lock); take the account row first if at all. */
 export async function lockMembership(
   tx: Executor,
   accountId: string,
   userId: string,
-  strength: 'update' | 'share',
+  strength: 'update' | 'share' | null,
 ): Promise<{ role: MemberRole } | undefined> {
-  const [member] = await tx
+  const query = tx
     .select({ role: accountMembers.role })
     .from(accountMembers)
-    .where(and(eq(accountMembers.accountId, accountId), eq(accountMembers.userId, userId)))
-    .for(strength);
+    .where(and(eq(accountMembers.accountId, accountId), eq(accountMembers.userId, userId)));
+  const [member] = await (strength ? query.for(strength) : query);
   return member;
 }

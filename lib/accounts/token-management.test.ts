@@ -7,7 +7,7 @@ import { NotFoundError } from '@/lib/errors';
 import { removeMember } from '@/lib/people/members';
 import { actorByEmail } from '@/lib/testing/demo';
 import { adminSnapshot } from '@/lib/tokens/admin-testing';
-import { lockHolder, newMember, settle } from '@/lib/tokens/test-support';
+import { newMember, queuedBehindMembership } from '@/lib/tokens/test-support';
 import { setTokenManagement } from './token-management';
 
 describe(`"Allow to manage platform tokens" on ${testBackend}`, () => {
@@ -60,21 +60,19 @@ describe(`"Allow to manage platform tokens" on ${testBackend}`, () => {
   it.skipIf(testBackend !== 'postgres')('is turned off by an admin whom another admin removes meanwhile, one after the other', async () => {
     const erin = await newMember(database.db, 'acme', 'erin@example.com', 'admin');
     const admin = await actorByEmail(database.db, 'admin@example.com');
-    const holder = await lockHolder(database.url!);
     try {
       // What a token generation of hers in another tab holds: her membership row. The switch and
       // the removal queue behind it; each would hold one of the account's and her membership's
       // rows while waiting for the other, unless both take them in one order.
-      await holder.query(`select 1 from account_members where account_id = 'acme' and user_id = $1 for update`, [erin.userId]);
-      const turningOff = settle(setTokenManagement(database.db, erin, 'acme', false));
-      await holder.untilWaiting(1);
-      const removing = settle(removeMember(database.db, admin, { accountId: 'acme', userId: erin.userId }));
-      await holder.untilWaiting(2);
-      await holder.release();
-      expect(await turningOff).toEqual({ ok: true, value: { allow: false, changed: true } });
-      expect(await removing).toMatchObject({ ok: true, value: { email: 'erin@example.com' } });
+      const [turningOff, removing] = await queuedBehindMembership(
+        database.url!,
+        { accountId: 'acme', userId: erin.userId, lock: 'update' },
+        () => setTokenManagement(database.db, erin, 'acme', false),
+        () => removeMember(database.db, admin, { accountId: 'acme', userId: erin.userId }),
+      );
+      expect(turningOff).toEqual({ ok: true, value: { allow: false, changed: true } });
+      expect(removing).toMatchObject({ ok: true, value: { email: 'erin@example.com' } });
     } finally {
-      await holder.end();
       await setTokenManagement(database.db, admin, 'acme', true);
     }
   });

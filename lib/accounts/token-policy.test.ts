@@ -10,7 +10,7 @@ import { adminSnapshot } from '@/lib/tokens/admin-testing';
 import { expirationChoicesWithin } from '@/lib/tokens/expiration';
 import { generatePlatformToken } from '@/lib/tokens/generate';
 import { rotateToken } from '@/lib/tokens/rotate';
-import { lockHolder, newMember, settle, tokenInput } from '@/lib/tokens/test-support';
+import { newMember, queuedBehindMembership, tokenInput } from '@/lib/tokens/test-support';
 import { tokenPolicySchema } from '@/lib/validations/admin-tokens';
 import { rotateTokenSchema } from '@/lib/validations/rotation';
 import { loadTokenPolicy, setTokenPolicy } from './token-policy';
@@ -144,21 +144,19 @@ describe(`"Token policy" of an account on ${testBackend}`, () => {
   // PGlite runs one transaction at a time, so only a real server can interleave them.
   it.skipIf(testBackend !== 'postgres')('is set by an admin whom another admin demotes meanwhile, one after the other', async () => {
     const frank = await newMember(database.db, 'acme', 'frank@example.com', 'admin');
-    const holder = await lockHolder(database.url!);
     try {
       // What a token generation of his in another tab holds: his membership row. The policy and
       // the demotion queue behind it; each would hold one of the account's and his membership's
       // rows while waiting for the other, unless both take them in one order.
-      await holder.query(`select 1 from account_members where account_id = 'acme' and user_id = $1 for update`, [frank.userId]);
-      const setting = settle(setTokenPolicy(database.db, frank, 'acme', { maxLifetimeDays: 90, disableUnusedDays: null }));
-      await holder.untilWaiting(1);
-      const demoting = settle(changeRole(database.db, admin(), { accountId: 'acme', userId: frank.userId, role: 'member' }));
-      await holder.untilWaiting(2);
-      await holder.release();
-      expect(await setting).toMatchObject({ ok: true, value: { changed: true } });
-      expect(await demoting).toEqual({ ok: true, value: { email: 'frank@example.com', role: 'member' } });
+      const [setting, demoting] = await queuedBehindMembership(
+        database.url!,
+        { accountId: 'acme', userId: frank.userId, lock: 'update' },
+        () => setTokenPolicy(database.db, frank, 'acme', { maxLifetimeDays: 90, disableUnusedDays: null }),
+        () => changeRole(database.db, admin(), { accountId: 'acme', userId: frank.userId, role: 'member' }),
+      );
+      expect(setting).toMatchObject({ ok: true, value: { changed: true } });
+      expect(demoting).toEqual({ ok: true, value: { email: 'frank@example.com', role: 'member' } });
     } finally {
-      await holder.end();
       await setTokenPolicy(database.db, admin(), 'acme', { maxLifetimeDays: null, disableUnusedDays: null });
     }
   });

@@ -10,7 +10,7 @@ import { createTestDatabase, testBackend, testPostgresOptions, type TestDatabase
 import { AppError, ConflictError, ValidationError } from '@/lib/errors';
 import { createTestPlatform, grantTestPolicy, insertTestToken, platformRequest } from '@/lib/platform/testing';
 import { actorByEmail } from '@/lib/testing/demo';
-import { lockHolder, newMember, settle } from '@/lib/tokens/test-support';
+import { newMember, queuedBehindMembership } from '@/lib/tokens/test-support';
 import { acceptInvitationAsNewPerson, INVITATION_MESSAGES, inviteUser, joinWithInvitation, resendInvitation, revokeInvitation, viewInvitation } from './invitations';
 import { changeRole, listAccountUsers, removalPreview, removeMember } from './members';
 import { LINK_PLACEHOLDER } from './portal-email';
@@ -207,22 +207,17 @@ describe(`roles and removal (${testBackend})`, () => {
   it.skipIf(testBackend !== 'postgres')('removes an admin while a change of theirs is under way, one after the other', async () => {
     const grace = await newMember(database.db, 'acme', 'grace@example.com', 'admin');
     const admin = await actorByEmail(database.db, 'admin@example.com');
-    const holder = await lockHolder(database.url!);
-    try {
-      // What a token generation of hers in another tab holds: her membership row. Her new
-      // environment and her removal queue behind it; once it is released, writing the environment
-      // and its audit event takes a key share lock on the account row, which the removal has
-      // locked by then.
-      await holder.query(`select 1 from account_members where account_id = 'acme' and user_id = $1 for update`, [grace.userId]);
-      const adding = settle(addEnvironment(database.db, grace, { accountId: 'acme', name: 'Grace’s', environmentId: 'acme-grace' }));
-      await holder.untilWaiting(1);
-      const removing = settle(removeMember(database.db, admin, { accountId: 'acme', userId: grace.userId }));
-      await holder.untilWaiting(2);
-      await holder.release();
-      expect(await adding).toEqual({ ok: true, value: { id: 'acme-grace', name: 'Grace’s' } });
-      expect(await removing).toMatchObject({ ok: true, value: { email: 'grace@example.com' } });
-    } finally {
-      await holder.end();
-    }
+    // What a token generation of hers in another tab holds: her membership row. Her new
+    // environment and her removal queue behind it; once it is released, writing the environment
+    // and its audit event takes a key share lock on the account row, which the removal has
+    // locked by then.
+    const [adding, removing] = await queuedBehindMembership(
+      database.url!,
+      { accountId: 'acme', userId: grace.userId, lock: 'update' },
+      () => addEnvironment(database.db, grace, { accountId: 'acme', name: 'Grace’s', environmentId: 'acme-grace' }),
+      () => removeMember(database.db, admin, { accountId: 'acme', userId: grace.userId }),
+    );
+    expect(adding).toEqual({ ok: true, value: { id: 'acme-grace', name: 'Grace’s' } });
+    expect(removing).toMatchObject({ ok: true, value: { email: 'grace@example.com' } });
   });
 });

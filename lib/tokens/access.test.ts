@@ -16,7 +16,7 @@ import { generatePlatformToken } from './generate';
 import { deleteToken, disableToken, enableToken } from './lifecycle';
 import { listMyTokens } from './list';
 import { rotateToken } from './rotate';
-import { attemptDuringChange, lockHolder, newMember, settle, tokenInput } from './test-support';
+import { attemptDuringChange, newMember, queuedBehindMembership, tokenInput } from './test-support';
 
 const NOW = new Date('2026-03-10T09:00:00Z');
 const CI_BOT = 'ci-bot@service.example.com';
@@ -258,43 +258,32 @@ describe(`who may act on a token, decided now (${testBackend})`, () => {
     it('a generation and the removal of the person generating both finish, one after the other', async () => {
       const carol = await newMember(database.db, 'acme', 'carol@example.com');
       const acmeAdmin = await actorByEmail(database.db, 'admin@example.com');
-      const holder = await lockHolder(database.url!);
-      try {
-        // What a token action of hers in another tab holds.
-        await holder.query(`select 1 from account_members where account_id = 'acme' and user_id = $1 for share`, [carol.userId]);
-        const generating = settle(generatePlatformToken(database.db, carol, tokenInput({ name: 'Racing a removal' }), NOW));
-        await holder.untilWaiting(1);
-        const removing = settle(removeMember(database.db, acmeAdmin, { accountId: 'acme', userId: carol.userId }));
-        await holder.untilWaiting(2);
-        await holder.release();
-        const generated = await generating;
-        expect(generated).toMatchObject({ ok: true });
-        // The removal went second and disabled the token generated just before.
-        expect(await removing).toMatchObject({ ok: true, value: { disabledTokenIds: [generated.ok && generated.value.tokenId] } });
-      } finally {
-        await holder.end();
-      }
+      // What a token action of hers in another tab holds.
+      const [generated, removing] = await queuedBehindMembership(
+        database.url!,
+        { accountId: 'acme', userId: carol.userId, lock: 'share' },
+        () => generatePlatformToken(database.db, carol, tokenInput({ name: 'Racing a removal' }), NOW),
+        () => removeMember(database.db, acmeAdmin, { accountId: 'acme', userId: carol.userId }),
+      );
+      expect(generated).toMatchObject({ ok: true });
+      // The removal went second and disabled the token generated just before.
+      expect(removing).toMatchObject({ ok: true, value: { disabledTokenIds: [generated.ok && generated.value.tokenId] } });
     });
 
     it('disabling a token and a change of its maker’s role both finish, one after the other', async () => {
       const dave = await newMember(database.db, 'acme', 'dave@example.com');
       const acmeAdmin = await actorByEmail(database.db, 'admin@example.com');
       const token = await generatePlatformToken(database.db, dave, tokenInput({ name: 'Racing a promotion' }), NOW);
-      const holder = await lockHolder(database.url!);
-      try {
-        // What a generation of his in another tab holds.
-        await holder.query(`select 1 from account_members where account_id = 'acme' and user_id = $1 for update`, [dave.userId]);
-        const disabling = settle(disableToken(database.db, dave, token.tokenId));
-        await holder.untilWaiting(1);
-        const promoting = settle(changeRole(database.db, acmeAdmin, { accountId: 'acme', userId: dave.userId, role: 'admin' }));
-        await holder.untilWaiting(2);
-        await holder.release();
-        expect(await disabling).toMatchObject({ ok: true });
-        expect(await promoting).toMatchObject({ ok: true, value: { role: 'admin' } });
-        expect((await rowOf(token.tokenId))!.status).toBe('disabled');
-      } finally {
-        await holder.end();
-      }
+      // What a generation of his in another tab holds.
+      const [disabling, promoting] = await queuedBehindMembership(
+        database.url!,
+        { accountId: 'acme', userId: dave.userId, lock: 'update' },
+        () => disableToken(database.db, dave, token.tokenId),
+        () => changeRole(database.db, acmeAdmin, { accountId: 'acme', userId: dave.userId, role: 'admin' }),
+      );
+      expect(disabling).toMatchObject({ ok: true });
+      expect(promoting).toMatchObject({ ok: true, value: { role: 'admin' } });
+      expect((await rowOf(token.tokenId))!.status).toBe('disabled');
     });
   });
 });

@@ -1,10 +1,10 @@
 import { and, eq, or, sql, type SQL } from 'drizzle-orm';
 import type { AuditActor } from '@/lib/audit';
+import { lockAccount, lockMembership } from '@/lib/accounts/account-locks';
 import { assertAdminNow } from '@/lib/accounts/admin-access';
 import type { Executor, Tx } from '@/lib/db';
 import {
   accountMembers,
-  accounts,
   groupMembers,
   groups,
   policies,
@@ -184,17 +184,9 @@ export async function authorizeTokenAction(
     .where(eq(platformTokens.publicId, publicId));
   if (!placed) throw tokenNotFound(tokenId);
 
-  const accountQuery = tx
-    .select({ name: accounts.name, allow: accounts.allowTokenManagement, maxLifetimeDays: accounts.maxTokenLifetimeDays })
-    .from(accounts)
-    .where(eq(accounts.id, placed.accountId));
-  const [account] = await (rule.memberLock ? accountQuery.for('share') : accountQuery);
+  const account = await lockAccount(tx, placed.accountId, rule.memberLock ? 'share' : null);
   if (!account) throw tokenNotFound(tokenId);
-  const memberQuery = tx
-    .select({ role: accountMembers.role })
-    .from(accountMembers)
-    .where(and(eq(accountMembers.accountId, placed.accountId), eq(accountMembers.userId, actor.userId)));
-  const [member] = await (rule.memberLock ? memberQuery.for(rule.memberLock) : memberQuery);
+  const member = await lockMembership(tx, placed.accountId, actor.userId, rule.memberLock);
   if (!member) throw tokenNotFound(tokenId);
   let serviceUser: { email: string } | undefined;
   if (placed.ownerServiceUserId) {
@@ -216,7 +208,7 @@ export async function authorizeTokenAction(
       `Only the person who generated ${id} can ${VERB[action]} it: that hands out a new secret acting as its owner. As an admin you can disable or delete it.`,
     );
   }
-  if (!account.allow && (rule.needsManagement === 'always' || (rule.needsManagement === 'unless-admin' && !isAdmin))) {
+  if (!account.allowTokenManagement && (rule.needsManagement === 'always' || (rule.needsManagement === 'unless-admin' && !isAdmin))) {
     if (rule.needsManagement === 'unless-admin') {
       throw new ForbiddenError(
         `An admin of ${account.name} has turned off "Allow to manage platform tokens", so only an admin can ${VERB[action]} tokens there.`,
@@ -231,7 +223,7 @@ export async function authorizeTokenAction(
       );
     }
   }
-  return { token, accountName: account.name, role: member.role, maxLifetimeDays: account.maxLifetimeDays };
+  return { token, accountName: account.name, role: member.role, maxLifetimeDays: account.maxTokenLifetimeDays };
 }
 
 /**

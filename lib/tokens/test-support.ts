@@ -114,3 +114,29 @@ export async function lockHolder(url: string) {
     end: () => client.end(),
   };
 }
+
+/**
+ * Two operations started one after the other behind a lock that another connection holds on a
+ * person's membership of an account (PostgreSQL only), as a token operation of theirs in another
+ * tab would: once it is released, both finish when they take their locks in one order, and
+ * PostgreSQL aborts one of them when they wait for each other in a circle. Their outcomes.
+ */
+export async function queuedBehindMembership<A, B>(
+  url: string,
+  { accountId, userId, lock }: { accountId: string; userId: string; lock: 'update' | 'share' },
+  first: () => Promise<A>,
+  second: () => Promise<B>,
+): Promise<[Outcome<A>, Outcome<B>]> {
+  const holder = await lockHolder(url);
+  try {
+    await holder.query(`select 1 from account_members where account_id = $1 and user_id = $2 for ${lock === 'update' ? 'update' : 'share'}`, [accountId, userId]);
+    const firstDone = settle(first());
+    await holder.untilWaiting(1);
+    const secondDone = settle(second());
+    await holder.untilWaiting(2);
+    await holder.release();
+    return [await firstDone, await secondDone];
+  } finally {
+    await holder.end();
+  }
+}
